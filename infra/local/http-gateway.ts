@@ -1,0 +1,201 @@
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from "aws-lambda";
+
+export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
+
+export interface LocalRoute {
+  method: string;
+  path: string;
+  auth: "public" | "admin";
+  handler: HttpHandler;
+}
+
+export interface HttpGatewayOptions {
+  port: number;
+  host?: string;
+  routes: readonly LocalRoute[];
+  adminToken: string;
+  log?: (line: string) => void;
+}
+
+export interface HttpGateway {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** API Gateway refuses larger payloads before any function runs; so does the local gateway. */
+const maxPayloadBytes = 10 * 1024 * 1024;
+
+/** Bodies API Gateway passes as text; anything else reaches the function base64-encoded. */
+const textTypes = /^(text\/|application\/(json|x-www-form-urlencoded|xml|[\w.+-]+\+json))/;
+
+interface CompiledRoute extends LocalRoute {
+  pattern: RegExp;
+  names: string[];
+  literalSegments: number;
+}
+
+/**
+ * A local API Gateway HTTP API: turns requests into payload-format-2.0 events for the same
+ * handlers that run on Lambda, and guards `/admin/*` routes with a bearer token where AWS uses
+ * the Cognito JWT authorizer.
+ */
+export async function startHttpGateway(options: HttpGatewayOptions): Promise<HttpGateway> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  // Most specific first, as API Gateway chooses: literal segments beat path variables.
+  const routes = options.routes.map(compile).sort((a, b) => b.literalSegments - a.literalSegments);
+
+  const server = createServer((request, response) => {
+    serve(request, response).catch((error) => {
+      log(
+        `[http] ${request.method} ${request.url} failed: ${error instanceof Error ? error.stack : String(error)}`,
+      );
+      if (!response.headersSent) send(response, 500, { message: "Internal Server Error" });
+    });
+  });
+
+  async function serve(request: IncomingMessage, response: ServerResponse) {
+    const url = new URL(request.url ?? "/", "http://localhost");
+    const method = request.method ?? "GET";
+    const match = findRoute(routes, method, url.pathname);
+    if (!match)
+      return send(response, 404, { error: "not-found", message: `no route for ${method} ${url.pathname}` });
+    if (match.route.auth === "admin" && !hasAdminToken(request, options.adminToken)) {
+      return send(response, 401, {
+        error: "unauthorized",
+        message: "send Authorization: Bearer <admin token>",
+      });
+    }
+    const body = await readBody(request);
+    if (body === "too-large") return send(response, 413, { message: "Request Entity Too Large" });
+    const event = toApiGatewayEvent(request, url, match, body);
+    writeResult(response, await match.route.handler(event));
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port, options.host ?? "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function compile(route: LocalRoute): CompiledRoute {
+  const names: string[] = [];
+  const segments = route.path.split("/").filter(Boolean);
+  const source = segments
+    .map((segment) => {
+      const variable = /^\{(\w+)(\+?)\}$/.exec(segment);
+      if (!variable) return `/${segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`;
+      names.push(variable[1] as string);
+      return variable[2] ? "/(.+)" : "/([^/]+)";
+    })
+    .join("");
+  const literalSegments = segments.filter((segment) => !segment.startsWith("{")).length;
+  return { ...route, pattern: new RegExp(`^${source || "/"}$`), names, literalSegments };
+}
+
+function findRoute(routes: CompiledRoute[], method: string, path: string) {
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const found = route.pattern.exec(path);
+    if (!found) continue;
+    const params = Object.fromEntries(
+      route.names.map((name, index) => [name, decodeURIComponent(found[index + 1] ?? "")]),
+    );
+    return { route, params };
+  }
+  return undefined;
+}
+
+function hasAdminToken(request: IncomingMessage, adminToken: string): boolean {
+  const given = Buffer.from(/^Bearer (.+)$/i.exec(request.headers.authorization ?? "")?.[1] ?? "");
+  const expected = Buffer.from(adminToken);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer | "too-large"> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > maxPayloadBytes) return "too-large";
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function toApiGatewayEvent(
+  request: IncomingMessage,
+  url: URL,
+  match: { route: CompiledRoute; params: Record<string, string> },
+  body: Buffer,
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined && name !== "cookie")
+      headers[name] = Array.isArray(value) ? value.join(",") : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
+  const isText = textTypes.test(headers["content-type"] ?? "");
+  const now = new Date();
+  const method = request.method ?? "GET";
+  const routeKey = `${method} ${match.route.path}`;
+  return {
+    version: "2.0",
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    cookies: request.headers.cookie?.split(/;\s*/),
+    headers,
+    queryStringParameters: Object.keys(query).length ? query : undefined,
+    pathParameters: Object.keys(match.params).length ? match.params : undefined,
+    body: body.length ? body.toString(isText ? "utf8" : "base64") : undefined,
+    isBase64Encoded: body.length > 0 && !isText,
+    requestContext: {
+      accountId: "000000000000",
+      apiId: "local",
+      domainName: headers.host ?? "127.0.0.1",
+      domainPrefix: "local",
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? "127.0.0.1",
+        userAgent: headers["user-agent"] ?? "",
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: "$default",
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+  };
+}
+
+function writeResult(response: ServerResponse, result: APIGatewayProxyResultV2) {
+  if (typeof result === "string") return send(response, 200, result);
+  const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+  if (result.cookies?.length) headers["set-cookie"] = result.cookies;
+  response.writeHead(result.statusCode ?? 200, headers);
+  response.end(
+    result.body === undefined
+      ? undefined
+      : Buffer.from(result.body, result.isBase64Encoded ? "base64" : "utf8"),
+  );
+}
+
+function send(response: ServerResponse, status: number, body: unknown) {
+  response.writeHead(status, { "content-type": "application/json" });
+  response.end(JSON.stringify(body));
+}

@@ -1,0 +1,175 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from "aws-lambda";
+import { entryOf, type FunctionSpec, functions, timeoutSecondsOf } from "../wiring.ts";
+import { dynamoDataDir, ensureTable, startDynamoDbLocal } from "./dynamo.ts";
+import {
+  type BusEnvelope,
+  type LocalEventBus,
+  type LocalRule,
+  type LocalSchedule,
+  startEventBus,
+} from "./event-bus.ts";
+import { type LocalRoute, startHttpGateway } from "./http-gateway.ts";
+import { lambdaContext } from "./lambda-context.ts";
+import { startSesServer } from "./ses-server.ts";
+
+export interface LocalStackOptions {
+  dataDir: string;
+  /** 0 picks a free port (tests); `npm start` uses the fixed ports of the README. */
+  ports: { http: number; dynamo: number; ses: number; bus: number };
+  publicUrl?: string;
+  sesMaxSendRate: number;
+  /** Interval of schedule rules, instead of their deployed rate; a test need not wait a minute. */
+  scheduleSeconds?: number;
+  adminToken?: string;
+  /** Keep DynamoDB in memory (tests) instead of under the data dir. */
+  inMemoryDynamo?: boolean;
+  /** Put the demo event in place on first start. */
+  seed: boolean;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  urls: { api: string; outbox: string; dynamo: string; bus: string; ses: string };
+  adminToken: string;
+  bus: LocalEventBus;
+  stop(): Promise<void>;
+}
+
+export const localTableName = "convene";
+export const localBusName = "convene";
+
+/**
+ * The whole system on one machine: DynamoDB Local, the local SES, the local bus and the local
+ * HTTP API, with every function of the wiring list behind them. Handlers are the same modules
+ * that run on Lambda; they reach the local services only through the SDK's own
+ * `AWS_ENDPOINT_URL_*` variables, set here before any handler is loaded.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  await mkdir(options.dataDir, { recursive: true });
+  const adminToken = options.adminToken ?? (await adminTokenOf(options.dataDir));
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const stopOne of stops.reverse()) await stopOne().catch((error) => log(`[stop] ${String(error)}`));
+  };
+
+  try {
+    const dynamoPort = options.ports.dynamo || (await freePort());
+    const dynamo = await startDynamoDbLocal({
+      port: dynamoPort,
+      dataDir: options.inMemoryDynamo ? undefined : dynamoDataDir(options.dataDir),
+    });
+    stops.push(dynamo.stop);
+    await ensureTable(dynamo.endpoint, localTableName);
+
+    const httpPort = options.ports.http || (await freePort());
+    const busPort = options.ports.bus || (await freePort());
+    const sesPort = options.ports.ses || (await freePort());
+    const publicUrl = options.publicUrl ?? `http://127.0.0.1:${httpPort}`;
+
+    // Local credentials only: a developer's own AWS profile must never be used against local services.
+    delete process.env.AWS_PROFILE;
+    delete process.env.AWS_SESSION_TOKEN;
+    Object.assign(process.env, {
+      AWS_REGION: process.env.AWS_REGION ?? "eu-west-1",
+      AWS_ACCESS_KEY_ID: "local",
+      AWS_SECRET_ACCESS_KEY: "local",
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SES: `http://127.0.0.1:${sesPort}`,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${busPort}`,
+      TABLE_NAME: localTableName,
+      EVENT_BUS_NAME: localBusName,
+      SENDER_EMAIL: "webinars@convene.local",
+      SES_CONFIGURATION_SET: "convene-local",
+      PUBLIC_URL: publicUrl,
+    });
+
+    // Handlers are loaded once the variables above are set: they read them at cold start.
+    const routes: LocalRoute[] = [];
+    const rules: LocalRule[] = [];
+    const schedules: LocalSchedule[] = [];
+    for (const spec of functions) {
+      const handler = await loadHandler(spec);
+      const invoke = (event: APIGatewayProxyEventV2 | BusEnvelope) =>
+        handler(event, lambdaContext(spec.name, timeoutSecondsOf(spec)));
+      for (const route of spec.routes ?? []) routes.push({ ...route, handler: invoke });
+      if (spec.rule) rules.push({ name: spec.name, pattern: spec.rule, target: invoke });
+      if (spec.schedule) {
+        const everyMs = (options.scheduleSeconds ?? spec.schedule.everyMinutes * 60) * 1000;
+        schedules.push({ name: spec.name, everyMs, target: invoke });
+      }
+    }
+
+    const bus = await startEventBus({
+      port: busPort,
+      busName: localBusName,
+      deadLetterDir: join(options.dataDir, "dead-letters"),
+      rules,
+      schedules,
+      log,
+    });
+    stops.push(bus.close);
+
+    const ses = await startSesServer({
+      port: sesPort,
+      outboxDir: join(options.dataDir, "outbox"),
+      maxSendRate: options.sesMaxSendRate,
+    });
+    stops.push(ses.close);
+
+    const http = await startHttpGateway({ port: httpPort, routes, adminToken, log });
+    stops.push(http.close);
+
+    if (options.seed) {
+      const { seedDemoEvent } = await import("./seed.ts");
+      await seedDemoEvent(new Date());
+    }
+
+    return {
+      urls: { api: http.url, outbox: ses.url, dynamo: dynamo.endpoint, bus: bus.url, ses: ses.url },
+      adminToken,
+      bus,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+type AnyHandler = (
+  event: APIGatewayProxyEventV2 | BusEnvelope,
+  context: Context,
+) => Promise<APIGatewayProxyResultV2>;
+
+async function loadHandler(spec: FunctionSpec): Promise<AnyHandler> {
+  const module = (await import(pathToFileURL(entryOf(spec)).href)) as { handler?: AnyHandler };
+  if (typeof module.handler !== "function") throw new Error(`${entryOf(spec)} does not export a handler`);
+  return module.handler;
+}
+
+/** `CONVENE_ADMIN_TOKEN` is passed in as `adminToken`; otherwise one is made on first start and kept. */
+async function adminTokenOf(dataDir: string): Promise<string> {
+  const file = join(dataDir, "admin-token");
+  try {
+    return (await readFile(file, "utf8")).trim();
+  } catch {
+    const token = randomBytes(24).toString("base64url");
+    await writeFile(file, `${token}\n`, { mode: 0o600 });
+    return token;
+  }
+}
+
+/** A port nobody listens on now (DynamoDB Local cannot be told to pick one itself). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

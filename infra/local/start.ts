@@ -1,0 +1,65 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+import { readConfig } from "../../shared/config.ts";
+import { startLocalStack } from "./local-stack.ts";
+import { demoEventId } from "./seed.ts";
+
+/** `npm start`: the whole system on this machine, with the ports and settings of the README. */
+const settings = readConfig({
+  CONVENE_PORT: z.coerce.number().int().default(3000),
+  CONVENE_DYNAMODB_PORT: z.coerce.number().int().default(8000),
+  CONVENE_SES_PORT: z.coerce.number().int().default(8005),
+  CONVENE_BUS_PORT: z.coerce.number().int().default(4010),
+  CONVENE_DATA_DIR: z.string().default(".convene"),
+  CONVENE_PUBLIC_URL: z.url().optional(),
+  CONVENE_SES_MAX_SEND_RATE: z.coerce.number().positive().default(14),
+  CONVENE_LOCAL_SCHEDULE_SECONDS: z.coerce.number().positive().optional(),
+  CONVENE_ADMIN_TOKEN: z.string().min(16).optional(),
+});
+
+const startedAt = Date.now();
+const stack = await startLocalStack({
+  dataDir: resolve(settings.CONVENE_DATA_DIR),
+  ports: {
+    http: settings.CONVENE_PORT,
+    dynamo: settings.CONVENE_DYNAMODB_PORT,
+    ses: settings.CONVENE_SES_PORT,
+    bus: settings.CONVENE_BUS_PORT,
+  },
+  publicUrl: settings.CONVENE_PUBLIC_URL,
+  sesMaxSendRate: settings.CONVENE_SES_MAX_SEND_RATE,
+  scheduleSeconds: settings.CONVENE_LOCAL_SCHEDULE_SECONDS,
+  adminToken: settings.CONVENE_ADMIN_TOKEN,
+  seed: true,
+}).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
+
+console.log(`
+Convene is running (started in ${((Date.now() - startedAt) / 1000).toFixed(1)} s). Data: ${resolve(settings.CONVENE_DATA_DIR)}
+
+  API                ${stack.urls.api}
+  Demo event         ${stack.urls.api}/events/${demoEventId}
+  Registration form  ${stack.urls.api}/events/${demoEventId}/register
+  Outbox (local SES) ${stack.urls.outbox}/
+  DynamoDB Local     ${stack.urls.dynamo}
+  Event bus          ${stack.urls.bus}
+  Admin token        ${stack.adminToken}
+
+  Try: curl -H "Authorization: Bearer ${stack.adminToken}" ${stack.urls.api}/admin/events/${demoEventId}
+  Press Ctrl-C to stop.
+`);
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nStopping Convene…");
+    stack.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}

@@ -1,0 +1,71 @@
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type BusEvent, eventSource } from "../shared/bus/define-event.ts";
+import type { EventPattern } from "./local/event-pattern.ts";
+
+/**
+ * The one list of wiring: every Lambda function, its HTTP routes, its event rules and schedule,
+ * and what it may touch. The CDK stack builds functions, routes, rules, grants and the schedule
+ * from it; the local runtime builds its router, bus rules and timers from it; an infra test holds
+ * the synthesized template against it. Add a function here and it exists in both worlds.
+ */
+export interface FunctionSpec {
+  /** Logical name, also the entry file `functions/<name>.ts`. */
+  name: string;
+  description: string;
+  routes?: readonly Route[];
+  /** The EventBridge pattern of the rule that invokes it, in EventBridge's JSON form. */
+  rule?: EventPattern;
+  /** Runs on a schedule (on AWS every `everyMinutes`; locally every `CONVENE_LOCAL_SCHEDULE_SECONDS`). */
+  schedule?: { everyMinutes: number };
+  access: Access;
+  timeoutSeconds?: number;
+  memoryMb?: number;
+}
+
+export interface Route {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** API Gateway route path, e.g. `/admin/events/{eventId}`. */
+  path: string;
+  /** `admin` routes need an organiser's token (a Cognito JWT on AWS, the local token locally). */
+  auth: "public" | "admin";
+}
+
+/** What a function may touch: each entry is both an environment variable and an IAM grant. */
+export interface Access {
+  table?: "read" | "readWrite";
+  bus?: boolean;
+  mail?: boolean;
+}
+
+const functionsDir = join(dirname(fileURLToPath(import.meta.url)), "..", "functions");
+
+export const entryOf = (spec: FunctionSpec): string => join(functionsDir, `${spec.name}.ts`);
+export const timeoutSecondsOf = (spec: FunctionSpec): number => spec.timeoutSeconds ?? 10;
+
+/** A rule matching Convene's own events of the given types. */
+export const onEvents = (...events: BusEvent[]): EventPattern => ({
+  source: [eventSource],
+  "detail-type": events.map((event) => event.detailType),
+});
+
+export const functions: readonly FunctionSpec[] = [
+  {
+    name: "put-event",
+    description: "Creates or replaces an event and its sessions",
+    routes: [{ method: "PUT", path: "/admin/events/{eventId}", auth: "admin" }],
+    access: { table: "readWrite" },
+  },
+  {
+    name: "get-event-admin",
+    description: "An event with everything organisers set, join URLs included",
+    routes: [{ method: "GET", path: "/admin/events/{eventId}", auth: "admin" }],
+    access: { table: "read" },
+  },
+  {
+    name: "get-event",
+    description: "The public view of an event",
+    routes: [{ method: "GET", path: "/events/{eventId}", auth: "public" }],
+    access: { table: "read" },
+  },
+];

@@ -1,0 +1,93 @@
+import { z } from "zod";
+import { parseDurationMs } from "./duration.ts";
+import { languageSchema, localizedTextSchema } from "./languages.ts";
+
+/** Ids of events and sessions appear in URLs and table keys, so they are kept to URL-safe slugs. */
+export const slugSchema = z
+  .string()
+  .regex(/^[a-z0-9-]{2,64}$/, "use 2 to 64 characters: lowercase letters, digits and hyphens");
+
+const timezoneSchema = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, "must be an IANA time zone such as Europe/Paris");
+
+const reminderOffsetSchema = z
+  .string()
+  .refine((text) => parseDurationMs(text) !== undefined, "must be an ISO 8601 duration such as P7D or PT1H");
+
+export const sessionSchema = z.object({
+  id: slugSchema,
+  language: languageSchema,
+  startsAt: z.iso.datetime({
+    offset: true,
+    error: "must be an ISO 8601 date-time such as 2027-03-04T09:00:00Z",
+  }),
+  durationMinutes: z
+    .int()
+    .min(1)
+    .max(24 * 60),
+  timezone: timezoneSchema,
+  joinUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+  capacity: z.int().min(1).optional(),
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+/** The body of `PUT /admin/events/{eventId}`: everything an organiser sets about an event. */
+export const eventInputSchema = z
+  .object({
+    title: localizedTextSchema,
+    description: localizedTextSchema,
+    organiser: z.object({ name: z.string().trim().min(1).max(200), email: z.email() }),
+    sessions: z.array(sessionSchema).min(1).max(20),
+    reminders: z
+      .array(reminderOffsetSchema)
+      .max(10)
+      .refine((offsets) => new Set(offsets).size === offsets.length, "list each offset once")
+      .default(["P7D", "P1D", "PT1H"]),
+  })
+  .superRefine((event, context) => {
+    const seen = new Set<string>();
+    event.sessions.forEach((session, index) => {
+      if (seen.has(session.id)) {
+        context.addIssue({
+          code: "custom",
+          path: ["sessions", index, "id"],
+          message: "session ids must be unique",
+        });
+      }
+      seen.add(session.id);
+      if (!event.title[session.language]) {
+        context.addIssue({
+          code: "custom",
+          path: ["title", session.language],
+          message: `a title in "${session.language}" is needed for session "${session.id}"`,
+        });
+      }
+    });
+  });
+export type EventInput = z.input<typeof eventInputSchema>;
+/** An event's settings once validated (defaults applied). */
+export type EventSettings = z.infer<typeof eventInputSchema>;
+
+export type WebinarEvent = EventSettings & {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** What anyone may see of an event: never the join URLs, which only registrants receive. */
+export function publicView(event: WebinarEvent) {
+  return {
+    id: event.id,
+    title: event.title,
+    description: event.description,
+    organiser: { name: event.organiser.name },
+    sessions: event.sessions.map(({ joinUrl: _joinUrl, ...session }) => session),
+  };
+}
+export type PublicEvent = ReturnType<typeof publicView>;

@@ -1,0 +1,22 @@
+import { z } from "zod";
+
+/**
+ * The languages Convene speaks. Languages are data: adding one means adding its entry here and its
+ * texts (form, emails), nothing else. Every schema that takes a language reads this list.
+ */
+export const languages = ["fr", "en"] as const;
+
+export const languageSchema = z.enum(languages, { error: `must be one of: ${languages.join(", ")}` });
+export type Language = z.infer<typeof languageSchema>;
+
+/** A text given in one or more languages, e.g. `{"fr": "…", "en": "…"}`. */
+export const localizedTextSchema = z
+  .partialRecord(languageSchema, z.string().trim().min(1).max(5_000))
+  .refine((text) => Object.keys(text).length > 0, "give the text in at least one language");
+export type LocalizedText = z.infer<typeof localizedTextSchema>;
+
+/** The text in `language`, else in the first language that has one (registrants never get an empty mail). */
+export function pickText(text: LocalizedText, language: Language): string {
+  const fallback = languages.map((other) => text[other]).find((value) => value !== undefined);
+  return text[language] ?? fallback ?? "";
+}

@@ -1,0 +1,37 @@
+import {
+  ConflictError,
+  ForbiddenError,
+  MalformedBodyError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnauthorizedError,
+  UnprocessableError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from "./errors.ts";
+import { type HttpResponse, json } from "./responses.ts";
+
+/** Maps the error taxonomy to HTTP, in one place. An unknown error is logged and answered as a bare 500. */
+export function toErrorResponse(error: unknown): HttpResponse {
+  if (error instanceof ValidationError) return json(400, { error: "validation", issues: error.issues });
+  if (error instanceof MalformedBodyError)
+    return json(400, { error: "malformed-body", message: error.message });
+  if (error instanceof UnauthorizedError) return json(401, { error: "unauthorized", message: error.message });
+  if (error instanceof ForbiddenError) return json(403, { error: "forbidden", message: error.message });
+  if (error instanceof NotFoundError) return json(404, { error: "not-found", message: error.message });
+  if (error instanceof ConflictError) return json(409, { error: error.code, message: error.message });
+  if (error instanceof PayloadTooLargeError) return json(413, { error: "too-large", message: error.message });
+  if (error instanceof UnsupportedMediaTypeError) {
+    return json(415, { error: "unsupported-media-type", message: error.message });
+  }
+  if (error instanceof UnprocessableError) return json(422, { error: error.code, message: error.message });
+  console.error(JSON.stringify({ level: "error", message: "unhandled error", error: describe(error) }));
+  return json(500, {
+    error: "internal",
+    message: "Something went wrong on our side. Please try again later.",
+  });
+}
+
+function describe(error: unknown) {
+  return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : error;
+}

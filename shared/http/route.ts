@@ -1,0 +1,104 @@
+import middy from "@middy/core";
+import httpHeaderNormalizer from "@middy/http-header-normalizer";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { z } from "zod";
+import { toErrorResponse } from "./error-response.ts";
+import {
+  MalformedBodyError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from "./errors.ts";
+import type { HttpResponse } from "./responses.ts";
+
+/** Body encodings a route may accept. Form bodies arrive from the HTML pages, which work without JavaScript. */
+const mediaTypes = { json: "application/json", form: "application/x-www-form-urlencoded" } as const;
+type BodyKind = keyof typeof mediaTypes;
+
+export interface RouteInput<Params, Query, Body> {
+  params: Params;
+  query: Query;
+  body: Body;
+  /** Which encoding the body came in: pages answer a form post with HTML, scripts a JSON post with JSON. */
+  bodyKind: BodyKind | undefined;
+  headers: Record<string, string | undefined>;
+  event: APIGatewayProxyEventV2;
+}
+
+export interface RouteSpec<
+  ParamsSchema extends z.ZodType,
+  QuerySchema extends z.ZodType,
+  BodySchema extends z.ZodType,
+> {
+  params?: ParamsSchema;
+  query?: QuerySchema;
+  body?: { schema: BodySchema; limitBytes: number; accepts: readonly BodyKind[] };
+  handle(
+    input: RouteInput<z.infer<ParamsSchema>, z.infer<QuerySchema>, z.infer<BodySchema>>,
+  ): Promise<HttpResponse>;
+}
+
+const none = z.object({}).passthrough();
+
+/**
+ * Builds a Lambda handler for one HTTP route: headers normalized, path, query and body validated
+ * with zod at the edge, errors mapped to the shared shape. The route's `handle` only sees typed,
+ * valid input, so a use case never deals with raw HTTP.
+ */
+export function httpRoute<
+  ParamsSchema extends z.ZodType = typeof none,
+  QuerySchema extends z.ZodType = typeof none,
+  BodySchema extends z.ZodType = typeof none,
+>(spec: RouteSpec<ParamsSchema, QuerySchema, BodySchema>) {
+  const run = async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
+    const params = parse((spec.params ?? none) as ParamsSchema, event.pathParameters ?? {});
+    const query = parse((spec.query ?? none) as QuerySchema, event.queryStringParameters ?? {});
+    const { body, kind } = spec.body ? readBody(event, spec.body) : { body: {}, kind: undefined };
+    return spec.handle({
+      params,
+      query,
+      body: parse((spec.body?.schema ?? none) as BodySchema, body),
+      bodyKind: kind,
+      headers: event.headers,
+      event,
+    });
+  };
+  return middy<APIGatewayProxyEventV2, HttpResponse>()
+    .use(httpHeaderNormalizer())
+    .use({
+      onError: (request) => {
+        request.response = toErrorResponse(request.error);
+      },
+    })
+    .handler(run);
+}
+
+function parse<Schema extends z.ZodType>(schema: Schema, value: unknown): z.infer<Schema> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw ValidationError.fromZod(result.error);
+  return result.data;
+}
+
+/** Size first (a 413 must not depend on the body being valid), then media type, then decoding. */
+function readBody(
+  event: APIGatewayProxyEventV2,
+  options: { limitBytes: number; accepts: readonly BodyKind[] },
+): { body: unknown; kind: BodyKind } {
+  const raw = rawBody(event);
+  if (raw.byteLength > options.limitBytes) throw new PayloadTooLargeError(options.limitBytes);
+  const mediaType = (event.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+  const kind = options.accepts.find((accepted) => mediaTypes[accepted] === mediaType);
+  if (!kind) throw new UnsupportedMediaTypeError(options.accepts.map((accepted) => mediaTypes[accepted]));
+  const text = raw.toString("utf8");
+  if (kind === "form") return { body: Object.fromEntries(new URLSearchParams(text)), kind };
+  try {
+    return { body: JSON.parse(text), kind };
+  } catch (error) {
+    throw new MalformedBodyError("the body is not valid JSON", { cause: error });
+  }
+}
+
+export function rawBody(event: APIGatewayProxyEventV2): Buffer {
+  if (!event.body) return Buffer.alloc(0);
+  return Buffer.from(event.body, event.isBase64Encoded ? "base64" : "utf8");
+}
