@@ -1,0 +1,103 @@
+import { basename, extname } from "node:path";
+import { Command } from "commander";
+import { type ApiClient, connect } from "../api.ts";
+import { ApiError, CliError } from "../errors.ts";
+import { readJsonObject } from "../json-file.ts";
+
+/** `convene events …`: an organiser writes an event as a JSON file, puts it, and reads it back. */
+export function eventsCommand(): Command {
+  return new Command("events")
+    .description("create, update and read webinar events")
+    .addHelpText(
+      "after",
+      `
+An event lives in a JSON file that organisers keep: put it to create or update the event, get it
+to see what the API has.
+
+Examples:
+  convene events get mc2cm-webinar-4 > mc2cm-webinar-4.json
+  convene events put mc2cm-webinar-4.json`,
+    )
+    .addCommand(putCommand())
+    .addCommand(getCommand());
+}
+
+function putCommand(): Command {
+  return new Command("put")
+    .description("create an event from a JSON file, or replace it with the file's content")
+    .argument("<file>", "the event as JSON: title, description, organiser, sessions, reminders")
+    .option("--id <eventId>", "the event id (default: the file name without its extension)")
+    .addHelpText(
+      "after",
+      `
+The event id is part of the registration link, so it is kept to 2 to 64 lowercase letters,
+digits and hyphens. Putting the same id again replaces the whole event with the file's content.
+A file saved from \`convene events get\` can be edited and put back as it is; if its "id" differs
+from its file name, convene asks for --id rather than guess which event is meant.
+
+Examples:
+  convene events put mc2cm-webinar-5.json        creates or updates the event "mc2cm-webinar-5"
+  convene events put draft.json --id mc2cm-webinar-5`,
+    )
+    .action(async (file: string, options: { id?: string }, command: Command) => {
+      const event = await readJsonObject(file, "the event");
+      const id = options.id ?? idFromFileName(file, event);
+      const { status } = await saveEvent(await connect(command), id, event, options.id === undefined);
+      console.log(`${status === 201 ? "Created" : "Updated"} event ${id}`);
+    });
+}
+
+/**
+ * The id a file's name gives, unless the file says otherwise: a file saved with `events get` keeps
+ * its `id`, and putting it under another name would silently create a copy of the event.
+ */
+function idFromFileName(file: string, event: Record<string, unknown>): string {
+  const id = basename(file, extname(file));
+  if (typeof event.id === "string" && event.id !== id) {
+    throw new CliError(
+      `${file} is for the event "${event.id}" (its "id"), but its name gives the id "${id}".\n` +
+        `Add --id ${event.id} to update that event, or --id ${id} to save a copy as "${id}".`,
+    );
+  }
+  return id;
+}
+
+async function saveEvent(api: ApiClient, id: string, event: object, idFromFileName: boolean) {
+  try {
+    return await api.send("PUT", eventPath(id), { body: event, action: `save event "${id}"` });
+  } catch (error) {
+    if (
+      idFromFileName &&
+      error instanceof ApiError &&
+      error.issues.some((issue) => issue.path === "eventId")
+    ) {
+      const advice =
+        "The id was taken from the file name: rename the file, or choose the id with --id <eventId>.";
+      throw new ApiError(`${error.message}\n${advice}`, error.status, error.code, error.issues);
+    }
+    throw error;
+  }
+}
+
+function getCommand(): Command {
+  return new Command("get")
+    .description("print an event as JSON, join URLs included")
+    .argument("<eventId>", "the event id, as in its registration link")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  convene events get mc2cm-webinar-4
+  convene events get mc2cm-webinar-4 > mc2cm-webinar-4.json   to edit it and put it back`,
+    )
+    .action(async (id: string, _options: unknown, command: Command) => {
+      const { body } = await (await connect(command)).send("GET", eventPath(id), {
+        action: `get event "${id}"`,
+      });
+      console.log(JSON.stringify(body, null, 2));
+    });
+}
+
+function eventPath(id: string): string {
+  return `/admin/events/${encodeURIComponent(id)}`;
+}

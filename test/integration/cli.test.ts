@@ -1,0 +1,128 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { freePort } from "../../infra/local/local-stack.ts";
+import { sampleEvent, uniqueId } from "../support/sample-event.ts";
+
+const shim = fileURLToPath(new URL("../../bin/convene.mjs", import.meta.url));
+
+/** `convene` as an organiser runs it: a real process, its output and its exit code. */
+function convene(args: string[], env: Record<string, string | undefined> = {}) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [shim, ...args],
+      {
+        env: {
+          ...process.env,
+          CONVENE_API_URL: inject("api"),
+          CONVENE_ADMIN_TOKEN: inject("adminToken"),
+          CONVENE_TOKEN: undefined,
+          ...env,
+        },
+      },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const stackTrace = /^\s+at /m;
+
+describe.concurrent("convene CLI", () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "convene-cli-"));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function eventFile(name: string, content: unknown) {
+    const file = join(dir, name);
+    await writeFile(file, typeof content === "string" ? content : JSON.stringify(content, null, 2));
+    return file;
+  }
+
+  it("is an executable shim", async () => {
+    expect((await stat(shim)).mode & 0o111).not.toBe(0);
+  });
+
+  it("creates an event named after its file, updates it with --id, and prints it back with the token file", async () => {
+    const id = uniqueId("cli");
+    const event = sampleEvent();
+    const created = await convene(["events", "put", await eventFile(`${id}.json`, event)]);
+    const draft = await eventFile(`${id}-draft.json`, { ...event, title: { fr: "Titre", en: "New title" } });
+    const updated = await convene(["events", "put", draft, "--id", id]);
+    const dataDir = await mkdtemp(join(dir, "data-"));
+    await writeFile(join(dataDir, "admin-token"), `${inject("adminToken")}\n`);
+    const printed = await convene(["events", "get", id], {
+      CONVENE_ADMIN_TOKEN: undefined,
+      CONVENE_DATA_DIR: dataDir,
+    });
+
+    expect(created).toMatchObject({ code: 0, stdout: `Created event ${id}\n` });
+    expect(updated).toMatchObject({ code: 0, stdout: `Updated event ${id}\n` });
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toContain('\n  "id"');
+    expect(JSON.parse(printed.stdout)).toMatchObject({
+      id,
+      title: { en: "New title" },
+      sessions: event.sessions,
+    });
+  });
+
+  it("prints each invalid field of the event on its own line, and exits with 1", async () => {
+    const event = sampleEvent();
+    const [first, second] = event.sessions as [Record<string, unknown>, Record<string, unknown>];
+    const file = await eventFile(`${uniqueId("cli-invalid")}.json`, {
+      ...event,
+      sessions: [
+        { ...first, startsAt: "next tuesday" },
+        { ...second, timezone: "Mars/Olympus" },
+      ],
+    });
+
+    const result = await convene(["events", "put", file]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/^ {2}sessions\.0\.startsAt: must be /m);
+    expect(result.stderr).toMatch(/^ {2}sessions\.1\.timezone: must be /m);
+    expect(result.stderr).not.toMatch(stackTrace);
+  });
+
+  it("says on which line a file is not valid JSON", async () => {
+    const file = await eventFile("broken.json", '{\n  "title": { "fr": "Titre" }\n  "description": {}\n}');
+
+    const result = await convene(["events", "put", file]);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${file} is not valid JSON (line 3, column 3): `);
+    expect(result.stderr).not.toMatch(stackTrace);
+  });
+
+  it("says that a wrong token was refused, and where it came from", async () => {
+    const result = await convene(["events", "get", "mc2cm-webinar-4"], {
+      CONVENE_ADMIN_TOKEN: "wrong-token",
+    });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("refused the token from CONVENE_ADMIN_TOKEN");
+    expect(result.stderr).toContain(".convene/admin-token");
+    expect(result.stderr).not.toMatch(stackTrace);
+  });
+
+  it("asks whether `npm start` is running when nothing listens at the API address", async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+
+    const result = await convene(["events", "get", "mc2cm-webinar-4"], { CONVENE_API_URL: closed });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`Cannot reach the Convene API at ${closed}: is \`npm start\` running?\n`);
+  });
+});
