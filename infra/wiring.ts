@@ -1,6 +1,10 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BusEvent, eventSource } from "../shared/bus/define-event.ts";
+import { confirmationRequested } from "../shared/bus/events/confirmation-requested.ts";
+import { registrationCancelled } from "../shared/bus/events/registration-cancelled.ts";
+import { registrationCreated } from "../shared/bus/events/registration-created.ts";
+import { registrationPromoted } from "../shared/bus/events/registration-promoted.ts";
 import type { EventPattern } from "./local/event-pattern.ts";
 
 /**
@@ -67,5 +71,48 @@ export const functions: readonly FunctionSpec[] = [
     description: "The public view of an event",
     routes: [{ method: "GET", path: "/events/{eventId}", auth: "public" }],
     access: { table: "read" },
+  },
+  {
+    name: "registration-form",
+    description: "The bilingual registration form",
+    routes: [{ method: "GET", path: "/events/{eventId}/register", auth: "public" }],
+    access: { table: "read" },
+  },
+  {
+    name: "register",
+    description: "Registers someone for a session (JSON or form post)",
+    routes: [{ method: "POST", path: "/events/{eventId}/registrations", auth: "public" }],
+    access: { table: "readWrite", bus: true },
+  },
+  {
+    name: "manage-registration",
+    description: "The manage page of a registration, behind its signed link",
+    routes: [{ method: "GET", path: "/registrations/{registrationId}", auth: "public" }],
+    access: { table: "read" },
+  },
+  {
+    name: "cancel-registration",
+    description: "Cancels a registration from its signed link",
+    routes: [{ method: "POST", path: "/registrations/{registrationId}/cancel", auth: "public" }],
+    access: { table: "readWrite", bus: true },
+  },
+  {
+    name: "list-registrations",
+    description: "Registrations of an event for organisers, as JSON pages or CSV",
+    routes: [{ method: "GET", path: "/admin/events/{eventId}/registrations", auth: "admin" }],
+    access: { table: "read" },
+  },
+  {
+    name: "send-registration-mail",
+    description: "Confirmation, waitlist, promotion and cancellation mails, each sent once",
+    rule: onEvents(registrationCreated, confirmationRequested, registrationPromoted, registrationCancelled),
+    access: { table: "readWrite", mail: true },
+    timeoutSeconds: 30,
+  },
+  {
+    name: "promote-waitlist",
+    description: "Gives a freed seat to the oldest waitlisted registrant",
+    rule: onEvents(registrationCancelled),
+    access: { table: "readWrite", bus: true },
   },
 ];

@@ -3,9 +3,20 @@
  * it) and every key. Nothing else in the code base writes a key string, so the access patterns
  * can be read in one place:
  *
- * | item            | pk                 | sk                 |
- * |-----------------|--------------------|--------------------|
- * | event           | EVENT#<eventId>    | EVENT              |
+ * | item                 | pk                 | sk                          | gsi1pk / gsi1sk                              |
+ * |----------------------|--------------------|-----------------------------|----------------------------------------------|
+ * | event                | EVENT#<eventId>    | EVENT                       |                                              |
+ * | session counters     | EVENT#<eventId>    | SESSION#<sessionId>         |                                              |
+ * | email uniqueness     | EVENT#<eventId>    | EMAIL#<normalized email>    |                                              |
+ * | registration         | REG#<id>           | REG                         | EVENT#<e>#SESSION#<s> / STATUS#<st>#<at>#<id> |
+ * | delivery (mail sent) | REG#<id>           | MAIL#<kind>#<n>             |                                              |
+ * | token signing key    | CONFIG             | TOKEN-KEY                   |                                              |
+ * | reminder (schedule)  | EVENT#<eventId>    | REMINDER#<sessionId>#<offset> | DUE / <dueAt>#<e>#<s>#<offset> (while due) |
+ *
+ * Registrations of a session by status, oldest first (waitlist promotion, reminders, exports),
+ * are one Query on gsi1 with `begins_with(gsi1sk, "STATUS#<status>#")`. Reminders waiting to fire
+ * are in gsi1 under `DUE`, sorted by due time, so the tick finds the due ones with one Query; a
+ * fired or skipped reminder drops its gsi1 keys and leaves that (sparse) index.
  */
 export const tableDefinition = {
   partitionKey: "pk",
@@ -18,4 +29,44 @@ export type TableKey = { pk: string; sk: string };
 
 export const keys = {
   event: (eventId: string): TableKey => ({ pk: `EVENT#${eventId}`, sk: "EVENT" }),
+  sessionCounters: (eventId: string, sessionId: string): TableKey => ({
+    pk: `EVENT#${eventId}`,
+    sk: `SESSION#${sessionId}`,
+  }),
+  emailLock: (eventId: string, normalizedEmail: string): TableKey => ({
+    pk: `EVENT#${eventId}`,
+    sk: `EMAIL#${normalizedEmail}`,
+  }),
+  registration: (registrationId: string): TableKey => ({ pk: `REG#${registrationId}`, sk: "REG" }),
+  /** Where a registration sits in gsi1: its session, then its status and age. */
+  registrationIndex: (r: {
+    eventId: string;
+    sessionId: string;
+    status: string;
+    createdAt: string;
+    registrationId: string;
+  }) => ({
+    gsi1pk: `EVENT#${r.eventId}#SESSION#${r.sessionId}`,
+    gsi1sk: `STATUS#${r.status}#${r.createdAt}#${r.registrationId}`,
+  }),
+  sessionRegistrations: (eventId: string, sessionId: string, status?: string) => ({
+    gsi1pk: `EVENT#${eventId}#SESSION#${sessionId}`,
+    gsi1skPrefix: status ? `STATUS#${status}#` : "STATUS#",
+  }),
+  delivery: (registrationId: string, kind: string, sequence: number): TableKey => ({
+    pk: `REG#${registrationId}`,
+    sk: `MAIL#${kind}#${sequence}`,
+  }),
+  tokenKey: (): TableKey => ({ pk: "CONFIG", sk: "TOKEN-KEY" }),
+  reminder: (eventId: string, sessionId: string, offset: string): TableKey => ({
+    pk: `EVENT#${eventId}`,
+    sk: `REMINDER#${sessionId}#${offset}`,
+  }),
+  eventReminders: (eventId: string) => ({ pk: `EVENT#${eventId}`, skPrefix: "REMINDER#" }),
+  /** gsi1 keys of a reminder that is scheduled and not yet fired. */
+  dueReminderIndex: (r: { eventId: string; sessionId: string; offset: string; dueAt: string }) => ({
+    gsi1pk: "DUE",
+    gsi1sk: `${r.dueAt}#${r.eventId}#${r.sessionId}#${r.offset}`,
+  }),
+  dueReminders: () => ({ gsi1pk: "DUE" }),
 };

@@ -6,6 +6,12 @@ import { z } from "zod";
  */
 export const languages = ["fr", "en"] as const;
 
+/**
+ * The locale each language's dates and numbers are written in. English readers around the
+ * Mediterranean expect "Thursday 4 March 2027, 14:00", not the US "March 4, 2027 at 2:00 PM".
+ */
+export const locales: Record<(typeof languages)[number], string> = { fr: "fr-FR", en: "en-GB" };
+
 export const languageSchema = z.enum(languages, { error: `must be one of: ${languages.join(", ")}` });
 export type Language = z.infer<typeof languageSchema>;
 

@@ -36,6 +36,8 @@ export interface RouteSpec<
   handle(
     input: RouteInput<z.infer<ParamsSchema>, z.infer<QuerySchema>, z.infer<BodySchema>>,
   ): Promise<HttpResponse>;
+  /** Pages that people open in a browser answer errors as HTML; given the JSON error response. */
+  renderError?(response: HttpResponse, event: APIGatewayProxyEventV2): HttpResponse;
 }
 
 const none = z.object({}).passthrough();
@@ -67,7 +69,8 @@ export function httpRoute<
     .use(httpHeaderNormalizer())
     .use({
       onError: (request) => {
-        request.response = toErrorResponse(request.error);
+        const response = toErrorResponse(request.error);
+        request.response = spec.renderError ? spec.renderError(response, request.event) : response;
       },
     })
     .handler(run);

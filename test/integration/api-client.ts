@@ -15,9 +15,10 @@ export function apiClient() {
         admin?: boolean;
         /** A token other than the admin one, to prove it is refused. */
         token?: string;
+        headers?: Record<string, string>;
       } = {},
     ) {
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...options.headers };
       const token = options.token ?? (options.admin ? adminToken : undefined);
       if (token) headers.authorization = `Bearer ${token}`;
       let body: string | Buffer | undefined = options.rawBody;

@@ -1,0 +1,30 @@
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { z } from "zod";
+import { getEvent } from "#shared/events/event-store";
+import { html, json } from "#shared/http/responses";
+import { httpRoute } from "#shared/http/route";
+import { htmlErrorPage } from "#shared/pages/error-page";
+import { pickPageLanguage } from "#shared/pages/language";
+import { renderCancelled } from "#shared/pages/registration-pages";
+import { cancel } from "#shared/registrations/cancel";
+
+/** The cancel button of the manage page posts a form and gets a page; scripts get JSON. */
+const fromBrowser = (event: APIGatewayProxyEventV2) =>
+  (event.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded") ||
+  (event.headers.accept ?? "").includes("text/html");
+
+export const handler = httpRoute({
+  params: z.object({ registrationId: z.string().min(1).max(100) }),
+  query: z.object({ token: z.string().optional(), lang: z.string().optional() }),
+  renderError: (response, event) => (fromBrowser(event) ? htmlErrorPage(response, event) : response),
+  async handle({ params, query, event }) {
+    const registration = await cancel(params.registrationId, query.token);
+    if (!fromBrowser(event))
+      return json(200, { registrationId: registration.registrationId, status: registration.status });
+    const language = pickPageLanguage(query.lang ?? registration.language, undefined);
+    return html(
+      200,
+      renderCancelled({ event: await getEvent(registration.eventId), registration, language }),
+    );
+  },
+});

@@ -1,0 +1,46 @@
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { z } from "zod";
+import { slugSchema } from "#shared/domain/event";
+import { registrationInputSchema } from "#shared/domain/registration";
+import { getEvent } from "#shared/events/event-store";
+import { ValidationError } from "#shared/http/errors";
+import type { HttpResponse } from "#shared/http/responses";
+import { json } from "#shared/http/responses";
+import { httpRoute } from "#shared/http/route";
+import { htmlErrorPage } from "#shared/pages/error-page";
+import { pickPageLanguage } from "#shared/pages/language";
+import { formPage, thankYouPage } from "#shared/registrations/form-pages";
+import { register } from "#shared/registrations/register";
+
+const isFormPost = (event: APIGatewayProxyEventV2) =>
+  (event.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded");
+
+/**
+ * Registration, from scripts (JSON in, JSON out) and from the HTML form (form in, pages out: the
+ * form again with errors next to their fields and the values kept, or a thank-you page).
+ */
+export const handler = httpRoute({
+  params: z.object({ eventId: slugSchema }),
+  query: z.object({ lang: z.string().optional() }),
+  // Parsed below rather than here, so that a form post with errors gets the form back, not JSON.
+  body: { schema: z.record(z.string(), z.unknown()), limitBytes: 64 * 1024, accepts: ["json", "form"] },
+  renderError: (response, event) =>
+    isFormPost(event) && response.statusCode !== 400 ? htmlErrorPage(response, event) : response,
+  async handle({ params, query, body, bodyKind, headers }): Promise<HttpResponse> {
+    const language = pickPageLanguage(query.lang ?? String(body.language ?? ""), headers["accept-language"]);
+    try {
+      const input = registrationInputSchema.safeParse(body);
+      if (!input.success) throw ValidationError.fromZod(input.error);
+      const result = await register(params.eventId, input.data);
+      if (bodyKind === "form") return thankYouPage(result, language);
+      if (result.outcome === "already-registered") return json(200, { status: "already-registered" });
+      const { registrationId, status, sessionId } = result.registration;
+      return json(201, { registrationId, status, sessionId });
+    } catch (error) {
+      if (bodyKind !== "form" || !(error instanceof ValidationError)) throw error;
+      const errors = Object.fromEntries(error.issues.map((issue) => [issue.path, issue.message]));
+      const values = Object.fromEntries(Object.entries(body).map(([key, value]) => [key, String(value)]));
+      return formPage(await getEvent(params.eventId), language, 400, { values, errors });
+    }
+  },
+});

@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { slugSchema } from "#shared/domain/event";
+import { getEvent } from "#shared/events/event-store";
+import { httpRoute } from "#shared/http/route";
+import { htmlErrorPage } from "#shared/pages/error-page";
+import { pickPageLanguage } from "#shared/pages/language";
+import { formPage } from "#shared/registrations/form-pages";
+
+/** The registration form, in French or English (`?lang=`, else the browser's languages). */
+export const handler = httpRoute({
+  params: z.object({ eventId: slugSchema }),
+  query: z.object({ lang: z.string().optional() }),
+  renderError: htmlErrorPage,
+  async handle({ params, query, headers }) {
+    const event = await getEvent(params.eventId);
+    return formPage(event, pickPageLanguage(query.lang, headers["accept-language"]));
+  },
+});

@@ -1,0 +1,115 @@
+import countries from "i18n-iso-countries";
+import { z } from "zod";
+import { languageSchema } from "./languages.ts";
+
+export const organisationTypes = [
+  "local-government",
+  "regional-government",
+  "national-government",
+  "civil-society",
+  "international-organisation",
+  "academia",
+  "private-sector",
+  "other",
+] as const;
+export type OrganisationType = (typeof organisationTypes)[number];
+
+/**
+ * Version of the privacy notice a registrant accepts. Stored with each consent; change it when
+ * the notice text changes, so every registration says which text its registrant saw.
+ */
+export const privacyNoticeVersion = "2026-11-27";
+
+export const registrationStatuses = ["confirmed", "waitlisted", "cancelled"] as const;
+export type RegistrationStatus = (typeof registrationStatuses)[number];
+
+/**
+ * A name or short text that ends up in mail headers and pages: one line only, so no value can
+ * inject a header (a CR or LF is refused, not silently removed).
+ */
+const oneLine = (max: number) =>
+  z
+    .string()
+    .max(max, `at most ${max} characters`)
+    .refine((value) => !/[\r\n]/.test(value), "must be on one line")
+    .transform((value) => value.trim());
+const requiredLine = (max: number) => oneLine(max).refine((value) => value.length > 0, "required");
+const optionalLine = (max: number) =>
+  oneLine(max)
+    .optional()
+    .transform((value) => value || undefined);
+const optionalText = (max: number) =>
+  z
+    .string()
+    .max(max, `at most ${max} characters`)
+    .optional()
+    .transform((value) => value?.trim() || undefined);
+
+/** Checkboxes of an HTML form send "on"; JSON sends booleans. Both mean the same. */
+const formBoolean = z.union([
+  z.boolean(),
+  z.enum(["on", "true", "yes", "1"]).transform(() => true),
+  z.enum(["off", "false", "no", "0", ""]).transform(() => false),
+]);
+
+/** The body of `POST /events/{eventId}/registrations`, as JSON or as a form. */
+export const registrationInputSchema = z.object({
+  sessionId: z.string({ error: "choose a session" }).min(1, "choose a session"),
+  email: z
+    .string({ error: "required" })
+    .trim()
+    .pipe(z.email("must be an email address such as name@example.org").max(254)),
+  firstName: requiredLine(100),
+  lastName: requiredLine(100),
+  organisation: requiredLine(200),
+  organisationType: z.enum(organisationTypes, { error: `must be one of: ${organisationTypes.join(", ")}` }),
+  country: z
+    .string({ error: "required" })
+    .trim()
+    .toUpperCase()
+    .refine(
+      (code) => countries.isValid(code) && code.length === 2,
+      "must be an ISO 3166-1 alpha-2 code such as FR",
+    ),
+  consent: formBoolean
+    .optional()
+    .refine((accepted) => accepted === true, "you must accept the privacy notice to register"),
+  jobTitle: optionalLine(200),
+  department: optionalLine(200),
+  city: optionalLine(100),
+  language: z.union([languageSchema, z.literal("").transform(() => undefined)]).optional(),
+  questions: optionalText(2_000),
+  practice: optionalText(2_000),
+  updates: formBoolean.optional().transform((value) => value ?? false),
+});
+export type RegistrationInput = z.input<typeof registrationInputSchema>;
+export type ValidRegistrationInput = z.infer<typeof registrationInputSchema>;
+
+export interface Registration {
+  registrationId: string;
+  eventId: string;
+  sessionId: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  organisation: string;
+  organisationType: OrganisationType;
+  jobTitle?: string;
+  department?: string;
+  city?: string;
+  country: string;
+  language: z.infer<typeof languageSchema>;
+  questions?: string;
+  practice?: string;
+  updates: boolean;
+  consent: { acceptedAt: string; noticeVersion: string };
+  status: RegistrationStatus;
+  createdAt: string;
+  updatedAt: string;
+  cancelledAt?: string;
+  /** Counts the confirmations asked for (first one, then resends), so each is mailed once. */
+  confirmationNumber: number;
+}
+
+/** Emails are compared trimmed and case-insensitively: "Ada@Example.org " is "ada@example.org". */
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();

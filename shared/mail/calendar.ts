@@ -1,0 +1,72 @@
+import ical, {
+  ICalAttendeeRole,
+  ICalAttendeeStatus,
+  ICalCalendarMethod,
+  ICalEventStatus,
+} from "ical-generator";
+
+/** A person as a calendar names them: display name and address. */
+export interface CalendarPerson {
+  name: string;
+  email: string;
+}
+
+export interface CalendarInviteInput {
+  /** REQUEST adds or updates the event in the attendee's calendar; CANCEL removes it. */
+  method: "REQUEST" | "CANCEL";
+  /** Stable for one registration, so every later invite updates the same calendar entry. */
+  uid: string;
+  /** Must grow whenever the invite changes: clients ignore an invite older than the one they hold. */
+  sequence: number;
+  start: Date;
+  end: Date;
+  summary: string;
+  description: string;
+  /** The join link; left out of a CANCEL, which no one should need to open. */
+  url?: string;
+  location?: string;
+  organiser: CalendarPerson;
+  attendee: CalendarPerson;
+}
+
+/**
+ * RFC 5545 parameter values are quoted strings that cannot hold a double quote or a line break,
+ * and ical-generator escapes them with backslashes that calendar parsers do not undo.
+ */
+const parameterSafe = (name: string) => name.replace(/"/g, "'").replace(/[\p{Cc}]+/gu, " ");
+
+/**
+ * An iTIP (RFC 5546) invite for one registrant: the calendar entry their mail client adds, moves
+ * (same UID, higher SEQUENCE) or removes (METHOD:CANCEL). Times are written in UTC, which every
+ * client converts to the reader's zone. The attendee is already accepted and no reply is asked
+ * for, because registering is the answer; organisers do not want an RSVP mail per registrant.
+ */
+export function calendarInvite(input: CalendarInviteInput): string {
+  const cancel = input.method === "CANCEL";
+  const calendar = ical({
+    prodId: { company: "Convene", product: "Webinars", language: "EN" },
+    method: cancel ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
+  });
+  calendar.createEvent({
+    id: input.uid,
+    sequence: input.sequence,
+    start: input.start,
+    end: input.end,
+    summary: input.summary,
+    description: input.description,
+    url: input.url ?? null,
+    location: input.location ?? null,
+    status: cancel ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    organizer: { name: parameterSafe(input.organiser.name), email: input.organiser.email },
+    attendees: [
+      {
+        name: parameterSafe(input.attendee.name),
+        email: input.attendee.email,
+        role: ICalAttendeeRole.REQ,
+        rsvp: false,
+        status: cancel ? null : ICalAttendeeStatus.ACCEPTED,
+      },
+    ],
+  });
+  return calendar.toString();
+}

@@ -1,0 +1,156 @@
+import { formatSessionTime, sessionEnd } from "../domain/dates.ts";
+import type { Session, WebinarEvent } from "../domain/event.ts";
+import { type Language, pickText } from "../domain/languages.ts";
+import type { Registration } from "../domain/registration.ts";
+import { calendarInvite } from "./calendar.ts";
+import { composeMessage } from "./compose.ts";
+import { formatDuration, formatStartsIn } from "./format.ts";
+import { type MailContent, renderHtml, renderText } from "./render.ts";
+import { type MailKind, type MailTexts, mailTexts, type TextValues } from "./texts/index.ts";
+
+export type { MailKind } from "./texts/index.ts";
+
+export interface RegistrationMailInput {
+  kind: MailKind;
+  event: WebinarEvent;
+  session: Session;
+  registration: Registration;
+  /** Where the registrant views or cancels the registration. */
+  manageUrl: string;
+  /** The From header, e.g. the sender address of `mailSettings`. */
+  from: string;
+  /** How long before the session a reminder goes out; required for `reminder`. */
+  reminderOffsetMs?: number;
+}
+
+export interface RegistrationMail {
+  /** The registrant's address, for SES `Destinations`. */
+  to: string;
+  subject: string;
+  raw: Buffer;
+}
+
+type InviteMethod = "REQUEST" | "CANCEL";
+
+/** A waiting-list mail carries no invite: the registrant has no seat to put in a calendar. */
+const inviteMethods: Record<MailKind, InviteMethod | undefined> = {
+  confirmation: "REQUEST",
+  promotion: "REQUEST",
+  reminder: "REQUEST",
+  cancellation: "CANCEL",
+  waitlist: undefined,
+};
+
+/** Only registrants with a seat get the join link. */
+const joinLinkKinds: ReadonlySet<MailKind> = new Set(["confirmation", "promotion", "reminder"]);
+
+const sequenceEpochMs = Date.UTC(2026, 0, 1);
+
+/**
+ * The invite's SEQUENCE, derived rather than stored. Clients ignore an invite whose SEQUENCE is
+ * lower than the one they hold, so it must grow whenever the event (time, title, link) or the
+ * registration (session, status) changes: it is built from the later of their `updatedAt`, in
+ * seconds since 2026 so it fits the 32-bit integer clients keep until about 2060. The seconds are
+ * doubled so that a CANCEL (2s + 1) outranks the REQUEST of the same state (2s), and any REQUEST
+ * after a later change (at least 2s + 2) outranks that CANCEL, e.g. when someone registers again.
+ */
+function inviteSequence(event: WebinarEvent, registration: Registration, method: InviteMethod): number {
+  const changedMs = Math.max(Date.parse(event.updatedAt), Date.parse(registration.updatedAt));
+  const seconds = Math.max(0, Math.floor((changedMs - sequenceEpochMs) / 1000));
+  return 2 * seconds + (method === "CANCEL" ? 1 : 0);
+}
+
+/** Subjects are one header line, whatever an organiser typed into a title; no-break spaces stay. */
+const oneLine = (text: string) => text.replace(/[\t\n\v\f\r\u2028\u2029]+/g, " ").trim();
+
+const fullName = (registration: Registration) => `${registration.firstName} ${registration.lastName}`;
+
+function textValues(input: RegistrationMailInput, language: Language): TextValues {
+  const title = pickText(input.event.title, language);
+  if (input.kind !== "reminder") return { title, startsIn: "" };
+  if (input.reminderOffsetMs === undefined) throw new Error("A reminder mail needs reminderOffsetMs");
+  return { title, startsIn: formatStartsIn(input.reminderOffsetMs, language) };
+}
+
+function mailContent(input: RegistrationMailInput, texts: MailTexts, values: TextValues): MailContent {
+  const { kind, event, session, registration } = input;
+  const language = registration.language;
+  const times = formatSessionTime(session.startsAt, session.timezone, language);
+  const method = inviteMethods[kind];
+  return {
+    language,
+    subject: oneLine(texts.kinds[kind].subject(values)),
+    heading: values.title,
+    greeting: texts.greeting(registration.firstName),
+    colon: texts.colon,
+    paragraphs: texts.kinds[kind].paragraphs(values),
+    details: [
+      { label: texts.labels.localTime, value: times.local },
+      { label: texts.labels.utcTime, value: times.utc },
+      { label: texts.labels.duration, value: formatDuration(session.durationMinutes, language) },
+      { label: texts.labels.organiser, value: event.organiser.name },
+    ],
+    ...(joinLinkKinds.has(kind) && {
+      join: {
+        link: { label: texts.labels.joinLink, url: session.joinUrl },
+        button: texts.joinButton,
+        note: texts.joinNote,
+      },
+    }),
+    notes:
+      method === undefined ? [] : [method === "CANCEL" ? texts.calendarNote.remove : texts.calendarNote.add],
+    manage: {
+      label: kind === "cancellation" ? texts.manage.cancelled : texts.manage.active,
+      url: input.manageUrl,
+    },
+    signOff: texts.signOff,
+    signature: event.organiser.name,
+    footer: texts.footer(values),
+  };
+}
+
+/** The invite describes the session itself; a CANCEL leaves out the join link along with the seat. */
+function invite(input: RegistrationMailInput, content: MailContent, method: InviteMethod): string {
+  const { event, session, registration } = input;
+  const description = [
+    pickText(event.description, registration.language),
+    ...(content.join ? [`${content.join.link.label}${content.colon}${session.joinUrl}`] : []),
+    `${content.manage.label}${content.colon}${input.manageUrl}`,
+  ].join("\n\n");
+  return calendarInvite({
+    method,
+    uid: `${registration.registrationId}@convene`,
+    sequence: inviteSequence(event, registration, method),
+    start: new Date(session.startsAt),
+    end: sessionEnd(session.startsAt, session.durationMinutes),
+    summary: content.heading,
+    description,
+    ...(method === "REQUEST" && { url: session.joinUrl, location: session.joinUrl }),
+    organiser: event.organiser,
+    attendee: { name: fullName(registration), email: registration.email },
+  });
+}
+
+/**
+ * The mail a registrant gets when a registration is confirmed (or promoted from the waiting list),
+ * waitlisted, cancelled, or when a session is near. Steps: pick the registrant's language and its
+ * texts; lay out the content once; render it as text and HTML; attach an invite (REQUEST with the
+ * join link, or CANCEL) where the registrant holds or loses a seat; compose the raw MIME with the
+ * organiser as Reply-To, so that answers reach people who can help rather than a no-reply box.
+ */
+export async function buildRegistrationMail(input: RegistrationMailInput): Promise<RegistrationMail> {
+  const language = input.registration.language;
+  const texts = mailTexts[language];
+  const content = mailContent(input, texts, textValues(input, language));
+  const method = inviteMethods[input.kind];
+  const raw = await composeMessage({
+    from: input.from,
+    to: { name: fullName(input.registration), address: input.registration.email },
+    replyTo: { name: input.event.organiser.name, address: input.event.organiser.email },
+    subject: content.subject,
+    text: renderText(content),
+    html: renderHtml(content),
+    ...(method && { calendar: { method, content: invite(input, content, method) } }),
+  });
+  return { to: input.registration.email, subject: content.subject, raw };
+}

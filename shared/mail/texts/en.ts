@@ -1,0 +1,53 @@
+import type { MailTexts } from "./mail-texts.ts";
+
+export const en: MailTexts = {
+  kinds: {
+    confirmation: {
+      subject: ({ title }) => `Registration confirmed: ${title}`,
+      paragraphs: () => ["Your registration is confirmed. We look forward to seeing you online."],
+    },
+    promotion: {
+      subject: ({ title }) => `A seat became free: you are registered for ${title}`,
+      paragraphs: () => [
+        "Good news: a seat has become free, and it is yours.",
+        "Your registration is confirmed. We look forward to seeing you online.",
+      ],
+    },
+    waitlist: {
+      subject: ({ title }) => `Waiting list: ${title}`,
+      paragraphs: () => [
+        "The session you chose is full, so you are on the waiting list.",
+        "If a seat frees up, we will email you the link to join. Until then, there is nothing you need to do.",
+      ],
+    },
+    cancellation: {
+      subject: ({ title }) => `Registration cancelled: ${title}`,
+      paragraphs: () => [
+        "Your registration has been cancelled.",
+        "If this is a mistake, just reply to this message.",
+      ],
+    },
+    reminder: {
+      subject: ({ title, startsIn }) => `Reminder: ${title} starts ${startsIn}`,
+      paragraphs: ({ startsIn }) => [`Your session starts ${startsIn}. Here is the link to join.`],
+    },
+  },
+  greeting: (firstName) => `Hello ${firstName},`,
+  colon: ": ",
+  labels: {
+    localTime: "Date and time",
+    utcTime: "In UTC",
+    duration: "Duration",
+    joinLink: "Join link",
+    organiser: "Organised by",
+  },
+  joinButton: "Join the webinar",
+  joinNote: "This link is for registrants only; please do not share it.",
+  calendarNote: {
+    add: "The attached invitation adds the session to your calendar.",
+    remove: "The attached update removes the session from your calendar.",
+  },
+  manage: { active: "View or cancel your registration", cancelled: "View your registration" },
+  signOff: "Best regards,",
+  footer: ({ title }) => `You are receiving this message because you registered for “${title}”.`,
+};

@@ -1,0 +1,297 @@
+import countries from "i18n-iso-countries";
+import type { PublicEvent } from "../domain/event.ts";
+import { type Language, languages, pickText } from "../domain/languages.ts";
+import { organisationTypes, privacyNoticeVersion } from "../domain/registration.ts";
+import { type Interpolation, type Markup, markup } from "./html.ts";
+import { renderLayout } from "./layout.ts";
+import { langOf, languageName, type PageSession, sessionTime } from "./parts.ts";
+import { type FormField, type PageTexts, pageTexts } from "./texts/index.ts";
+
+export interface RegistrationFormOptions {
+  event: PublicEvent;
+  /** Seats left per session id; `null` (or no entry) when the session has no capacity limit. */
+  seatsLeft: Record<string, number | null>;
+  language: Language;
+  /** The submitted form, shown again when it comes back with errors. */
+  values?: Record<string, string>;
+  /**
+   * Messages by field path (`email`, `sessionId`…). A form field shows its own message in the page
+   * language (the schema's are English); a path that is no field shows its message in the summary.
+   */
+  errors?: Record<string, string>;
+  /** Where the form posts (`application/x-www-form-urlencoded`). */
+  action: string;
+  now: Date;
+}
+
+const checkedValues = new Set(["on", "true", "yes", "1"]);
+
+interface FormContext {
+  texts: PageTexts;
+  language: Language;
+  values: Record<string, string>;
+  errors: Record<string, string>;
+  sessions: PageSession[];
+  seatsLeft: Record<string, number | null>;
+  organisers: string;
+}
+
+/**
+ * The registration page of an event: works without JavaScript, on a phone, with the keyboard or a
+ * screen reader alone. Sessions that have started are not offered; when none is left the page
+ * says registration is closed. Errors show next to their fields and in a summary that links to
+ * them, and every submitted value is kept, so correcting one field never means retyping the rest.
+ */
+export function renderRegistrationForm(options: RegistrationFormOptions): string {
+  const { event, language, errors = {}, now } = options;
+  const texts = pageTexts[language];
+  const sessions = event.sessions.filter((session) => new Date(session.startsAt) > now);
+  const context: FormContext = {
+    texts,
+    language,
+    values: options.values ?? {},
+    errors,
+    sessions,
+    seatsLeft: options.seatsLeft,
+    organisers: event.organiser.name,
+  };
+  const hasErrors = Object.keys(errors).length > 0;
+  const title = `${hasErrors ? texts.errorTitlePrefix : ""}${texts.form.pageTitle} – ${pickText(event.title, language)}`;
+  const body =
+    sessions.length === 0
+      ? markup`<h2>${texts.messages.registrationClosed.title}</h2><p>${texts.messages.registrationClosed.message}</p>`
+      : form(context, options.action);
+  return renderLayout({
+    language,
+    title,
+    indexable: true,
+    header: languageSwitch(language),
+    content: markup`${hasErrors && errorSummary(context)}${eventIntro(event, texts, language)}${body}`,
+  });
+}
+
+function languageSwitch(language: Language): Markup {
+  const others = languages.filter((other) => other !== language);
+  const links = others.map(
+    (other) =>
+      markup`<a href="?lang=${other}" hreflang="${other}" lang="${other}">${pageTexts[other].languageName}</a>`,
+  );
+  return markup`<nav aria-label="${pageTexts[language].languageSwitchLabel}">${links}</nav>`;
+}
+
+function eventIntro(event: PublicEvent, texts: PageTexts, language: Language): Markup {
+  return markup`<p class="kicker">${texts.form.kicker}</p>
+<h1${langOf(event.title, language)}>${pickText(event.title, language)}</h1>
+<p class="muted">${texts.form.organisedBy(event.organiser.name)}</p>
+<p class="description"${langOf(event.description, language)}>${pickText(event.description, language)}</p>`;
+}
+
+function errorSummary({ texts, errors }: FormContext): Markup {
+  const fieldItems = fieldOrder
+    .filter((field) => errors[field] !== undefined)
+    .map((field) => markup`<li><a href="#${fieldId(field)}">${texts.fields[field].error}</a></li>`);
+  const otherItems = Object.entries(errors)
+    .filter(([path]) => !isFormField(path))
+    .map(([, message]) => markup`<li>${message}</li>`);
+  return markup`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
+<h2 id="error-summary-title">${texts.form.errorSummaryTitle}</h2>
+<ul>${fieldItems}${otherItems}</ul>
+</div>`;
+}
+
+/**
+ * The form's controls in page order, which the error summary follows too. A record over the
+ * schema's keys, so a field added to the schema but not to the form fails to compile.
+ */
+const controls: Record<FormField, (context: FormContext) => Markup> = {
+  sessionId: (context) => sessionPicker(context),
+  email: (context) =>
+    textInput(context, "email", {
+      type: "email",
+      autocomplete: "email",
+      inputmode: "email",
+      maxlength: 254,
+      required: true,
+      spellcheck: "false",
+    }),
+  firstName: (context) =>
+    textInput(context, "firstName", { autocomplete: "given-name", maxlength: 100, required: true }),
+  lastName: (context) =>
+    textInput(context, "lastName", { autocomplete: "family-name", maxlength: 100, required: true }),
+  organisation: (context) =>
+    textInput(context, "organisation", { autocomplete: "organization", maxlength: 200, required: true }),
+  organisationType: (context) =>
+    select(context, "organisationType", organisationTypeOptions(context.texts), { required: true }),
+  jobTitle: (context) =>
+    textInput(context, "jobTitle", { autocomplete: "organization-title", maxlength: 200 }),
+  department: (context) => textInput(context, "department", { maxlength: 200 }),
+  city: (context) => textInput(context, "city", { autocomplete: "address-level2", maxlength: 100 }),
+  country: (context) =>
+    select(context, "country", countryOptions(context.language), { required: true, autocomplete: "country" }),
+  language: (context) =>
+    select(context, "language", languageOptions(), { required: true, fallback: context.language }),
+  questions: (context) => textarea(context, "questions"),
+  practice: (context) => textarea(context, "practice"),
+  updates: (context) => markup`${privacyNotice(context)}${checkbox(context, "updates", false)}`,
+  consent: (context) => checkbox(context, "consent", true),
+};
+const fieldOrder = Object.keys(controls) as FormField[];
+const isFormField = (path: string): path is FormField => (fieldOrder as string[]).includes(path);
+
+function form(context: FormContext, action: string): Markup {
+  return markup`<form method="post" action="${action}" enctype="application/x-www-form-urlencoded" accept-charset="utf-8">
+<p class="muted">${context.texts.form.requiredNote}</p>
+${fieldOrder.map((field) => controls[field](context))}
+<button type="submit">${context.texts.form.submit}</button>
+</form>`;
+}
+
+const fieldId = (field: FormField) => `field-${field}`;
+
+/** Label, hint and error of a field, and the attributes that tie them to its control. */
+function fieldParts(context: FormContext, field: FormField, optional: boolean) {
+  const { texts, errors } = context;
+  const id = fieldId(field);
+  const { label, hint } = texts.fields[field];
+  const invalid = errors[field] !== undefined;
+  const describedBy = [hint && `${id}-hint`, invalid && `${id}-error`].filter(Boolean).join(" ");
+  return {
+    id,
+    className: invalid ? "field invalid" : "field",
+    label: markup`${label}${optional && markup` <span class="muted">${texts.optional}</span>`}`,
+    hint: hint && markup`<p class="hint" id="${id}-hint">${hint}</p>`,
+    error:
+      invalid &&
+      markup`<p class="error-message" id="${id}-error"><span class="visually-hidden">${texts.errorPrefix} </span>${texts.fields[field].error}</p>`,
+    describedBy: describedBy && markup` aria-describedby="${describedBy}"`,
+    invalid: invalid && markup` aria-invalid="true"`,
+  };
+}
+
+type AttributeValue = string | number | boolean | undefined;
+
+/** Attributes from a record: `true` writes the bare name, `false` and `undefined` leave it out. */
+function attributes(record: Record<string, AttributeValue>): Interpolation[] {
+  return Object.entries(record).map(([name, value]) => {
+    if (value === undefined || value === false) return "";
+    return value === true ? markup` ${name}` : markup` ${name}="${value}"`;
+  });
+}
+
+function textInput(context: FormContext, field: FormField, options: Record<string, AttributeValue>): Markup {
+  const parts = fieldParts(context, field, options.required !== true);
+  const type = options.type ?? "text";
+  const attrs = attributes({ ...options, type });
+  return markup`<div class="${parts.className}">
+<label for="${parts.id}">${parts.label}</label>${parts.hint}${parts.error}
+<input id="${parts.id}" name="${field}" value="${context.values[field] ?? ""}"${attrs}${parts.describedBy}${parts.invalid}>
+</div>`;
+}
+
+function textarea(context: FormContext, field: FormField): Markup {
+  const parts = fieldParts(context, field, true);
+  return markup`<div class="${parts.className}">
+<label for="${parts.id}">${parts.label}</label>${parts.hint}${parts.error}
+<textarea id="${parts.id}" name="${field}" rows="5" maxlength="2000"${parts.describedBy}${parts.invalid}>${context.values[field] ?? ""}</textarea>
+</div>`;
+}
+
+interface Option {
+  value: string;
+  label: string;
+  lang?: Language;
+}
+
+function select(
+  context: FormContext,
+  field: FormField,
+  options: Option[],
+  settings: { required: boolean; autocomplete?: string; fallback?: string },
+): Markup {
+  const parts = fieldParts(context, field, !settings.required);
+  const chosen = (context.values[field] || settings.fallback || "").toLowerCase();
+  const placeholder =
+    settings.fallback === undefined && markup`<option value="">${context.texts.form.choose}</option>`;
+  const rendered = options.map(
+    ({ value, label, lang }) =>
+      markup`<option value="${value}"${lang && markup` lang="${lang}"`}${value.toLowerCase() === chosen && markup` selected`}>${label}</option>`,
+  );
+  const attrs = attributes({ required: settings.required, autocomplete: settings.autocomplete });
+  return markup`<div class="${parts.className}">
+<label for="${parts.id}">${parts.label}</label>${parts.hint}${parts.error}
+<select id="${parts.id}" name="${field}"${attrs}${parts.describedBy}${parts.invalid}>${placeholder}${rendered}</select>
+</div>`;
+}
+
+function checkbox(context: FormContext, field: FormField, required: boolean): Markup {
+  const parts = fieldParts(context, field, false);
+  const checked = checkedValues.has((context.values[field] ?? "").toLowerCase());
+  const attrs = attributes({ checked, required });
+  return markup`<div class="${parts.className}">${parts.error}
+<div class="choice"><input type="checkbox" id="${parts.id}" name="${field}" value="on"${attrs}${parts.describedBy}${parts.invalid}>
+<label for="${parts.id}">${parts.label}</label></div>${parts.hint}
+</div>`;
+}
+
+const organisationTypeOptions = (texts: PageTexts): Option[] =>
+  organisationTypes.map((type) => ({ value: type, label: texts.organisationTypes[type] }));
+
+/** Each language in its own name, as registrants look for it ("Français" on an English page too). */
+const languageOptions = (): Option[] =>
+  languages.map((language) => ({ value: language, label: pageTexts[language].languageName, lang: language }));
+
+const countryOptionsByLanguage = new Map<Language, Option[]>();
+
+/** All countries named in the page language and sorted as that language sorts (É after E in French). */
+function countryOptions(language: Language): Option[] {
+  const cached = countryOptionsByLanguage.get(language);
+  if (cached) return cached;
+  const options = Object.entries(countries.getNames(language))
+    .map(([code, name]) => ({ value: code, label: name }))
+    .sort((a, b) => a.label.localeCompare(b.label, language));
+  countryOptionsByLanguage.set(language, options);
+  return options;
+}
+
+function sessionPicker(context: FormContext): Markup {
+  const { sessions, seatsLeft } = context;
+  const parts = fieldParts(context, "sessionId", false);
+  const chosen = context.values.sessionId ?? (sessions.length === 1 ? sessions[0]?.id : undefined);
+  const radios = sessions.map((session, index) => {
+    const id = index === 0 ? parts.id : `${parts.id}-${session.id}`;
+    const attrs = attributes({ checked: session.id === chosen, required: true });
+    return markup`<div class="choice">
+<input type="radio" id="${id}" name="sessionId" value="${session.id}"${attrs}${parts.invalid}>
+<label for="${id}">${sessionDescription(context, session, seatsLeft[session.id] ?? null)}</label>
+</div>`;
+  });
+  return markup`<fieldset class="${parts.className}"${parts.describedBy}>
+<legend>${parts.label}</legend>${parts.hint}${parts.error}
+${radios}
+</fieldset>`;
+}
+
+function sessionDescription(
+  { texts, language }: FormContext,
+  session: PageSession,
+  seats: number | null,
+): Markup {
+  const about = `${texts.session.language(languageName(session.language, language))} · ${texts.session.duration(session.durationMinutes)}`;
+  return markup`${sessionTime(session, language)}
+<span>${about}</span>${availability(texts, seats)}`;
+}
+
+function availability(texts: PageTexts, seats: number | null): Markup | undefined {
+  if (seats === null) return undefined;
+  if (seats <= 0) return markup`<span class="seats full">${texts.session.waitingList}</span>`;
+  return markup`<span class="seats">${texts.session.seatsLeft(seats)}</span>`;
+}
+
+function privacyNotice({ texts, organisers }: FormContext): Markup {
+  const paragraphs = texts.privacy.paragraphs(organisers).map((paragraph) => markup`<p>${paragraph}</p>`);
+  return markup`<section class="notice" aria-labelledby="privacy-title">
+<h2 id="privacy-title">${texts.privacy.title}</h2>
+${paragraphs}
+<p class="muted">${texts.privacy.version(privacyNoticeVersion)}</p>
+</section>`;
+}

@@ -1,0 +1,171 @@
+import type { PageTexts } from "./types.ts";
+
+/** French typography: a non-breaking space before « : ! ? » and inside guillemets, so no line starts with them. */
+const nbsp = "\u00a0";
+const updatesLabel = "Je souhaite recevoir des nouvelles des prochains webinaires";
+
+export const fr: PageTexts = {
+  languageName: "Français",
+  languageSwitchLabel: "Langue",
+  optional: "(facultatif)",
+  errorPrefix: `Erreur${nbsp}:`,
+  errorTitlePrefix: `Erreur${nbsp}: `,
+  form: {
+    pageTitle: "Inscription",
+    kicker: "Inscription au webinaire",
+    organisedBy: (organisers) => `Organisé par ${organisers}`,
+    requiredNote: `Tous les champs sont obligatoires, sauf ceux marqués «${nbsp}facultatif${nbsp}».`,
+    choose: "Choisissez…",
+    submit: "Je m’inscris",
+    errorSummaryTitle: "Pour vous inscrire, corrigez les points suivants",
+  },
+  fields: {
+    sessionId: {
+      label: "Choisissez une session",
+      hint: "Les horaires sont indiqués dans le fuseau horaire des organisateurs et en temps universel (UTC).",
+      error: "Choisissez une session.",
+    },
+    email: {
+      label: "Adresse e-mail",
+      hint: "Nous y enverrons votre confirmation, le lien de connexion et les rappels.",
+      error: "Saisissez une adresse e-mail valide, par exemple nom@exemple.org.",
+    },
+    firstName: {
+      label: "Prénom",
+      error: "Saisissez votre prénom, sur une ligne et en 100 caractères au plus.",
+    },
+    lastName: { label: "Nom", error: "Saisissez votre nom, sur une ligne et en 100 caractères au plus." },
+    organisation: {
+      label: "Organisation",
+      hint: `Par exemple${nbsp}: Ville de Tunis, Croix-Rouge libanaise, Université de Bologne.`,
+      error: "Saisissez le nom de votre organisation, sur une ligne et en 200 caractères au plus.",
+    },
+    organisationType: { label: "Type d’organisation", error: "Choisissez le type de votre organisation." },
+    jobTitle: {
+      label: "Fonction",
+      error: "Saisissez votre fonction sur une ligne, en 200 caractères au plus.",
+    },
+    department: {
+      label: "Service ou direction",
+      error: "Saisissez votre service sur une ligne, en 200 caractères au plus.",
+    },
+    city: {
+      label: "Ville",
+      hint: "La ville où vous travaillez.",
+      error: "Saisissez votre ville sur une ligne, en 100 caractères au plus.",
+    },
+    country: {
+      label: "Pays",
+      hint: "Le pays où vous travaillez.",
+      error: "Choisissez votre pays dans la liste.",
+    },
+    language: {
+      label: "Langue de vos e-mails",
+      hint: "Nous vous enverrons la confirmation et les rappels dans cette langue.",
+      error: "Choisissez une langue dans la liste.",
+    },
+    questions: {
+      label: "Vos questions pour la séance de questions-réponses",
+      hint: "Les questions que vous aimeriez poser aux intervenants.",
+      error: `Vos questions doivent tenir en 2${nbsp}000 caractères au plus.`,
+    },
+    practice: {
+      label: "Une pratique à partager",
+      hint: "Décrivez en quelques lignes une pratique ou un projet que votre ville ou votre organisation aimerait présenter lors de la session d’apprentissage entre pairs.",
+      error: `Votre description doit tenir en 2${nbsp}000 caractères au plus.`,
+    },
+    updates: {
+      label: updatesLabel,
+      hint: "Sans cette case cochée, nous ne vous écrirons qu’au sujet de ce webinaire.",
+      error: "Cochez cette case ou laissez-la vide.",
+    },
+    consent: {
+      label:
+        "J’ai lu la notice de confidentialité ci-dessus et j’accepte que mes données soient utilisées pour ce webinaire",
+      error: "Pour vous inscrire, acceptez la notice de confidentialité en cochant la case.",
+    },
+  },
+  organisationTypes: {
+    "local-government": "Collectivité locale (ville, commune, municipalité)",
+    "regional-government": "Collectivité régionale (région, gouvernorat, province)",
+    "national-government": "Gouvernement ou administration nationale",
+    "civil-society": "Société civile (ONG, association)",
+    "international-organisation": "Organisation internationale",
+    academia: "Université ou recherche",
+    "private-sector": "Secteur privé",
+    other: "Autre",
+  },
+  session: {
+    language: (languageName) => `Langue${nbsp}: ${languageName}`,
+    duration: (minutes) => `Durée${nbsp}: ${minutes}${nbsp}minutes`,
+    seatsLeft: (seats) =>
+      seats === 1 ? "1 place restante" : `${seats.toLocaleString("fr")} places restantes`,
+    waitingList: `Session complète${nbsp}: votre inscription sera placée sur liste d’attente`,
+  },
+  privacy: {
+    title: "Protection de vos données",
+    paragraphs: (organisers) => [
+      `Vos données d’inscription sont traitées par les organisateurs de ce webinaire${nbsp}: ${organisers}. Elles servent uniquement à ce webinaire${nbsp}: votre inscription, l’envoi de la confirmation, de l’invitation d’agenda et des rappels, puis le suivi du webinaire (par exemple l’envoi des présentations).`,
+      "Vos questions et la pratique que vous décrivez aident les organisateurs à préparer les sessions.",
+      "Vous pouvez annuler votre inscription à tout moment grâce au lien figurant dans votre e-mail de confirmation.",
+      `Nous ne vous enverrons de nouvelles des prochains webinaires que si vous cochez la case «${nbsp}${updatesLabel}${nbsp}».`,
+    ],
+    version: (version) => `Version de la notice${nbsp}: ${version}`,
+  },
+  registration: {
+    session: "Session",
+    name: "Nom",
+    organisation: "Organisation",
+    email: "Adresse e-mail",
+    status: "Statut",
+    statuses: { confirmed: "Confirmée", waitlisted: "Sur liste d’attente", cancelled: "Annulée" },
+  },
+  thankYou: {
+    confirmed: {
+      title: "Votre inscription est confirmée",
+      message: `Merci${nbsp}! Consultez votre boîte de réception${nbsp}: nous vous avons envoyé un e-mail de confirmation avec une invitation pour votre agenda.`,
+    },
+    waitlisted: {
+      title: "Vous êtes sur la liste d’attente",
+      message: `Cette session est complète, votre inscription est donc sur liste d’attente. Si une place se libère, nous vous préviendrons par e-mail. Vous n’avez rien d’autre à faire pour l’instant.`,
+    },
+    alreadyRegistered: {
+      title: "Votre inscription existe déjà",
+      message: `Cette adresse e-mail est déjà inscrite à ce webinaire. Nous vous avons renvoyé votre e-mail de confirmation${nbsp}: consultez votre boîte de réception.`,
+    },
+    spamHint: `Rien reçu après quelques minutes${nbsp}? Regardez dans vos courriers indésirables (spam).`,
+  },
+  manage: {
+    pageTitle: "Votre inscription",
+    cancelTitle: "Annuler votre inscription",
+    cancelWarning: `Si vous annulez, vous ne recevrez plus le lien de connexion ni les rappels, et votre place pourra être attribuée à une personne sur liste d’attente. L’annulation est définitive${nbsp}: pour participer malgré tout, il faudrait vous inscrire à nouveau, s’il reste des places.`,
+    cancelButton: "Annuler mon inscription",
+    alreadyCancelled: "Cette inscription a été annulée.",
+  },
+  cancelled: {
+    title: "Votre inscription est annulée",
+    message:
+      "Vous ne recevrez plus d’e-mails au sujet de cette session. Merci de nous avoir prévenus. Si vous changez d’avis, vous pourrez vous inscrire à nouveau tant que les inscriptions sont ouvertes.",
+  },
+  messages: {
+    registrationClosed: {
+      title: "Les inscriptions sont closes",
+      message: "Les inscriptions à ce webinaire sont closes. Merci de votre intérêt.",
+    },
+    invalidLink: {
+      title: "Ce lien ne fonctionne pas",
+      message:
+        "Le lien est peut-être incomplet ou périmé. Ouvrez-le à nouveau depuis votre dernier e-mail concernant ce webinaire, ou copiez l’adresse complète dans votre navigateur.",
+    },
+    notFound: {
+      title: "Page introuvable",
+      message: "Aucun webinaire ne se trouve à cette adresse. Vérifiez le lien que vous avez suivi.",
+    },
+    error: {
+      title: "Une erreur s’est produite",
+      message:
+        "Nous sommes désolés, votre demande n’a pas pu aboutir. Veuillez réessayer dans quelques minutes.",
+    },
+  },
+  errorCode: (status) => `Code d’erreur${nbsp}: ${status}`,
+};

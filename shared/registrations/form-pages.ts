@@ -1,0 +1,40 @@
+import { publicView, type WebinarEvent } from "../domain/event.ts";
+import type { Language } from "../domain/languages.ts";
+import { type HttpResponse, html } from "../http/responses.ts";
+import { renderRegistrationForm } from "../pages/registration-form.ts";
+import { renderThankYou } from "../pages/registration-pages.ts";
+import type { RegisterResult } from "./register.ts";
+import { seatsLeft } from "./seats.ts";
+
+/** Where the form posts: the registration endpoint, keeping the page language for the answer. */
+export const formAction = (eventId: string, language: Language) =>
+  `/events/${encodeURIComponent(eventId)}/registrations?lang=${language}`;
+
+/** The registration form, empty or with the posted values and their errors next to each field. */
+export async function formPage(
+  event: WebinarEvent,
+  language: Language,
+  status = 200,
+  posted?: { values: Record<string, string>; errors: Record<string, string> },
+): Promise<HttpResponse> {
+  const page = renderRegistrationForm({
+    event: publicView(event),
+    seatsLeft: await seatsLeft(event),
+    language,
+    action: formAction(event.id, language),
+    now: new Date(),
+    ...posted,
+  });
+  return html(status, page);
+}
+
+/** The answer to a form post that registered someone (or found them already registered). */
+export function thankYouPage(result: RegisterResult, language: Language): HttpResponse {
+  const page = renderThankYou({
+    event: publicView(result.event),
+    registration: result.registration,
+    language,
+    outcome: result.outcome === "created" ? "registered" : "already-registered",
+  });
+  return html(result.outcome === "created" ? 201 : 200, page);
+}

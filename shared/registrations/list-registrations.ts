@@ -1,0 +1,80 @@
+import type { WebinarEvent } from "../domain/event.ts";
+import type { Registration } from "../domain/registration.ts";
+import { ValidationError } from "../http/errors.ts";
+import { type Cursor, listSessionRegistrations } from "./registration-store.ts";
+
+/** The columns of the registrations export, in order (JSON keys and CSV header alike). */
+export const exportColumns = [
+  "registrationId",
+  "email",
+  "firstName",
+  "lastName",
+  "organisation",
+  "organisationType",
+  "jobTitle",
+  "department",
+  "city",
+  "country",
+  "sessionId",
+  "language",
+  "status",
+  "createdAt",
+  "questions",
+  "practice",
+  "updates",
+] as const satisfies readonly (keyof Registration)[];
+
+export type ExportRow = Pick<Registration, (typeof exportColumns)[number]>;
+
+const toRow = (registration: Registration): ExportRow =>
+  Object.fromEntries(exportColumns.map((column) => [column, registration[column]])) as ExportRow;
+
+/** Where an export page stopped: which session, and where in it. Opaque to clients. */
+type PageCursor = { session: number; key?: Cursor };
+
+const encodeCursor = (cursor: PageCursor) => Buffer.from(JSON.stringify(cursor)).toString("base64url");
+
+function decodeCursor(text: string | undefined): PageCursor {
+  if (!text) return { session: 0 };
+  try {
+    const cursor = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as PageCursor;
+    if (typeof cursor.session === "number") return cursor;
+  } catch {}
+  throw new ValidationError([{ path: "cursor", message: "not a cursor returned by this API" }]);
+}
+
+/**
+ * One page of an event's registrations, session by session, oldest first within a status: each
+ * page is at most one Query on gsi1, never a Scan. `nextCursor` is absent on the last page.
+ */
+export async function listRegistrations(
+  event: WebinarEvent,
+  page: { limit: number; cursor?: string },
+): Promise<{ registrations: ExportRow[]; nextCursor?: string }> {
+  let position = decodeCursor(page.cursor);
+  const registrations: ExportRow[] = [];
+  while (position.session < event.sessions.length && registrations.length < page.limit) {
+    const session = event.sessions[position.session];
+    if (!session) break;
+    const result = await listSessionRegistrations(event.id, session.id, undefined, {
+      limit: page.limit - registrations.length,
+      cursor: position.key,
+    });
+    registrations.push(...result.registrations.map(toRow));
+    position = result.cursor
+      ? { session: position.session, key: result.cursor }
+      : { session: position.session + 1 };
+  }
+  const more = position.session < event.sessions.length;
+  return { registrations, ...(more && { nextCursor: encodeCursor(position) }) };
+}
+
+/** Every registration of an event, page by page (for the CSV export). */
+export async function* allRegistrations(event: WebinarEvent): AsyncGenerator<ExportRow> {
+  let cursor: string | undefined;
+  do {
+    const page = await listRegistrations(event, { limit: 1000, cursor });
+    yield* page.registrations;
+    cursor = page.nextCursor;
+  } while (cursor);
+}

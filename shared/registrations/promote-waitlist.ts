@@ -1,0 +1,25 @@
+import { message } from "../bus/define-event.ts";
+import { registrationPromoted } from "../bus/events/registration-promoted.ts";
+import { publishEvents } from "../bus/publish.ts";
+import { findEvent } from "../events/event-store.ts";
+import { promoteOldestWaitlisted } from "./registration-store.ts";
+
+/**
+ * Fills the free seats of a session from its waitlist, oldest first, and publishes
+ * `registration.promoted` for each promoted registrant. Safe to run twice for one cancellation:
+ * each promotion re-checks the capacity in its transaction, so a duplicated event never
+ * overbooks; it only fills seats that are really free.
+ */
+export async function promoteWaitlist(eventId: string, sessionId: string, now = new Date()): Promise<number> {
+  const session = (await findEvent(eventId))?.sessions.find((candidate) => candidate.id === sessionId);
+  if (!session || Date.parse(session.startsAt) <= now.getTime()) return 0;
+  let promoted = 0;
+  for (;;) {
+    const registration = await promoteOldestWaitlisted(eventId, sessionId, session.capacity, now);
+    if (!registration) return promoted;
+    await publishEvents([
+      message(registrationPromoted, { eventId, sessionId, registrationId: registration.registrationId }),
+    ]);
+    promoted++;
+  }
+}

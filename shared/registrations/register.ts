@@ -1,0 +1,104 @@
+import { randomUUID } from "node:crypto";
+import { message } from "../bus/define-event.ts";
+import { confirmationRequested } from "../bus/events/confirmation-requested.ts";
+import { registrationCreated } from "../bus/events/registration-created.ts";
+import { publishEvents } from "../bus/publish.ts";
+import type { Session, WebinarEvent } from "../domain/event.ts";
+import {
+  privacyNoticeVersion,
+  type Registration,
+  type ValidRegistrationInput,
+} from "../domain/registration.ts";
+import { getEvent } from "../events/event-store.ts";
+import { ConflictError, ValidationError } from "../http/errors.ts";
+import {
+  createRegistration,
+  findRegistrationByEmail,
+  requestConfirmationResend,
+} from "./registration-store.ts";
+
+/** A registrant who registers again gets their confirmation again, but not more often than this. */
+export const confirmationResendGapMs = 10 * 60 * 1000;
+
+export type RegisterResult =
+  | { outcome: "created"; registration: Registration; event: WebinarEvent }
+  | { outcome: "already-registered"; registration: Registration; event: WebinarEvent };
+
+/**
+ * Registers someone for a session.
+ * 1. The event and session must exist, and the session must not have started.
+ * 2. One transaction stores the registration as confirmed, or waitlisted when the session is full.
+ * 3. `registration.created` is published; its consumer sends the confirmation (or waitlist) mail.
+ * The same email again (any letter case) stores nothing and re-sends the confirmation, at most once
+ * per ten minutes.
+ */
+export async function register(
+  eventId: string,
+  input: ValidRegistrationInput,
+  now = new Date(),
+): Promise<RegisterResult> {
+  const event = await getEvent(eventId);
+  const session = openSession(event, input.sessionId, now);
+  const { language, consent: _consent, ...fields } = input;
+  const registration: Omit<Registration, "status"> = {
+    ...fields,
+    registrationId: randomUUID(),
+    eventId,
+    language: language ?? session.language,
+    consent: { acceptedAt: now.toISOString(), noticeVersion: privacyNoticeVersion },
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    confirmationNumber: 1,
+  };
+
+  let created = await createRegistration(registration, session.capacity, now);
+  while (created.outcome === "already-registered") {
+    const existing = await findRegistrationByEmail(eventId, input.email);
+    if (existing) {
+      await resendConfirmation(existing, now);
+      return { outcome: "already-registered", registration: existing, event };
+    }
+    // Cancelled between the two reads: the email is free again, so register it.
+    created = await createRegistration(registration, session.capacity, now);
+  }
+  const stored: Registration = { ...registration, status: created.status };
+  await publishEvents([
+    message(registrationCreated, {
+      eventId,
+      registrationId: stored.registrationId,
+      sessionId: session.id,
+      status: stored.status,
+    }),
+  ]);
+  return { outcome: "created", registration: stored, event };
+}
+
+function openSession(event: WebinarEvent, sessionId: string, now: Date): Session {
+  const session = event.sessions.find((candidate) => candidate.id === sessionId);
+  if (!session) {
+    const known = event.sessions.map((candidate) => candidate.id).join(", ");
+    throw new ValidationError([
+      { path: "sessionId", message: `no session "${sessionId}" in this event (sessions: ${known})` },
+    ]);
+  }
+  if (Date.parse(session.startsAt) <= now.getTime()) {
+    throw new ConflictError("registration-closed", "this session has started: registration is closed");
+  }
+  return session;
+}
+
+async function resendConfirmation(registration: Registration, now: Date) {
+  const confirmationNumber = await requestConfirmationResend(
+    registration.registrationId,
+    now,
+    confirmationResendGapMs,
+  );
+  if (confirmationNumber === undefined) return;
+  await publishEvents([
+    message(confirmationRequested, {
+      eventId: registration.eventId,
+      registrationId: registration.registrationId,
+      confirmationNumber,
+    }),
+  ]);
+}

@@ -1,0 +1,300 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { db, tableName } from "../aws/dynamo.ts";
+import { keys } from "../aws/table.ts";
+import { normalizeEmail, type Registration, type RegistrationStatus } from "../domain/registration.ts";
+
+type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>;
+
+const registrationItem = (registration: Registration) => ({
+  ...keys.registration(registration.registrationId),
+  ...keys.registrationIndex(registration),
+  ...registration,
+});
+
+const stripKeys = (item: Record<string, unknown>): Registration => {
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _gsi1pk,
+    gsi1sk: _gsi1sk,
+    lastConfirmationAt: _last,
+    ...registration
+  } = item;
+  return registration as unknown as Registration;
+};
+
+/**
+ * Runs a transaction, retrying when DynamoDB cancels it for a conflict with a concurrent one
+ * (many people registering for the same session at once). Returns which item's condition failed,
+ * or `undefined` when the transaction went through.
+ */
+async function transact(items: TransactItems): Promise<number | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.send(new TransactWriteCommand({ TransactItems: items }));
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const failed = reasons.findIndex((reason) => reason.Code === "ConditionalCheckFailed");
+      if (failed >= 0) return failed;
+      const conflict = reasons.some((reason) => reason.Code === "TransactionConflict");
+      if (!conflict || attempt >= 12) throw error;
+      await sleep(Math.random() * 20 * attempt);
+    }
+  }
+}
+
+export type CreateOutcome =
+  | { outcome: "created"; status: RegistrationStatus }
+  | { outcome: "already-registered" };
+
+/**
+ * Stores a new registration in one transaction: the registration, the (event, email) uniqueness
+ * item, and the session's counter. The counter's condition is what keeps a session from being
+ * overbooked under concurrent requests: past `capacity` confirmed (or while others wait), the
+ * same registration is stored as waitlisted instead.
+ */
+export async function createRegistration(
+  registration: Omit<Registration, "status">,
+  capacity: number | undefined,
+  now: Date,
+): Promise<CreateOutcome> {
+  const lock = {
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...keys.emailLock(registration.eventId, normalizeEmail(registration.email)),
+        registrationId: registration.registrationId,
+      },
+      ConditionExpression: "attribute_not_exists(pk)",
+    },
+  };
+  const counters = keys.sessionCounters(registration.eventId, registration.sessionId);
+  const attempt = (status: RegistrationStatus, counter: TransactItems[number]) =>
+    transact([
+      // The first confirmation counts as sent now: a double-submitted form does not mail twice.
+      {
+        Put: {
+          TableName: tableName,
+          Item: { ...registrationItem({ ...registration, status }), lastConfirmationAt: now.toISOString() },
+        },
+      },
+      lock,
+      counter,
+    ]);
+
+  const seatCounter = {
+    Update: {
+      TableName: tableName,
+      Key: counters,
+      UpdateExpression: "ADD confirmed :one",
+      // A free seat goes to the waitlist first: newcomers do not overtake those waiting.
+      ...(capacity !== undefined && {
+        ConditionExpression:
+          "(attribute_not_exists(confirmed) OR confirmed < :capacity) AND (attribute_not_exists(waitlisted) OR waitlisted = :zero)",
+        ExpressionAttributeValues: { ":one": 1, ":capacity": capacity, ":zero": 0 },
+      }),
+      ...(capacity === undefined && { ExpressionAttributeValues: { ":one": 1 } }),
+    },
+  };
+  const failed = await attempt("confirmed", seatCounter);
+  if (failed === undefined) return { outcome: "created", status: "confirmed" };
+  if (failed === 1) return { outcome: "already-registered" };
+
+  const waitlistCounter = {
+    Update: {
+      TableName: tableName,
+      Key: counters,
+      UpdateExpression: "ADD waitlisted :one",
+      ExpressionAttributeValues: { ":one": 1 },
+    },
+  };
+  const failedAgain = await attempt("waitlisted", waitlistCounter);
+  if (failedAgain === undefined) return { outcome: "created", status: "waitlisted" };
+  return { outcome: "already-registered" };
+}
+
+export async function findRegistration(registrationId: string): Promise<Registration | undefined> {
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName, Key: keys.registration(registrationId) }),
+  );
+  return Item ? stripKeys(Item) : undefined;
+}
+
+export async function findRegistrationByEmail(
+  eventId: string,
+  email: string,
+): Promise<Registration | undefined> {
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName, Key: keys.emailLock(eventId, normalizeEmail(email)) }),
+  );
+  return Item ? findRegistration(Item.registrationId as string) : undefined;
+}
+
+/**
+ * Counts one more confirmation for a registrant who registered again, unless one was asked for
+ * less than `minimumGapMs` ago. Returns the new confirmation number, or `undefined` when too soon.
+ */
+export async function requestConfirmationResend(
+  registrationId: string,
+  now: Date,
+  minimumGapMs: number,
+): Promise<number | undefined> {
+  try {
+    const { Attributes } = await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.registration(registrationId),
+        UpdateExpression: "SET lastConfirmationAt = :now ADD confirmationNumber :one",
+        ConditionExpression:
+          "attribute_exists(pk) AND (attribute_not_exists(lastConfirmationAt) OR lastConfirmationAt < :since)",
+        ExpressionAttributeValues: {
+          ":now": now.toISOString(),
+          ":since": new Date(now.getTime() - minimumGapMs).toISOString(),
+          ":one": 1,
+        },
+        ReturnValues: "UPDATED_NEW",
+      }),
+    );
+    return Attributes?.confirmationNumber as number;
+  } catch (error) {
+    if (error instanceof Error && error.name === "ConditionalCheckFailedException") return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Cancels in one transaction: the registration's status (only from the status it was read in,
+ * so two cancels never both count), the uniqueness item (the person may register again later),
+ * and the session counter. Returns false when it was already cancelled.
+ */
+export async function cancelRegistration(registration: Registration, now: Date): Promise<boolean> {
+  if (registration.status === "cancelled") return false;
+  const cancelled: Registration = {
+    ...registration,
+    status: "cancelled",
+    cancelledAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  const failed = await transact([
+    {
+      Update: {
+        TableName: tableName,
+        Key: keys.registration(registration.registrationId),
+        UpdateExpression: "SET #status = :cancelled, cancelledAt = :now, updatedAt = :now, gsi1sk = :gsi1sk",
+        ConditionExpression: "#status = :previous",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":cancelled": "cancelled",
+          ":previous": registration.status,
+          ":now": now.toISOString(),
+          ":gsi1sk": keys.registrationIndex(cancelled).gsi1sk,
+        },
+      },
+    },
+    {
+      Delete: {
+        TableName: tableName,
+        Key: keys.emailLock(registration.eventId, normalizeEmail(registration.email)),
+        ConditionExpression: "registrationId = :id",
+        ExpressionAttributeValues: { ":id": registration.registrationId },
+      },
+    },
+    {
+      Update: {
+        TableName: tableName,
+        Key: keys.sessionCounters(registration.eventId, registration.sessionId),
+        UpdateExpression: `ADD ${registration.status} :minusOne`,
+        ExpressionAttributeValues: { ":minusOne": -1 },
+      },
+    },
+  ]);
+  return failed === undefined;
+}
+
+/**
+ * Gives a free seat to the oldest waitlisted registrant of a session, in one transaction that
+ * re-checks the seat (capacity) and the registrant's status. Returns the promoted registration,
+ * or `undefined` when nobody waits or no seat is free.
+ */
+export async function promoteOldestWaitlisted(
+  eventId: string,
+  sessionId: string,
+  capacity: number | undefined,
+  now: Date,
+): Promise<Registration | undefined> {
+  for (;;) {
+    const [oldest] = (await listSessionRegistrations(eventId, sessionId, "waitlisted", { limit: 1 }))
+      .registrations;
+    if (!oldest) return undefined;
+    const promoted: Registration = { ...oldest, status: "confirmed", updatedAt: now.toISOString() };
+    const failed = await transact([
+      {
+        Update: {
+          TableName: tableName,
+          Key: keys.registration(oldest.registrationId),
+          UpdateExpression: "SET #status = :confirmed, updatedAt = :now, gsi1sk = :gsi1sk",
+          ConditionExpression: "#status = :waitlisted",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":confirmed": "confirmed",
+            ":waitlisted": "waitlisted",
+            ":now": now.toISOString(),
+            ":gsi1sk": keys.registrationIndex(promoted).gsi1sk,
+          },
+        },
+      },
+      {
+        Update: {
+          TableName: tableName,
+          Key: keys.sessionCounters(eventId, sessionId),
+          UpdateExpression: "ADD confirmed :one, waitlisted :minusOne",
+          ...(capacity !== undefined
+            ? {
+                ConditionExpression: "attribute_not_exists(confirmed) OR confirmed < :capacity",
+                ExpressionAttributeValues: { ":one": 1, ":minusOne": -1, ":capacity": capacity },
+              }
+            : { ExpressionAttributeValues: { ":one": 1, ":minusOne": -1 } }),
+        },
+      },
+    ]);
+    if (failed === undefined) return promoted;
+    if (failed === 1) return undefined; // no free seat
+    // The oldest was cancelled meanwhile: look again.
+  }
+}
+
+export type SessionCounters = { confirmed: number; waitlisted: number };
+
+export async function getSessionCounters(eventId: string, sessionId: string): Promise<SessionCounters> {
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName, Key: keys.sessionCounters(eventId, sessionId) }),
+  );
+  return { confirmed: (Item?.confirmed as number) ?? 0, waitlisted: (Item?.waitlisted as number) ?? 0 };
+}
+
+export type Cursor = Record<string, unknown>;
+
+/** One page of a session's registrations (of one status, oldest first), read with a Query on gsi1. */
+export async function listSessionRegistrations(
+  eventId: string,
+  sessionId: string,
+  status: RegistrationStatus | undefined,
+  page: { limit?: number; cursor?: Cursor } = {},
+): Promise<{ registrations: Registration[]; cursor?: Cursor }> {
+  const { gsi1pk, gsi1skPrefix } = keys.sessionRegistrations(eventId, sessionId, status);
+  const { Items, LastEvaluatedKey } = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk AND begins_with(gsi1sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": gsi1pk, ":prefix": gsi1skPrefix },
+      Limit: page.limit,
+      ExclusiveStartKey: page.cursor,
+    }),
+  );
+  return { registrations: (Items ?? []).map(stripKeys), cursor: LastEvaluatedKey };
+}

@@ -1,0 +1,50 @@
+import { keys } from "../aws/table.ts";
+import { deliverOnce } from "../deliveries/deliver-once.ts";
+import type { Registration } from "../domain/registration.ts";
+import { findEvent } from "../events/event-store.ts";
+import { mailSettings, sendRawMail } from "../mail/mailer.ts";
+import { buildRegistrationMail, type MailKind } from "../mail/registration-mail.ts";
+import { publicUrl } from "../mail/settings.ts";
+import { manageUrl } from "./links.ts";
+import { findRegistration } from "./registration-store.ts";
+
+/** Why a registration mail is due: the bus event that asked for it. */
+export type MailTrigger = "created" | "confirmation-requested" | "promoted" | "cancelled";
+
+/**
+ * The mail a trigger calls for, given the registration as it is now: a confirmation asked for by
+ * someone who has since been promoted is a confirmation, not a waitlist mail; nothing is sent
+ * for a registration cancelled in the meantime (except the cancellation mail itself).
+ */
+function mailKindFor(trigger: MailTrigger, registration: Registration): MailKind | undefined {
+  if (trigger === "cancelled") return registration.status === "cancelled" ? "cancellation" : undefined;
+  if (registration.status === "cancelled") return undefined;
+  if (trigger === "promoted") return registration.status === "confirmed" ? "promotion" : undefined;
+  return registration.status === "confirmed" ? "confirmation" : "waitlist";
+}
+
+/**
+ * Sends the mail a registration event calls for, exactly once per (registration, kind, number):
+ * a duplicated or retried event finds the delivery already claimed and sends nothing.
+ * `sequence` tells resends apart (the n-th confirmation asked for).
+ */
+export async function sendRegistrationMail(trigger: MailTrigger, registrationId: string, sequence = 1) {
+  const registration = await findRegistration(registrationId);
+  if (!registration) return "no-registration";
+  const kind = mailKindFor(trigger, registration);
+  const event = await findEvent(registration.eventId);
+  const session = event?.sessions.find((candidate) => candidate.id === registration.sessionId);
+  if (!kind || !event || !session) return "nothing-to-send";
+
+  return deliverOnce(keys.delivery(registrationId, kind, sequence), async () => {
+    const mail = await buildRegistrationMail({
+      kind,
+      event,
+      session,
+      registration,
+      manageUrl: await manageUrl(publicUrl, registrationId),
+      from: mailSettings.senderEmail,
+    });
+    return sendRawMail({ raw: mail.raw, to: mail.to });
+  });
+}

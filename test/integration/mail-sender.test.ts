@@ -1,0 +1,167 @@
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type SesServer, startSesServer } from "../../infra/local/ses-server.ts";
+import { composeMessage } from "../../shared/mail/compose.ts";
+
+type Mailer = typeof import("../../shared/mail/mailer.ts");
+
+const maxSendRate = 20;
+const sender = "webinars@convene.test";
+
+/**
+ * Sits between the mailer and the local SES to count the Throttling answers the mailer got: the
+ * only way to tell pacing (no throttling) from retrying (throttled, then resent) from the outside.
+ */
+async function throttlingCounter(target: string) {
+  const seen = { throttled: 0 };
+  const proxy = createServer((req, res) => {
+    const upstream = request(new URL(req.url ?? "/", target), { method: req.method, headers: req.headers });
+    upstream.on("response", (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on("data", (chunk: Buffer) => chunks.push(chunk));
+      answer.on("end", () => {
+        const body = Buffer.concat(chunks);
+        if (body.includes("<Code>Throttling</Code>")) seen.throttled++;
+        res.writeHead(answer.statusCode ?? 502, answer.headers).end(body);
+      });
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  const { port } = proxy.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, seen, proxy };
+}
+
+function closeProxy(proxy: Server): Promise<void> {
+  return new Promise((resolve) => {
+    proxy.close(() => resolve());
+    proxy.closeAllConnections();
+  });
+}
+
+/**
+ * The global setup's stack also sets these variables in the worker; this file needs its own SES
+ * (its own rate and outbox), so it overrides them before the mailer reads them at module load.
+ */
+function mailEnvironment(sesUrl: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_SES: sesUrl,
+    AWS_REGION: "eu-west-1",
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    SENDER_EMAIL: sender,
+    SES_CONFIGURATION_SET: "convene-mail-sender-test",
+    PUBLIC_URL: "http://127.0.0.1:9",
+  };
+}
+
+let server: SesServer;
+let counter: Awaited<ReturnType<typeof throttlingCounter>>;
+let outboxDir: string;
+let mailer: Mailer;
+const savedEnvironment: Record<string, string | undefined> = {};
+
+beforeAll(async () => {
+  outboxDir = await mkdtemp(join(tmpdir(), "mail-sender-test-"));
+  server = await startSesServer({ port: 0, outboxDir, maxSendRate });
+  counter = await throttlingCounter(server.url);
+  for (const [name, value] of Object.entries(mailEnvironment(counter.url))) {
+    savedEnvironment[name] = process.env[name];
+    process.env[name] = value;
+  }
+  vi.resetModules();
+  mailer = await import("../../shared/mail/mailer.ts");
+});
+
+afterAll(async () => {
+  for (const [name, value] of Object.entries(savedEnvironment)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  await closeProxy(counter.proxy);
+  await server.close();
+  await rm(outboxDir, { recursive: true, force: true });
+});
+
+function message(subject: string, to: string): Promise<Buffer> {
+  return composeMessage({ from: sender, to, subject, text: `Body of ${subject}`, html: `<p>${subject}</p>` });
+}
+
+/** The subjects of the outbox files whose names hold the given SES message ids. */
+async function delivered(messageIds: string[]): Promise<string[]> {
+  const files = await readdir(outboxDir);
+  return Promise.all(
+    messageIds.map(async (messageId) => {
+      const matching = files.filter((file) => file.includes(messageId));
+      if (matching.length !== 1) throw new Error(`${matching.length} outbox files for ${messageId}`);
+      const raw = await readFile(join(outboxDir, matching[0] ?? ""), "utf8");
+      return /^Subject: (.*)$/m.exec(raw)?.[1] ?? "";
+    }),
+  );
+}
+
+describe("sendRawMail against SES's max send rate", () => {
+  it("paces 50 concurrent sends at 20 per second and delivers each message exactly once", async () => {
+    const subjects = Array.from({ length: 50 }, (_, index) => `Paced ${index}`);
+    const raws = await Promise.all(
+      subjects.map((subject, index) => message(subject, `r${index}@example.org`)),
+    );
+
+    const throttledBefore = counter.seen.throttled;
+    const started = performance.now();
+    const results = await Promise.allSettled(
+      raws.map((raw, index) => mailer.sendRawMail({ raw, to: `r${index}@example.org` })),
+    );
+    const elapsedMs = performance.now() - started;
+
+    expect(results.filter((result) => result.status === "rejected")).toEqual([]);
+    const messageIds = results.flatMap((result) =>
+      result.status === "fulfilled" ? [result.value.messageId] : [],
+    );
+    expect(new Set(messageIds).size).toBe(50);
+    expect((await readdir(outboxDir)).filter((file) => file.endsWith(".eml"))).toHaveLength(50);
+    expect((await delivered(messageIds)).sort()).toEqual([...subjects].sort());
+    expect(elapsedMs).toBeGreaterThanOrEqual(1_950);
+    // Unpaced, 30 of the 50 would be throttled at least once; a few may be, if requests arrive late.
+    expect(counter.seen.throttled - throttledBefore).toBeLessThan(10);
+  });
+
+  it("backs off and resends, rather than drops, messages throttled because another sender used the rate", async () => {
+    await sleep(1_100);
+    const competitor = new SESClient({
+      endpoint: server.url,
+      region: "eu-west-1",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      maxAttempts: 1,
+    });
+    const [competingRaw, ...raws] = await Promise.all(
+      ["Competing", "Throttled 0", "Throttled 1", "Throttled 2"].map((subject) =>
+        message(subject, "ada@example.org"),
+      ),
+    );
+    const throttledBefore = counter.seen.throttled;
+    const competing = await Promise.all(
+      Array.from({ length: maxSendRate }, () =>
+        competitor.send(new SendRawEmailCommand({ RawMessage: { Data: competingRaw } })),
+      ),
+    );
+
+    const results = await Promise.all(raws.map((raw) => mailer.sendRawMail({ raw, to: "ada@example.org" })));
+
+    competitor.destroy();
+    expect(competing.every((response) => response.MessageId)).toBe(true);
+    expect(counter.seen.throttled - throttledBefore).toBeGreaterThanOrEqual(3);
+    expect((await delivered(results.map((result) => result.messageId))).sort()).toEqual([
+      "Throttled 0",
+      "Throttled 1",
+      "Throttled 2",
+    ]);
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { pickPageLanguage } from "../../shared/pages/language.ts";
+
+describe("page language", () => {
+  it("follows ?lang= whatever the browser says", () => {
+    expect(pickPageLanguage("fr", "en-US,en;q=0.9")).toBe("fr");
+    expect(pickPageLanguage("en", "fr-FR,fr;q=0.9")).toBe("en");
+  });
+
+  it("reads a French browser as French, region and q-values included", () => {
+    expect(pickPageLanguage(undefined, "fr-FR,fr;q=0.9")).toBe("fr");
+    expect(pickPageLanguage(undefined, "fr-MA")).toBe("fr");
+  });
+
+  it("picks the best-rated language Convene speaks, skipping the others", () => {
+    expect(pickPageLanguage(undefined, "en;q=0.5, fr;q=0.8")).toBe("fr");
+    expect(pickPageLanguage(undefined, "ar-TN, it;q=0.9, fr;q=0.3, en;q=0.2")).toBe("fr");
+    expect(pickPageLanguage(undefined, "fr;q=0, en;q=0.1")).toBe("en");
+  });
+
+  it("falls back on the header when ?lang= names a language Convene does not speak", () => {
+    expect(pickPageLanguage("de", "fr-FR")).toBe("fr");
+  });
+
+  it("is English when nothing names a known language, or the header is malformed", () => {
+    expect(pickPageLanguage(undefined, undefined)).toBe("en");
+    expect(pickPageLanguage("", "")).toBe("en");
+    expect(pickPageLanguage(undefined, "de-DE,*;q=0.5")).toBe("en");
+    expect(pickPageLanguage(undefined, "fr;q=abc")).toBe("en");
+  });
+});

@@ -1,0 +1,270 @@
+import { describe, expect, it } from "vitest";
+import { eventInputSchema, publicView, type WebinarEvent } from "../../shared/domain/event.ts";
+import { registrationInputSchema } from "../../shared/domain/registration.ts";
+import { pickPageLanguage } from "../../shared/pages/language.ts";
+import {
+  type RegistrationFormOptions,
+  renderRegistrationForm,
+} from "../../shared/pages/registration-form.ts";
+import { sampleEvent } from "../support/sample-event.ts";
+
+const frenchStart = "2027-03-04T09:00:00Z";
+const englishStart = "2027-03-04T13:00:00Z";
+const beforeBoth = new Date("2027-02-01T00:00:00Z");
+
+function webinar(): WebinarEvent {
+  const input = sampleEvent();
+  const [fr, en] = input.sessions;
+  const settings = eventInputSchema.parse({
+    ...input,
+    sessions: [
+      { ...fr, startsAt: frenchStart },
+      { ...en, startsAt: englishStart },
+    ],
+  });
+  return {
+    ...settings,
+    id: "mc2cm-webinar-4",
+    createdAt: "2027-01-01T00:00:00Z",
+    updatedAt: "2027-01-01T00:00:00Z",
+  };
+}
+
+function render(options: Partial<RegistrationFormOptions> = {}) {
+  return renderRegistrationForm({
+    event: publicView(webinar()),
+    seatsLeft: { fr: 12, en: null },
+    language: "en",
+    action: "/events/mc2cm-webinar-4/registrations",
+    now: beforeBoth,
+    ...options,
+  });
+}
+
+/** What a reader sees: no tags, entities decoded, every kind of space a plain space. */
+function visibleText(html: string): string {
+  return html
+    .replace(/<style>[\s\S]*?<\/style>/, "")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/gu, " ");
+}
+
+/** The opening tag of the element with this id. */
+function tagWithId(html: string, id: string): string {
+  const tag = html.match(new RegExp(`<[a-z]+\\b[^>]*\\sid="${id}"[^>]*>`))?.[0];
+  if (!tag) throw new Error(`no element with id="${id}"`);
+  return tag;
+}
+
+/** A field's block: its label, hint, error message and control. */
+function fieldBlock(html: string, id: string): string {
+  const block = html.match(
+    new RegExp(`<div class="field[^"]*">\\s*<label for="${id}">[\\s\\S]*?</div>`),
+  )?.[0];
+  if (!block) throw new Error(`no field block for "${id}"`);
+  return block;
+}
+
+/** The markup of each session choice: one radio and its label. */
+const sessionChoices = (html: string) =>
+  html.match(/<div class="choice">\s*<input type="radio"[\s\S]*?<\/div>/g) ?? [];
+
+describe("registration form", () => {
+  it("is in French for ?lang=fr and for a French browser, with a link to the English page", () => {
+    for (const language of [
+      pickPageLanguage("fr", undefined),
+      pickPageLanguage(undefined, "fr-FR,fr;q=0.9"),
+    ]) {
+      const html = render({ language });
+
+      expect(html).toContain('<html lang="fr">');
+      expect(html).toContain("<h1>Webinaire test</h1>");
+      expect(visibleText(html)).toContain("Je m’inscris");
+      expect(html).toMatch(/<a href="\?lang=en" hreflang="en" lang="en">English<\/a>/);
+    }
+  });
+
+  it("is in English by default, with a link to the French page", () => {
+    const html = render({ language: pickPageLanguage(undefined, undefined) });
+
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain("<h1>Test webinar</h1>");
+    expect(html).toMatch(/<a href="\?lang=fr" hreflang="fr" lang="fr">Français<\/a>/);
+  });
+
+  it("fits a phone screen", () => {
+    expect(render()).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+  });
+
+  it("offers both sessions with their time in Paris and in UTC, their language and the seats left", () => {
+    const [french, english] = sessionChoices(render({ language: "fr", seatsLeft: { fr: 12, en: 1 } })).map(
+      visibleText,
+    );
+
+    expect(french).toMatch(/jeudi 4 mars 2027 .*10:00 \(heure normale d’Europe centrale\)/);
+    expect(french).toContain("09:00 UTC");
+    expect(french).toContain("Langue : français");
+    expect(french).toContain("12 places restantes");
+    expect(english).toMatch(/jeudi 4 mars 2027 .*14:00 .*13:00 UTC/);
+    expect(english).toContain("Langue : anglais");
+    expect(english).toContain("1 place restante");
+  });
+
+  it("says a full session puts the registrant on the waiting list, and shows no count for unlimited ones", () => {
+    const [french, english] = sessionChoices(render({ seatsLeft: { fr: 0, en: null } })).map(visibleText);
+
+    expect(french).toContain("waiting list");
+    expect(french).not.toMatch(/seats? left/);
+    expect(english).not.toMatch(/waiting list|seats? left/);
+  });
+
+  it("does not offer a session that has already started", () => {
+    const html = render({ now: new Date("2027-03-04T09:30:00Z") });
+
+    expect(html).not.toContain('name="sessionId" value="fr"');
+    expect(html).toContain('name="sessionId" value="en"');
+  });
+
+  it("says registration is closed, with no form, once every session has started", () => {
+    const html = render({ now: new Date(englishStart) });
+
+    expect(visibleText(html)).toContain("Registration is closed");
+    expect(html).not.toContain("<form");
+  });
+
+  it("gives every control a label, and has a control for every field of the registration schema", () => {
+    const html = render({ errors: { email: "required" } });
+    const ids = [...html.matchAll(/<(?:input|select|textarea)\b[^>]*\sid="([^"]+)"/g)].map(
+      (match) => match[1],
+    );
+    const names = new Set(
+      [...html.matchAll(/<(?:input|select|textarea)\b[^>]*\sname="([^"]+)"/g)].map((m) => m[1]),
+    );
+
+    expect(ids.length).toBeGreaterThan(10);
+    for (const id of ids) expect(html).toContain(`<label for="${id}">`);
+    expect([...names].sort()).toEqual(Object.keys(registrationInputSchema.shape).sort());
+  });
+
+  it("helps browsers fill the form in and phones show the right keyboard", () => {
+    const html = render();
+
+    expect(tagWithId(html, "field-email")).toMatch(/type="email".*autocomplete="email".*inputmode="email"/);
+    expect(tagWithId(html, "field-firstName")).toContain('autocomplete="given-name"');
+    expect(tagWithId(html, "field-lastName")).toContain('autocomplete="family-name"');
+    expect(tagWithId(html, "field-organisation")).toContain('autocomplete="organization"');
+    expect(tagWithId(html, "field-jobTitle")).toContain('autocomplete="organization-title"');
+    expect(tagWithId(html, "field-city")).toContain('autocomplete="address-level2"');
+    expect(tagWithId(html, "field-country")).toContain('autocomplete="country"');
+    expect(tagWithId(html, "field-questions")).toContain('maxlength="2000"');
+    expect(tagWithId(html, "field-practice")).toContain('maxlength="2000"');
+  });
+
+  it("posts the form to the given action", () => {
+    const html = render({ action: "/events/mc2cm-webinar-4/registrations?lang=fr&x=1" });
+
+    expect(html).toContain(
+      '<form method="post" action="/events/mc2cm-webinar-4/registrations?lang=fr&amp;x=1" enctype="application/x-www-form-urlencoded"',
+    );
+  });
+
+  it("lists every country, named in the page language and sorted as that language sorts", () => {
+    const options = [...render({ language: "fr" }).matchAll(/<option value="([A-Z]{2})"[^>]*>([^<]+)</g)];
+    const names = options.map((match) => match[2]);
+
+    expect(options.length).toBeGreaterThanOrEqual(249);
+    expect(names).toContain("Tunisie");
+    expect(names.indexOf("Égypte")).toBeGreaterThan(names.indexOf("Danemark"));
+    expect(names.indexOf("Égypte")).toBeLessThan(names.indexOf("Espagne"));
+    for (const [, code] of options)
+      expect(registrationInputSchema.shape.country.safeParse(code).success).toBe(true);
+  });
+
+  it("preselects the page language for emails", () => {
+    expect(render({ language: "fr" })).toContain('<option value="fr" lang="fr" selected>Français</option>');
+    expect(render({ language: "en" })).toContain('<option value="en" lang="en" selected>English</option>');
+  });
+
+  it("shows the privacy notice with the organisers and its version, and requires consent", () => {
+    const html = render();
+    const text = visibleText(html);
+
+    expect(text).toContain("processed by the organisers of this webinar: UCLG and UNICEF");
+    expect(text).toContain("cancel your registration at any time");
+    expect(text).toContain("Version of this notice: 2026-11-27");
+    expect(tagWithId(html, "field-consent")).toMatch(/type="checkbox".*required/);
+    expect(tagWithId(html, "field-updates")).not.toContain("required");
+  });
+
+  it("shows each error next to its field and in a summary linking to it, with every value kept", () => {
+    const html = render({
+      values: {
+        sessionId: "en",
+        email: "ada@",
+        firstName: "Ada",
+        organisationType: "academia",
+        country: "tn",
+        questions: "How do cities\nshare data?",
+        updates: "on",
+      },
+      errors: { email: "must be an email address such as name@example.org", consent: "you must accept" },
+    });
+    const email = tagWithId(html, "field-email");
+
+    expect(email).toContain('value="ada@"');
+    expect(email).toContain('aria-invalid="true"');
+    expect(email).toMatch(/aria-describedby="[^"]*\bfield-email-error\b/);
+    expect(visibleText(fieldBlock(html, "field-email"))).toContain(
+      "Email address We will send your confirmation, the link to join and the reminders to this address. Error: Enter an email address such as name@example.org.",
+    );
+    expect(tagWithId(html, "field-consent")).toContain('aria-invalid="true"');
+    expect(html).toMatch(/<a href="#field-email">Enter an email address[^<]*<\/a>/);
+    expect(html).toMatch(/<a href="#field-consent">[^<]*privacy notice[^<]*<\/a>/);
+    expect(tagWithId(html, "field-firstName")).toContain('value="Ada"');
+    expect(tagWithId(html, "field-firstName")).not.toContain("aria-invalid");
+    expect(html).toContain('<option value="academia" selected>');
+    expect(html).toContain('<option value="TN" selected>Tunisia</option>');
+    expect(html).toContain(">How do cities\nshare data?</textarea>");
+    expect(tagWithId(html, "field-updates")).toContain("checked");
+    expect(tagWithId(html, "field-sessionId-en")).toContain("checked");
+    expect(html).toMatch(/<title>Error: Registration/);
+  });
+
+  it("words errors in the page language rather than the schema's English", () => {
+    const html = render({
+      language: "fr",
+      errors: { email: "must be an email address such as name@example.org" },
+    });
+
+    expect(visibleText(html)).toContain("Saisissez une adresse e-mail valide");
+    expect(html).not.toContain("must be an email address");
+  });
+
+  it("links the summary to the first session when no session was chosen", () => {
+    const html = render({ errors: { sessionId: "choose a session" } });
+
+    expect(html).toContain('<a href="#field-sessionId">Choose a session.</a>');
+    expect(tagWithId(html, "field-sessionId")).toMatch(/type="radio".*aria-invalid="true"/);
+  });
+
+  it("escapes submitted values and event texts, so no markup gets through", () => {
+    const attack = '"><script>alert(1)</script>';
+    const event = publicView({ ...webinar(), title: { en: `<script>alert("title")</script>` } });
+    const html = render({
+      event,
+      values: { firstName: attack, questions: `</textarea>${attack}` },
+      errors: { [attack]: attack },
+    });
+
+    expect(html).not.toContain("<script");
+    expect(tagWithId(html, "field-firstName")).toContain(
+      'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"',
+    );
+    expect(html).toContain("&lt;/textarea&gt;&quot;&gt;&lt;script&gt;");
+  });
+});
