@@ -1,10 +1,12 @@
 import { Command, Option } from "commander";
 import { eventsCommand } from "./commands/events.ts";
+import { registrationsCommand } from "./commands/registrations.ts";
+import { remindersCommand } from "./commands/reminders.ts";
 import { CliError } from "./errors.ts";
 import { defaultApiUrl, tokenHelp } from "./settings.ts";
 
 /** Each command group is one module; adding one (`registrations`, `mailing`, …) is one line here. */
-const commandGroups: Array<() => Command> = [eventsCommand];
+const commandGroups: Array<() => Command> = [eventsCommand, registrationsCommand, remindersCommand];
 
 /** The `convene` program: global options, the command groups, and help for programme staff. */
 function createProgram(): Command {

@@ -5,6 +5,7 @@ import { confirmationRequested } from "../shared/bus/events/confirmation-request
 import { registrationCancelled } from "../shared/bus/events/registration-cancelled.ts";
 import { registrationCreated } from "../shared/bus/events/registration-created.ts";
 import { registrationPromoted } from "../shared/bus/events/registration-promoted.ts";
+import { reminderDue } from "../shared/bus/events/reminder-due.ts";
 import type { EventPattern } from "./local/event-pattern.ts";
 
 /**
@@ -114,5 +115,24 @@ export const functions: readonly FunctionSpec[] = [
     description: "Gives a freed seat to the oldest waitlisted registrant",
     rule: onEvents(registrationCancelled),
     access: { table: "readWrite", bus: true },
+  },
+  {
+    name: "reminders-tick",
+    description: "Fires the reminders that are due, each once, by publishing reminder.due",
+    schedule: { everyMinutes: 1 },
+    access: { table: "readWrite", bus: true },
+  },
+  {
+    name: "send-reminders",
+    description: "Mails a due reminder to a session's confirmed registrants, handing on with a cursor",
+    rule: onEvents(reminderDue),
+    access: { table: "readWrite", mail: true, bus: true },
+    timeoutSeconds: 120,
+  },
+  {
+    name: "list-reminders",
+    description: "The reminders of an event and where each stands, for organisers",
+    routes: [{ method: "GET", path: "/admin/events/{eventId}/reminders", auth: "admin" }],
+    access: { table: "read" },
   },
 ];

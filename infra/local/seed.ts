@@ -1,54 +1,7 @@
-import type { EventInput } from "../../shared/domain/event.ts";
 import { eventInputSchema } from "../../shared/domain/event.ts";
 import { findEvent } from "../../shared/events/event-store.ts";
 import { putEvent } from "../../shared/events/put-event.ts";
-
-export const demoEventId = "mc2cm-webinar-4";
-
-const dayMs = 24 * 60 * 60 * 1000;
-
-/**
- * The demo event, from the concept note of Mediterranean City-to-City Migration (May 2019). Its
- * sessions are set three weeks after the first start, so registration and reminders are live.
- */
-export function demoEvent(firstStart: Date): EventInput {
-  const day = new Date(firstStart.getTime() + 21 * dayMs).toISOString().slice(0, 10);
-  return {
-    title: {
-      fr: "Webinaire 4 – Mineurs non accompagnés et séparés",
-      en: "Webinar 4 – Unaccompanied and separated minors",
-    },
-    description: {
-      fr: "Un dialogue entre autorités locales, société civile et organisations internationales sur la gouvernance locale des migrations, consacré aux enfants et jeunes non accompagnés et séparés. L’UNICEF et CGLU animent deux sessions, l’une en français, l’autre en anglais : une session d’apprentissage entre pairs modérée par CGLU, puis une présentation de l’UNICEF suivie de questions-réponses. Objectifs : répondre aux préoccupations des enfants et jeunes réfugiés et migrants dans les villes et identifier où un soutien supplémentaire est nécessaire ; donner aux villes participantes des outils et des modèles efficaces pour protéger les droits des enfants et jeunes non accompagnés et séparés ; parmi les défis et pratiques évoqués, mettre en avant ceux qui peuvent être repris dans le projet MC2CM. Participation ouverte ; public idéal : représentants des gouvernements locaux et autres parties prenantes (société civile, monde universitaire) ; les représentants des services municipaux de la jeunesse et des affaires sociales sont encouragés à participer.",
-      en: "A dialogue between local authorities, civil society and international organisations on the local governance of migration, on unaccompanied and separated children and young people. UNICEF and UCLG lead two sessions, one in French and one in English: a peer-learning session moderated by UCLG, then a UNICEF presentation followed by questions and answers. Objectives: answer the concerns of refugee and migrant children and young people in cities and identify where more support is needed; give participating cities effective tools and models to protect the rights of unaccompanied and separated children and young people; among the challenges and practices raised, highlight those that can be taken into the MC2CM project. Open participation; ideal audience: representatives of local governments and other stakeholders (civil society, academia); representatives of municipal youth and social affairs departments are encouraged to take part.",
-    },
-    organiser: {
-      name: "UCLG, UNICEF and the UCLG Committee on Social Inclusion, Participatory Democracy and Human Rights (CSIPDHR)",
-      email: "organisers@example.org",
-    },
-    sessions: [
-      {
-        id: "fr",
-        language: "fr",
-        startsAt: `${day}T09:00:00Z`,
-        durationMinutes: 90,
-        timezone: "Europe/Paris",
-        joinUrl: "https://webinar.example.org/j/mc2cm-webinar-4-fr",
-        capacity: 500,
-      },
-      {
-        id: "en",
-        language: "en",
-        startsAt: `${day}T13:00:00Z`,
-        durationMinutes: 90,
-        timezone: "Europe/Paris",
-        joinUrl: "https://webinar.example.org/j/mc2cm-webinar-4-en",
-        capacity: 500,
-      },
-    ],
-    reminders: ["P7D", "P1D", "PT1H"],
-  };
-}
+import { demoEvent, demoEventId } from "./demo-event.ts";
 
 /** Puts the demo event in place unless it exists: a restart never moves or overwrites it. */
 export async function seedDemoEvent(now: Date): Promise<void> {

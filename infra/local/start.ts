@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { readConfig } from "../../shared/config.ts";
+import { demoEventId } from "./demo-event.ts";
 import { startLocalStack } from "./local-stack.ts";
-import { demoEventId } from "./seed.ts";
 
 /** `npm start`: the whole system on this machine, with the ports and settings of the README. */
 const settings = readConfig({

@@ -11,6 +11,8 @@
  * | registration         | REG#<id>           | REG                         | EVENT#<e>#SESSION#<s> / STATUS#<st>#<at>#<id> |
  * | delivery (mail sent) | REG#<id>           | MAIL#<kind>#<n>             |                                              |
  * | token signing key    | CONFIG             | TOKEN-KEY                   |                                              |
+ * | attendance record    | ATTENDANCE#<e>#<s> | PERSON#<email or name>      |                                              |
+ * | attendance import    | ATTENDANCE#<e>#<s> | IMPORT                      |                                              |
  * | reminder (schedule)  | EVENT#<eventId>    | REMINDER#<sessionId>#<offset> | DUE / <dueAt>#<e>#<s>#<offset> (while due) |
  *
  * Registrations of a session by status, oldest first (waitlist promotion, reminders, exports),
@@ -69,4 +71,17 @@ export const keys = {
     gsi1sk: `${r.dueAt}#${r.eventId}#${r.sessionId}#${r.offset}`,
   }),
   dueReminders: () => ({ gsi1pk: "DUE" }),
+  /** Who came to a session, one item per person of the last import; one Query reads them all. */
+  attendanceRecord: (eventId: string, sessionId: string, person: string): TableKey => ({
+    pk: `ATTENDANCE#${eventId}#${sessionId}`,
+    sk: `PERSON#${person}`,
+  }),
+  sessionAttendance: (eventId: string, sessionId: string) => ({
+    pk: `ATTENDANCE#${eventId}#${sessionId}`,
+    skPrefix: "PERSON#",
+  }),
+  attendanceImport: (eventId: string, sessionId: string): TableKey => ({
+    pk: `ATTENDANCE#${eventId}#${sessionId}`,
+    sk: "IMPORT",
+  }),
 };

@@ -1,14 +1,21 @@
 import type { EventSettings, WebinarEvent } from "../domain/event.ts";
+import { syncReminders } from "../reminders/sync-reminders.ts";
 import { saveEvent } from "./event-store.ts";
 
 /**
  * Creates or replaces an event (organisers edit the whole event at once, as in the JSON file
  * they keep). Returns whether it was created.
+ * 1. Saves the event's settings.
+ * 2. Syncs its reminder schedule: one reminder per session and offset, moved with its session,
+ *    skipped when already past. Should this step fail, the PUT fails and can simply be sent
+ *    again: both steps give the same result however often they run.
  */
 export async function putEvent(
   id: string,
   settings: EventSettings,
   now = new Date(),
 ): Promise<{ event: WebinarEvent; created: boolean }> {
-  return saveEvent(id, settings, now);
+  const saved = await saveEvent(id, settings, now);
+  await syncReminders(saved.event, now);
+  return saved;
 }

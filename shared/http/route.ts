@@ -22,6 +22,8 @@ export interface RouteInput<Params, Query, Body> {
   /** Which encoding the body came in: pages answer a form post with HTML, scripts a JSON post with JSON. */
   bodyKind: BodyKind | undefined;
   headers: Record<string, string | undefined>;
+  /** The body as sent, for routes that take a file (`upload` in the spec). */
+  upload: { bytes: Buffer; mediaType: string } | undefined;
   event: APIGatewayProxyEventV2;
 }
 
@@ -33,6 +35,8 @@ export interface RouteSpec<
   params?: ParamsSchema;
   query?: QuerySchema;
   body?: { schema: BodySchema; limitBytes: number; accepts: readonly BodyKind[] };
+  /** A file sent as the body, kept as bytes: its size and media type are checked, nothing else. */
+  upload?: { limitBytes: number; mediaTypes: readonly string[] };
   handle(
     input: RouteInput<z.infer<ParamsSchema>, z.infer<QuerySchema>, z.infer<BodySchema>>,
   ): Promise<HttpResponse>;
@@ -56,7 +60,9 @@ export function httpRoute<
     const params = parse((spec.params ?? none) as ParamsSchema, event.pathParameters ?? {});
     const query = parse((spec.query ?? none) as QuerySchema, event.queryStringParameters ?? {});
     const { body, kind } = spec.body ? readBody(event, spec.body) : { body: {}, kind: undefined };
+    const upload = spec.upload ? readUpload(event, spec.upload) : undefined;
     return spec.handle({
+      upload,
       params,
       query,
       body: parse((spec.body?.schema ?? none) as BodySchema, body),
@@ -82,6 +88,9 @@ function parse<Schema extends z.ZodType>(schema: Schema, value: unknown): z.infe
   return result.data;
 }
 
+const mediaTypeOf = (event: APIGatewayProxyEventV2) =>
+  (event.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+
 /** Size first (a 413 must not depend on the body being valid), then media type, then decoding. */
 function readBody(
   event: APIGatewayProxyEventV2,
@@ -89,7 +98,7 @@ function readBody(
 ): { body: unknown; kind: BodyKind } {
   const raw = rawBody(event);
   if (raw.byteLength > options.limitBytes) throw new PayloadTooLargeError(options.limitBytes);
-  const mediaType = (event.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+  const mediaType = mediaTypeOf(event);
   const kind = options.accepts.find((accepted) => mediaTypes[accepted] === mediaType);
   if (!kind) throw new UnsupportedMediaTypeError(options.accepts.map((accepted) => mediaTypes[accepted]));
   const text = raw.toString("utf8");
@@ -99,6 +108,14 @@ function readBody(
   } catch (error) {
     throw new MalformedBodyError("the body is not valid JSON", { cause: error });
   }
+}
+
+function readUpload(event: APIGatewayProxyEventV2, options: { limitBytes: number; mediaTypes: readonly string[] }) {
+  const bytes = rawBody(event);
+  if (bytes.byteLength > options.limitBytes) throw new PayloadTooLargeError(options.limitBytes);
+  const mediaType = mediaTypeOf(event);
+  if (!options.mediaTypes.includes(mediaType)) throw new UnsupportedMediaTypeError(options.mediaTypes);
+  return { bytes, mediaType };
 }
 
 export function rawBody(event: APIGatewayProxyEventV2): Buffer {

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -74,6 +74,41 @@ describe.concurrent("convene CLI", () => {
       title: { en: "New title" },
       sessions: event.sessions,
     });
+  });
+
+  it("exports an event's registrations as CSV with a byte-order mark", async () => {
+    const id = uniqueId("cli-export");
+    const api = inject("api");
+    const authorization = `Bearer ${inject("adminToken")}`;
+    const json = { "content-type": "application/json", authorization };
+    await fetch(`${api}/admin/events/${id}`, {
+      method: "PUT",
+      headers: json,
+      body: JSON.stringify(sampleEvent()),
+    });
+    const registrant = {
+      sessionId: "fr",
+      email: `${id}@example.org`,
+      firstName: "Hélène",
+      lastName: "Dupré",
+      organisation: "Ville de Gênes",
+      organisationType: "local-government",
+      country: "IT",
+      consent: true,
+    };
+    await fetch(`${api}/events/${id}/registrations`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify(registrant),
+    });
+    const output = join(dir, `${id}.csv`);
+
+    const exported = await convene(["registrations", "export", "--event", id, "--csv", "--output", output]);
+
+    expect(exported.code).toBe(0);
+    const csv = await readFile(output);
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(csv.toString("utf8")).toContain("Hélène");
   });
 
   it("prints each invalid field of the event on its own line, and exits with 1", async () => {

@@ -32,6 +32,16 @@ describe("npm start", () => {
         CONVENE_SES_PORT: String(ports.ses),
         CONVENE_BUS_PORT: String(ports.bus),
         CONVENE_ADMIN_TOKEN: undefined,
+        // A newcomer's shell: none of the variables the test run's own stack has set.
+        ...Object.fromEntries(
+          Object.keys(process.env)
+            .filter(
+              (name) =>
+                name.startsWith("AWS_") ||
+                /^(TABLE_NAME|EVENT_BUS_NAME|SENDER_EMAIL|SES_CONFIGURATION_SET|PUBLIC_URL)$/.test(name),
+            )
+            .map((name) => [name, undefined]),
+        ),
       },
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -1,0 +1,188 @@
+/**
+ * Measures the reminder of issue 4's figure: 300 confirmed registrants, SES max send rate 50/s,
+ * "all 300 go out, none twice, in about 6 seconds of sending".
+ *
+ *   npx tsx scripts/measure-reminders.ts [registrants] [max send rate]
+ *
+ * It starts its own local stack (DynamoDB Local in memory, free ports, schedule every second),
+ * registers everyone through the API, waits for their confirmations, then moves the session so
+ * that its PT1H reminder is due a few seconds later: the confirmations do not compete with the
+ * reminders for the send rate, and the registrations are all made before the due time. It then
+ * times the reminders in the outbox (first to last), checks that each registrant got exactly one,
+ * prints the numbers and stops the stack. It exits with 1 if a check fails.
+ */
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { simpleParser } from "mailparser";
+import { startLocalStack } from "../infra/local/local-stack.ts";
+
+const registrants = Number(process.argv[2] ?? 300);
+const maxSendRate = Number(process.argv[3] ?? 50);
+const registrationConcurrency = 20;
+const adminToken = "measure-reminders";
+const eventId = "measure-reminders";
+const hourMs = 60 * 60 * 1000;
+
+const dataDir = await mkdtemp(join(tmpdir(), "convene-measure-"));
+const outboxDir = join(dataDir, "outbox");
+const busLog: string[] = [];
+const stack = await startLocalStack({
+  dataDir,
+  ports: { http: 0, dynamo: 0, ses: 0, bus: 0 },
+  sesMaxSendRate: maxSendRate,
+  scheduleSeconds: 1,
+  adminToken,
+  inMemoryDynamo: true,
+  seed: false,
+  log: (line) => busLog.push(line),
+});
+
+async function api(method: string, path: string, body?: unknown, admin = false) {
+  const response = await fetch(`${stack.urls.api}${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...(admin ? { authorization: `Bearer ${adminToken}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+const event = (startsAt: number) => ({
+  title: { fr: "Mesure des rappels", en: "Reminder measurement" },
+  description: { fr: "Mesure", en: "Measurement" },
+  organiser: { name: "Convene", email: "organisers@example.org" },
+  sessions: [
+    {
+      id: "main",
+      language: "en",
+      startsAt: new Date(startsAt).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      durationMinutes: 90,
+      timezone: "Europe/Paris",
+      joinUrl: "https://webinar.example.org/j/measure",
+    },
+  ],
+  reminders: ["PT1H"],
+});
+
+const emailOf = (index: number) => `person-${index}@example.org`;
+
+async function outboxFiles(): Promise<string[]> {
+  return (await readdir(outboxDir).catch(() => [] as string[]))
+    .filter((file) => file.endsWith(".eml"))
+    .sort();
+}
+
+async function waitForOutbox(count: number, timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const files = await outboxFiles();
+    if (files.length >= count || Date.now() > deadline) return files;
+    await sleep(100);
+  }
+}
+
+/** The outbox names each message by the time the local SES accepted it: `20271127T093015123Z-…`. */
+function sentAt(file: string): number {
+  const s = file.slice(0, 19);
+  return Date.parse(
+    `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(9, 11)}:${s.slice(11, 13)}:${s.slice(13, 15)}.${s.slice(15, 18)}Z`,
+  );
+}
+
+const problems: string[] = [];
+try {
+  await api("PUT", `/admin/events/${eventId}`, event(Date.now() + 30 * 24 * hourMs), true);
+
+  const registeringStarted = Date.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: registrationConcurrency }, async () => {
+      while (next < registrants) {
+        const index = next++;
+        await api("POST", `/events/${eventId}/registrations`, {
+          sessionId: "main",
+          email: emailOf(index),
+          firstName: `Person ${index}`,
+          lastName: "Measured",
+          organisation: "City",
+          organisationType: "local-government",
+          country: "FR",
+          consent: true,
+          language: index % 2 === 0 ? "en" : "fr",
+        });
+      }
+    }),
+  );
+  const registeredMs = Date.now() - registeringStarted;
+  const confirmations = new Set(await waitForOutbox(registrants, 120_000));
+  if (confirmations.size !== registrants)
+    problems.push(`${confirmations.size} confirmations for ${registrants}`);
+
+  // Move the session so that its PT1H reminder is due in 3 seconds.
+  const dueAt = Date.now() + 3_000;
+  await api("PUT", `/admin/events/${eventId}`, event(dueAt + hourMs), true);
+  const [reminderRow] = (await api("GET", `/admin/events/${eventId}/reminders`, undefined, true))
+    .reminders as {
+    dueAt: string;
+  }[];
+  const files = await waitForOutbox(confirmations.size + registrants, 120_000);
+  await sleep(2_000); // any duplicate would arrive now
+  const reminderFiles = (await outboxFiles()).filter((file) => !confirmations.has(file));
+
+  const recipients = new Map<string, number>();
+  for (const file of reminderFiles) {
+    const mail = await simpleParser(await readFile(join(outboxDir, file)));
+    if (!/^(Reminder|Rappel)\b/.test(mail.subject ?? ""))
+      problems.push(`${file} is not a reminder: ${mail.subject}`);
+    for (const address of [mail.to ?? []].flat().flatMap((to) => to.value)) {
+      recipients.set(address.address ?? "", (recipients.get(address.address ?? "") ?? 0) + 1);
+    }
+  }
+  const twice = [...recipients].filter(([, count]) => count > 1).length;
+  const missing = Array.from({ length: registrants }, (_, index) => emailOf(index)).filter(
+    (email) => !recipients.has(email),
+  ).length;
+  const [status] = (await api("GET", `/admin/events/${eventId}/reminders`, undefined, true)).reminders as {
+    status: string;
+    sent: number;
+  }[];
+  const deadLetters = await readdir(join(dataDir, "dead-letters")).catch(() => []);
+
+  const times = reminderFiles.map(sentAt);
+  const first = Math.min(...times);
+  const last = Math.max(...times);
+  const due = Date.parse(reminderRow?.dueAt ?? "");
+  console.log(`registrants: ${registrants} (registered in ${(registeredMs / 1000).toFixed(1)} s)`);
+  console.log(
+    `SES max send rate: ${maxSendRate}/s, ideal sending time ${((registrants - 1) / maxSendRate).toFixed(1)} s`,
+  );
+  console.log(`reminders in the outbox: ${reminderFiles.length} (sent twice: ${twice}, missing: ${missing})`);
+  console.log(`sending time, first to last reminder: ${((last - first) / 1000).toFixed(2)} s`);
+  console.log(`from due time to first reminder: ${((first - due) / 1000).toFixed(2)} s (tick every 1 s)`);
+  console.log(`from due time to last reminder: ${((last - due) / 1000).toFixed(2)} s`);
+  console.log(
+    `reminder status: ${status?.status}, sent ${status?.sent}; dead letters: ${deadLetters.length}`,
+  );
+
+  if (files.length < confirmations.size + registrants) problems.push("timed out waiting for the reminders");
+  if (twice > 0 || missing > 0) problems.push(`${twice} registrants reminded twice, ${missing} missing`);
+  if (status?.status !== "sent" || status.sent !== registrants)
+    problems.push(`reminder ended ${JSON.stringify(status)}`);
+  if (deadLetters.length > 0) problems.push(`${deadLetters.length} dead letters: ${busLog.join("\n")}`);
+} catch (error) {
+  problems.push(error instanceof Error ? (error.stack ?? error.message) : String(error));
+} finally {
+  await stack.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
+
+if (problems.length > 0) {
+  console.error(`FAILED:\n${problems.join("\n")}`);
+  process.exitCode = 1;
+}

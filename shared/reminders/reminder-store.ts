@@ -1,0 +1,216 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { db, tableName } from "../aws/dynamo.ts";
+import { keys } from "../aws/table.ts";
+import type { ExpectedState, PlannedReminder, Reminder, ScheduleChange } from "./reminder.ts";
+import { reminderSchema } from "./reminder.ts";
+
+/**
+ * The reminder items of the table. Every write that changes a reminder's state is conditional on
+ * the state it was read in: the tick, the consumer and a PUT of the event may touch the same
+ * reminder at the same moment, and the condition decides which one wins instead of the last
+ * writer silently undoing the others. A write that loses returns `false`.
+ */
+
+type ReminderId = Pick<Reminder, "eventId" | "sessionId" | "offset">;
+
+const keyOf = (reminder: ReminderId) => keys.reminder(reminder.eventId, reminder.sessionId, reminder.offset);
+
+/** zod drops the table's own attributes (keys, index keys, timestamps) on the way out. */
+const toReminder = (item: Record<string, unknown>): Reminder => reminderSchema.parse(item);
+
+const statusName = { "#status": "status" };
+
+async function unlessConditionFails(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** Every reminder of an event, read consistently (a sync must see the tick's latest writes). */
+export async function listEventReminders(eventId: string): Promise<Reminder[]> {
+  const { pk, skPrefix } = keys.eventReminders(eventId);
+  const reminders: Reminder[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": pk, ":prefix": skPrefix },
+        ConsistentRead: true,
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    reminders.push(...(page.Items ?? []).map(toReminder));
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+  return reminders;
+}
+
+export async function findReminder(reminder: ReminderId): Promise<Reminder | undefined> {
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName, Key: keyOf(reminder), ConsistentRead: true }),
+  );
+  return Item ? toReminder(Item) : undefined;
+}
+
+/**
+ * Pages of the scheduled reminders due at `now` or earlier, oldest first: one Query on the sparse
+ * index, which holds only scheduled reminders, so its size is what is pending, not the history.
+ */
+export async function* dueReminderPages(now: Date): AsyncGenerator<Reminder[]> {
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :due AND gsi1sk <= :now",
+        ExpressionAttributeValues: { ":due": keys.dueReminders().gsi1pk, ":now": now.toISOString() },
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    yield (page.Items ?? []).map(toReminder);
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+}
+
+const indexValues = (index: { gsi1pk: string; gsi1sk: string }) => ({
+  ":gsi1pk": index.gsi1pk,
+  ":gsi1sk": index.gsi1sk,
+});
+
+/** The condition that the reminder is still as it was read. */
+const stillAsRead = (expected: ExpectedState) => ({
+  ConditionExpression: "#status = :expectedStatus AND dueAt = :expectedDueAt",
+  values: { ":expectedStatus": expected.status, ":expectedDueAt": expected.dueAt },
+});
+
+/** Creates or moves a reminder as planned by `planScheduleSync`; false if it changed since it was read. */
+export function applyScheduleChange(change: ScheduleChange): Promise<boolean> {
+  if (change.action === "delete") {
+    const { ConditionExpression, values } = stillAsRead(change.reminder);
+    return unlessConditionFails(
+      db.send(
+        new DeleteCommand({
+          TableName: tableName,
+          Key: keyOf(change.reminder),
+          ConditionExpression,
+          ExpressionAttributeNames: statusName,
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+  }
+  const { reminder, status, expected } = change;
+  const dueIndex = status === "scheduled" ? keys.dueReminderIndex(reminder) : undefined;
+  if (!expected) {
+    return unlessConditionFails(
+      db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keyOf(reminder), ...dueIndex, ...reminder, status, sent: 0 },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      ),
+    );
+  }
+  const { ConditionExpression, values } = stillAsRead(expected);
+  return unlessConditionFails(
+    db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keyOf(reminder),
+        UpdateExpression: dueIndex
+          ? "SET dueAt = :dueAt, #status = :status, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk"
+          : "SET dueAt = :dueAt, #status = :status REMOVE gsi1pk, gsi1sk",
+        ConditionExpression,
+        ExpressionAttributeNames: statusName,
+        ExpressionAttributeValues: {
+          ":dueAt": reminder.dueAt,
+          ":status": status,
+          ...(dueIndex && indexValues(dueIndex)),
+          ...values,
+        },
+      }),
+    ),
+  );
+}
+
+/**
+ * Moves a due reminder from `scheduled` to `to` and out of the due index, only if it is still
+ * scheduled at the due time that was read. This condition is what makes a tick that runs twice,
+ * or two ticks at once, fire a reminder once, and what keeps a reminder that an organiser just
+ * moved from firing at its old time.
+ */
+export function takeDueReminder(reminder: Reminder, to: "sending" | "skipped", now: Date): Promise<boolean> {
+  const { ConditionExpression, values } = stillAsRead({ status: "scheduled", dueAt: reminder.dueAt });
+  return unlessConditionFails(
+    db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keyOf(reminder),
+        UpdateExpression: "SET #status = :to, firedAt = :now REMOVE gsi1pk, gsi1sk",
+        ConditionExpression,
+        ExpressionAttributeNames: statusName,
+        ExpressionAttributeValues: { ":to": to, ":now": now.toISOString(), ...values },
+      }),
+    ),
+  );
+}
+
+/** Puts a fired reminder back in the schedule, when `reminder.due` could not be published. */
+export function returnToSchedule(reminder: PlannedReminder): Promise<boolean> {
+  const dueIndex = keys.dueReminderIndex(reminder);
+  const { ConditionExpression, values } = stillAsRead({ status: "sending", dueAt: reminder.dueAt });
+  return unlessConditionFails(
+    db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keyOf(reminder),
+        UpdateExpression: "SET #status = :scheduled, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk REMOVE firedAt",
+        ConditionExpression,
+        ExpressionAttributeNames: statusName,
+        ExpressionAttributeValues: { ":scheduled": "scheduled", ...indexValues(dueIndex), ...values },
+      }),
+    ),
+  );
+}
+
+/** Counts the mails of one page in one write; concurrent steps add up rather than overwrite. */
+export async function addSent(reminder: ReminderId, count: number): Promise<void> {
+  if (count === 0) return;
+  await db.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: keyOf(reminder),
+      UpdateExpression: "ADD sent :count",
+      ExpressionAttributeValues: { ":count": count },
+    }),
+  );
+}
+
+/** Ends a fired reminder; false if another step (a duplicated event) ended it first. */
+export function finishReminder(
+  reminder: ReminderId,
+  status: "sent" | "skipped",
+  now: Date,
+): Promise<boolean> {
+  return unlessConditionFails(
+    db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keyOf(reminder),
+        UpdateExpression: "SET #status = :status, finishedAt = :now",
+        ConditionExpression: "#status = :sending",
+        ExpressionAttributeNames: statusName,
+        ExpressionAttributeValues: { ":status": status, ":sending": "sending", ":now": now.toISOString() },
+      }),
+    ),
+  );
+}

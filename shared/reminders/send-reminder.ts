@@ -1,0 +1,168 @@
+import type { z } from "zod";
+import { keys } from "../aws/table.ts";
+import { message } from "../bus/define-event.ts";
+import { reminderDue } from "../bus/events/reminder-due.ts";
+import { publishEvents } from "../bus/publish.ts";
+import { type DeliveryOutcome, deliverOnce } from "../deliveries/deliver-once.ts";
+import type { Session, WebinarEvent } from "../domain/event.ts";
+import type { Registration } from "../domain/registration.ts";
+import { findEvent } from "../events/event-store.ts";
+import { mailSettings, sendRawMail } from "../mail/mailer.ts";
+import { buildRegistrationMail } from "../mail/registration-mail.ts";
+import { publicUrl } from "../mail/settings.ts";
+import { manageUrl } from "../registrations/links.ts";
+import { type Cursor, listSessionRegistrations } from "../registrations/registration-store.ts";
+import { runPool } from "./pool.ts";
+import { isReminded, offsetMs, type Reminder, reminderDeliveryKind } from "./reminder.ts";
+import { addSent, findReminder, finishReminder } from "./reminder-store.ts";
+
+export type ReminderDue = z.infer<typeof reminderDue.schema>;
+
+export interface StepOptions {
+  /** The time left to this invocation: the Lambda context's `getRemainingTimeInMillis`. */
+  timeLeftMs: () => number;
+  /**
+   * Below this much time left, the step starts no new send and hands the rest on. It covers the
+   * sends in flight, counting them and publishing the next step (20 s by default).
+   */
+  handOverMarginMs?: number;
+  /** Registrants read per Query page. */
+  pageSize?: number;
+  /** Sends in flight at once; the mailer's pacer holds them to the SES max send rate. */
+  concurrency?: number;
+  now?: () => Date;
+}
+
+export type StepOutcome =
+  /** Every confirmed registrant was mailed (or had been): the reminder is `sent`. */
+  | "finished"
+  /** Time ran short: `reminder.due` was published again with a cursor. */
+  | "handed-on"
+  /** The session started (or was removed) before everyone was mailed: the step stopped. */
+  | "stopped"
+  /** The reminder is not being sent (already finished by a duplicate, or never fired). */
+  | "nothing-to-do";
+
+export const defaultHandOverMarginMs = 20_000;
+
+/**
+ * One step of sending a due reminder to a session's confirmed registrants.
+ * 1. Reads the reminder: only a `sending` one at the due time of the event is worked on, so a
+ *    duplicate of an event whose reminder has finished does nothing.
+ * 2. Reads the event and the session (stopping if the session was removed).
+ * 3. Pages through the session's confirmed registrants (a Query on gsi1, from the event's cursor):
+ *    waitlisted and cancelled registrants are not in it. For each registrant who registered by
+ *    the due time, claims the delivery `reminder-<offset>` and mails the reminder in their
+ *    language. The claim is what makes a duplicated event, a retried step or a crash mailing
+ *    nobody twice. The mails of each page are counted with one write.
+ * 4. Stops when the session has started, marking the reminder finished.
+ * 5. When time runs short, lets the sends in flight finish, publishes `reminder.due` again with
+ *    a cursor just after the last registrant it took, and returns.
+ * 6. After the last page, marks the reminder `sent`.
+ * A failed send does not stop the rest of its page; the step then throws, to be retried from the
+ * cursor it was given.
+ */
+export async function sendReminderStep(detail: ReminderDue, options: StepOptions): Promise<StepOutcome> {
+  const now = options.now ?? (() => new Date());
+  const margin = options.handOverMarginMs ?? defaultHandOverMarginMs;
+  const reminder = await findReminder(detail);
+  if (reminder?.status !== "sending" || reminder.dueAt !== detail.dueAt) return "nothing-to-do";
+  const event = await findEvent(detail.eventId);
+  const session = event?.sessions.find((candidate) => candidate.id === detail.sessionId);
+  if (!event || !session) {
+    await finishReminder(reminder, reminder.sent > 0 ? "sent" : "skipped", now());
+    return "stopped";
+  }
+
+  const startsAt = Date.parse(session.startsAt);
+  let attempted = 0;
+  let sentInStep = 0;
+  const hasStarted = () => now().getTime() >= startsAt;
+  // Each step makes some progress before it may hand on, so a chain of steps always ends.
+  const timeIsShort = () => attempted > 0 && options.timeLeftMs() < margin;
+  const send = reminderSender(event, session, reminder);
+
+  let cursor = detail.cursor;
+  for (;;) {
+    if (hasStarted()) return stop(reminder, sentInStep, now());
+    if (timeIsShort()) return handOn(detail, cursor);
+    const page = await listSessionRegistrations(detail.eventId, detail.sessionId, "confirmed", {
+      limit: options.pageSize ?? 50,
+      cursor,
+    });
+    const due = page.registrations.filter((registration) => isReminded(registration, reminder));
+    const { settled, started } = await runPool(
+      due,
+      options.concurrency ?? 10,
+      (registration) => {
+        attempted++;
+        return send(registration);
+      },
+      () => !hasStarted() && !timeIsShort(),
+    );
+    const sentInPage = settled.filter(
+      (result) => result.status === "fulfilled" && result.value === "sent",
+    ).length;
+    await addSent(reminder, sentInPage);
+    sentInStep += sentInPage;
+    const failures = settled.flatMap((result) => (result.status === "rejected" ? [result.reason] : []));
+    if (failures.length > 0) {
+      throw new AggregateError(
+        failures,
+        `${failures.length} reminder(s) could not be sent; the step will be retried`,
+      );
+    }
+    const lastStarted = due[started - 1];
+    if (started < due.length) {
+      // Stopped early (time short, session started): the loop's checks stop or hand on from here.
+      if (lastStarted) cursor = cursorAfter(lastStarted);
+      continue;
+    }
+    if (!page.cursor) {
+      await finishReminder(reminder, "sent", now());
+      return "finished";
+    }
+    cursor = page.cursor;
+  }
+}
+
+/** Sends one registrant's reminder once: its delivery record is claimed before the mail goes out. */
+function reminderSender(event: WebinarEvent, session: Session, reminder: Reminder) {
+  const reminderOffsetMs = offsetMs(reminder.offset);
+  return (registration: Registration): Promise<DeliveryOutcome> =>
+    deliverOnce(
+      keys.delivery(registration.registrationId, reminderDeliveryKind(reminder.offset), 1),
+      async () => {
+        const mail = await buildRegistrationMail({
+          kind: "reminder",
+          event,
+          session,
+          registration,
+          manageUrl: await manageUrl(publicUrl, registration.registrationId),
+          from: mailSettings.senderEmail,
+          reminderOffsetMs,
+        });
+        return sendRawMail({ raw: mail.raw, to: mail.to });
+      },
+    );
+}
+
+/**
+ * Where a page of `listSessionRegistrations` continues after `registration`: a Query's cursor is the
+ * key of the last item it read, which for gsi1 is the registration's table key and index key.
+ */
+const cursorAfter = (registration: Registration): Cursor => ({
+  ...keys.registration(registration.registrationId),
+  ...keys.registrationIndex(registration),
+});
+
+async function handOn(detail: ReminderDue, cursor: Cursor | undefined): Promise<StepOutcome> {
+  await publishEvents([message(reminderDue, { ...detail, cursor })]);
+  return "handed-on";
+}
+
+/** The session has started: what went out stays counted; a reminder that reached nobody is `skipped`. */
+async function stop(reminder: Reminder, sentInStep: number, now: Date): Promise<StepOutcome> {
+  await finishReminder(reminder, reminder.sent + sentInStep > 0 ? "sent" : "skipped", now);
+  return "stopped";
+}
