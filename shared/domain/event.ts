@@ -50,7 +50,11 @@ export const eventInputSchema = z
       .refine((offsets) => new Set(offsets).size === offsets.length, "list each offset once")
       .default(["P7D", "P1D", "PT1H"]),
     /** Minutes someone must have stayed to count as having attended (after an attendance import). */
-    attendanceMinMinutes: z.number().min(0).max(24 * 60).default(5),
+    attendanceMinMinutes: z
+      .number()
+      .min(0)
+      .max(24 * 60)
+      .default(5),
   })
   .superRefine((event, context) => {
     const seen = new Set<string>();

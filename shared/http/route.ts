@@ -110,7 +110,10 @@ function readBody(
   }
 }
 
-function readUpload(event: APIGatewayProxyEventV2, options: { limitBytes: number; mediaTypes: readonly string[] }) {
+function readUpload(
+  event: APIGatewayProxyEventV2,
+  options: { limitBytes: number; mediaTypes: readonly string[] },
+) {
   const bytes = rawBody(event);
   if (bytes.byteLength > options.limitBytes) throw new PayloadTooLargeError(options.limitBytes);
   const mediaType = mediaTypeOf(event);
