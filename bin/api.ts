@@ -10,6 +10,8 @@ export interface ApiResponse {
 
 export interface RequestOptions {
   body?: unknown;
+  /** A file sent as it is (an attendance report), instead of a JSON body. */
+  file?: Buffer;
   /** What the request does, in the organiser's words ("save event x"), to head its error messages. */
   action: string;
 }
@@ -34,8 +36,8 @@ export async function connect(command: Command): Promise<ApiClient> {
 /** A client for given settings, apart from commander, for commands that talk to several APIs or for tests. */
 export function createApiClient(settings: Settings): ApiClient {
   return {
-    async send(method, path, { body, action }) {
-      const response = await fetchApi(settings, method, path, body);
+    async send(method, path, { body, file, action }) {
+      const response = await fetchApi(settings, method, path, body, file);
       const parsed = await readBody(response);
       if (!response.ok) throw toApiError(settings, action, response, parsed);
       return { status: response.status, body: parsed };
@@ -43,15 +45,22 @@ export function createApiClient(settings: Settings): ApiClient {
   };
 }
 
-async function fetchApi(settings: Settings, method: string, path: string, body: unknown): Promise<Response> {
+async function fetchApi(
+  settings: Settings,
+  method: string,
+  path: string,
+  body: unknown,
+  file: Buffer | undefined,
+): Promise<Response> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (settings.token) headers.authorization = `Bearer ${settings.token.value}`;
   if (body !== undefined) headers["content-type"] = "application/json";
+  if (file) headers["content-type"] = "application/octet-stream";
   try {
     return await fetch(`${settings.apiUrl}${path}`, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: file ?? (body === undefined ? undefined : JSON.stringify(body)),
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {

@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { attendanceCommand } from "./commands/attendance.ts";
 import { eventsCommand } from "./commands/events.ts";
 import { registrationsCommand } from "./commands/registrations.ts";
 import { remindersCommand } from "./commands/reminders.ts";
@@ -6,7 +7,12 @@ import { CliError } from "./errors.ts";
 import { defaultApiUrl, tokenHelp } from "./settings.ts";
 
 /** Each command group is one module; adding one (`registrations`, `mailing`, …) is one line here. */
-const commandGroups: Array<() => Command> = [eventsCommand, registrationsCommand, remindersCommand];
+const commandGroups: Array<() => Command> = [
+  eventsCommand,
+  registrationsCommand,
+  remindersCommand,
+  attendanceCommand,
+];
 
 /** The `convene` program: global options, the command groups, and help for programme staff. */
 function createProgram(): Command {

@@ -135,4 +135,21 @@ export const functions: readonly FunctionSpec[] = [
     routes: [{ method: "GET", path: "/admin/events/{eventId}/reminders", auth: "admin" }],
     access: { table: "read" },
   },
+  {
+    name: "import-attendance",
+    description: "Imports a session's attendance report (Zoom, Teams, Webex, any CSV with emails)",
+    routes: [
+      { method: "POST", path: "/admin/events/{eventId}/sessions/{sessionId}/attendance", auth: "admin" },
+    ],
+    access: { table: "readWrite", bus: true },
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+  },
+  {
+    name: "event-stats",
+    description: "Participation per session: registrations, attendance, breakdowns",
+    routes: [{ method: "GET", path: "/admin/events/{eventId}/stats", auth: "admin" }],
+    access: { table: "read" },
+    timeoutSeconds: 30,
+  },
 ];

@@ -11,7 +11,7 @@
  * | registration         | REG#<id>           | REG                         | EVENT#<e>#SESSION#<s> / STATUS#<st>#<at>#<id> |
  * | delivery (mail sent) | REG#<id>           | MAIL#<kind>#<n>             |                                              |
  * | token signing key    | CONFIG             | TOKEN-KEY                   |                                              |
- * | attendance record    | ATTENDANCE#<e>#<s> | PERSON#<email or name>      |                                              |
+ * | attendance (500/page)| ATTENDANCE#<e>#<s> | PAGE#<0000>                 |                                              |
  * | attendance import    | ATTENDANCE#<e>#<s> | IMPORT                      |                                              |
  * | reminder (schedule)  | EVENT#<eventId>    | REMINDER#<sessionId>#<offset> | DUE / <dueAt>#<e>#<s>#<offset> (while due) |
  *
@@ -71,14 +71,14 @@ export const keys = {
     gsi1sk: `${r.dueAt}#${r.eventId}#${r.sessionId}#${r.offset}`,
   }),
   dueReminders: () => ({ gsi1pk: "DUE" }),
-  /** Who came to a session, one item per person of the last import; one Query reads them all. */
-  attendanceRecord: (eventId: string, sessionId: string, person: string): TableKey => ({
+  /** Who came to a session, in pages of records of the last import; one Query reads them all. */
+  attendancePage: (eventId: string, sessionId: string, page: number): TableKey => ({
     pk: `ATTENDANCE#${eventId}#${sessionId}`,
-    sk: `PERSON#${person}`,
+    sk: `PAGE#${String(page).padStart(4, "0")}`,
   }),
   sessionAttendance: (eventId: string, sessionId: string) => ({
     pk: `ATTENDANCE#${eventId}#${sessionId}`,
-    skPrefix: "PERSON#",
+    skPrefix: "PAGE#",
   }),
   attendanceImport: (eventId: string, sessionId: string): TableKey => ({
     pk: `ATTENDANCE#${eventId}#${sessionId}`,

@@ -1,3 +1,8 @@
+import {
+  type AttendanceColumns,
+  noAttendanceYet,
+  sessionAttendance,
+} from "../attendance/session-attendance.ts";
 import type { WebinarEvent } from "../domain/event.ts";
 import type { Registration } from "../domain/registration.ts";
 import { ValidationError } from "../http/errors.ts";
@@ -22,11 +27,13 @@ export const exportColumns = [
   "questions",
   "practice",
   "updates",
-] as const satisfies readonly (keyof Registration)[];
+  "attended",
+  "attendedMinutes",
+] as const satisfies readonly (keyof (Registration & AttendanceColumns))[];
 
-export type ExportRow = Pick<Registration, (typeof exportColumns)[number]>;
+export type ExportRow = Pick<Registration & AttendanceColumns, (typeof exportColumns)[number]>;
 
-const toRow = (registration: Registration): ExportRow =>
+const toRow = (registration: Registration & AttendanceColumns): ExportRow =>
   Object.fromEntries(exportColumns.map((column) => [column, registration[column]])) as ExportRow;
 
 /** Where an export page stopped: which session, and where in it. Opaque to clients. */
@@ -60,7 +67,12 @@ export async function listRegistrations(
       limit: page.limit - registrations.length,
       cursor: position.key,
     });
-    registrations.push(...result.registrations.map(toRow));
+    const attendanceOf = await sessionAttendance(event.id, session.id);
+    registrations.push(
+      ...result.registrations.map((registration) =>
+        toRow({ ...registration, ...(attendanceOf?.(registration.registrationId) ?? noAttendanceYet) }),
+      ),
+    );
     position = result.cursor
       ? { session: position.session, key: result.cursor }
       : { session: position.session + 1 };

@@ -298,3 +298,19 @@ export async function listSessionRegistrations(
   );
   return { registrations: (Items ?? []).map(stripKeys), cursor: LastEvaluatedKey };
 }
+
+/** Every registration of a session (of one status, if given), read page by page. */
+export async function allSessionRegistrations(
+  eventId: string,
+  sessionId: string,
+  status?: RegistrationStatus,
+): Promise<Registration[]> {
+  const registrations: Registration[] = [];
+  let cursor: Cursor | undefined;
+  do {
+    const page = await listSessionRegistrations(eventId, sessionId, status, { cursor });
+    registrations.push(...page.registrations);
+    cursor = page.cursor;
+  } while (cursor);
+  return registrations;
+}

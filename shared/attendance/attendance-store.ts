@@ -1,0 +1,107 @@
+import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { batchWrite, type WriteRequest } from "../aws/batch-write.ts";
+import { db, tableName } from "../aws/dynamo.ts";
+import { keys } from "../aws/table.ts";
+
+/** What the last import says of one person of a session. */
+export interface AttendanceRecord {
+  /** The email as the report gives it (lowercased), or absent for callers without one. */
+  email?: string;
+  name: string;
+  minutes: number;
+  firstJoin?: string;
+  lastLeave?: string;
+  attended: boolean;
+  /** The registration it matched, if any: unmatched people are kept too, never dropped. */
+  registrationId?: string;
+}
+
+export interface ImportSummary {
+  format: string;
+  rows: number;
+  people: number;
+  matched: number;
+  attended: number;
+  absent: number;
+  unmatched: { email: string; name: string; minutes: number }[];
+}
+
+/**
+ * The import item: which file the records come from and its counts. The unmatched people are not
+ * copied into it (thousands of them would pass DynamoDB's 400 KB item limit): they are the
+ * records without a registration.
+ */
+export type ImportItem = {
+  fileHash: string;
+  counts: Omit<ImportSummary, "unmatched">;
+  importedAt: string;
+  /** How many pages of records this import wrote. */
+  pages: number;
+};
+
+export async function readImport(eventId: string, sessionId: string): Promise<ImportItem | undefined> {
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName, Key: keys.attendanceImport(eventId, sessionId) }),
+  );
+  return Item as ImportItem | undefined;
+}
+
+export const unmatchedOf = (records: readonly AttendanceRecord[]): ImportSummary["unmatched"] =>
+  records
+    .filter((record) => !record.registrationId)
+    .map((record) => ({ email: record.email ?? "", name: record.name, minutes: record.minutes }));
+
+/**
+ * Records are stored in pages of this many people, not one item each: a 20,000-row report of
+ * 10,000 people is 20 writes instead of 10,000, which is what lets it import within one request.
+ * A page stays far below DynamoDB's 400 KB item limit even with the longest emails.
+ */
+const recordsPerPage = 500;
+
+/** Every attendance record of a session: one Query over its pages. */
+export async function readAttendance(eventId: string, sessionId: string): Promise<AttendanceRecord[]> {
+  const { pk, skPrefix } = keys.sessionAttendance(eventId, sessionId);
+  const records: AttendanceRecord[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": pk, ":prefix": skPrefix },
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    for (const item of page.Items ?? []) records.push(...(item.records as AttendanceRecord[]));
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+  return records;
+}
+
+/**
+ * Replaces a session's attendance with a new import: the new pages are put and the pages the
+ * previous import had beyond them are deleted, with BatchWriteItem (no condition is needed: the
+ * import item, written last, says which file the records come from).
+ */
+export async function replaceAttendance(
+  eventId: string,
+  sessionId: string,
+  records: readonly AttendanceRecord[],
+  importItem: Omit<ImportItem, "pages">,
+): Promise<void> {
+  const previousPages = (await readImport(eventId, sessionId))?.pages ?? 0;
+  const pages = Math.ceil(records.length / recordsPerPage);
+  const writes: WriteRequest[] = [];
+  for (let page = 0; page < Math.max(pages, previousPages); page++) {
+    const key = keys.attendancePage(eventId, sessionId, page);
+    const pageRecords = records.slice(page * recordsPerPage, (page + 1) * recordsPerPage);
+    writes.push(page < pages ? { put: { ...key, records: pageRecords } } : { delete: key });
+  }
+  await batchWrite(writes);
+  await db.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: { ...keys.attendanceImport(eventId, sessionId), ...importItem, pages },
+    }),
+  );
+}

@@ -1,0 +1,105 @@
+import { createHash } from "node:crypto";
+import { message } from "../bus/define-event.ts";
+import { attendanceImported } from "../bus/events/attendance-imported.ts";
+import { publishEvents } from "../bus/publish.ts";
+import { normalizeEmail, type Registration } from "../domain/registration.ts";
+import { getEvent } from "../events/event-store.ts";
+import { NotFoundError, UnprocessableError } from "../http/errors.ts";
+import { allSessionRegistrations } from "../registrations/registration-store.ts";
+import {
+  type AttendanceRecord,
+  type ImportSummary,
+  readAttendance,
+  readImport,
+  replaceAttendance,
+  unmatchedOf,
+} from "./attendance-store.ts";
+import { type AttendanceReport, parseAttendanceReport, UnreadableReportError } from "./parse/index.ts";
+
+/**
+ * Imports the attendance report of one session, as downloaded from the webinar platform.
+ * 1. Reads the file (format recognised from its content); an unreadable file is a 422 and
+ *    nothing is written.
+ * 2. The same file again (same bytes) changes nothing and answers the same summary.
+ * 3. Matches people to the session's registrations by email (any letter case); someone counts as
+ *    having attended from the event's `attendanceMinMinutes`, or the report's own yes/no.
+ * 4. Replaces the session's attendance records (batches of 25), keeping the unmatched people.
+ * 5. Publishes `attendance.imported` with the counts.
+ */
+export async function importAttendance(
+  eventId: string,
+  sessionId: string,
+  file: Buffer,
+  now = new Date(),
+): Promise<ImportSummary> {
+  const event = await getEvent(eventId);
+  if (!event.sessions.some((session) => session.id === sessionId)) {
+    throw new NotFoundError(`there is no session "${sessionId}" in the event "${eventId}"`);
+  }
+  const report = readReport(file);
+  const fileHash = createHash("sha256").update(file).digest("hex");
+  const previous = await readImport(eventId, sessionId);
+  if (previous?.fileHash === fileHash) {
+    return { ...previous.counts, unmatched: unmatchedOf(await readAttendance(eventId, sessionId)) };
+  }
+
+  const registrations = await allSessionRegistrations(eventId, sessionId);
+  const { records, summary } = matchAttendance(report, registrations, event.attendanceMinMinutes);
+  const { unmatched, ...counts } = summary;
+  await replaceAttendance(eventId, sessionId, records, { fileHash, counts, importedAt: now.toISOString() });
+  await publishEvents([
+    message(attendanceImported, { eventId, sessionId, ...counts, unmatched: unmatched.length }),
+  ]);
+  return summary;
+}
+
+function readReport(file: Buffer): AttendanceReport {
+  try {
+    return parseAttendanceReport(file);
+  } catch (error) {
+    if (error instanceof UnreadableReportError)
+      throw new UnprocessableError("unreadable-report", error.message);
+    throw error;
+  }
+}
+
+/**
+ * The attendance records and counts of a report against the session's registrations: matched
+ * (present and registered, whatever their status), attended (matched and over the threshold),
+ * absent (confirmed but not attended), unmatched (present but not registered, never dropped).
+ */
+export function matchAttendance(
+  report: AttendanceReport,
+  registrations: readonly Registration[],
+  minMinutes: number,
+): { records: AttendanceRecord[]; summary: ImportSummary } {
+  const byEmail = new Map(
+    registrations.map((registration) => [normalizeEmail(registration.email), registration]),
+  );
+  const records: AttendanceRecord[] = report.people.map((person) => ({
+    email: person.email,
+    name: person.name,
+    minutes: Math.round(person.minutes * 100) / 100,
+    firstJoin: person.firstJoin,
+    lastLeave: person.lastLeave,
+    attended: person.attended ?? person.minutes >= minMinutes,
+    registrationId: person.email ? byEmail.get(person.email)?.registrationId : undefined,
+  }));
+  const matched = records.filter((record) => record.registrationId);
+  const attendedIds = new Set(
+    matched.filter((record) => record.attended).map((record) => record.registrationId),
+  );
+  const confirmed = registrations.filter((registration) => registration.status === "confirmed");
+  return {
+    records,
+    summary: {
+      format: report.format,
+      rows: report.rows,
+      people: report.people.length,
+      matched: matched.length,
+      attended: attendedIds.size,
+      absent: confirmed.filter((registration) => !attendedIds.has(registration.registrationId)).length,
+      unmatched: unmatchedOf(records),
+    },
+  };
+}
