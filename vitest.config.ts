@@ -8,7 +8,16 @@ export default defineConfig({
   test: {
     projects: [
       { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
-      { extends: true, test: { name: "infra", include: ["test/infra/**/*.test.ts"], testTimeout: 60_000 } },
+      {
+        extends: true,
+        // Synthesizing the template (in beforeAll) takes seconds, more on a busy machine.
+        test: {
+          name: "infra",
+          include: ["test/infra/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
       {
         extends: true,
         test: {

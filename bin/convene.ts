@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { attendanceCommand } from "./commands/attendance.ts";
 import { eventsCommand } from "./commands/events.ts";
+import { mailingCommand } from "./commands/mailing.ts";
 import { registrationsCommand } from "./commands/registrations.ts";
 import { remindersCommand } from "./commands/reminders.ts";
 import { CliError } from "./errors.ts";
@@ -12,6 +13,7 @@ const commandGroups: Array<() => Command> = [
   registrationsCommand,
   remindersCommand,
   attendanceCommand,
+  mailingCommand,
 ];
 
 /** The `convene` program: global options, the command groups, and help for programme staff. */

@@ -4,10 +4,16 @@ import { HttpUserPoolAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import { AccountRecovery, UserPool } from "aws-cdk-lib/aws-cognito";
 import { AttributeType, Billing, TableV2 } from "aws-cdk-lib/aws-dynamodb";
-import { type EventPattern as CdkEventPattern, EventBus, Rule, Schedule } from "aws-cdk-lib/aws-events";
+import {
+  type EventPattern as CdkEventPattern,
+  EventBus,
+  type IEventBus,
+  Rule,
+  Schedule,
+} from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
-import { ConfigurationSet } from "aws-cdk-lib/aws-ses";
+import { ConfigurationSet, EmailSendingEvent, EventDestination } from "aws-cdk-lib/aws-ses";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { tableDefinition } from "../shared/aws/table.ts";
@@ -54,8 +60,9 @@ export class ConveneStack extends Stack {
       enforceSSL: true,
     });
 
-    const configurationSetName =
-      settings.sesConfigurationSet ?? new ConfigurationSet(this, "MailConfiguration").configurationSetName;
+    // SES can only send its events to the default bus; the rules of AWS services' events live there.
+    const defaultBus = EventBus.fromEventBusName(this, "DefaultBus", "default");
+    const configurationSetName = settings.sesConfigurationSet ?? this.mailConfiguration(defaultBus);
 
     const organisers = new UserPool(this, "Organisers", {
       selfSignUpEnabled: false,
@@ -126,7 +133,7 @@ export class ConveneStack extends Stack {
       }
       if (spec.rule) {
         new Rule(this, `${spec.name}-rule`, {
-          eventBus: bus,
+          eventBus: spec.bus === "default" ? defaultBus : bus,
           eventPattern: toCdkPattern(spec.rule),
           targets: [new LambdaFunction(fn, { deadLetterQueue: deadLetters, retryAttempts: 8 })],
         });
@@ -145,6 +152,20 @@ export class ConveneStack extends Stack {
     new CfnOutput(this, "OrganiserUserPoolId", { value: organisers.userPoolId });
     new CfnOutput(this, "OrganiserClientId", { value: organiserClient.userPoolClientId });
     new CfnOutput(this, "DeadLetterQueueUrl", { value: deadLetters.queueUrl });
+  }
+
+  /**
+   * The configuration set mail is sent with, when none is given: it publishes bounces and
+   * complaints to the default bus, where `record-feedback` puts those addresses on the
+   * suppression list. (A given set needs that destination added by hand; see the README.)
+   */
+  private mailConfiguration(defaultBus: IEventBus): string {
+    const configurationSet = new ConfigurationSet(this, "MailConfiguration");
+    configurationSet.addEventDestination("Feedback", {
+      destination: EventDestination.eventBus(defaultBus),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+    return configurationSet.configurationSetName;
   }
 }
 

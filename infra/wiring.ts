@@ -2,10 +2,13 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BusEvent, eventSource } from "../shared/bus/define-event.ts";
 import { confirmationRequested } from "../shared/bus/events/confirmation-requested.ts";
+import { mailingBatch } from "../shared/bus/events/mailing-batch.ts";
+import { mailingRequested } from "../shared/bus/events/mailing-requested.ts";
 import { registrationCancelled } from "../shared/bus/events/registration-cancelled.ts";
 import { registrationCreated } from "../shared/bus/events/registration-created.ts";
 import { registrationPromoted } from "../shared/bus/events/registration-promoted.ts";
 import { reminderDue } from "../shared/bus/events/reminder-due.ts";
+import { emailBounced, emailComplaintReceived, sesEventSource } from "../shared/bus/events/ses-feedback.ts";
 import type { EventPattern } from "./local/event-pattern.ts";
 
 /**
@@ -21,6 +24,11 @@ export interface FunctionSpec {
   routes?: readonly Route[];
   /** The EventBridge pattern of the rule that invokes it, in EventBridge's JSON form. */
   rule?: EventPattern;
+  /**
+   * The bus of its rule: Convene's own bus unless `default`, the account's default bus, where AWS
+   * services put their events (SES can only send its bounces and complaints there).
+   */
+  bus?: "default";
   /** Runs on a schedule (on AWS every `everyMinutes`; locally every `CONVENE_LOCAL_SCHEDULE_SECONDS`). */
   schedule?: { everyMinutes: number };
   access: Access;
@@ -47,6 +55,12 @@ const functionsDir = join(dirname(fileURLToPath(import.meta.url)), "..", "functi
 
 export const entryOf = (spec: FunctionSpec): string => join(functionsDir, `${spec.name}.ts`);
 export const timeoutSecondsOf = (spec: FunctionSpec): number => spec.timeoutSeconds ?? 10;
+
+/** A rule matching SES's own events of the given types (on the default bus). */
+export const onSesEvents = (...events: BusEvent[]): EventPattern => ({
+  source: [sesEventSource],
+  "detail-type": events.map((event) => event.detailType),
+});
 
 /** A rule matching Convene's own events of the given types. */
 export const onEvents = (...events: BusEvent[]): EventPattern => ({
@@ -151,5 +165,79 @@ export const functions: readonly FunctionSpec[] = [
     routes: [{ method: "GET", path: "/admin/events/{eventId}/stats", auth: "admin" }],
     access: { table: "read" },
     timeoutSeconds: 30,
+  },
+  {
+    name: "unsubscribe-page",
+    description:
+      "The page behind an unsubscribe link: the address and a button; opening it unsubscribes nobody",
+    routes: [{ method: "GET", path: "/unsubscribe", auth: "public" }],
+    access: { table: "read" },
+  },
+  {
+    name: "unsubscribe",
+    description: "One-click unsubscribe (RFC 8058) from mail providers and the unsubscribe page",
+    routes: [{ method: "POST", path: "/unsubscribe", auth: "public" }],
+    access: { table: "readWrite" },
+  },
+  {
+    name: "record-feedback",
+    description: "Puts addresses that bounced for good or complained on the suppression list",
+    rule: onSesEvents(emailBounced, emailComplaintReceived),
+    bus: "default",
+    access: { table: "readWrite" },
+  },
+  {
+    name: "create-mailing",
+    description: "Creates a draft mailing to a segment of registrants",
+    routes: [{ method: "POST", path: "/admin/events/{eventId}/mailings", auth: "admin" }],
+    access: { table: "readWrite" },
+    timeoutSeconds: 30,
+  },
+  {
+    name: "get-mailing",
+    description: "A mailing's settings, status and counts",
+    routes: [{ method: "GET", path: "/admin/events/{eventId}/mailings/{mailingId}", auth: "admin" }],
+    access: { table: "read" },
+  },
+  {
+    name: "preview-mailing",
+    description: "A mailing rendered for one recipient",
+    routes: [{ method: "GET", path: "/admin/events/{eventId}/mailings/{mailingId}/preview", auth: "admin" }],
+    // Unsubscribe and manage links are signed: the signing key may have to be created.
+    access: { table: "readWrite", mail: true },
+    timeoutSeconds: 30,
+  },
+  {
+    name: "test-mailing",
+    description: "Sends one test copy of a mailing",
+    routes: [{ method: "POST", path: "/admin/events/{eventId}/mailings/{mailingId}/test", auth: "admin" }],
+    access: { table: "readWrite", mail: true },
+    timeoutSeconds: 30,
+  },
+  {
+    name: "send-mailing",
+    description: "Starts sending a draft mailing (once)",
+    routes: [{ method: "POST", path: "/admin/events/{eventId}/mailings/{mailingId}/send", auth: "admin" }],
+    access: { table: "readWrite", bus: true },
+  },
+  {
+    name: "cancel-mailing",
+    description: "Stops a mailing's batches not yet sent",
+    routes: [{ method: "POST", path: "/admin/events/{eventId}/mailings/{mailingId}/cancel", auth: "admin" }],
+    access: { table: "readWrite" },
+  },
+  {
+    name: "dispatch-mailing",
+    description: "Fixes a mailing's recipients and starts its chain of batches",
+    rule: onEvents(mailingRequested),
+    access: { table: "readWrite", bus: true },
+    timeoutSeconds: 120,
+  },
+  {
+    name: "send-mailing-batch",
+    description: "Mails one page of a mailing's recipients, paced, once each, and hands on",
+    rule: onEvents(mailingBatch),
+    access: { table: "readWrite", mail: true, bus: true },
+    timeoutSeconds: 300,
   },
 ];

@@ -14,6 +14,8 @@ export interface LocalRule {
   name: string;
   pattern: EventPattern;
   target: Target;
+  /** The bus the rule is on: the bus named `busName` unless `default` (as in the wiring list). */
+  bus?: "default";
 }
 
 export interface LocalSchedule {
@@ -25,6 +27,10 @@ export interface LocalSchedule {
 export interface EventBusOptions {
   port: number;
   host?: string;
+  /**
+   * The application's bus. Entries for the account's `default` bus are accepted too, as on AWS,
+   * where AWS services (SES) put their events.
+   */
   busName: string;
   /** Where events whose delivery failed every attempt are kept, one JSON file each. */
   deadLetterDir: string;
@@ -47,11 +53,12 @@ const account = "000000000000";
 const region = "local";
 const maxEntriesPerCall = 10;
 const maxEntryBytes = 256 * 1024;
+const defaultBusName = "default";
 
 /**
  * A local EventBridge: speaks `PutEvents` (the AWS SDK's JSON 1.1 protocol) on a port, routes each
- * event with the same rules the stack deploys, and delivers asynchronously with retries and
- * backoff, as EventBridge does. What still fails is kept as a dead letter and logged. Schedule
+ * event with the same rules the stack deploys, each on its own bus (the application's or the
+ * default one), and delivers asynchronously with retries and backoff, as EventBridge does. What still fails is kept as a dead letter and logged. Schedule
  * rules fire on timers.
  */
 export async function startEventBus(options: EventBusOptions): Promise<LocalEventBus> {
@@ -92,16 +99,21 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
   }
 
   // Compiled once: a mistyped rule fails the start, not the first event.
-  const rules = (options.rules ?? []).map((rule) => ({ ...rule, matches: compilePattern(rule.pattern) }));
-  const route = (event: BusEnvelope) => {
+  const rules = (options.rules ?? []).map((rule) => ({
+    ...rule,
+    busName: rule.bus ?? options.busName,
+    matches: compilePattern(rule.pattern),
+  }));
+  const route = (event: BusEnvelope, busName: string) => {
     for (const rule of rules) {
-      if (rule.matches(event as unknown as Record<string, unknown>))
+      if (rule.busName === busName && rule.matches(event as unknown as Record<string, unknown>))
         void deliver(rule.name, rule.target, event);
     }
   };
+  const busNames = new Set([options.busName, defaultBusName]);
 
   const server = createServer((request, response) => {
-    handlePutEvents(request, response, options.busName, route).catch((error) => {
+    handlePutEvents(request, response, busNames, route).catch((error) => {
       log(`[bus] request failed: ${error instanceof Error ? error.message : String(error)}`);
       if (!response.headersSent) sendError(response, 500, "InternalException", "internal error");
     });
@@ -148,8 +160,8 @@ interface PutEventsEntry {
 async function handlePutEvents(
   request: IncomingMessage,
   response: ServerResponse,
-  busName: string,
-  route: (event: BusEnvelope) => void,
+  busNames: ReadonlySet<string>,
+  route: (event: BusEnvelope, busName: string) => void,
 ) {
   const target = request.headers["x-amz-target"];
   if (request.method !== "POST" || target !== "AWSEvents.PutEvents") {
@@ -166,7 +178,7 @@ async function handlePutEvents(
   }
 
   const results = entries.map((entry) => {
-    const problem = entryProblem(entry, busName);
+    const problem = entryProblem(entry, busNames);
     if (problem) return { ErrorCode: problem.code, ErrorMessage: problem.message };
     const event: BusEnvelope = {
       version: "0",
@@ -179,19 +191,26 @@ async function handlePutEvents(
       resources: entry.Resources ?? [],
       detail: JSON.parse(entry.Detail as string),
     };
-    route(event);
+    route(event, busOf(entry));
     return { EventId: event.id };
   });
   const failed = results.filter((result) => "ErrorCode" in result).length;
   sendJson(response, 200, { FailedEntryCount: failed, Entries: results });
 }
 
-function entryProblem(entry: PutEventsEntry, busName: string): { code: string; message: string } | undefined {
+/** The bus an entry is for: a name or an ARN (`…:event-bus/<name>`); the default bus when absent. */
+const busOf = (entry: PutEventsEntry) =>
+  (entry.EventBusName ?? defaultBusName).split("/").pop() ?? defaultBusName;
+
+function entryProblem(
+  entry: PutEventsEntry,
+  busNames: ReadonlySet<string>,
+): { code: string; message: string } | undefined {
   if (!entry.Source || !entry.DetailType || entry.Detail === undefined) {
     return { code: "InvalidArgument", message: "Source, DetailType and Detail are required" };
   }
-  const entryBus = (entry.EventBusName ?? "default").split("/").pop();
-  if (entryBus !== busName) return { code: "InvalidArgument", message: `no event bus named ${entryBus}` };
+  const entryBus = busOf(entry);
+  if (!busNames.has(entryBus)) return { code: "InvalidArgument", message: `no event bus named ${entryBus}` };
   if (Buffer.byteLength(entry.Detail) > maxEntryBytes) {
     return { code: "InvalidArgument", message: "an entry is limited to 256 KB" };
   }

@@ -15,6 +15,7 @@ import {
 } from "./event-bus.ts";
 import { type LocalRoute, startHttpGateway } from "./http-gateway.ts";
 import { lambdaContext } from "./lambda-context.ts";
+import { mailboxSimulator } from "./mailbox-simulator.ts";
 import { startSesServer } from "./ses-server.ts";
 
 export interface LocalStackOptions {
@@ -98,7 +99,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const invoke = (event: APIGatewayProxyEventV2 | BusEnvelope) =>
         handler(event, lambdaContext(spec.name, timeoutSecondsOf(spec)));
       for (const route of spec.routes ?? []) routes.push({ ...route, handler: invoke });
-      if (spec.rule) rules.push({ name: spec.name, pattern: spec.rule, target: invoke });
+      if (spec.rule) rules.push({ name: spec.name, pattern: spec.rule, target: invoke, bus: spec.bus });
       if (spec.schedule) {
         const everyMs = (options.scheduleSeconds ?? spec.schedule.everyMinutes * 60) * 1000;
         schedules.push({ name: spec.name, everyMs, target: invoke });
@@ -115,10 +116,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stops.push(bus.close);
 
+    // Bounces and complaints of the SES mailbox simulator's addresses go to the bus, as on AWS.
+    const simulator = mailboxSimulator({ busUrl: bus.url, log });
+    stops.push(simulator.close);
     const ses = await startSesServer({
       port: sesPort,
       outboxDir: join(options.dataDir, "outbox"),
       maxSendRate: options.sesMaxSendRate,
+      onSent: simulator.onSent,
     });
     stops.push(ses.close);
 

@@ -9,7 +9,7 @@
  * locally.
  */
 import { randomUUID } from "node:crypto";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -31,6 +31,8 @@ export interface SentMessage {
   source?: string;
   /** The envelope recipients the message was "delivered" to. */
   destinations: string[];
+  /** The configuration set named in the request (`ConfigurationSetName`), whose events it would publish. */
+  configurationSet?: string;
   /** The message exactly as written to the outbox. */
   raw: Buffer;
   /** Absolute path of the `.eml` file. */
@@ -327,6 +329,7 @@ interface Outgoing {
   messageId: string;
   source?: string;
   destinations: string[];
+  configurationSet?: string;
   raw: Buffer;
 }
 
@@ -344,11 +347,17 @@ async function deliver(message: Outgoing, context: ServerContext): Promise<SentM
   }
   const reservation = context.ledger.reserve(message.destinations.length, context.maxSendRate);
   if (!reservation) throw throttlingError();
-  const file = join(context.outboxDir, nextOutboxName(message.messageId));
+  const name = nextOutboxName(message.messageId);
+  const file = join(context.outboxDir, name);
+  // Written under a name that nobody lists, then renamed: a reader of the outbox (the outbox page, a
+  // test polling for its mail) sees the whole message or no file, never one still being written.
+  const partial = join(context.outboxDir, `.${name}.partial`);
   try {
-    await writeFile(file, message.raw, { flag: "wx" });
+    await writeFile(partial, message.raw, { flag: "wx" });
+    await rename(partial, file);
   } catch (error) {
     context.ledger.release(reservation);
+    await rm(partial, { force: true });
     throw error;
   }
   const sent: SentMessage = { ...message, file };
@@ -374,7 +383,17 @@ const sendRawEmail: Action = async (params, context) => {
   const source = params.get("Source") ?? plainAddresses(headers.from?.value ?? [])[0];
   const messageId = newMessageId();
   const destinations = explicit.length > 0 ? explicit : headerRecipients(headers);
-  await deliver({ messageId, destinations, raw, ...(source === undefined ? {} : { source }) }, context);
+  const configurationSet = params.get("ConfigurationSetName") ?? undefined;
+  await deliver(
+    {
+      messageId,
+      destinations,
+      raw,
+      ...(source === undefined ? {} : { source }),
+      ...(configurationSet === undefined ? {} : { configurationSet }),
+    },
+    context,
+  );
   return `<MessageId>${messageId}</MessageId>`;
 };
 

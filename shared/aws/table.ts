@@ -13,12 +13,20 @@
  * | token signing key    | CONFIG             | TOKEN-KEY                   |                                              |
  * | attendance (500/page)| ATTENDANCE#<e>#<s> | PAGE#<0000>                 |                                              |
  * | attendance import    | ATTENDANCE#<e>#<s> | IMPORT                      |                                              |
+ * | mailing              | EVENT#<eventId>    | MAILING#<mailingId>         |                                              |
+ * | mailing recipients   | MAILING#<id>       | PAGE#<0000> (250 a page)    |                                              |
+ * | mailing delivery     | MAILING#<id>       | SENT#<registrationId>       |                                              |
  * | reminder (schedule)  | EVENT#<eventId>    | REMINDER#<sessionId>#<offset> | DUE / <dueAt>#<e>#<s>#<offset> (while due) |
+ * | suppression          | SUPPRESSION#<normalized email> | SUPPRESSION           |                                              |
  *
  * Registrations of a session by status, oldest first (waitlist promotion, reminders, exports),
  * are one Query on gsi1 with `begins_with(gsi1sk, "STATUS#<status>#")`. Reminders waiting to fire
  * are in gsi1 under `DUE`, sorted by due time, so the tick finds the due ones with one Query; a
  * fired or skipped reminder drops its gsi1 keys and leaves that (sparse) index.
+ *
+ * A suppression (unsubscribed, bounced, complained) is one item per address, across all events, read
+ * with GetItem before a send or BatchGetItem for a page of recipients; one partition per address
+ * keeps those reads spread.
  */
 export const tableDefinition = {
   partitionKey: "pk",
@@ -71,6 +79,20 @@ export const keys = {
     gsi1sk: `${r.dueAt}#${r.eventId}#${r.sessionId}#${r.offset}`,
   }),
   dueReminders: () => ({ gsi1pk: "DUE" }),
+  mailing: (eventId: string, mailingId: string): TableKey => ({
+    pk: `EVENT#${eventId}`,
+    sk: `MAILING#${mailingId}`,
+  }),
+  /** The recipients a mailing was resolved to when it was sent, in pages; each batch mails one page. */
+  mailingRecipients: (mailingId: string, page: number): TableKey => ({
+    pk: `MAILING#${mailingId}`,
+    sk: `PAGE#${String(page).padStart(4, "0")}`,
+  }),
+  /** The claim that a mailing was sent to a registrant: at most once each. */
+  mailingDelivery: (mailingId: string, registrationId: string): TableKey => ({
+    pk: `MAILING#${mailingId}`,
+    sk: `SENT#${registrationId}`,
+  }),
   /** Who came to a session, in pages of records of the last import; one Query reads them all. */
   attendancePage: (eventId: string, sessionId: string, page: number): TableKey => ({
     pk: `ATTENDANCE#${eventId}#${sessionId}`,
@@ -83,5 +105,10 @@ export const keys = {
   attendanceImport: (eventId: string, sessionId: string): TableKey => ({
     pk: `ATTENDANCE#${eventId}#${sessionId}`,
     sk: "IMPORT",
+  }),
+  /** The suppression of an address (normalized: trimmed, lower case), whatever event it came from. */
+  suppression: (normalizedEmail: string): TableKey => ({
+    pk: `SUPPRESSION#${normalizedEmail}`,
+    sk: "SUPPRESSION",
   }),
 };

@@ -42,3 +42,40 @@ export function singleFileOf(body: Buffer, contentType: string): Promise<Buffer>
     parser.end(body);
   });
 }
+
+/**
+ * The text fields of a form body in either encoding a browser or a mail provider may use
+ * (`application/x-www-form-urlencoded`, `multipart/form-data`); RFC 8058 allows both for the
+ * one-click unsubscribe POST. A field sent twice keeps its first value.
+ */
+export function formFieldsOf(body: Buffer, contentType: string): Promise<Record<string, string>> {
+  const mediaType = contentType.split(";")[0]?.trim().toLowerCase();
+  if (mediaType !== "multipart/form-data") {
+    const fields: Record<string, string> = {};
+    for (const [name, value] of new URLSearchParams(body.toString("utf8"))) fields[name] ??= value;
+    return Promise.resolve(fields);
+  }
+  return new Promise((resolve, reject) => {
+    const fields: Record<string, string> = {};
+    const invalid = (error: unknown) =>
+      reject(
+        new ValidationError([{ path: "body", message: "not a valid multipart/form-data body" }], {
+          cause: error,
+        }),
+      );
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: { "content-type": contentType } });
+    } catch (error) {
+      invalid(error);
+      return;
+    }
+    parser.on("field", (name, value) => {
+      fields[name] ??= value;
+    });
+    parser.on("file", (_name, stream) => stream.resume());
+    parser.on("error", invalid);
+    parser.on("close", () => resolve(fields));
+    parser.end(body);
+  });
+}

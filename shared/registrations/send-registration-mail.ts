@@ -26,7 +26,9 @@ function mailKindFor(trigger: MailTrigger, registration: Registration): MailKind
 /**
  * Sends the mail a registration event calls for, exactly once per (registration, kind, number):
  * a duplicated or retried event finds the delivery already claimed and sends nothing.
- * `sequence` tells resends apart (the n-th confirmation asked for).
+ * `sequence` tells resends apart (the n-th confirmation asked for). An address that bounced or
+ * complained gets nothing (`suppressed`); one that only unsubscribed still gets these mails,
+ * which are about a registration it keeps.
  */
 export async function sendRegistrationMail(trigger: MailTrigger, registrationId: string, sequence = 1) {
   const registration = await findRegistration(registrationId);
@@ -36,7 +38,12 @@ export async function sendRegistrationMail(trigger: MailTrigger, registrationId:
   const session = event?.sessions.find((candidate) => candidate.id === registration.sessionId);
   if (!kind || !event || !session) return "nothing-to-send";
 
-  return deliverOnce(keys.delivery(registrationId, kind, sequence), async () => {
+  const delivery = {
+    key: keys.delivery(registrationId, kind, sequence),
+    to: registration.email,
+    audience: "registrant",
+  } as const;
+  return deliverOnce(delivery, async () => {
     const mail = await buildRegistrationMail({
       kind,
       event,

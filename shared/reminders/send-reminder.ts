@@ -12,6 +12,7 @@ import { buildRegistrationMail } from "../mail/registration-mail.ts";
 import { publicUrl } from "../mail/settings.ts";
 import { manageUrl } from "../registrations/links.ts";
 import { type Cursor, listSessionRegistrations } from "../registrations/registration-store.ts";
+import { type SuppressionsRead, suppressionsOf } from "../suppression/suppression-store.ts";
 import { runPool } from "./pool.ts";
 import { isReminded, offsetMs, type Reminder, reminderDeliveryKind } from "./reminder.ts";
 import { addSent, findReminder, finishReminder } from "./reminder-store.ts";
@@ -53,7 +54,8 @@ export const defaultHandOverMarginMs = 20_000;
  * 3. Pages through the session's confirmed registrants (a Query on gsi1, from the event's cursor):
  *    waitlisted and cancelled registrants are not in it. For each registrant who registered by
  *    the due time, claims the delivery `reminder-<offset>` and mails the reminder in their
- *    language. The claim is what makes a duplicated event, a retried step or a crash mailing
+ *    language; the page's suppressions are read ahead with one BatchGetItem, and suppressed
+ *    addresses are skipped without being counted. The claim is what makes a duplicated event, a retried step or a crash mailing
  *    nobody twice. The mails of each page are counted with one write.
  * 4. Stops when the session has started, marking the reminder finished.
  * 5. When time runs short, lets the sends in flight finish, publishes `reminder.due` again with
@@ -91,12 +93,13 @@ export async function sendReminderStep(detail: ReminderDue, options: StepOptions
       cursor,
     });
     const due = page.registrations.filter((registration) => isReminded(registration, reminder));
+    const suppressions = await suppressionsOf(due.map((registration) => registration.email));
     const { settled, started } = await runPool(
       due,
       options.concurrency ?? 10,
       (registration) => {
         attempted++;
-        return send(registration);
+        return send(registration, suppressions);
       },
       () => !hasStarted() && !timeIsShort(),
     );
@@ -126,12 +129,21 @@ export async function sendReminderStep(detail: ReminderDue, options: StepOptions
   }
 }
 
-/** Sends one registrant's reminder once: its delivery record is claimed before the mail goes out. */
+/**
+ * Sends one registrant's reminder once: its delivery record is claimed before the mail goes out.
+ * Addresses that bounced or complained are skipped (`suppressed`, not counted as sent);
+ * unsubscribing from mailings does not stop the reminders of a registration one keeps.
+ */
 function reminderSender(event: WebinarEvent, session: Session, reminder: Reminder) {
   const reminderOffsetMs = offsetMs(reminder.offset);
-  return (registration: Registration): Promise<DeliveryOutcome> =>
+  return (registration: Registration, suppressions: SuppressionsRead): Promise<DeliveryOutcome> =>
     deliverOnce(
-      keys.delivery(registration.registrationId, reminderDeliveryKind(reminder.offset), 1),
+      {
+        key: keys.delivery(registration.registrationId, reminderDeliveryKind(reminder.offset), 1),
+        to: registration.email,
+        audience: "registrant",
+        suppressions,
+      },
       async () => {
         const mail = await buildRegistrationMail({
           kind: "reminder",

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { App } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -52,6 +53,33 @@ describe("the AWS stack", () => {
     }
   });
 
+  it("publishes SES bounces and complaints of the configuration set it creates to the default bus", () => {
+    template.hasResourceProperties("AWS::SES::ConfigurationSetEventDestination", {
+      ConfigurationSetName: { Ref: Match.stringLikeRegexp("^MailConfiguration") },
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: Match.arrayEquals(["bounce", "complaint"]),
+        EventBridgeDestination: {
+          EventBusArn: {
+            "Fn::Join": ["", Match.arrayWith([Match.stringLikeRegexp(":event-bus/default$")])],
+          },
+        },
+      }),
+    });
+  });
+
+  it("adds no event destination to a configuration set given by context", () => {
+    const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
+    const stack = new ConveneStack(app, "Given", {
+      senderEmail: "webinars@example.org",
+      sesConfigurationSet: "existing-set",
+    });
+    const given = Template.fromStack(stack);
+
+    given.resourceCountIs("AWS::SES::ConfigurationSet", 0);
+    given.resourceCountIs("AWS::SES::ConfigurationSetEventDestination", 0);
+  });
+
   it("throttles the API", () => {
     template.hasResourceProperties("AWS::ApiGatewayV2::Stage", {
       StageName: "$default",
@@ -94,6 +122,23 @@ describe("the wiring list", () => {
         expect(target.DeadLetterConfig).toBeDefined();
       }
     }
+  });
+
+  it("puts each rule on its bus: the default one where the list says so (SES feedback), else Convene's", () => {
+    const rules = resources("AWS::Events::Rule").filter(({ Properties }) => Properties.EventPattern);
+    for (const spec of functions.filter((candidate) => candidate.rule)) {
+      const rule = rules.find(({ Properties }) => isDeepStrictEqual(Properties.EventPattern, spec.rule));
+      const expected = spec.bus === "default" ? "default" : { Ref: expect.stringMatching(/^Bus/) };
+      expect(rule?.Properties.EventBusName, spec.name).toEqual(expected);
+    }
+    const feedback = rules.filter(({ Properties }) =>
+      (Properties.EventPattern as { source?: string[] }).source?.includes("aws.ses"),
+    );
+    expect(feedback).toHaveLength(1);
+    expect(feedback[0]?.Properties.EventBusName).toBe("default");
+    expect(feedback[0]?.Properties.EventPattern).toMatchObject({
+      "detail-type": expect.arrayContaining(["Email Bounced", "Email Complaint Received"]),
+    });
   });
 
   it("gives each function the table, bus and mail access it declares, and no more", () => {

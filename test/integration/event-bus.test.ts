@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BusEnvelope, type LocalEventBus, startEventBus } from "../../infra/local/event-bus.ts";
 
 /** What each test target received, by rule name. */
-const received: Record<string, BusEnvelope[]> = { created: [], french: [], failing: [], scheduled: [] };
+const received: Record<string, BusEnvelope[]> = {
+  created: [],
+  french: [],
+  failing: [],
+  scheduled: [],
+  ses: [],
+};
 const logLines: string[] = [];
 let bus: LocalEventBus;
 let client: EventBridgeClient;
@@ -43,6 +49,7 @@ beforeAll(async () => {
           throw new Error("the mail service is down");
         },
       },
+      { name: "ses", pattern: { source: ["aws.ses"] }, target: record("ses"), bus: "default" },
     ],
     schedules: [{ name: "scheduled", everyMs: 50, target: record("scheduled") }],
   });
@@ -58,11 +65,17 @@ afterAll(async () => {
   await bus.close();
 });
 
-const put = (detailType: string, detail: unknown, busName = "convene") =>
+/** Puts one entry; `busName: null` leaves EventBusName out (the default bus, as in EventBridge). */
+const put = (detailType: string, detail: unknown, busName: string | null = "convene", source = "convene") =>
   client.send(
     new PutEventsCommand({
       Entries: [
-        { EventBusName: busName, Source: "convene", DetailType: detailType, Detail: JSON.stringify(detail) },
+        {
+          ...(busName !== null && { EventBusName: busName }),
+          Source: source,
+          DetailType: detailType,
+          Detail: JSON.stringify(detail),
+        },
       ],
     }),
   );
@@ -114,6 +127,27 @@ describe("local event bus", () => {
 
     expect(wrongBus.FailedEntryCount).toBe(1);
     expect(badDetail.Entries?.[0]?.ErrorCode).toBe("MalformedDetail");
+  });
+
+  it("routes an entry only to the rules of the bus it was put on, the default bus included", async () => {
+    const onDefault = await put("Email Bounced", { marker: "default" }, null, "aws.ses");
+    await put(
+      "Email Bounced",
+      { marker: "default-arn" },
+      "arn:aws:events:local:000000000000:event-bus/default",
+      "aws.ses",
+    );
+    await put("Email Bounced", { marker: "custom" }, "convene", "aws.ses");
+    await put("registration.created", { marker: "convene-on-default" }, "default");
+    await bus.idle();
+
+    expect(onDefault.FailedEntryCount).toBe(0);
+    expect(received.ses?.map((event) => (event.detail as { marker: string }).marker)).toEqual([
+      "default",
+      "default-arn",
+    ]);
+    const markers = received.created?.map((event) => (event.detail as { marker: string }).marker);
+    expect(markers).not.toContain("convene-on-default");
   });
 
   it("fires schedule rules on their timer with a Scheduled Event", async () => {

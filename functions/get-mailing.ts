@@ -1,0 +1,13 @@
+import { z } from "zod";
+import { slugSchema } from "#shared/domain/event";
+import { json } from "#shared/http/responses";
+import { httpRoute } from "#shared/http/route";
+import { getMailing } from "#shared/mailings/mailing-store";
+import { mailingView } from "#shared/mailings/manage-mailings";
+
+export const handler = httpRoute({
+  params: z.object({ eventId: slugSchema, mailingId: z.uuid() }),
+  async handle({ params }) {
+    return json(200, mailingView(await getMailing(params.eventId, params.mailingId)));
+  },
+});

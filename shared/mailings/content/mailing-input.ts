@@ -1,0 +1,116 @@
+import { z } from "zod";
+import { slugSchema } from "../../domain/event.ts";
+import { type Language, type LocalizedText, languageSchema, languages } from "../../domain/languages.ts";
+import { registrationStatuses } from "../../domain/registration.ts";
+import { placeholdersIn } from "./fill-tokens.ts";
+import { parseMarkdown } from "./markdown.ts";
+import { placeholderProblem, splitPlaceholders } from "./placeholders.ts";
+
+export { knownPlaceholders, linkPlaceholderPrefix, mailingPlaceholders } from "./placeholders.ts";
+
+/** Who a mailing goes to by attendance, once the session's attendance report is imported. */
+export const segmentAttendances = ["attended", "absent", "any"] as const;
+
+/** A subject is a header: one line (a CR or LF is refused, not silently removed), then trimmed. */
+const oneLine = (max: number) =>
+  z
+    .string()
+    .max(max, `at most ${max} characters`)
+    .refine((value) => !/[\r\n]/.test(value), "must be on one line")
+    .transform((value) => value.trim())
+    .refine((value) => value.length > 0, "required");
+
+/** Like `localizedTextSchema`, with the limits of each field of a mailing. */
+const localized = (text: z.ZodType<string, string>) =>
+  z
+    .partialRecord(languageSchema, text)
+    .refine((texts) => Object.keys(texts).length > 0, "give the text in at least one language");
+
+/** An empty list would select nobody, and a repeated value is a slip worth pointing out. */
+const choiceList = <T extends string>(item: z.ZodType<T, T>) =>
+  z
+    .array(item)
+    .min(1, "list at least one, or leave the field out")
+    .refine((values) => new Set(values).size === values.length, "list each value once");
+
+const segmentSchema = z.object({
+  attendance: z
+    .enum(segmentAttendances, { error: `must be one of: ${segmentAttendances.join(", ")}` })
+    .default("any"),
+  /** Absent means every session of the event, including sessions added after the draft. */
+  sessions: choiceList(slugSchema).max(20).optional(),
+  statuses: choiceList(z.enum(registrationStatuses)).default(["confirmed"]),
+  languages: choiceList(languageSchema).default([...languages]),
+});
+
+const linksSchema = z
+  .record(slugSchema, z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2_000))
+  .refine((links) => Object.keys(links).length <= 20, "at most 20 links");
+
+type LocalizedFields = { subject: LocalizedText; body: LocalizedText };
+type Field = keyof LocalizedFields;
+/** A problem of one field's text in one language, where the organiser will look for it. */
+type ContentIssue = { path: [Field, Language]; message: string };
+
+/** Each placeholder problem of one text, where an organiser can find it: `body.fr`, `subject.en`. */
+function textIssues(field: Field, language: Language, text: string, linkKeys: string[]): ContentIssue[] {
+  const names =
+    field === "body"
+      ? placeholdersIn(parseMarkdown(text))
+      : splitPlaceholders(text).flatMap((part) => (typeof part === "string" ? [] : [part.placeholder]));
+  return [...new Set(names)].flatMap((name) => {
+    const message = placeholderProblem(name, linkKeys);
+    return message === undefined ? [] : [{ path: [field, language], message }];
+  });
+}
+
+/**
+ * A subject in one language with a body in another would reach someone half in each: both must
+ * be given in the same languages.
+ */
+function languageIssues(mailing: LocalizedFields): ContentIssue[] {
+  const missing = (field: Field, other: Field): ContentIssue[] =>
+    languages
+      .filter((language) => mailing[other][language] !== undefined && mailing[field][language] === undefined)
+      .map((language) => ({
+        path: [field, language],
+        message: `give the ${field} in "${language}" too: the ${other} is written in "${language}"`,
+      }));
+  return [...missing("subject", "body"), ...missing("body", "subject")];
+}
+
+function contentIssues(
+  mailing: LocalizedFields & { links?: Record<string, string> | undefined },
+): ContentIssue[] {
+  const linkKeys = Object.keys(mailing.links ?? {});
+  const fields = ["subject", "body"] as const;
+  const placeholderIssues = fields.flatMap((field) =>
+    languages.flatMap((language) => {
+      const text = mailing[field][language];
+      return text === undefined ? [] : textIssues(field, language, text, linkKeys);
+    }),
+  );
+  return [...placeholderIssues, ...languageIssues(mailing)];
+}
+
+/**
+ * The body of `POST /admin/events/{eventId}/mailings`: a named draft, who it goes to, and what it
+ * says in each language. Placeholders are checked here, at the edge, so that a typo is a 400 the
+ * organiser can fix rather than `{{fristName}}` in a thousand inboxes.
+ */
+export const mailingInputSchema = z
+  .object({
+    name: oneLine(200),
+    segment: segmentSchema.prefault({}),
+    subject: localized(oneLine(200)),
+    body: localized(z.string().trim().min(1, "required").max(20_000, "at most 20,000 characters")),
+    links: linksSchema.optional(),
+  })
+  .superRefine((mailing, context) => {
+    for (const issue of contentIssues(mailing)) context.addIssue({ code: "custom", ...issue });
+  });
+export type MailingInput = z.input<typeof mailingInputSchema>;
+/** A mailing's settings once validated (segment defaults applied). */
+export type MailingSettings = z.infer<typeof mailingInputSchema>;
+/** What rendering needs of a mailing: its texts and links, not its segment. */
+export type MailingContent = Pick<MailingSettings, "subject" | "body" | "links">;

@@ -1,0 +1,141 @@
+import { keys } from "../aws/table.ts";
+import { message } from "../bus/define-event.ts";
+import { mailingBatch } from "../bus/events/mailing-batch.ts";
+import { mailingCompleted } from "../bus/events/mailing-completed.ts";
+import { publishEvents } from "../bus/publish.ts";
+import { deliverOnce } from "../deliveries/deliver-once.ts";
+import { getEvent } from "../events/event-store.ts";
+import { ConflictError } from "../http/errors.ts";
+import { sendRawMail } from "../mail/mailer.ts";
+import { runPool } from "../reminders/pool.ts";
+import {
+  addCounts,
+  changeStatus,
+  claimNextPage,
+  fixRecipients,
+  getMailing,
+  type Mailing,
+  recipientsPage,
+} from "./mailing-store.ts";
+import { mailingMessageFor } from "./message.ts";
+import { resolveRecipients } from "./recipients.ts";
+
+type BatchDetail = { eventId: string; mailingId: string; page: number; offset: number };
+
+/**
+ * Consumer of `mailing.requested`.
+ * 1. Nothing to do unless the mailing is sending (a cancelled one stays cancelled).
+ * 2. Fixes its recipients once, in pages (a duplicated event writes nothing more).
+ * 3. Starts the chain with the first `mailing.batch`, unless a batch already moved it on.
+ */
+export async function dispatchMailing(eventId: string, mailingId: string, now = new Date()): Promise<void> {
+  let mailing = await getMailing(eventId, mailingId);
+  if (mailing.status !== "sending") return;
+  if (mailing.pages === undefined) {
+    await fixRecipients(mailing, await resolveRecipients(await getEvent(eventId), mailing.segment), now);
+    mailing = await getMailing(eventId, mailingId);
+  }
+  if (mailing.pages === 0) return finish(mailing);
+  if (mailing.nextPage === 0)
+    await publishEvents([message(mailingBatch, { eventId, mailingId, page: 0, offset: 0 })]);
+}
+
+export interface BatchOptions {
+  /** The Lambda's remaining time; the step hands on when less than `marginMs` is left. */
+  timeLeftMs: () => number;
+  marginMs?: number;
+  /** Sends in flight at once; the mailer paces them at the SES max send rate. */
+  concurrency?: number;
+}
+
+/**
+ * Consumer of `mailing.batch`: mails one page of recipients, at most once each.
+ * 1. Stops if the mailing was cancelled.
+ * 2. Each recipient's delivery is claimed before sending (`deliverOnce`): a duplicated or retried
+ *    batch, or a crash half-way, never mails anyone twice; suppressed addresses are skipped.
+ * 3. Adds the step's counts in one write, even when a send failed (then the step fails and is
+ *    retried by EventBridge: the failed recipient is mailed on retry, the others are not again).
+ * 4. Hands on: the same page further on when time ran short, else the next page (one chain only),
+ *    else marks the mailing sent and publishes `mailing.completed`.
+ */
+export async function sendMailingBatch(
+  detail: BatchDetail,
+  options: BatchOptions,
+): Promise<"cancelled" | "handed-on" | "done"> {
+  const mailing = await getMailing(detail.eventId, detail.mailingId);
+  if (mailing.status !== "sending") return "cancelled";
+  const event = await getEvent(detail.eventId);
+  const recipients = (await recipientsPage(detail.mailingId, detail.page)).slice(detail.offset);
+  const counts = { sent: 0, skipped: 0, failed: 0 };
+  const margin = options.marginMs ?? 30_000;
+
+  const { settled, started } = await runPool(
+    recipients,
+    options.concurrency ?? 20,
+    async (recipient) => {
+      try {
+        const outcome = await deliverOnce(
+          {
+            key: keys.mailingDelivery(mailing.mailingId, recipient.registrationId),
+            to: recipient.email,
+            audience: "mailing",
+          },
+          async () => {
+            const mail = await mailingMessageFor(mailing, event, recipient);
+            return sendRawMail({ raw: mail.raw, to: mail.to });
+          },
+        );
+        if (outcome === "sent") counts.sent++;
+        if (outcome === "suppressed") counts.skipped++;
+      } catch (error) {
+        // SES refuses this address for good (malformed, blocked): count it, do not retry forever.
+        if (!(error instanceof Error && error.name === "MessageRejected")) throw error;
+        counts.failed++;
+      }
+    },
+    () => options.timeLeftMs() > margin,
+  );
+  await addCounts(mailing, counts);
+  const failure = settled.find((result) => result.status === "rejected");
+  if (failure) throw failure.reason;
+
+  if (started < recipients.length) {
+    const offset = detail.offset + started;
+    await publishEvents([message(mailingBatch, { ...detail, offset })]);
+    return "handed-on";
+  }
+  if (detail.page + 1 < (mailing.pages ?? 0)) {
+    if (await claimNextPage(mailing, detail.page)) {
+      await publishEvents([message(mailingBatch, { ...detail, page: detail.page + 1, offset: 0 })]);
+    }
+    return "handed-on";
+  }
+  await finish(mailing);
+  return "done";
+}
+
+/**
+ * Marks the mailing sent once every recipient is counted. When a duplicated batch runs beside the
+ * chain, both reach the end of the last page; only the one whose counts complete the total
+ * finishes, so `sent` is never declared while the other is still mailing.
+ */
+async function finish(mailing: Mailing): Promise<void> {
+  const counted = await getMailing(mailing.eventId, mailing.mailingId);
+  if (counted.sent + counted.skipped + counted.failed < counted.recipients) return;
+  try {
+    await changeStatus(mailing, ["sending"], "sent", new Date());
+  } catch (error) {
+    if (error instanceof ConflictError) return; // cancelled meanwhile, or the other step finished it
+    throw error;
+  }
+  await publishEvents([
+    message(mailingCompleted, {
+      eventId: counted.eventId,
+      mailingId: counted.mailingId,
+      status: "sent",
+      sent: counted.sent,
+      skipped: counted.skipped,
+      failed: counted.failed,
+    }),
+  ]);
+}
