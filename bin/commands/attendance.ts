@@ -1,17 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { Command } from "commander";
+import type { ImportSummary } from "../../shared/attendance/attendance-store.ts";
 import { connect } from "../api.ts";
 import { CliError } from "../errors.ts";
-
-interface ImportSummary {
-  format: string;
-  rows: number;
-  people: number;
-  matched: number;
-  attended: number;
-  absent: number;
-  unmatched: { email: string; name: string; minutes: number }[];
-}
 
 /** `convene attendance …`: after the webinar, who came. */
 export function attendanceCommand(): Command {

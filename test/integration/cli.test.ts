@@ -76,6 +76,50 @@ describe.concurrent("convene CLI", () => {
     });
   });
 
+  it("imports an attendance report and prints who came and who was not registered", async () => {
+    const id = uniqueId("cli-attendance");
+    const headers = { "content-type": "application/json", authorization: `Bearer ${inject("adminToken")}` };
+    await fetch(`${inject("api")}/admin/events/${id}`, {
+      method: "PUT",
+      headers,
+      body: JSON.stringify(sampleEvent()),
+    });
+    const report = await eventFile(`${id}.csv`, "Email,Name,Minutes\nwalk.in@example.org,Walk In,42\n");
+
+    const imported = await convene(["attendance", "import", report, "--event", id, "--session", "en"]);
+
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain("Format: generic");
+    expect(imported.stdout).toMatch(/walk\.in@example\.org\s+Walk In\s+42 min/);
+  });
+
+  it("creates a mailing draft, sends it until done, and shows its status", async () => {
+    const id = uniqueId("cli-mailing");
+    const headers = { "content-type": "application/json", authorization: `Bearer ${inject("adminToken")}` };
+    await fetch(`${inject("api")}/admin/events/${id}`, {
+      method: "PUT",
+      headers,
+      body: JSON.stringify(sampleEvent()),
+    });
+    const file = await eventFile(`${id}-mailing.json`, {
+      name: "Announcement",
+      subject: { en: "News" },
+      body: { en: "Hello {{firstName}}" },
+    });
+
+    const created = await convene(["mailing", "create", file, "--event", id]);
+    const mailingId = /Created draft ([\w-]+)/.exec(created.stdout)?.[1] as string;
+    const sent = await convene(["mailing", "send", mailingId, "--event", id]);
+    const status = await convene(["mailing", "status", mailingId, "--event", id]);
+
+    expect(created.stdout).toContain("0 recipient(s)");
+    expect(sent).toMatchObject({
+      code: 0,
+      stdout: "Announcement: sent, 0 sent, 0 skipped, 0 failed of 0 recipient(s)\n",
+    });
+    expect(status.stdout).toContain("Announcement: sent");
+  });
+
   it("exports an event's registrations as CSV with a byte-order mark", async () => {
     const id = uniqueId("cli-export");
     const api = inject("api");
