@@ -2,7 +2,8 @@ import { z } from "zod";
 import { slugSchema } from "#shared/domain/event";
 import { json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
-import { cancelMailing, mailingView } from "#shared/mailings/manage-mailings";
+import { cancelMailing } from "#shared/mailings/cancel-mailing";
+import { mailingView } from "#shared/mailings/mailing-store";
 
 /** Stops a mailing: the batches not yet sent send nothing (409 once it is sent). */
 export const handler = httpRoute({

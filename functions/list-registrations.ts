@@ -22,7 +22,13 @@ export const handler = httpRoute({
     if (query.format === "json") return json(200, await listRegistrations(event, query));
     const rows = [];
     for await (const row of allRegistrations(event)) rows.push(row);
-    const csv = stringify(rows, { header: true, columns: [...exportColumns], bom: true });
+    // escape_formulas: a registrant named "=HYPERLINK(…)" must not run in the organiser's spreadsheet.
+    const csv = stringify(rows, {
+      header: true,
+      columns: [...exportColumns],
+      bom: true,
+      escape_formulas: true,
+    });
     return text(200, csv, "text/csv; charset=utf-8", {
       "content-disposition": `attachment; filename="${event.id}-registrations.csv"`,
     });

@@ -5,7 +5,7 @@ import { httpRoute } from "#shared/http/route";
 import { htmlErrorPage } from "#shared/pages/error-page";
 import { pickPageLanguage } from "#shared/pages/language";
 import { renderManagePage } from "#shared/pages/registration-pages";
-import { registrationForToken } from "#shared/registrations/cancel";
+import { registrationForToken } from "#shared/registrations/manage-link";
 
 /** The page behind a registration's manage link: the registration and a cancel button. */
 export const handler = httpRoute({

@@ -3,7 +3,7 @@ import { slugSchema } from "#shared/domain/event";
 import { languageSchema } from "#shared/domain/languages";
 import { json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
-import { previewMailing } from "#shared/mailings/manage-mailings";
+import { previewMailing } from "#shared/mailings/preview-mailing";
 
 /** The mailing rendered for one recipient (`?lang=`): subject, HTML and text, before sending it. */
 export const handler = httpRoute({

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { slugSchema } from "#shared/domain/event";
 import { json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
-import { mailingView, sendMailing } from "#shared/mailings/manage-mailings";
+import { mailingView } from "#shared/mailings/mailing-store";
+import { sendMailing } from "#shared/mailings/send-mailing";
 
 /** Starts sending a draft: 202, since the mailing goes out in the background (409 if sent already). */
 export const handler = httpRoute({

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { batchWrite, type WriteRequest } from "../aws/batch-write.ts";
 import { db, tableName } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
@@ -81,7 +81,7 @@ export async function readAttendance(eventId: string, sessionId: string): Promis
 /**
  * Replaces a session's attendance with a new import: the new pages are put and the pages the
  * previous import had beyond them are deleted, with BatchWriteItem (no condition is needed: the
- * import item, written last, says which file the records come from).
+ * import item, deleted first and written last, says which file the records come from).
  */
 export async function replaceAttendance(
   eventId: string,
@@ -90,6 +90,9 @@ export async function replaceAttendance(
   importItem: Omit<ImportItem, "pages">,
 ): Promise<void> {
   const previousPages = (await readImport(eventId, sessionId))?.pages ?? 0;
+  // The import item goes first and comes back last: if this stops half-way, the session reads as
+  // not imported (rather than a mix of two files), and uploading either file again redoes it all.
+  await db.send(new DeleteCommand({ TableName: tableName, Key: keys.attendanceImport(eventId, sessionId) }));
   const pages = Math.ceil(records.length / recordsPerPage);
   const writes: WriteRequest[] = [];
   for (let page = 0; page < Math.max(pages, previousPages); page++) {

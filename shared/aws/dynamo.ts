@@ -12,3 +12,7 @@ export const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
 });
 
 export const { TABLE_NAME: tableName } = readConfig({ TABLE_NAME: z.string().min(1) });
+
+/** A conditional write lost: the item was not in the state the write expected. */
+export const isConditionFailure = (error: unknown): boolean =>
+  error instanceof Error && error.name === "ConditionalCheckFailedException";

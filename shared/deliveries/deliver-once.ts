@@ -1,12 +1,17 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { db, tableName } from "../aws/dynamo.ts";
+import { db, isConditionFailure, tableName } from "../aws/dynamo.ts";
 import type { TableKey } from "../aws/table.ts";
 import { normalizeEmail } from "../domain/registration.ts";
 import { type Audience, stopsMail } from "../suppression/suppression.ts";
 import { type SuppressionsRead, suppressionOf } from "../suppression/suppression-store.ts";
 
-/** `suppressed`: the address is on the suppression list for this audience; nothing was claimed or sent. */
-export type DeliveryOutcome = "sent" | "already-claimed" | "suppressed";
+/**
+ * What became of one delivery, each recorded once on its delivery record: `sent`; `suppressed`
+ * (the address is on the suppression list for this audience: nothing sent); `rejected` (SES
+ * refused this address for good: retrying would fail the same way, so it is not retried);
+ * `already-claimed` (a duplicate: another attempt owns this delivery and its outcome).
+ */
+export type DeliveryOutcome = "sent" | "already-claimed" | "suppressed" | "rejected";
 
 export interface Delivery {
   /** The delivery record: what is sent and to whom (e.g. `keys.delivery(registrationId, kind, n)`). */
@@ -29,13 +34,13 @@ export interface Delivery {
 
 /**
  * Sends one mail at most once, and never to a suppressed address.
- * 1. Checks the suppression list (before claiming, so a suppressed address leaves no claim that
- *    would block a send if the suppression were ever lifted).
+ * 1. Checks the suppression list; a suppressed delivery is recorded as such (once: a duplicate
+ *    finds the record), so counts built from the records count it once.
  * 2. Claims the delivery with a conditional write keyed by what is sent and to whom; a duplicated
  *    event or a retried step finds the claim and sends nothing.
- * 3. Sends. If sending fails with an error, the claim is released so the retry sends it; if the
- *    process dies between claim and send, the claim stays "sending": that mail is reported, never
- *    sent twice.
+ * 3. Sends. If SES refuses the address for good (`MessageRejected`), the record says `rejected`
+ *    and the caller moves on; any other error releases the claim so the retry sends it. If the
+ *    process dies between claim and send, the claim stays "sending": never sent twice.
  */
 export async function deliverOnce(
   delivery: Delivery,
@@ -45,38 +50,50 @@ export async function deliverOnce(
   const { key, to, audience } = delivery;
   const readAhead = delivery.suppressions?.get(normalizeEmail(to));
   const suppression = readAhead === undefined ? await suppressionOf(to) : readAhead;
-  if (stopsMail(suppression, audience)) return "suppressed";
-  try {
-    await db.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { ...key, state: "sending", claimedAt: now.toISOString() },
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
-  } catch (error) {
-    if (error instanceof Error && error.name === "ConditionalCheckFailedException") return "already-claimed";
-    throw error;
-  }
+  const suppressed = stopsMail(suppression, audience);
+  if (!(await claim(key, suppressed ? "suppressed" : "sending", now))) return "already-claimed";
+  if (suppressed) return "suppressed";
   let messageId: string;
   try {
     ({ messageId } = await send());
   } catch (error) {
+    if (error instanceof Error && error.name === "MessageRejected") {
+      await record(key, { state: "rejected", reason: error.message });
+      return "rejected";
+    }
     await db.send(new DeleteCommand({ TableName: tableName, Key: key }));
     throw error;
   }
+  await record(key, { state: "sent", messageId, sentAt: new Date().toISOString() });
+  return "sent";
+}
+
+/** The conditional write that makes a delivery happen at most once; false when already claimed. */
+async function claim(key: TableKey, state: "sending" | "suppressed", now: Date): Promise<boolean> {
+  try {
+    await db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...key, state, claimedAt: now.toISOString() },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+async function record(key: TableKey, fields: Record<string, string>): Promise<void> {
+  const names = Object.keys(fields);
   await db.send(
     new UpdateCommand({
       TableName: tableName,
       Key: key,
-      UpdateExpression: "SET #state = :sent, messageId = :messageId, sentAt = :now",
-      ExpressionAttributeNames: { "#state": "state" },
-      ExpressionAttributeValues: {
-        ":sent": "sent",
-        ":messageId": messageId,
-        ":now": new Date().toISOString(),
-      },
+      UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(", ")}`,
+      ExpressionAttributeNames: Object.fromEntries(names.map((name) => [`#${name}`, name])),
+      ExpressionAttributeValues: Object.fromEntries(names.map((name) => [`:${name}`, fields[name]])),
     }),
   );
-  return "sent";
 }

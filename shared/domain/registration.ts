@@ -107,6 +107,8 @@ export interface Registration {
   createdAt: string;
   updatedAt: string;
   cancelledAt?: string;
+  /** What the registration was before its cancellation: a confirmed one freed a seat. */
+  cancelledFrom?: "confirmed" | "waitlisted";
   /** Counts the confirmations asked for (first one, then resends), so each is mailed once. */
   confirmationNumber: number;
 }

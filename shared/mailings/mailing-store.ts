@@ -203,3 +203,8 @@ export async function addCounts(
     }),
   );
 }
+
+/** What organisers see of a mailing: its settings, status and counts (internal chain state left out). */
+export function mailingView({ pages: _pages, nextPage: _nextPage, ...mailing }: Mailing) {
+  return mailing;
+}

@@ -25,6 +25,14 @@ export function sessionTime(session: PageSession, language: Language): Markup {
 export const languageName = (of: Language, language: Language) =>
   new Intl.DisplayNames(language, { type: "language" }).of(of) ?? of;
 
+/**
+ * The registration form of an event in a language. Root-relative like the form's action, and
+ * never relative to the current URL: the form also comes back with errors from the POST URL,
+ * which has no page for a GET.
+ */
+export const registrationFormPath = (eventId: string, language: Language) =>
+  `/events/${encodeURIComponent(eventId)}/register?lang=${language}`;
+
 export const findSession = (event: PublicEvent, sessionId: string) =>
   event.sessions.find((session) => session.id === sessionId);
 

@@ -4,7 +4,7 @@ import { type Language, languages, pickText } from "../domain/languages.ts";
 import { organisationTypes, privacyNoticeVersion } from "../domain/registration.ts";
 import { type Interpolation, type Markup, markup } from "./html.ts";
 import { renderLayout } from "./layout.ts";
-import { langOf, languageName, type PageSession, sessionTime } from "./parts.ts";
+import { langOf, languageName, type PageSession, registrationFormPath, sessionTime } from "./parts.ts";
 import { type FormField, type PageTexts, pageTexts } from "./texts/index.ts";
 
 export interface RegistrationFormOptions {
@@ -65,16 +65,17 @@ export function renderRegistrationForm(options: RegistrationFormOptions): string
     language,
     title,
     indexable: true,
-    header: languageSwitch(language),
+    header: languageSwitch(event.id, language),
     content: markup`${hasErrors && errorSummary(context)}${eventIntro(event, texts, language)}${body}`,
   });
 }
 
-function languageSwitch(language: Language): Markup {
+/** Links to the form itself in the other languages; starting over is fine, as values are kept only on errors. */
+function languageSwitch(eventId: string, language: Language): Markup {
   const others = languages.filter((other) => other !== language);
   const links = others.map(
     (other) =>
-      markup`<a href="?lang=${other}" hreflang="${other}" lang="${other}">${pageTexts[other].languageName}</a>`,
+      markup`<a href="${registrationFormPath(eventId, other)}" hreflang="${other}" lang="${other}">${pageTexts[other].languageName}</a>`,
   );
   return markup`<nav aria-label="${pageTexts[language].languageSwitchLabel}">${links}</nav>`;
 }
@@ -86,10 +87,11 @@ function eventIntro(event: PublicEvent, texts: PageTexts, language: Language): M
 <p class="description"${langOf(event.description, language)}>${pickText(event.description, language)}</p>`;
 }
 
-function errorSummary({ texts, errors }: FormContext): Markup {
+function errorSummary(context: FormContext): Markup {
+  const { texts, errors } = context;
   const fieldItems = fieldOrder
     .filter((field) => errors[field] !== undefined)
-    .map((field) => markup`<li><a href="#${fieldId(field)}">${texts.fields[field].error}</a></li>`);
+    .map((field) => markup`<li><a href="#${fieldId(field)}">${errorText(context, field)}</a></li>`);
   const otherItems = Object.entries(errors)
     .filter(([path]) => !isFormField(path))
     .map(([, message]) => markup`<li>${message}</li>`);
@@ -127,7 +129,7 @@ const controls: Record<FormField, (context: FormContext) => Markup> = {
   department: (context) => textInput(context, "department", { maxlength: 200 }),
   city: (context) => textInput(context, "city", { autocomplete: "address-level2", maxlength: 100 }),
   country: (context) =>
-    select(context, "country", countryOptions(context.language), { required: true, autocomplete: "country" }),
+    select(context, "country", countryGroups(context), { required: true, autocomplete: "country" }),
   language: (context) =>
     select(context, "language", languageOptions(), { required: true, fallback: context.language }),
   questions: (context) => textarea(context, "questions"),
@@ -148,6 +150,12 @@ ${fieldOrder.map((field) => controls[field](context))}
 
 const fieldId = (field: FormField) => `field-${field}`;
 
+/** What to do about a field: what to enter when it was left empty, else what is wrong with it. */
+function errorText({ texts, values }: FormContext, field: FormField): string {
+  const { error, missing } = texts.fields[field];
+  return missing !== undefined && (values[field] ?? "").trim() === "" ? missing : error;
+}
+
 /** Label, hint and error of a field, and the attributes that tie them to its control. */
 function fieldParts(context: FormContext, field: FormField, optional: boolean) {
   const { texts, errors } = context;
@@ -162,7 +170,7 @@ function fieldParts(context: FormContext, field: FormField, optional: boolean) {
     hint: hint && markup`<p class="hint" id="${id}-hint">${hint}</p>`,
     error:
       invalid &&
-      markup`<p class="error-message" id="${id}-error"><span class="visually-hidden">${texts.errorPrefix} </span>${texts.fields[field].error}</p>`,
+      markup`<p class="error-message" id="${id}-error"><span class="visually-hidden">${texts.errorPrefix} </span>${errorText(context, field)}</p>`,
     describedBy: describedBy && markup` aria-describedby="${describedBy}"`,
     invalid: invalid && markup` aria-invalid="true"`,
   };
@@ -202,19 +210,32 @@ interface Option {
   lang?: Language;
 }
 
+interface OptionGroup {
+  label: string;
+  options: Option[];
+}
+
 function select(
   context: FormContext,
   field: FormField,
-  options: Option[],
+  options: Option[] | OptionGroup[],
   settings: { required: boolean; autocomplete?: string; fallback?: string },
 ): Markup {
   const parts = fieldParts(context, field, !settings.required);
   const chosen = (context.values[field] || settings.fallback || "").toLowerCase();
   const placeholder =
     settings.fallback === undefined && markup`<option value="">${context.texts.form.choose}</option>`;
-  const rendered = options.map(
-    ({ value, label, lang }) =>
-      markup`<option value="${value}"${lang && markup` lang="${lang}"`}${value.toLowerCase() === chosen && markup` selected`}>${label}</option>`,
+  // A value listed in two groups is selected in the first only.
+  let selectedYet = false;
+  const option = ({ value, label, lang }: Option) => {
+    const selected = !selectedYet && value.toLowerCase() === chosen;
+    selectedYet ||= selected;
+    return markup`<option value="${value}"${lang && markup` lang="${lang}"`}${selected && markup` selected`}>${label}</option>`;
+  };
+  const rendered = options.map((entry) =>
+    "options" in entry
+      ? markup`<optgroup label="${entry.label}">${entry.options.map(option)}</optgroup>`
+      : option(entry),
   );
   const attrs = attributes({ required: settings.required, autocomplete: settings.autocomplete });
   return markup`<div class="${parts.className}">
@@ -239,6 +260,26 @@ const organisationTypeOptions = (texts: PageTexts): Option[] =>
 /** Each language in its own name, as registrants look for it ("Français" on an English page too). */
 const languageOptions = (): Option[] =>
   languages.map((language) => ({ value: language, label: pageTexts[language].languageName, lang: language }));
+
+/**
+ * The countries on the Mediterranean, where most registrants work. Offered first, so that nobody
+ * scrolls through 250 countries on a phone's picker; also in the full list, where people who
+ * read it alphabetically look for them.
+ */
+const mediterraneanCountries = new Set(
+  "AL BA CY DZ EG ES FR GR HR IL IT LB LY MA MC ME MT PS SI SY TN TR".split(" "),
+);
+
+function countryGroups({ texts, language }: FormContext): OptionGroup[] {
+  const all = countryOptions(language);
+  return [
+    {
+      label: texts.form.countryGroups.mediterranean,
+      options: all.filter(({ value }) => mediterraneanCountries.has(value)),
+    },
+    { label: texts.form.countryGroups.all, options: all },
+  ];
+}
 
 const countryOptionsByLanguage = new Map<Language, Option[]>();
 

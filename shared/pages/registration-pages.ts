@@ -3,7 +3,7 @@ import { type Language, pickText } from "../domain/languages.ts";
 import type { Registration } from "../domain/registration.ts";
 import { type Markup, markup } from "./html.ts";
 import { renderLayout } from "./layout.ts";
-import { details, findSession, langOf, languageName, sessionTime } from "./parts.ts";
+import { details, findSession, langOf, languageName, registrationFormPath, sessionTime } from "./parts.ts";
 import { type PageMessage, type PageTexts, pageTexts } from "./texts/index.ts";
 
 /**
@@ -31,7 +31,8 @@ export function renderThankYou(options: RegistrationPageOptions & { outcome?: Re
   const message = thankYouMessage(texts, registration, outcome);
   return registrationPage(options, message.title, [
     markup`<p>${message.message}</p>`,
-    registrationDetails(texts, event, registration, language),
+    // Anyone can type someone else's address: an existing registration's details stay private.
+    ...(outcome === "registered" ? [registrationDetails(texts, event, registration, language)] : []),
     markup`<p class="muted">${texts.thankYou.spamHint}</p>`,
   ]);
 }
@@ -55,7 +56,7 @@ export function renderManagePage(options: RegistrationPageOptions & { cancelActi
   const texts = pageTexts[language];
   const cancel =
     registration.status === "cancelled"
-      ? markup`<p>${texts.manage.alreadyCancelled}</p>`
+      ? markup`<p>${texts.manage.alreadyCancelled}</p>${registerAgain(texts, event, language)}`
       : markup`<section aria-labelledby="cancel-title">
 <h2 id="cancel-title">${texts.manage.cancelTitle}</h2>
 <p class="warning">${texts.manage.cancelWarning}</p>
@@ -67,15 +68,20 @@ export function renderManagePage(options: RegistrationPageOptions & { cancelActi
   ]);
 }
 
-/** Confirms a cancellation; no button, as there is nothing left to do. */
+/** Confirms a cancellation; no button, only a link to the form for who changes their mind. */
 export function renderCancelled(options: RegistrationPageOptions): string {
   const { event, registration, language } = options;
   const texts = pageTexts[language];
   return registrationPage(options, texts.cancelled.title, [
     markup`<p>${texts.cancelled.message}</p>`,
     registrationDetails(texts, event, registration, language),
+    registerAgain(texts, event, language),
   ]);
 }
+
+/** The form says itself when registration has closed, so the link needs no check. */
+const registerAgain = (texts: PageTexts, event: ShownEvent, language: Language) =>
+  markup`<p><a class="standalone" href="${registrationFormPath(event.id, language)}">${texts.registerAgain}</a></p>`;
 
 export interface MessagePageOptions {
   language: Language;

@@ -2,24 +2,9 @@ import { message } from "../bus/define-event.ts";
 import { registrationCancelled } from "../bus/events/registration-cancelled.ts";
 import { publishEvents } from "../bus/publish.ts";
 import type { Registration } from "../domain/registration.ts";
-import { ForbiddenError, NotFoundError } from "../http/errors.ts";
-import { verifyToken } from "../security/tokens.ts";
+import { NotFoundError } from "../http/errors.ts";
+import { registrationForToken } from "./manage-link.ts";
 import { cancelRegistration, findRegistration } from "./registration-store.ts";
-
-/**
- * The registration a manage link points to, once its token is checked. A wrong or altered token
- * and an unknown registration get the same 403, so links cannot be used to probe for ids.
- */
-export async function registrationForToken(
-  registrationId: string,
-  token: string | undefined,
-): Promise<Registration> {
-  const valid = await verifyToken("manage-registration", registrationId, token);
-  const registration = valid ? await findRegistration(registrationId) : undefined;
-  if (!registration)
-    throw new ForbiddenError("this link is not valid; use the link in your confirmation email");
-  return registration;
-}
 
 /**
  * Cancels a registration from its manage link.
@@ -27,7 +12,9 @@ export async function registrationForToken(
  * 2. One transaction cancels it and frees its seat (or waitlist place).
  * 3. `registration.cancelled` is published: the cancellation mail goes out and, if a seat was
  *    freed, the oldest waitlisted registrant is promoted.
- * Cancelling twice changes nothing the second time.
+ * Cancelling again changes nothing, but publishes the event again: if the first publish failed
+ * after the write, the retry still gets the mail out and the seat filled (both consumers are
+ * idempotent).
  */
 export async function cancel(
   registrationId: string,
@@ -35,19 +22,30 @@ export async function cancel(
   now = new Date(),
 ): Promise<Registration> {
   const registration = await registrationForToken(registrationId, token);
-  if (registration.status === "cancelled") return registration;
-  if (!(await cancelRegistration(registration, now))) {
+  let cancelled: Registration;
+  if (registration.status === "cancelled") {
+    cancelled = registration;
+  } else if (await cancelRegistration(registration, now)) {
+    cancelled = {
+      ...registration,
+      status: "cancelled",
+      cancelledFrom: registration.status,
+      cancelledAt: now.toISOString(),
+    };
+  } else {
     const current = await findRegistration(registrationId);
     if (!current) throw new NotFoundError("this registration no longer exists");
-    return current;
+    cancelled = current;
   }
-  await publishEvents([
-    message(registrationCancelled, {
-      eventId: registration.eventId,
-      registrationId,
-      sessionId: registration.sessionId,
-      previousStatus: registration.status,
-    }),
-  ]);
-  return { ...registration, status: "cancelled", cancelledAt: now.toISOString() };
+  if (cancelled.cancelledFrom) {
+    await publishEvents([
+      message(registrationCancelled, {
+        eventId: cancelled.eventId,
+        registrationId,
+        sessionId: cancelled.sessionId,
+        previousStatus: cancelled.cancelledFrom,
+      }),
+    ]);
+  }
+  return cancelled;
 }

@@ -1,12 +1,14 @@
+import { z } from "zod";
 import {
   type AttendanceColumns,
   noAttendanceYet,
   sessionAttendance,
 } from "../attendance/session-attendance.ts";
+import { keys } from "../aws/table.ts";
 import type { WebinarEvent } from "../domain/event.ts";
 import type { Registration } from "../domain/registration.ts";
 import { ValidationError } from "../http/errors.ts";
-import { type Cursor, listSessionRegistrations } from "./registration-store.ts";
+import { listSessionRegistrations } from "./registration-store.ts";
 
 /** The columns of the registrations export, in order (JSON keys and CSV header alike). */
 export const exportColumns = [
@@ -36,18 +38,30 @@ export type ExportRow = Pick<Registration & AttendanceColumns, (typeof exportCol
 const toRow = (registration: Registration & AttendanceColumns): ExportRow =>
   Object.fromEntries(exportColumns.map((column) => [column, registration[column]])) as ExportRow;
 
-/** Where an export page stopped: which session, and where in it. Opaque to clients. */
-type PageCursor = { session: number; key?: Cursor };
+/** Where an export page stopped: which session, and where in it (a gsi1 key). Opaque to clients. */
+const cursorSchema = z.object({
+  session: z.int().min(0),
+  key: z.strictObject({ pk: z.string(), sk: z.string(), gsi1pk: z.string(), gsi1sk: z.string() }).optional(),
+});
+type PageCursor = z.infer<typeof cursorSchema>;
 
 const encodeCursor = (cursor: PageCursor) => Buffer.from(JSON.stringify(cursor)).toString("base64url");
 
-function decodeCursor(text: string | undefined): PageCursor {
+function decodeCursor(text: string | undefined, event: WebinarEvent): PageCursor {
   if (!text) return { session: 0 };
+  const invalid = new ValidationError([{ path: "cursor", message: "not a cursor returned by this API" }]);
+  let cursor: PageCursor;
   try {
-    const cursor = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as PageCursor;
-    if (typeof cursor.session === "number") return cursor;
-  } catch {}
-  throw new ValidationError([{ path: "cursor", message: "not a cursor returned by this API" }]);
+    cursor = cursorSchema.parse(JSON.parse(Buffer.from(text, "base64url").toString("utf8")));
+  } catch {
+    throw invalid;
+  }
+  // A Query may only resume from a key of the index it reads, in the session the cursor names.
+  const session = event.sessions[cursor.session];
+  if (!session) throw invalid;
+  if (cursor.key && cursor.key.gsi1pk !== keys.sessionRegistrations(event.id, session.id).gsi1pk)
+    throw invalid;
+  return cursor;
 }
 
 /**
@@ -58,7 +72,7 @@ export async function listRegistrations(
   event: WebinarEvent,
   page: { limit: number; cursor?: string },
 ): Promise<{ registrations: ExportRow[]; nextCursor?: string }> {
-  let position = decodeCursor(page.cursor);
+  let position = decodeCursor(page.cursor, event);
   const registrations: ExportRow[] = [];
   while (position.session < event.sessions.length && registrations.length < page.limit) {
     const session = event.sessions[position.session];
@@ -74,7 +88,7 @@ export async function listRegistrations(
       ),
     );
     position = result.cursor
-      ? { session: position.session, key: result.cursor }
+      ? { session: position.session, key: result.cursor as PageCursor["key"] }
       : { session: position.session + 1 };
   }
   const more = position.session < event.sessions.length;

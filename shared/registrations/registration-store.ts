@@ -184,7 +184,8 @@ export async function cancelRegistration(registration: Registration, now: Date):
       Update: {
         TableName: tableName,
         Key: keys.registration(registration.registrationId),
-        UpdateExpression: "SET #status = :cancelled, cancelledAt = :now, updatedAt = :now, gsi1sk = :gsi1sk",
+        UpdateExpression:
+          "SET #status = :cancelled, cancelledFrom = :previous, cancelledAt = :now, updatedAt = :now, gsi1sk = :gsi1sk",
         ConditionExpression: "#status = :previous",
         ExpressionAttributeNames: { "#status": "status" },
         ExpressionAttributeValues: {

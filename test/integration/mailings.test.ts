@@ -2,7 +2,7 @@ import { describe, expect, inject, it } from "vitest";
 import { getEvent } from "../../shared/events/event-store.ts";
 import { changeStatus, fixRecipients, getMailing } from "../../shared/mailings/mailing-store.ts";
 import { resolveRecipients } from "../../shared/mailings/recipients.ts";
-import { sendMailingBatch } from "../../shared/mailings/send-steps.ts";
+import { sendMailingBatch } from "../../shared/mailings/send-batch.ts";
 import { mailsTo, waitForMails } from "../support/outbox.ts";
 import { sampleEvent, uniqueId } from "../support/sample-event.ts";
 import { apiClient } from "./api-client.ts";
@@ -48,7 +48,7 @@ const mailingBody = (segment: Record<string, unknown> = {}) => ({
 async function sendAndWait(id: string, mailingId: string) {
   const sent = await request("POST", `/admin/events/${id}/mailings/${mailingId}/send`, { admin: true });
   expect(sent.status).toBe(202);
-  for (let attempt = 0; attempt < 150; attempt++) {
+  for (let attempt = 0; attempt < 300; attempt++) {
     const { json } = await request("GET", `/admin/events/${id}/mailings/${mailingId}`, { admin: true });
     if (json.status !== "sending") return json;
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -169,7 +169,7 @@ describe("mailings", () => {
     // The hand-on went to the stack's consumer; this duplicate of the first batch races it.
     await sendMailingBatch({ ...mailing, page: 0, offset: 0 }, { timeLeftMs: () => 60_000 });
     let final = await getMailing(id, mailing.mailingId);
-    for (let attempt = 0; final.status === "sending" && attempt < 100; attempt++) {
+    for (let attempt = 0; final.status === "sending" && attempt < 300; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       final = await getMailing(id, mailing.mailingId);
     }

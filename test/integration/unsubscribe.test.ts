@@ -203,7 +203,8 @@ describe("bounces", () => {
 
     expect(suppression).toMatchObject({ reason: "bounced", detail: expect.stringContaining("Permanent") });
     expect(cancelled.status).toBe(200);
-    expect(cancellation).toBe("suppressed");
+    // The stack's own consumer of the cancellation may have recorded it first.
+    expect(["suppressed", "already-claimed"]).toContain(cancellation);
     expect(await mailsTo(outbox, email)).toHaveLength(1);
   });
 });

@@ -75,7 +75,7 @@ const sessionChoices = (html: string) =>
   html.match(/<div class="choice">\s*<input type="radio"[\s\S]*?<\/div>/g) ?? [];
 
 describe("registration form", () => {
-  it("is in French for ?lang=fr and for a French browser, with a link to the English page", () => {
+  it("is in French for ?lang=fr and for a French browser, with a link to the English form", () => {
     for (const language of [
       pickPageLanguage("fr", undefined),
       pickPageLanguage(undefined, "fr-FR,fr;q=0.9"),
@@ -85,16 +85,21 @@ describe("registration form", () => {
       expect(html).toContain('<html lang="fr">');
       expect(html).toContain("<h1>Webinaire test</h1>");
       expect(visibleText(html)).toContain("Je m’inscris");
-      expect(html).toMatch(/<a href="\?lang=en" hreflang="en" lang="en">English<\/a>/);
+      expect(html).toContain(
+        '<a href="/events/mc2cm-webinar-4/register?lang=en" hreflang="en" lang="en">English</a>',
+      );
     }
   });
 
-  it("is in English by default, with a link to the French page", () => {
+  it("is in English by default, with a link to the French form", () => {
     const html = render({ language: pickPageLanguage(undefined, undefined) });
 
     expect(html).toContain('<html lang="en">');
     expect(html).toContain("<h1>Test webinar</h1>");
-    expect(html).toMatch(/<a href="\?lang=fr" hreflang="fr" lang="fr">Français<\/a>/);
+    // Not "?lang=fr": the form also comes back from the POST URL, which has no page for a GET.
+    expect(html).toContain(
+      '<a href="/events/mc2cm-webinar-4/register?lang=fr" hreflang="fr" lang="fr">Français</a>',
+    );
   });
 
   it("fits a phone screen", () => {
@@ -174,7 +179,10 @@ describe("registration form", () => {
   });
 
   it("lists every country, named in the page language and sorted as that language sorts", () => {
-    const options = [...render({ language: "fr" }).matchAll(/<option value="([A-Z]{2})"[^>]*>([^<]+)</g)];
+    const allCountries = render({ language: "fr" }).match(
+      /<optgroup label="Tous les pays">[\s\S]*?<\/optgroup>/,
+    )?.[0];
+    const options = [...(allCountries ?? "").matchAll(/<option value="([A-Z]{2})"[^>]*>([^<]+)</g)];
     const names = options.map((match) => match[2]);
 
     expect(options.length).toBeGreaterThanOrEqual(249);
@@ -183,6 +191,26 @@ describe("registration form", () => {
     expect(names.indexOf("Égypte")).toBeLessThan(names.indexOf("Espagne"));
     for (const [, code] of options)
       expect(registrationInputSchema.shape.country.safeParse(code).success).toBe(true);
+  });
+
+  it("offers the Mediterranean countries first, selecting a chosen one there only", () => {
+    const html = render({ language: "fr", values: { country: "TN" } });
+    const mediterranean =
+      html.match(/<optgroup label="Pays méditerranéens">([\s\S]*?)<\/optgroup>/)?.[1] ?? "";
+    const names = [...mediterranean.matchAll(/<option value="[A-Z]{2}"[^>]*>([^<]+)</g)].map(
+      (match) => match[1],
+    );
+
+    expect(html.indexOf('<optgroup label="Pays méditerranéens">')).toBeLessThan(
+      html.indexOf('<optgroup label="Tous les pays">'),
+    );
+    expect(names).toEqual(
+      expect.arrayContaining(["Égypte", "Espagne", "Liban", "Maroc", "Tunisie", "Turquie"]),
+    );
+    expect(names).toHaveLength(22);
+    expect(names.indexOf("Égypte")).toBeLessThan(names.indexOf("Espagne"));
+    expect(mediterranean).toContain('<option value="TN" selected>Tunisie</option>');
+    expect(html.match(/ selected>Tunisie</g)).toHaveLength(1);
   });
 
   it("preselects the page language for emails", () => {
@@ -238,11 +266,27 @@ describe("registration form", () => {
   it("words errors in the page language rather than the schema's English", () => {
     const html = render({
       language: "fr",
+      values: { email: "ada@" },
       errors: { email: "must be an email address such as name@example.org" },
     });
 
     expect(visibleText(html)).toContain("Saisissez une adresse e-mail valide");
     expect(html).not.toContain("must be an email address");
+  });
+
+  it("asks for a required value left empty rather than stating the rules it breaks", () => {
+    const html = render({
+      language: "fr",
+      values: { email: " ", firstName: "" },
+      errors: { email: "required", firstName: "required" },
+    });
+
+    expect(visibleText(fieldBlock(html, "field-email"))).toContain(
+      "Erreur : Saisissez votre adresse e-mail.",
+    );
+    expect(visibleText(fieldBlock(html, "field-firstName"))).toContain("Erreur : Saisissez votre prénom.");
+    expect(html).toContain('<a href="#field-firstName">Saisissez votre prénom.</a>');
+    expect(visibleText(html)).not.toContain("caractères au plus");
   });
 
   it("links the summary to the first session when no session was chosen", () => {

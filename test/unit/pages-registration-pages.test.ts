@@ -86,7 +86,7 @@ describe("thank-you page", () => {
     expect(text).not.toContain("You are registered");
   });
 
-  it("tells someone already registered that the confirmation was sent again", () => {
+  it("tells someone already registered that the confirmation goes again, without showing whose it is", () => {
     const text = visibleText(
       renderThankYou({
         event: webinar(),
@@ -97,7 +97,10 @@ describe("thank-you page", () => {
     );
 
     expect(text).toContain("You are already registered");
-    expect(text).toContain("We have sent your confirmation email again");
+    expect(text).toContain("We send it the confirmation email again");
+    // Anyone can type someone else's address into the form: nothing of the stored registration shows.
+    expect(text).not.toContain(registration().lastName);
+    expect(text).not.toContain(registration().organisation);
   });
 
   it("speaks French on a French page", () => {
@@ -175,6 +178,18 @@ describe("cancelled page", () => {
     expect(visibleText(html)).toContain("Votre inscription est annulée");
     expect(html).not.toContain("<form");
     expect(html).not.toContain("<button");
+  });
+
+  it("links to the form in the page language, for who changes their mind", () => {
+    const html = renderCancelled({
+      event: webinar(),
+      registration: registration({ status: "cancelled" }),
+      language: "fr",
+    });
+
+    expect(html).toMatch(
+      /<a [^>]*href="\/events\/mc2cm-webinar-4\/register\?lang=fr">Vous inscrire à nouveau<\/a>/,
+    );
   });
 });
 

@@ -16,6 +16,7 @@ export const en: PageTexts = {
     choose: "Choose…",
     submit: "Register",
     errorSummaryTitle: "Please correct the following to register",
+    countryGroups: { mediterranean: "Mediterranean countries", all: "All countries" },
   },
   fields: {
     sessionId: {
@@ -27,27 +28,34 @@ export const en: PageTexts = {
       label: "Email address",
       hint: "We will send your confirmation, the link to join and the reminders to this address.",
       error: "Enter an email address such as name@example.org.",
+      missing: "Enter your email address.",
     },
     firstName: {
       label: "First name",
-      error: "Enter your first name, on one line, in at most 100 characters.",
+      error: "Your first name is too long: use at most 100 characters.",
+      missing: "Enter your first name.",
     },
-    lastName: { label: "Last name", error: "Enter your last name, on one line, in at most 100 characters." },
+    lastName: {
+      label: "Last name",
+      error: "Your last name is too long: use at most 100 characters.",
+      missing: "Enter your last name.",
+    },
     organisation: {
       label: "Organisation",
       hint: "For example: City of Tunis, Lebanese Red Cross, University of Bologna.",
-      error: "Enter the name of your organisation, on one line, in at most 200 characters.",
+      error: "The name of your organisation is too long: use at most 200 characters.",
+      missing: "Enter the name of your organisation.",
     },
     organisationType: { label: "Type of organisation", error: "Choose the type of your organisation." },
-    jobTitle: { label: "Job title", error: "Enter your job title on one line, in at most 200 characters." },
+    jobTitle: { label: "Job title", error: "Your job title is too long: use at most 200 characters." },
     department: {
       label: "Department or unit",
-      error: "Enter your department on one line, in at most 200 characters.",
+      error: "The name of your department is too long: use at most 200 characters.",
     },
     city: {
       label: "City",
       hint: "The city where you work.",
-      error: "Enter your city on one line, in at most 100 characters.",
+      error: "The name of your city is too long: use at most 100 characters.",
     },
     country: {
       label: "Country",
@@ -127,7 +135,7 @@ export const en: PageTexts = {
     alreadyRegistered: {
       title: "You are already registered",
       message:
-        "This email address is already registered for this webinar. We have sent your confirmation email again: please check your inbox.",
+        "This email address is already registered for this webinar. We send it the confirmation email again (at most once every ten minutes): please check your inbox.",
     },
     spamHint: "Nothing in your inbox after a few minutes? Please look in your spam or junk folder.",
   },
@@ -139,6 +147,7 @@ export const en: PageTexts = {
     cancelButton: "Cancel my registration",
     alreadyCancelled: "This registration has been cancelled.",
   },
+  registerAgain: "Register again",
   cancelled: {
     title: "Your registration is cancelled",
     message:

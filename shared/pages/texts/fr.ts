@@ -18,6 +18,7 @@ export const fr: PageTexts = {
     choose: "Choisissez…",
     submit: "Je m’inscris",
     errorSummaryTitle: "Pour vous inscrire, corrigez les points suivants",
+    countryGroups: { mediterranean: "Pays méditerranéens", all: "Tous les pays" },
   },
   fields: {
     sessionId: {
@@ -29,30 +30,37 @@ export const fr: PageTexts = {
       label: "Adresse e-mail",
       hint: "Nous y enverrons votre confirmation, le lien de connexion et les rappels.",
       error: "Saisissez une adresse e-mail valide, par exemple nom@exemple.org.",
+      missing: "Saisissez votre adresse e-mail.",
     },
     firstName: {
       label: "Prénom",
-      error: "Saisissez votre prénom, sur une ligne et en 100 caractères au plus.",
+      error: `Votre prénom est trop long${nbsp}: 100 caractères au plus.`,
+      missing: "Saisissez votre prénom.",
     },
-    lastName: { label: "Nom", error: "Saisissez votre nom, sur une ligne et en 100 caractères au plus." },
+    lastName: {
+      label: "Nom",
+      error: `Votre nom est trop long${nbsp}: 100 caractères au plus.`,
+      missing: "Saisissez votre nom.",
+    },
     organisation: {
       label: "Organisation",
       hint: `Par exemple${nbsp}: Ville de Tunis, Croix-Rouge libanaise, Université de Bologne.`,
-      error: "Saisissez le nom de votre organisation, sur une ligne et en 200 caractères au plus.",
+      error: `Le nom de votre organisation est trop long${nbsp}: 200 caractères au plus.`,
+      missing: "Saisissez le nom de votre organisation.",
     },
     organisationType: { label: "Type d’organisation", error: "Choisissez le type de votre organisation." },
     jobTitle: {
       label: "Fonction",
-      error: "Saisissez votre fonction sur une ligne, en 200 caractères au plus.",
+      error: `Votre fonction est trop longue${nbsp}: 200 caractères au plus.`,
     },
     department: {
       label: "Service ou direction",
-      error: "Saisissez votre service sur une ligne, en 200 caractères au plus.",
+      error: `Le nom de votre service est trop long${nbsp}: 200 caractères au plus.`,
     },
     city: {
       label: "Ville",
       hint: "La ville où vous travaillez.",
-      error: "Saisissez votre ville sur une ligne, en 100 caractères au plus.",
+      error: `Le nom de votre ville est trop long${nbsp}: 100 caractères au plus.`,
     },
     country: {
       label: "Pays",
@@ -131,7 +139,7 @@ export const fr: PageTexts = {
     },
     alreadyRegistered: {
       title: "Votre inscription existe déjà",
-      message: `Cette adresse e-mail est déjà inscrite à ce webinaire. Nous vous avons renvoyé votre e-mail de confirmation${nbsp}: consultez votre boîte de réception.`,
+      message: `Cette adresse e-mail est déjà inscrite à ce webinaire. Nous lui renvoyons l’e-mail de confirmation (au plus une fois toutes les dix minutes)${nbsp}: consultez votre boîte de réception.`,
     },
     spamHint: `Rien reçu après quelques minutes${nbsp}? Regardez dans vos courriers indésirables (spam).`,
   },
@@ -142,6 +150,7 @@ export const fr: PageTexts = {
     cancelButton: "Annuler mon inscription",
     alreadyCancelled: "Cette inscription a été annulée.",
   },
+  registerAgain: "Vous inscrire à nouveau",
   cancelled: {
     title: "Votre inscription est annulée",
     message:

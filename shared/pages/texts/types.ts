@@ -12,6 +12,8 @@ export interface FieldTexts {
   hint?: string;
   /** Shown next to the field when it is invalid; says what to do, in the page language. */
   error: string;
+  /** Shown instead of `error` when a required field was left empty: just what to enter. */
+  missing?: string;
 }
 
 export interface PageMessage {
@@ -41,6 +43,8 @@ export interface PageTexts {
     choose: string;
     submit: string;
     errorSummaryTitle: string;
+    /** The country list's groups: the Mediterranean countries first, then all countries. */
+    countryGroups: { mediterranean: string; all: string };
   };
   fields: Record<FormField, FieldTexts>;
   organisationTypes: Record<OrganisationType, string>;
@@ -77,6 +81,8 @@ export interface PageTexts {
     cancelButton: string;
     alreadyCancelled: string;
   };
+  /** The link to the registration form, after a cancellation. */
+  registerAgain: string;
   cancelled: PageMessage;
   messages: {
     registrationClosed: PageMessage;

@@ -1,44 +1,19 @@
 import { keys } from "../aws/table.ts";
 import { message } from "../bus/define-event.ts";
 import { mailingBatch } from "../bus/events/mailing-batch.ts";
-import { mailingCompleted } from "../bus/events/mailing-completed.ts";
 import { publishEvents } from "../bus/publish.ts";
 import { deliverOnce } from "../deliveries/deliver-once.ts";
 import { getEvent } from "../events/event-store.ts";
-import { ConflictError } from "../http/errors.ts";
 import { sendRawMail } from "../mail/mailer.ts";
 import { runPool } from "../reminders/pool.ts";
-import {
-  addCounts,
-  changeStatus,
-  claimNextPage,
-  fixRecipients,
-  getMailing,
-  type Mailing,
-  recipientsPage,
-} from "./mailing-store.ts";
+import { finishMailing } from "./finish-mailing.ts";
+import { addCounts, claimNextPage, getMailing, recipientsPage } from "./mailing-store.ts";
 import { mailingMessageFor } from "./message.ts";
-import { resolveRecipients } from "./recipients.ts";
 
 type BatchDetail = { eventId: string; mailingId: string; page: number; offset: number };
 
-/**
- * Consumer of `mailing.requested`.
- * 1. Nothing to do unless the mailing is sending (a cancelled one stays cancelled).
- * 2. Fixes its recipients once, in pages (a duplicated event writes nothing more).
- * 3. Starts the chain with the first `mailing.batch`, unless a batch already moved it on.
- */
-export async function dispatchMailing(eventId: string, mailingId: string, now = new Date()): Promise<void> {
-  let mailing = await getMailing(eventId, mailingId);
-  if (mailing.status !== "sending") return;
-  if (mailing.pages === undefined) {
-    await fixRecipients(mailing, await resolveRecipients(await getEvent(eventId), mailing.segment), now);
-    mailing = await getMailing(eventId, mailingId);
-  }
-  if (mailing.pages === 0) return finish(mailing);
-  if (mailing.nextPage === 0)
-    await publishEvents([message(mailingBatch, { eventId, mailingId, page: 0, offset: 0 })]);
-}
+/** Which counter each outcome of this step adds to; a duplicate (`already-claimed`) adds nothing. */
+const counted = { sent: "sent", suppressed: "skipped", rejected: "failed" } as const;
 
 export interface BatchOptions {
   /** The Lambda's remaining time; the step hands on when less than `marginMs` is left. */
@@ -110,32 +85,6 @@ export async function sendMailingBatch(
     }
     return "handed-on";
   }
-  await finish(mailing);
+  await finishMailing(mailing);
   return "done";
-}
-
-/**
- * Marks the mailing sent once every recipient is counted. When a duplicated batch runs beside the
- * chain, both reach the end of the last page; only the one whose counts complete the total
- * finishes, so `sent` is never declared while the other is still mailing.
- */
-async function finish(mailing: Mailing): Promise<void> {
-  const counted = await getMailing(mailing.eventId, mailing.mailingId);
-  if (counted.sent + counted.skipped + counted.failed < counted.recipients) return;
-  try {
-    await changeStatus(mailing, ["sending"], "sent", new Date());
-  } catch (error) {
-    if (error instanceof ConflictError) return; // cancelled meanwhile, or the other step finished it
-    throw error;
-  }
-  await publishEvents([
-    message(mailingCompleted, {
-      eventId: counted.eventId,
-      mailingId: counted.mailingId,
-      status: "sent",
-      sent: counted.sent,
-      skipped: counted.skipped,
-      failed: counted.failed,
-    }),
-  ]);
 }
