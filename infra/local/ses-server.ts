@@ -532,7 +532,7 @@ function escapeHtml(value: string): string {
 const PAGE_HEADERS = {
   "content-type": "text/html; charset=utf-8",
   "content-security-policy":
-    "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
   "referrer-policy": "no-referrer",
   "x-content-type-options": "nosniff",
 };

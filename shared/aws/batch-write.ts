@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { runPool } from "../pool.ts";
 import { db, tableName } from "./dynamo.ts";
 import type { TableKey } from "./table.ts";
 
@@ -20,11 +21,9 @@ export async function batchWrite(requests: readonly WriteRequest[]): Promise<voi
   const chunks: WriteRequest[][] = [];
   for (let start = 0; start < requests.length; start += batchSize)
     chunks.push(requests.slice(start, start + batchSize));
-  let next = 0;
-  const worker = async () => {
-    for (let chunk = chunks[next++]; chunk; chunk = chunks[next++]) await writeChunk(chunk);
-  };
-  await Promise.all(Array.from({ length: Math.min(parallelCalls, chunks.length) }, worker));
+  const { settled } = await runPool(chunks, parallelCalls, writeChunk);
+  const failure = settled.find((result) => result.status === "rejected");
+  if (failure) throw failure.reason;
 }
 
 async function writeChunk(chunk: readonly WriteRequest[]): Promise<void> {

@@ -111,8 +111,3 @@ export async function sendRawMail(mail: RawMail): Promise<{ messageId: string }>
     }
   }
 }
-
-/** Forgets the send rate read from SES, so a test can start again against another quota. */
-export function resetSendQuota(): void {
-  pacedSend = undefined;
-}

@@ -1,4 +1,5 @@
 import type { Language } from "../domain/languages.ts";
+import { escapeHtml } from "../html.ts";
 
 /** A link; rendered as its text in the plain part and as an anchor in the HTML part. */
 export interface MailLink {
@@ -27,21 +28,7 @@ export interface MailContent {
   footer: string;
 }
 
-const htmlEntities: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-/**
- * Escapes text for HTML element content and quoted attribute values. Every value in a mail passes
- * through it, because names, titles and organisers are typed by people we do not control.
- */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => htmlEntities[char] ?? char);
-}
+export { escapeHtml };
 
 /** Only web links go into a mail: a `javascript:` or `data:` URL is refused, whatever its source. */
 function webUrl(url: string): string {

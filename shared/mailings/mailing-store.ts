@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { batchWrite } from "../aws/batch-write.ts";
-import { db, tableName } from "../aws/dynamo.ts";
+import { db, isConditionFailure, tableName } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
 import type { Language } from "../domain/languages.ts";
 import { ConflictError, NotFoundError } from "../http/errors.ts";
@@ -35,9 +35,6 @@ export interface Recipient {
   sessionId: string;
 }
 
-const isConditionFailure = (error: unknown) =>
-  error instanceof Error && error.name === "ConditionalCheckFailedException";
-
 const toMailing = ({ pk: _pk, sk: _sk, ...item }: Record<string, unknown>) => item as unknown as Mailing;
 
 export async function saveDraft(mailing: Mailing): Promise<void> {
@@ -55,17 +52,6 @@ export async function getMailing(eventId: string, mailingId: string): Promise<Ma
   );
   if (!Item) throw new NotFoundError(`there is no mailing "${mailingId}" in the event "${eventId}"`);
   return toMailing(Item);
-}
-
-export async function listMailings(eventId: string): Promise<Mailing[]> {
-  const { Items } = await db.send(
-    new QueryCommand({
-      TableName: tableName,
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-      ExpressionAttributeValues: { ":pk": keys.event(eventId).pk, ":prefix": "MAILING#" },
-    }),
-  );
-  return (Items ?? []).map(toMailing);
 }
 
 /**

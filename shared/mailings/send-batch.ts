@@ -5,7 +5,7 @@ import { publishEvents } from "../bus/publish.ts";
 import { deliverOnce } from "../deliveries/deliver-once.ts";
 import { getEvent } from "../events/event-store.ts";
 import { sendRawMail } from "../mail/mailer.ts";
-import { runPool } from "../reminders/pool.ts";
+import { runPool } from "../pool.ts";
 import { finishMailing } from "./finish-mailing.ts";
 import { addCounts, claimNextPage, getMailing, recipientsPage } from "./mailing-store.ts";
 import { mailingMessageFor } from "./message.ts";

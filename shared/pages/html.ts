@@ -1,19 +1,6 @@
-const entities: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
+import { escapeHtml } from "../html.ts";
 
-/**
- * Makes any text safe in HTML content and in quoted attribute values alike, so one function
- * serves every interpolation: registrants' values are shown back to them and to nobody's browser
- * as markup.
- */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (character) => entities[character] ?? character);
-}
+export { escapeHtml };
 
 /** HTML built by `markup`, hence already escaped; only `markup` creates it. */
 class Markup {

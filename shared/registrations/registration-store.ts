@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { db, tableName } from "../aws/dynamo.ts";
+import { db, isConditionFailure, tableName } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
 import { normalizeEmail, type Registration, type RegistrationStatus } from "../domain/registration.ts";
 
@@ -161,7 +161,7 @@ export async function requestConfirmationResend(
     );
     return Attributes?.confirmationNumber as number;
   } catch (error) {
-    if (error instanceof Error && error.name === "ConditionalCheckFailedException") return undefined;
+    if (isConditionFailure(error)) return undefined;
     throw error;
   }
 }

@@ -10,10 +10,10 @@ import { findEvent } from "../events/event-store.ts";
 import { mailSettings, sendRawMail } from "../mail/mailer.ts";
 import { buildRegistrationMail } from "../mail/registration-mail.ts";
 import { publicUrl } from "../mail/settings.ts";
+import { runPool } from "../pool.ts";
 import { manageUrl } from "../registrations/links.ts";
 import { type Cursor, listSessionRegistrations } from "../registrations/registration-store.ts";
 import { type SuppressionsRead, suppressionsOf } from "../suppression/suppression-store.ts";
-import { runPool } from "./pool.ts";
 import { isReminded, offsetMs, type Reminder, reminderDeliveryKind } from "./reminder.ts";
 import { addSent, findReminder, finishReminder } from "./reminder-store.ts";
 

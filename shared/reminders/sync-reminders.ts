@@ -1,5 +1,5 @@
 import type { WebinarEvent } from "../domain/event.ts";
-import { runPool } from "./pool.ts";
+import { runPool } from "../pool.ts";
 import { plannedReminders, planScheduleSync } from "./reminder.ts";
 import { applyScheduleChange, listEventReminders } from "./reminder-store.ts";
 

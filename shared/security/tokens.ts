@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { db, tableName } from "../aws/dynamo.ts";
+import { db, isConditionFailure, tableName } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
 
 /** What a token lets its holder do; a token for one purpose is worthless for another. */
@@ -31,7 +31,7 @@ async function signingKey(createIfMissing: boolean): Promise<Buffer | undefined>
         }),
       );
     } catch (error) {
-      if (!(error instanceof Error && error.name === "ConditionalCheckFailedException")) throw error;
+      if (!isConditionFailure(error)) throw error;
     }
     item = await read();
   }

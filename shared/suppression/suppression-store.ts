@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { batchGet } from "../aws/batch-get.ts";
-import { db, tableName } from "../aws/dynamo.ts";
+import { db, isConditionFailure, tableName } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
 import { normalizeEmail } from "../domain/registration.ts";
 import { type Suppression, type SuppressionReason, strengthOf, suppressionSchema } from "./suppression.ts";
@@ -44,7 +44,7 @@ export async function suppress(
     );
     return true;
   } catch (error) {
-    if (error instanceof Error && error.name === "ConditionalCheckFailedException") return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runPool } from "../../shared/reminders/pool.ts";
+import { runPool } from "../../shared/pool.ts";
 
 describe("the pool that sends a page of reminders", () => {
   it("keeps at most `limit` in flight and lets the others finish when one fails", async () => {
