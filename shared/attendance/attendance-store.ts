@@ -1,6 +1,6 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { batchWrite, type WriteRequest } from "../aws/batch-write.ts";
-import { db, tableName } from "../aws/dynamo.ts";
+import { db, queryAll, tableName } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
 
 /** What the last import says of one person of a session. */
@@ -61,21 +61,11 @@ const recordsPerPage = 500;
 /** Every attendance record of a session: one Query over its pages. */
 export async function readAttendance(eventId: string, sessionId: string): Promise<AttendanceRecord[]> {
   const { pk, skPrefix } = keys.sessionAttendance(eventId, sessionId);
-  const records: AttendanceRecord[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": pk, ":prefix": skPrefix },
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    for (const item of page.Items ?? []) records.push(...(item.records as AttendanceRecord[]));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return records;
+  const pages = await queryAll({
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": pk, ":prefix": skPrefix },
+  });
+  return pages.flatMap((page) => page.records as AttendanceRecord[]);
 }
 
 /**

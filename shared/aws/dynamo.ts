@@ -1,5 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { readConfig } from "../config.ts";
 
@@ -16,3 +16,26 @@ export const { TABLE_NAME: tableName } = readConfig({ TABLE_NAME: z.string().min
 /** A conditional write lost: the item was not in the state the write expected. */
 export const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === "ConditionalCheckFailedException";
+
+/** Every page of a Query, one after the other: the loop on `LastEvaluatedKey` written once. */
+export async function* queryPages(
+  input: Omit<QueryCommandInput, "TableName" | "ExclusiveStartKey">,
+): AsyncGenerator<Record<string, unknown>[]> {
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({ ...input, TableName: tableName, ExclusiveStartKey: cursor }),
+    );
+    yield page.Items ?? [];
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+}
+
+/** Every item a Query matches, read page by page (1 MB each). */
+export async function queryAll(
+  input: Omit<QueryCommandInput, "TableName" | "ExclusiveStartKey">,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for await (const page of queryPages(input)) items.push(...page);
+  return items;
+}

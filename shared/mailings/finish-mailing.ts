@@ -1,5 +1,5 @@
-import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { db, tableName } from "../aws/dynamo.ts";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { db, queryAll, tableName } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
 import { message } from "../bus/define-event.ts";
 import { mailingCompleted } from "../bus/events/mailing-completed.ts";
@@ -15,27 +15,19 @@ import { changeStatus, type Mailing } from "./mailing-store.ts";
 async function countDeliveries(mailingId: string) {
   const counts = { sent: 0, skipped: 0, failed: 0, pending: 0 };
   const { pk, sk } = keys.mailingDelivery(mailingId, "");
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": pk, ":prefix": sk },
-        ProjectionExpression: "#state",
-        ConsistentRead: true,
-        ExpressionAttributeNames: { "#state": "state" },
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    for (const { state } of page.Items ?? []) {
-      if (state === "sent") counts.sent++;
-      else if (state === "suppressed") counts.skipped++;
-      else if (state === "rejected") counts.failed++;
-      else counts.pending++;
-    }
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
+  const records = await queryAll({
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": pk, ":prefix": sk },
+    ProjectionExpression: "#state",
+    ExpressionAttributeNames: { "#state": "state" },
+    ConsistentRead: true,
+  });
+  for (const { state } of records) {
+    if (state === "sent") counts.sent++;
+    else if (state === "suppressed") counts.skipped++;
+    else if (state === "rejected") counts.failed++;
+    else counts.pending++;
+  }
   return counts;
 }
 

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { batchWrite } from "../aws/batch-write.ts";
 import { db, isConditionFailure, tableName } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";

@@ -48,25 +48,18 @@ export async function sendMailingBatch(
     recipients,
     options.concurrency ?? 20,
     async (recipient) => {
-      try {
-        const outcome = await deliverOnce(
-          {
-            key: keys.mailingDelivery(mailing.mailingId, recipient.registrationId),
-            to: recipient.email,
-            audience: "mailing",
-          },
-          async () => {
-            const mail = await mailingMessageFor(mailing, event, recipient);
-            return sendRawMail({ raw: mail.raw, to: mail.to });
-          },
-        );
-        if (outcome === "sent") counts.sent++;
-        if (outcome === "suppressed") counts.skipped++;
-      } catch (error) {
-        // SES refuses this address for good (malformed, blocked): count it, do not retry forever.
-        if (!(error instanceof Error && error.name === "MessageRejected")) throw error;
-        counts.failed++;
-      }
+      const outcome = await deliverOnce(
+        {
+          key: keys.mailingDelivery(mailing.mailingId, recipient.registrationId),
+          to: recipient.email,
+          audience: "mailing",
+        },
+        async () => {
+          const mail = await mailingMessageFor(mailing, event, recipient);
+          return sendRawMail({ raw: mail.raw, to: mail.to });
+        },
+      );
+      if (outcome !== "already-claimed") counts[counted[outcome]]++;
     },
     () => options.timeLeftMs() > margin,
   );

@@ -1,5 +1,5 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { db, isConditionFailure, tableName } from "../aws/dynamo.ts";
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { db, isConditionFailure, queryAll, queryPages, tableName } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
 import type { ExpectedState, PlannedReminder, Reminder, ScheduleChange } from "./reminder.ts";
 import { reminderSchema } from "./reminder.ts";
@@ -33,22 +33,12 @@ async function unlessConditionFails(write: Promise<unknown>): Promise<boolean> {
 /** Every reminder of an event, read consistently (a sync must see the tick's latest writes). */
 export async function listEventReminders(eventId: string): Promise<Reminder[]> {
   const { pk, skPrefix } = keys.eventReminders(eventId);
-  const reminders: Reminder[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": pk, ":prefix": skPrefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    reminders.push(...(page.Items ?? []).map(toReminder));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return reminders;
+  const items = await queryAll({
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": pk, ":prefix": skPrefix },
+    ConsistentRead: true,
+  });
+  return items.map(toReminder);
 }
 
 export async function findReminder(reminder: ReminderId): Promise<Reminder | undefined> {
@@ -63,20 +53,13 @@ export async function findReminder(reminder: ReminderId): Promise<Reminder | und
  * index, which holds only scheduled reminders, so its size is what is pending, not the history.
  */
 export async function* dueReminderPages(now: Date): AsyncGenerator<Reminder[]> {
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :due AND gsi1sk <= :now",
-        ExpressionAttributeValues: { ":due": keys.dueReminders().gsi1pk, ":now": now.toISOString() },
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    yield (page.Items ?? []).map(toReminder);
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
+  for await (const page of queryPages({
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :due AND gsi1sk <= :now",
+    ExpressionAttributeValues: { ":due": keys.dueReminders().gsi1pk, ":now": now.toISOString() },
+  })) {
+    yield page.map(toReminder);
+  }
 }
 
 const indexValues = (index: { gsi1pk: string; gsi1sk: string }) => ({
