@@ -68,7 +68,11 @@ export async function sendReminderStep(detail: ReminderDue, options: StepOptions
   const now = options.now ?? (() => new Date());
   const margin = options.handOverMarginMs ?? defaultHandOverMarginMs;
   const reminder = await findReminder(detail);
-  if (reminder?.status !== "sending" || reminder.dueAt !== detail.dueAt) return "nothing-to-do";
+  // A `sent` reminder is paged through again: when a duplicated event finished it while the first
+  // copy's send failed, the first copy's retry must still mail that registrant (the delivery
+  // claims keep everyone else from a second mail). Scheduled, skipped or moved ones are left alone.
+  const active = reminder?.status === "sending" || reminder?.status === "sent";
+  if (!reminder || !active || reminder.dueAt !== detail.dueAt) return "nothing-to-do";
   const event = await findEvent(detail.eventId);
   const session = event?.sessions.find((candidate) => candidate.id === detail.sessionId);
   if (!event || !session) {

@@ -1,11 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, inject, it, vi } from "vitest";
+import { db, tableName } from "../../shared/aws/dynamo.ts";
+import { keys } from "../../shared/aws/table.ts";
 import { message } from "../../shared/bus/define-event.ts";
 import { reminderDue } from "../../shared/bus/events/reminder-due.ts";
 import { publishEvents } from "../../shared/bus/publish.ts";
 import type { RawMail } from "../../shared/mail/mailer.ts";
 import { fireReminder } from "../../shared/reminders/fire-due-reminders.ts";
-import type { Reminder } from "../../shared/reminders/reminder.ts";
+import { type Reminder, reminderDeliveryKind } from "../../shared/reminders/reminder.ts";
 import { listEventReminders, takeDueReminder } from "../../shared/reminders/reminder-store.ts";
 import { sendReminderStep } from "../../shared/reminders/send-reminder.ts";
 import { mailsTo, manageLinkIn, type OutboxMail, waitForMails } from "../support/outbox.ts";
@@ -65,7 +68,11 @@ async function register(eventId: string, overrides: Record<string, unknown> = {}
   };
   const response = await request("POST", `/events/${eventId}/registrations`, { body: person });
   if (response.status !== 201) throw new Error(`registration answered ${response.status}: ${response.text}`);
-  return { email: person.email, status: response.json.status as string };
+  return {
+    email: person.email,
+    status: response.json.status as string,
+    registrationId: response.json.registrationId as string,
+  };
 }
 
 async function remindersOf(eventId: string): Promise<ReminderRow[]> {
@@ -218,6 +225,31 @@ describe.concurrent("reminders", () => {
     expect(["finished", "nothing-to-do"]).toContain(direct);
     expect(await reminderCounts(people.map((person) => person.email))).toEqual([1, 1, 1]);
     expect((await frenchRows(id)).map((row) => [row.status, row.sent])).toEqual([["sent", 3]]);
+  });
+
+  it("still mails someone whose send failed in one copy of reminder.due after a duplicate finished it", async ({
+    expect,
+  }) => {
+    const { id } = await createEvent(Date.now() + 30 * dayMs, ["P1D"]);
+    const people = [await register(id), await register(id), await register(id)];
+    const reminder = await frenchReminder(id);
+    await takeDueReminder(reminder, "sending", new Date(reminder.dueAt)); // as the tick does
+    const detail = { eventId: id, sessionId: "fr", offset: "P1D", dueAt: reminder.dueAt };
+    // The first copy of the event holds the claim of the second person and is still sending it...
+    const claim = keys.delivery(people[1]?.registrationId as string, reminderDeliveryKind("P1D"), 1);
+    await db.send(new PutCommand({ TableName: tableName, Item: { ...claim, state: "sending" } }));
+
+    // ...when a duplicate mails the others and finishes the reminder.
+    const duplicate = await sendReminderStep(detail, { timeLeftMs: () => 60_000 });
+    const afterDuplicate = await frenchRows(id);
+    // Then the first copy's send fails: its claim is released and its retry runs.
+    await db.send(new DeleteCommand({ TableName: tableName, Key: claim }));
+    const retry = await sendReminderStep(detail, { timeLeftMs: () => 60_000 });
+
+    expect(duplicate).toBe("finished");
+    expect(afterDuplicate.map((row) => row.status)).toEqual(["sent"]);
+    expect(retry).toBe("finished");
+    expect(await reminderCounts(people.map((person) => person.email))).toEqual([1, 1, 1]);
   });
 
   it("finishes with everyone mailed exactly once after a failed send and a step handed on half-way", async ({
