@@ -17,6 +17,17 @@ export const { TABLE_NAME: tableName } = readConfig({ TABLE_NAME: z.string().min
 export const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === "ConditionalCheckFailedException";
 
+/** Runs a conditional write; false when its condition failed (another writer got there first). */
+export async function unlessConditionFails(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
 /** Every page of a Query, one after the other: the loop on `LastEvaluatedKey` written once. */
 export async function* queryPages(
   input: Omit<QueryCommandInput, "TableName" | "ExclusiveStartKey">,

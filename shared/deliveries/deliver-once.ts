@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { db, isConditionFailure, tableName } from "../aws/dynamo.ts";
+import { db, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import type { TableKey } from "../aws/table.ts";
 import { normalizeEmail } from "../domain/registration.ts";
 import { type Audience, stopsMail } from "../suppression/suppression.ts";
@@ -70,19 +70,15 @@ export async function deliverOnce(
 
 /** The conditional write that makes a delivery happen at most once; false when already claimed. */
 async function claim(key: TableKey, state: "sending" | "suppressed", now: Date): Promise<boolean> {
-  try {
-    await db.send(
+  return unlessConditionFails(
+    db.send(
       new PutCommand({
         TableName: tableName,
         Item: { ...key, state, claimedAt: now.toISOString() },
         ConditionExpression: "attribute_not_exists(pk)",
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 async function record(key: TableKey, fields: Record<string, string>): Promise<void> {

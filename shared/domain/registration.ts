@@ -71,9 +71,13 @@ export const registrationInputSchema = z.object({
       (code) => countries.isValid(code) && code.length === 2,
       "must be an ISO 3166-1 alpha-2 code such as FR",
     ),
-  consent: formBoolean
-    .optional()
-    .refine((accepted) => accepted === true, "you must accept the privacy notice to register"),
+  /**
+   * Only an explicit yes counts. Not `.optional().refine(...)`: zod skips the refinement of an
+   * optional key that is absent, which let a body without `consent` through as consenting.
+   */
+  consent: z.union([z.literal(true), z.enum(["on", "true", "yes", "1"]).transform((): true => true)], {
+    error: "you must accept the privacy notice to register",
+  }),
   jobTitle: optionalLine(200),
   department: optionalLine(200),
   city: optionalLine(100),

@@ -1,5 +1,5 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { db, isConditionFailure, tableName } from "../aws/dynamo.ts";
+import { db, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
 import { message } from "../bus/define-event.ts";
 import { mailingBatch } from "../bus/events/mailing-batch.ts";
@@ -14,8 +14,8 @@ import { resolveRecipients } from "./recipients.ts";
  * event (another id) finds the mailing taken and does nothing, so there is one chain of batches.
  */
 async function claimDispatch(eventId: string, mailingId: string, busEventId: string): Promise<boolean> {
-  try {
-    await db.send(
+  return unlessConditionFails(
+    db.send(
       new UpdateCommand({
         TableName: tableName,
         Key: keys.mailing(eventId, mailingId),
@@ -23,12 +23,8 @@ async function claimDispatch(eventId: string, mailingId: string, busEventId: str
         ConditionExpression: "attribute_not_exists(dispatchedBy) OR dispatchedBy = :id",
         ExpressionAttributeValues: { ":id": busEventId },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /**

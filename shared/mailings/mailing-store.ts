@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { batchWrite } from "../aws/batch-write.ts";
-import { db, isConditionFailure, tableName } from "../aws/dynamo.ts";
+import { db, isConditionFailure, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
 import type { Language } from "../domain/languages.ts";
 import { ConflictError, NotFoundError } from "../http/errors.ts";
@@ -112,8 +112,8 @@ export async function fixRecipients(
       },
     })),
   );
-  try {
-    await db.send(
+  return unlessConditionFails(
+    db.send(
       new UpdateCommand({
         TableName: tableName,
         Key: keys.mailing(mailing.eventId, mailing.mailingId),
@@ -126,12 +126,8 @@ export async function fixRecipients(
           ":now": now.toISOString(),
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 export async function recipientsPage(mailingId: string, page: number): Promise<Recipient[]> {
@@ -153,8 +149,8 @@ export async function claimNextPage(
   mailing: Pick<Mailing, "eventId" | "mailingId">,
   page: number,
 ): Promise<boolean> {
-  try {
-    await db.send(
+  return unlessConditionFails(
+    db.send(
       new UpdateCommand({
         TableName: tableName,
         Key: keys.mailing(mailing.eventId, mailing.mailingId),
@@ -162,12 +158,8 @@ export async function claimNextPage(
         ConditionExpression: "nextPage = :page",
         ExpressionAttributeValues: { ":page": page, ":next": page + 1 },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Adds a step's outcomes to the mailing's counters: one write per step, not one per recipient. */

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { db, isConditionFailure, queryAll, queryPages, tableName } from "../aws/dynamo.ts";
+import { db, queryAll, queryPages, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
 import type { ExpectedState, PlannedReminder, Reminder, ScheduleChange } from "./reminder.ts";
 import { reminderSchema } from "./reminder.ts";
@@ -19,16 +19,6 @@ const keyOf = (reminder: ReminderId) => keys.reminder(reminder.eventId, reminder
 const toReminder = (item: Record<string, unknown>): Reminder => reminderSchema.parse(item);
 
 const statusName = { "#status": "status" };
-
-async function unlessConditionFails(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
 
 /** Every reminder of an event, read consistently (a sync must see the tick's latest writes). */
 export async function listEventReminders(eventId: string): Promise<Reminder[]> {

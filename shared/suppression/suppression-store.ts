@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { batchGet } from "../aws/batch-get.ts";
-import { db, isConditionFailure, tableName } from "../aws/dynamo.ts";
+import { db, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
 import { normalizeEmail } from "../domain/registration.ts";
 import { type Suppression, type SuppressionReason, strengthOf, suppressionSchema } from "./suppression.ts";
@@ -26,8 +26,8 @@ export async function suppress(
   detail?: string,
 ): Promise<boolean> {
   const address = normalizeEmail(email);
-  try {
-    await db.send(
+  return unlessConditionFails(
+    db.send(
       new PutCommand({
         TableName: tableName,
         Item: {
@@ -41,12 +41,8 @@ export async function suppress(
         ConditionExpression: "attribute_not_exists(pk) OR strength < :strength",
         ExpressionAttributeValues: { ":strength": strengthOf(reason) },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** The suppression of one address, if any (one GetItem). */

@@ -63,6 +63,21 @@ describe("registration form", () => {
     expect(response.text).toContain("&lt;script&gt;");
   });
 
+  it("refuses a form post without the consent box (an unticked box is not sent at all) and stores nothing", async () => {
+    const id = await createEvent();
+    const { consent: _unticked, ...fields } = validFields();
+
+    const response = await request("POST", `/events/${id}/registrations?lang=en`, {
+      rawBody: formBody(fields),
+      contentType: "application/x-www-form-urlencoded",
+    });
+    const stored = await request("GET", `/admin/events/${id}/registrations`, { admin: true });
+
+    expect(response.status).toBe(400);
+    expect(response.text).toMatch(/id="field-consent"[^>]*aria-invalid="true"/);
+    expect(stored.json.registrations).toEqual([]);
+  });
+
   it("answers a valid form post with a thank-you page in the same language", async () => {
     const id = await createEvent();
 

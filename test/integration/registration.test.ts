@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from "vitest";
 import { mailsTo, manageLinkIn, type OutboxMail, waitForMails } from "../support/outbox.ts";
-import { sampleEvent, uniqueId } from "../support/sample-event.ts";
+import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
 import { apiClient } from "./api-client.ts";
 
 const { request } = apiClient();
@@ -14,18 +14,6 @@ async function createEvent(options: { capacity?: number; startsInHours?: number 
   expect(response.status).toBe(201);
   return { id, event };
 }
-
-const registrant = (overrides: Record<string, unknown> = {}) => ({
-  sessionId: "fr",
-  email: `${uniqueId("person")}@example.org`,
-  firstName: "Amina",
-  lastName: "Benali",
-  organisation: "Ville de Marseille",
-  organisationType: "local-government",
-  country: "FR",
-  consent: true,
-  ...overrides,
-});
 
 const listRegistrations = async (eventId: string) =>
   (await request("GET", `/admin/events/${eventId}/registrations`, { admin: true })).json.registrations as {
@@ -190,6 +178,17 @@ describe("registration", () => {
     expect(tooLarge.status).toBe(413);
     expect(plainText.status).toBe(415);
     expect(unknownEvent.status).toBe(404);
+    expect(await listRegistrations(id)).toEqual([]);
+  });
+
+  it("refuses a registration whose body has no consent at all, and records no consent", async () => {
+    const { id } = await createEvent();
+    const { consent: _omitted, ...withoutConsent } = registrant();
+
+    const response = await request("POST", `/events/${id}/registrations`, { body: withoutConsent });
+
+    expect(response.status).toBe(400);
+    expect(response.json.issues.map((issue: { path: string }) => issue.path)).toEqual(["consent"]);
     expect(await listRegistrations(id)).toEqual([]);
   });
 

@@ -12,7 +12,7 @@ import { type Reminder, reminderDeliveryKind } from "../../shared/reminders/remi
 import { listEventReminders, takeDueReminder } from "../../shared/reminders/reminder-store.ts";
 import { sendReminderStep } from "../../shared/reminders/send-reminder.ts";
 import { mailsTo, manageLinkIn, type OutboxMail, waitForMails } from "../support/outbox.ts";
-import { sampleEvent, uniqueId } from "../support/sample-event.ts";
+import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
 import { apiClient } from "./api-client.ts";
 
 /**
@@ -55,17 +55,7 @@ async function createEvent(frStartsAt: number, reminders: string[], capacity?: n
 }
 
 async function register(eventId: string, overrides: Record<string, unknown> = {}) {
-  const person = {
-    sessionId: "fr",
-    email: `${uniqueId("person")}@example.org`,
-    firstName: "Amina",
-    lastName: "Benali",
-    organisation: "Ville de Marseille",
-    organisationType: "local-government",
-    country: "FR",
-    consent: true,
-    ...overrides,
-  };
+  const person = registrant(overrides);
   const response = await request("POST", `/events/${eventId}/registrations`, { body: person });
   if (response.status !== 201) throw new Error(`registration answered ${response.status}: ${response.text}`);
   return {

@@ -39,3 +39,16 @@ export function sampleEvent(
 
 /** A fresh event id per test, so tests sharing the local stack never see each other's data. */
 export const uniqueId = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
+
+/** A valid registration body for the `fr` session, with a fresh email each time. */
+export const registrant = (overrides: Record<string, unknown> = {}) => ({
+  sessionId: "fr",
+  email: `${uniqueId("person")}@example.org`,
+  firstName: "Amina",
+  lastName: "Benali",
+  organisation: "Ville de Marseille",
+  organisationType: "local-government",
+  country: "FR",
+  consent: true,
+  ...overrides,
+});
