@@ -18,7 +18,7 @@ import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { tableDefinition } from "../shared/aws/table.ts";
 import { ConveneFunction } from "./convene-function.ts";
-import type { EventPattern } from "./local/event-pattern.ts";
+import type { EventPattern } from "./event-pattern.ts";
 import { type FunctionSpec, functions } from "./wiring.ts";
 
 /** Deploy-time settings, read from CDK context (`cdk deploy -c senderEmail=…`); see the README. */

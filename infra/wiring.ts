@@ -9,7 +9,7 @@ import { registrationCreated } from "../shared/bus/events/registration-created.t
 import { registrationPromoted } from "../shared/bus/events/registration-promoted.ts";
 import { reminderDue } from "../shared/bus/events/reminder-due.ts";
 import { emailBounced, emailComplaintReceived, sesEventSource } from "../shared/bus/events/ses-feedback.ts";
-import type { EventPattern } from "./local/event-pattern.ts";
+import type { EventPattern } from "./event-pattern.ts";
 
 /**
  * The one list of wiring: every Lambda function, its HTTP routes, its event rules and schedule,
