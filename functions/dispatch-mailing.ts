@@ -1,8 +1,8 @@
-import type { EventBridgeEvent } from "aws-lambda";
+import { busConsumer } from "#shared/bus/consumer";
 import { mailingRequested } from "#shared/bus/events/mailing-requested";
 import { dispatchMailing } from "#shared/mailings/dispatch-mailing";
 
-export const handler = async (event: EventBridgeEvent<string, unknown>) => {
-  const { eventId, mailingId } = mailingRequested.schema.parse(event.detail);
-  await dispatchMailing(eventId, mailingId, event.id);
-};
+/** On `mailing.requested`: fixes the mailing's recipients and starts its chain of batches. */
+export const handler = busConsumer([mailingRequested], ({ detail }, step) =>
+  dispatchMailing(detail.eventId, detail.mailingId, step.busEventId),
+);

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { slugSchema } from "#shared/domain/event";
 import { json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
-import { getMailing, mailingView } from "#shared/mailings/mailing-store";
+import { mailingView } from "#shared/mailings/mailing";
+import { getMailing } from "#shared/mailings/mailing-store";
 
 export const handler = httpRoute({
   params: z.object({ eventId: slugSchema, mailingId: z.uuid() }),

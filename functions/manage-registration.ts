@@ -5,6 +5,7 @@ import { httpRoute } from "#shared/http/route";
 import { htmlErrorPage } from "#shared/pages/error-page";
 import { pickPageLanguage } from "#shared/pages/language";
 import { renderManagePage } from "#shared/pages/registration-pages";
+import { pathTo } from "#shared/paths";
 import { registrationForToken } from "#shared/registrations/manage-link";
 
 /** The page behind a registration's manage link: the registration and a cancel button. */
@@ -16,7 +17,11 @@ export const handler = httpRoute({
     const registration = await registrationForToken(params.registrationId, query.token);
     const event = await getEvent(registration.eventId);
     const language = pickPageLanguage(query.lang ?? registration.language, undefined);
-    const cancelAction = `/registrations/${encodeURIComponent(registration.registrationId)}/cancel?token=${encodeURIComponent(query.token ?? "")}&lang=${language}`;
+    const cancelAction = pathTo(
+      "cancelRegistration",
+      { registrationId: registration.registrationId },
+      { token: query.token ?? "", lang: language },
+    );
     return html(200, renderManagePage({ event, registration, language, cancelAction }));
   },
 });

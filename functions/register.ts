@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { z } from "zod";
+import { ValidationError } from "#shared/domain/errors";
 import { slugSchema } from "#shared/domain/event";
 import { registrationInputSchema } from "#shared/domain/registration";
 import { getEvent } from "#shared/events/event-store";
-import { ValidationError } from "#shared/http/errors";
 import type { HttpResponse } from "#shared/http/responses";
 import { json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";

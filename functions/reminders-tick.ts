@@ -1,8 +1,5 @@
+import { scheduledTask } from "#shared/bus/consumer";
 import { fireDueReminders } from "#shared/reminders/fire-due-reminders";
 
 /** Every minute: fires the reminders that are due, each once, by publishing `reminder.due`. */
-export const handler = async () => {
-  const counts = await fireDueReminders(new Date());
-  if (counts.fired + counts.skipped > 0)
-    console.log(JSON.stringify({ message: "reminders fired", ...counts }));
-};
+export const handler = scheduledTask(() => fireDueReminders(new Date()));

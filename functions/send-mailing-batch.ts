@@ -1,9 +1,6 @@
-import type { Context, EventBridgeEvent } from "aws-lambda";
+import { busConsumer } from "#shared/bus/consumer";
 import { mailingBatch } from "#shared/bus/events/mailing-batch";
 import { sendMailingBatch } from "#shared/mailings/send-batch";
 
-export const handler = async (event: EventBridgeEvent<string, unknown>, context: Context) => {
-  await sendMailingBatch(mailingBatch.schema.parse(event.detail), {
-    timeLeftMs: () => context.getRemainingTimeInMillis(),
-  });
-};
+/** On `mailing.batch`: mails one page of a mailing's recipients, then hands on. */
+export const handler = busConsumer([mailingBatch], ({ detail }, step) => sendMailingBatch(detail, step));

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { z } from "zod";
-import { ValidationError } from "#shared/http/errors";
+import { ValidationError } from "#shared/domain/errors";
 import { formFieldsOf } from "#shared/http/multipart";
 import { html, json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";

@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { message } from "../bus/define-event.ts";
 import { attendanceImported } from "../bus/events/attendance-imported.ts";
 import { publishEvents } from "../bus/publish.ts";
+import { NotFoundError, UnprocessableError } from "../domain/errors.ts";
 import { normalizeEmail, type Registration } from "../domain/registration.ts";
 import { getEvent } from "../events/event-store.ts";
-import { NotFoundError, UnprocessableError } from "../http/errors.ts";
 import { allSessionRegistrations } from "../registrations/registration-store.ts";
 import {
   type AttendanceRecord,

@@ -8,20 +8,26 @@ import type { z } from "zod";
 /** Source of every event Convene publishes; rules match on it. */
 export const eventSource = "convene";
 
-export interface BusEvent<Schema extends z.ZodType = z.ZodType> {
-  detailType: string;
+export interface BusEvent<DetailType extends string = string, Schema extends z.ZodType = z.ZodType> {
+  detailType: DetailType;
   schema: Schema;
 }
 
-export function defineEvent<Schema extends z.ZodType>(detailType: string, schema: Schema): BusEvent<Schema> {
+export function defineEvent<const DetailType extends string, Schema extends z.ZodType>(
+  detailType: DetailType,
+  schema: Schema,
+): BusEvent<DetailType, Schema> {
   return { detailType, schema };
 }
+
+/** The detail of an event, as its consumers get it once parsed with its schema. */
+export type DetailOf<Event extends BusEvent> = z.infer<Event["schema"]>;
 
 /** An event and its detail, ready to publish. */
 export type BusMessage = { detailType: string; detail: unknown };
 
 export function message<Schema extends z.ZodType>(
-  event: BusEvent<Schema>,
+  event: BusEvent<string, Schema>,
   detail: z.input<Schema>,
 ): BusMessage {
   return { detailType: event.detailType, detail: event.schema.parse(detail) };

@@ -1,9 +1,8 @@
-import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { db, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import type { TableKey } from "../aws/table.ts";
 import { normalizeEmail } from "../domain/registration.ts";
 import { type Audience, stopsMail } from "../suppression/suppression.ts";
 import { type SuppressionsRead, suppressionOf } from "../suppression/suppression-store.ts";
+import { claimDelivery, recordDelivery, releaseDelivery } from "./delivery-store.ts";
 
 /**
  * What became of one delivery, each recorded once on its delivery record: `sent`; `suppressed`
@@ -51,45 +50,19 @@ export async function deliverOnce(
   const readAhead = delivery.suppressions?.get(normalizeEmail(to));
   const suppression = readAhead === undefined ? await suppressionOf(to) : readAhead;
   const suppressed = stopsMail(suppression, audience);
-  if (!(await claim(key, suppressed ? "suppressed" : "sending", now))) return "already-claimed";
+  if (!(await claimDelivery(key, suppressed ? "suppressed" : "sending", now))) return "already-claimed";
   if (suppressed) return "suppressed";
   let messageId: string;
   try {
     ({ messageId } = await send());
   } catch (error) {
     if (error instanceof Error && error.name === "MessageRejected") {
-      await record(key, { state: "rejected", reason: error.message });
+      await recordDelivery(key, { state: "rejected", reason: error.message });
       return "rejected";
     }
-    await db.send(new DeleteCommand({ TableName: tableName, Key: key }));
+    await releaseDelivery(key);
     throw error;
   }
-  await record(key, { state: "sent", messageId, sentAt: new Date().toISOString() });
+  await recordDelivery(key, { state: "sent", messageId, sentAt: new Date().toISOString() });
   return "sent";
-}
-
-/** The conditional write that makes a delivery happen at most once; false when already claimed. */
-async function claim(key: TableKey, state: "sending" | "suppressed", now: Date): Promise<boolean> {
-  return unlessConditionFails(
-    db.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { ...key, state, claimedAt: now.toISOString() },
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    ),
-  );
-}
-
-async function record(key: TableKey, fields: Record<string, string>): Promise<void> {
-  const names = Object.keys(fields);
-  await db.send(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: key,
-      UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(", ")}`,
-      ExpressionAttributeNames: Object.fromEntries(names.map((name) => [`#${name}`, name])),
-      ExpressionAttributeValues: Object.fromEntries(names.map((name) => [`:${name}`, fields[name]])),
-    }),
-  );
 }

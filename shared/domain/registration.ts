@@ -89,33 +89,38 @@ export const registrationInputSchema = z.object({
 export type RegistrationInput = z.input<typeof registrationInputSchema>;
 export type ValidRegistrationInput = z.infer<typeof registrationInputSchema>;
 
-export interface Registration {
-  registrationId: string;
-  eventId: string;
-  sessionId: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  organisation: string;
-  organisationType: OrganisationType;
-  jobTitle?: string;
-  department?: string;
-  city?: string;
-  country: string;
-  language: z.infer<typeof languageSchema>;
-  questions?: string;
-  practice?: string;
-  updates: boolean;
-  consent: { acceptedAt: string; noticeVersion: string };
-  status: RegistrationStatus;
-  createdAt: string;
-  updatedAt: string;
-  cancelledAt?: string;
+/**
+ * A registration as stored. Stores parse what they read with it, so an item that does not have this
+ * shape fails loudly where it is read instead of somewhere downstream.
+ */
+export const registrationSchema = z.object({
+  registrationId: z.string(),
+  eventId: z.string(),
+  sessionId: z.string(),
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  organisation: z.string(),
+  organisationType: z.enum(organisationTypes),
+  jobTitle: z.string().optional(),
+  department: z.string().optional(),
+  city: z.string().optional(),
+  country: z.string(),
+  language: languageSchema,
+  questions: z.string().optional(),
+  practice: z.string().optional(),
+  updates: z.boolean(),
+  consent: z.object({ acceptedAt: z.string(), noticeVersion: z.string() }),
+  status: z.enum(registrationStatuses),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  cancelledAt: z.string().optional(),
   /** What the registration was before its cancellation: a confirmed one freed a seat. */
-  cancelledFrom?: "confirmed" | "waitlisted";
+  cancelledFrom: z.enum(["confirmed", "waitlisted"]).optional(),
   /** Counts the confirmations asked for (first one, then resends), so each is mailed once. */
-  confirmationNumber: number;
-}
+  confirmationNumber: z.number().int(),
+});
+export type Registration = z.infer<typeof registrationSchema>;
 
 /** Emails are compared trimmed and case-insensitively: "Ada@Example.org " is "ada@example.org". */
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();

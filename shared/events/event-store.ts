@@ -1,10 +1,16 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
 import { db, tableName } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
-import type { EventSettings, WebinarEvent } from "../domain/event.ts";
-import { NotFoundError } from "../http/errors.ts";
+import { NotFoundError } from "../domain/errors.ts";
+import { type EventSettings, eventInputSchema, type WebinarEvent } from "../domain/event.ts";
 
-type EventItem = { data: EventSettings; createdAt: string; updatedAt: string };
+/**
+ * An event item: the settings as validated when saved (parsed again with the same schema on read, so
+ * an event saved before a setting gained a default reads with that default), and its times.
+ */
+const eventItemSchema = z.object({ data: eventInputSchema, createdAt: z.string(), updatedAt: z.string() });
+type EventItem = z.infer<typeof eventItemSchema>;
 
 const toEvent = (id: string, item: EventItem): WebinarEvent => ({
   id,
@@ -15,7 +21,7 @@ const toEvent = (id: string, item: EventItem): WebinarEvent => ({
 
 export async function findEvent(id: string): Promise<WebinarEvent | undefined> {
   const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.event(id) }));
-  return Item ? toEvent(id, Item as EventItem) : undefined;
+  return Item ? toEvent(id, eventItemSchema.parse(Item)) : undefined;
 }
 
 export async function getEvent(id: string): Promise<WebinarEvent> {
@@ -43,7 +49,8 @@ export async function saveEvent(
       ReturnValues: "ALL_OLD",
     }),
   );
-  const createdAt = (previous?.createdAt as string | undefined) ?? now.toISOString();
+  const createdAt =
+    z.object({ createdAt: z.string() }).optional().parse(previous)?.createdAt ?? now.toISOString();
   return {
     event: toEvent(id, { data: settings, createdAt, updatedAt: now.toISOString() }),
     created: previous === undefined,

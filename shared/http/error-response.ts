@@ -1,17 +1,19 @@
 import {
   ConflictError,
   ForbiddenError,
-  MalformedBodyError,
   NotFoundError,
+  UnprocessableError,
+  ValidationError,
+} from "../domain/errors.ts";
+import {
+  MalformedBodyError,
   PayloadTooLargeError,
   UnauthorizedError,
-  UnprocessableError,
   UnsupportedMediaTypeError,
-  ValidationError,
 } from "./errors.ts";
 import { type HttpResponse, json } from "./responses.ts";
 
-/** Maps the error taxonomy to HTTP, in one place. An unknown error is logged and answered as a bare 500. */
+/** Maps the domain's errors and the edge's own to HTTP, in one place. An unknown error is logged and answered as a bare 500. */
 export function toErrorResponse(error: unknown): HttpResponse {
   if (error instanceof ValidationError) return json(400, { error: "validation", issues: error.issues });
   if (error instanceof MalformedBodyError)

@@ -1,5 +1,5 @@
 import busboy from "busboy";
-import { ValidationError } from "./errors.ts";
+import { ValidationError } from "../domain/errors.ts";
 
 /**
  * The one file of a `multipart/form-data` body (a browser form or `curl -F file=@report.csv`).

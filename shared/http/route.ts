@@ -2,13 +2,9 @@ import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { z } from "zod";
+import { ValidationError } from "../domain/errors.ts";
 import { toErrorResponse } from "./error-response.ts";
-import {
-  MalformedBodyError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-} from "./errors.ts";
+import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from "./errors.ts";
 import type { HttpResponse } from "./responses.ts";
 
 /** Body encodings a route may accept. Form bodies arrive from the HTML pages, which work without JavaScript. */

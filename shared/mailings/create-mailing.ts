@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { ValidationError } from "../domain/errors.ts";
 import { getEvent } from "../events/event-store.ts";
-import { ValidationError } from "../http/errors.ts";
 import type { MailingSettings } from "./content/mailing-input.ts";
 import { type Mailing, saveDraft } from "./mailing-store.ts";
 import { resolveRecipients } from "./recipients.ts";

@@ -1,31 +1,10 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { db, tableName, unlessConditionFails } from "../aws/dynamo.ts";
-import { keys } from "../aws/table.ts";
 import { message } from "../bus/define-event.ts";
 import { mailingBatch } from "../bus/events/mailing-batch.ts";
 import { publishEvents } from "../bus/publish.ts";
 import { getEvent } from "../events/event-store.ts";
 import { finishMailing } from "./finish-mailing.ts";
-import { fixRecipients, getMailing } from "./mailing-store.ts";
+import { claimDispatch, fixRecipients, getMailing } from "./mailing-store.ts";
 import { resolveRecipients } from "./recipients.ts";
-
-/**
- * Lets one `mailing.requested` event, and its own retries, dispatch a mailing: a duplicate of the
- * event (another id) finds the mailing taken and does nothing, so there is one chain of batches.
- */
-async function claimDispatch(eventId: string, mailingId: string, busEventId: string): Promise<boolean> {
-  return unlessConditionFails(
-    db.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: keys.mailing(eventId, mailingId),
-        UpdateExpression: "SET dispatchedBy = :id",
-        ConditionExpression: "attribute_not_exists(dispatchedBy) OR dispatchedBy = :id",
-        ExpressionAttributeValues: { ":id": busEventId },
-      }),
-    ),
-  );
-}
 
 /**
  * Consumer of `mailing.requested`.
@@ -41,7 +20,7 @@ export async function dispatchMailing(
   now = new Date(),
 ) {
   const mailing = await getMailing(eventId, mailingId);
-  if (mailing.status !== "sending" || !(await claimDispatch(eventId, mailingId, busEventId))) return;
+  if (mailing.status !== "sending" || !(await claimDispatch(mailing, busEventId))) return;
   if (mailing.pages === undefined) {
     await fixRecipients(mailing, await resolveRecipients(await getEvent(eventId), mailing.segment), now);
   }

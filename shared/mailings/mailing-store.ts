@@ -1,41 +1,21 @@
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
 import { batchWrite } from "../aws/batch-write.ts";
-import { db, isConditionFailure, tableName, unlessConditionFails } from "../aws/dynamo.ts";
+import { db, queryAll, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
-import type { Language } from "../domain/languages.ts";
-import { ConflictError, NotFoundError } from "../http/errors.ts";
-import type { MailingSettings } from "./content/mailing-input.ts";
+import { ConflictError, NotFoundError } from "../domain/errors.ts";
+import {
+  type Mailing,
+  type MailingStatus,
+  mailingSchema,
+  type Recipient,
+  recipientSchema,
+} from "./mailing.ts";
 
-export type MailingStatus = "draft" | "sending" | "sent" | "cancelled";
+export type { Mailing, MailingStatus, Recipient } from "./mailing.ts";
 
-export interface Mailing extends MailingSettings {
-  mailingId: string;
-  eventId: string;
-  status: MailingStatus;
-  /** Counted when the draft is made, then fixed when sending starts (the list mailed). */
-  recipients: number;
-  sent: number;
-  skipped: number;
-  failed: number;
-  createdAt: string;
-  updatedAt: string;
-  /** Pages of recipients written when sending started; the next page a batch may hand on. */
-  pages?: number;
-  nextPage?: number;
-}
-
-/** Who a mailing goes to: what its text needs of each registrant, fixed when sending starts. */
-export interface Recipient {
-  registrationId: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  organisation: string;
-  language: Language;
-  sessionId: string;
-}
-
-const toMailing = ({ pk: _pk, sk: _sk, ...item }: Record<string, unknown>) => item as unknown as Mailing;
+const toMailing = (item: Record<string, unknown>): Mailing => mailingSchema.parse(item);
+const recipientsPageSchema = z.object({ recipients: z.array(recipientSchema) });
 
 export async function saveDraft(mailing: Mailing): Promise<void> {
   await db.send(
@@ -55,17 +35,18 @@ export async function getMailing(eventId: string, mailingId: string): Promise<Ma
 }
 
 /**
- * Moves a mailing from one status to another, only from the statuses given: a mailing is sent at
- * most once, and a sent one cannot be cancelled. Throws a 409 naming the current status otherwise.
+ * Moves a mailing from one status to another, only from the statuses given (a conditional write):
+ * a mailing is sent at most once, and a sent one cannot be cancelled. False when it was in another
+ * status.
  */
-export async function changeStatus(
+export async function moveStatus(
   mailing: Pick<Mailing, "eventId" | "mailingId">,
   from: readonly MailingStatus[],
   to: MailingStatus,
   now: Date,
-): Promise<void> {
-  try {
-    await db.send(
+): Promise<boolean> {
+  return unlessConditionFails(
+    db.send(
       new UpdateCommand({
         TableName: tableName,
         Key: keys.mailing(mailing.eventId, mailing.mailingId),
@@ -78,15 +59,44 @@ export async function changeStatus(
           ...Object.fromEntries(from.map((status, index) => [`:from${index}`, status])),
         },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    const current = await getMailing(mailing.eventId, mailing.mailingId);
-    throw new ConflictError(
-      `mailing-${current.status}`,
-      `this mailing is ${current.status}: it cannot become ${to} (only from ${from.join(" or ")})`,
-    );
-  }
+    ),
+  );
+}
+
+/** `moveStatus` for an organiser's request: a mailing in another status is a conflict naming it. */
+export async function changeStatus(
+  mailing: Pick<Mailing, "eventId" | "mailingId">,
+  from: readonly MailingStatus[],
+  to: MailingStatus,
+  now: Date,
+): Promise<void> {
+  if (await moveStatus(mailing, from, to, now)) return;
+  const current = await getMailing(mailing.eventId, mailing.mailingId);
+  throw new ConflictError(
+    `mailing-${current.status}`,
+    `this mailing is ${current.status}: it cannot become ${to} (only from ${from.join(" or ")})`,
+  );
+}
+
+/**
+ * Lets one `mailing.requested` event, and its own retries, dispatch a mailing: a duplicate of the
+ * event (another id) finds the mailing taken and does nothing, so there is one chain of batches.
+ */
+export async function claimDispatch(
+  mailing: Pick<Mailing, "eventId" | "mailingId">,
+  busEventId: string,
+): Promise<boolean> {
+  return unlessConditionFails(
+    db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.mailing(mailing.eventId, mailing.mailingId),
+        UpdateExpression: "SET dispatchedBy = :id",
+        ConditionExpression: "attribute_not_exists(dispatchedBy) OR dispatchedBy = :id",
+        ExpressionAttributeValues: { ":id": busEventId },
+      }),
+    ),
+  );
 }
 
 /** Recipients are stored in pages of this many; one `mailing.batch` step mails one page. */
@@ -138,7 +148,7 @@ export async function recipientsPage(mailingId: string, page: number): Promise<R
       ConsistentRead: true,
     }),
   );
-  return (Item?.recipients as Recipient[] | undefined) ?? [];
+  return Item ? recipientsPageSchema.parse(Item).recipients : [];
 }
 
 /**
@@ -165,7 +175,7 @@ export async function claimNextPage(
 /** Adds a step's outcomes to the mailing's counters: one write per step, not one per recipient. */
 export async function addCounts(
   mailing: Pick<Mailing, "eventId" | "mailingId">,
-  counts: { sent: number; skipped: number; failed: number },
+  counts: MailingCounts,
 ): Promise<void> {
   if (counts.sent + counts.skipped + counts.failed === 0) return;
   await db.send(
@@ -182,7 +192,47 @@ export async function addCounts(
   );
 }
 
-/** What organisers see of a mailing: its settings, status and counts (internal chain state left out). */
-export function mailingView({ pages: _pages, nextPage: _nextPage, ...mailing }: Mailing) {
-  return mailing;
+export type MailingCounts = { sent: number; skipped: number; failed: number };
+
+/**
+ * The mailing's counts from its delivery records, which say each recipient's outcome exactly once
+ * (the steps' own counters are for progress and may lag after a crash). `pending` are claims
+ * still being sent, or left by a process that died between claim and send.
+ */
+export async function countDeliveries(mailingId: string): Promise<MailingCounts & { pending: number }> {
+  const counts = { sent: 0, skipped: 0, failed: 0, pending: 0 };
+  const { pk, sk } = keys.mailingDelivery(mailingId, "");
+  const records = await queryAll({
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": pk, ":prefix": sk },
+    ProjectionExpression: "#state",
+    ExpressionAttributeNames: { "#state": "state" },
+    ConsistentRead: true,
+  });
+  for (const { state } of records) {
+    if (state === "sent") counts.sent++;
+    else if (state === "suppressed") counts.skipped++;
+    else if (state === "rejected") counts.failed++;
+    else counts.pending++;
+  }
+  return counts;
+}
+
+/** Replaces the mailing's counters with counts read from its delivery records. */
+export async function setCounts(
+  mailing: Pick<Mailing, "eventId" | "mailingId">,
+  counts: MailingCounts,
+): Promise<void> {
+  await db.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: keys.mailing(mailing.eventId, mailing.mailingId),
+      UpdateExpression: "SET sent = :sent, skipped = :skipped, failed = :failed",
+      ExpressionAttributeValues: {
+        ":sent": counts.sent,
+        ":skipped": counts.skipped,
+        ":failed": counts.failed,
+      },
+    }),
+  );
 }

@@ -5,7 +5,7 @@ import { manageUrl } from "../registrations/links.ts";
 import { unsubscribeUrl } from "../suppression/unsubscribe.ts";
 import { buildMailingMessage } from "./content/mailing-message.ts";
 import { renderMailing } from "./content/render-mailing.ts";
-import type { Mailing, Recipient } from "./mailing-store.ts";
+import type { Mailing, Recipient } from "./mailing.ts";
 
 /** What a mailing needs to be rendered for one recipient: their session and their own links. */
 async function renderInput(mailing: Mailing, event: WebinarEvent, recipient: Recipient) {

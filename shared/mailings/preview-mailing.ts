@@ -1,7 +1,7 @@
+import { UnprocessableError } from "../domain/errors.ts";
 import type { WebinarEvent } from "../domain/event.ts";
 import type { Language } from "../domain/languages.ts";
 import { getEvent } from "../events/event-store.ts";
-import { UnprocessableError } from "../http/errors.ts";
 import { sendRawMail } from "../mail/mailer.ts";
 import { stopsMail } from "../suppression/suppression.ts";
 import { suppressionOf } from "../suppression/suppression-store.ts";

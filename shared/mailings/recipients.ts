@@ -3,7 +3,7 @@ import type { WebinarEvent } from "../domain/event.ts";
 import { registrationStatuses } from "../domain/registration.ts";
 import { allSessionRegistrations } from "../registrations/registration-store.ts";
 import type { MailingSettings } from "./content/mailing-input.ts";
-import type { Recipient } from "./mailing-store.ts";
+import type { Recipient } from "./mailing.ts";
 
 /**
  * The registrants a segment selects, read with Query pages per session and status (never one read

@@ -1,5 +1,5 @@
 import { keys } from "../aws/table.ts";
-import { message } from "../bus/define-event.ts";
+import { type DetailOf, message } from "../bus/define-event.ts";
 import { mailingBatch } from "../bus/events/mailing-batch.ts";
 import { publishEvents } from "../bus/publish.ts";
 import { deliverOnce } from "../deliveries/deliver-once.ts";
@@ -10,7 +10,7 @@ import { finishMailing } from "./finish-mailing.ts";
 import { addCounts, claimNextPage, getMailing, recipientsPage } from "./mailing-store.ts";
 import { mailingMessageFor } from "./message.ts";
 
-type BatchDetail = { eventId: string; mailingId: string; page: number; offset: number };
+type BatchDetail = DetailOf<typeof mailingBatch>;
 
 /** Which counter each outcome of this step adds to; a duplicate (`already-claimed`) adds nothing. */
 const counted = { sent: "sent", suppressed: "skipped", rejected: "failed" } as const;

@@ -1,6 +1,7 @@
 import { formatSessionTime } from "../domain/dates.ts";
 import type { PublicEvent } from "../domain/event.ts";
 import { type Language, type LocalizedText, languages } from "../domain/languages.ts";
+import { pathTo } from "../paths.ts";
 import { type Markup, markup } from "./html.ts";
 
 export type PageSession = PublicEvent["sessions"][number];
@@ -31,7 +32,7 @@ export const languageName = (of: Language, language: Language) =>
  * which has no page for a GET.
  */
 export const registrationFormPath = (eventId: string, language: Language) =>
-  `/events/${encodeURIComponent(eventId)}/register?lang=${language}`;
+  pathTo("registrationForm", { eventId }, { lang: language });
 
 export const findSession = (event: PublicEvent, sessionId: string) =>
   event.sessions.find((session) => session.id === sessionId);

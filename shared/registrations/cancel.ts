@@ -1,8 +1,8 @@
 import { message } from "../bus/define-event.ts";
 import { registrationCancelled } from "../bus/events/registration-cancelled.ts";
 import { publishEvents } from "../bus/publish.ts";
+import { NotFoundError } from "../domain/errors.ts";
 import type { Registration } from "../domain/registration.ts";
-import { NotFoundError } from "../http/errors.ts";
 import { registrationForToken } from "./manage-link.ts";
 import { cancelRegistration, findRegistration } from "./registration-store.ts";
 

@@ -3,12 +3,13 @@ import type { Language } from "../domain/languages.ts";
 import { type HttpResponse, html } from "../http/responses.ts";
 import { renderRegistrationForm } from "../pages/registration-form.ts";
 import { renderThankYou } from "../pages/registration-pages.ts";
+import { pathTo } from "../paths.ts";
 import type { RegisterResult } from "./register.ts";
 import { seatsLeft } from "./seats.ts";
 
 /** Where the form posts: the registration endpoint, keeping the page language for the answer. */
 export const formAction = (eventId: string, language: Language) =>
-  `/events/${encodeURIComponent(eventId)}/registrations?lang=${language}`;
+  pathTo("register", { eventId }, { lang: language });
 
 /** The registration form, empty or with the posted values and their errors next to each field. */
 export async function formPage(

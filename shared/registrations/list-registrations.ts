@@ -5,9 +5,9 @@ import {
   sessionAttendance,
 } from "../attendance/session-attendance.ts";
 import { keys } from "../aws/table.ts";
+import { ValidationError } from "../domain/errors.ts";
 import type { WebinarEvent } from "../domain/event.ts";
 import type { Registration } from "../domain/registration.ts";
-import { ValidationError } from "../http/errors.ts";
 import { listSessionRegistrations } from "./registration-store.ts";
 
 /** The columns of the registrations export, in order (JSON keys and CSV header alike). */

@@ -1,5 +1,5 @@
+import { ForbiddenError } from "../domain/errors.ts";
 import type { Registration } from "../domain/registration.ts";
-import { ForbiddenError } from "../http/errors.ts";
 import { verifyToken } from "../security/tokens.ts";
 import { findRegistration } from "./registration-store.ts";
 

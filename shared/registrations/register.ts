@@ -3,6 +3,7 @@ import { message } from "../bus/define-event.ts";
 import { confirmationRequested } from "../bus/events/confirmation-requested.ts";
 import { registrationCreated } from "../bus/events/registration-created.ts";
 import { publishEvents } from "../bus/publish.ts";
+import { ConflictError, ValidationError } from "../domain/errors.ts";
 import type { Session, WebinarEvent } from "../domain/event.ts";
 import {
   privacyNoticeVersion,
@@ -10,7 +11,6 @@ import {
   type ValidRegistrationInput,
 } from "../domain/registration.ts";
 import { getEvent } from "../events/event-store.ts";
-import { ConflictError, ValidationError } from "../http/errors.ts";
 import {
   createRegistration,
   findRegistrationByEmail,

@@ -1,9 +1,18 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
 import { db, isConditionFailure, tableName } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
-import { normalizeEmail, type Registration, type RegistrationStatus } from "../domain/registration.ts";
+import {
+  normalizeEmail,
+  type Registration,
+  type RegistrationStatus,
+  registrationSchema,
+} from "../domain/registration.ts";
+
+/** The (event, email) uniqueness item: which registration holds that address in that event. */
+const emailLockSchema = z.object({ registrationId: z.string() });
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>;
 
@@ -13,17 +22,8 @@ const registrationItem = (registration: Registration) => ({
   ...registration,
 });
 
-const stripKeys = (item: Record<string, unknown>): Registration => {
-  const {
-    pk: _pk,
-    sk: _sk,
-    gsi1pk: _gsi1pk,
-    gsi1sk: _gsi1sk,
-    lastConfirmationAt: _last,
-    ...registration
-  } = item;
-  return registration as unknown as Registration;
-};
+/** A stored item as a registration: table keys and bookkeeping fields are left out by the schema. */
+const toRegistration = (item: Record<string, unknown>): Registration => registrationSchema.parse(item);
 
 /**
  * Runs a transaction, retrying when DynamoDB cancels it for a conflict with a concurrent one
@@ -121,7 +121,7 @@ export async function findRegistration(registrationId: string): Promise<Registra
   const { Item } = await db.send(
     new GetCommand({ TableName: tableName, Key: keys.registration(registrationId) }),
   );
-  return Item ? stripKeys(Item) : undefined;
+  return Item ? toRegistration(Item) : undefined;
 }
 
 export async function findRegistrationByEmail(
@@ -131,7 +131,7 @@ export async function findRegistrationByEmail(
   const { Item } = await db.send(
     new GetCommand({ TableName: tableName, Key: keys.emailLock(eventId, normalizeEmail(email)) }),
   );
-  return Item ? findRegistration(Item.registrationId as string) : undefined;
+  return Item ? findRegistration(emailLockSchema.parse(Item).registrationId) : undefined;
 }
 
 /**
@@ -159,7 +159,7 @@ export async function requestConfirmationResend(
         ReturnValues: "UPDATED_NEW",
       }),
     );
-    return Attributes?.confirmationNumber as number;
+    return z.object({ confirmationNumber: z.number().int() }).parse(Attributes).confirmationNumber;
   } catch (error) {
     if (isConditionFailure(error)) return undefined;
     throw error;
@@ -268,13 +268,17 @@ export async function promoteOldestWaitlisted(
   }
 }
 
-export type SessionCounters = { confirmed: number; waitlisted: number };
+const countersSchema = z.object({
+  confirmed: z.number().int().default(0),
+  waitlisted: z.number().int().default(0),
+});
+export type SessionCounters = z.infer<typeof countersSchema>;
 
 export async function getSessionCounters(eventId: string, sessionId: string): Promise<SessionCounters> {
   const { Item } = await db.send(
     new GetCommand({ TableName: tableName, Key: keys.sessionCounters(eventId, sessionId) }),
   );
-  return { confirmed: (Item?.confirmed as number) ?? 0, waitlisted: (Item?.waitlisted as number) ?? 0 };
+  return countersSchema.parse(Item ?? {});
 }
 
 export type Cursor = Record<string, unknown>;
@@ -297,7 +301,7 @@ export async function listSessionRegistrations(
       ExclusiveStartKey: page.cursor,
     }),
   );
-  return { registrations: (Items ?? []).map(stripKeys), cursor: LastEvaluatedKey };
+  return { registrations: (Items ?? []).map(toRegistration), cursor: LastEvaluatedKey };
 }
 
 /** Every registration of a session (of one status, if given), read page by page. */

@@ -1,6 +1,5 @@
-import type { z } from "zod";
 import { keys } from "../aws/table.ts";
-import { message } from "../bus/define-event.ts";
+import { type DetailOf, message } from "../bus/define-event.ts";
 import { reminderDue } from "../bus/events/reminder-due.ts";
 import { publishEvents } from "../bus/publish.ts";
 import { type DeliveryOutcome, deliverOnce } from "../deliveries/deliver-once.ts";
@@ -17,7 +16,7 @@ import { type SuppressionsRead, suppressionsOf } from "../suppression/suppressio
 import { isReminded, offsetMs, type Reminder, reminderDeliveryKind } from "./reminder.ts";
 import { addSent, findReminder, finishReminder } from "./reminder-store.ts";
 
-export type ReminderDue = z.infer<typeof reminderDue.schema>;
+export type ReminderDue = DetailOf<typeof reminderDue>;
 
 export interface StepOptions {
   /** The time left to this invocation: the Lambda context's `getRemainingTimeInMillis`. */

@@ -1,43 +1,8 @@
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { db, isConditionFailure, tableName } from "../aws/dynamo.ts";
-import { keys } from "../aws/table.ts";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { signingKey } from "./signing-key-store.ts";
 
 /** What a token lets its holder do; a token for one purpose is worthless for another. */
 export type TokenPurpose = "manage-registration" | "unsubscribe";
-
-let cachedKey: Buffer | undefined;
-
-/**
- * The HMAC key, kept in the table (created once, by whoever signs first, with a conditional
- * write). It lives with the data it protects and is guarded by the same IAM grants, and the same
- * code runs on AWS and locally with no secret store to emulate.
- */
-async function signingKey(createIfMissing: boolean): Promise<Buffer | undefined> {
-  if (cachedKey) return cachedKey;
-  const read = async () =>
-    (await db.send(new GetCommand({ TableName: tableName, Key: keys.tokenKey(), ConsistentRead: true })))
-      .Item;
-  let item = await read();
-  if (!item && !createIfMissing) return undefined;
-  if (!item) {
-    const key = randomBytes(32).toString("base64");
-    try {
-      await db.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...keys.tokenKey(), key },
-          ConditionExpression: "attribute_not_exists(pk)",
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
-    item = await read();
-  }
-  cachedKey = Buffer.from(item?.key as string, "base64");
-  return cachedKey;
-}
 
 const mac = (key: Buffer, purpose: TokenPurpose, subject: string) =>
   createHmac("sha256", key).update(`${purpose}\n${subject}`).digest();

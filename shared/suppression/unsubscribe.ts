@@ -1,6 +1,7 @@
+import { ForbiddenError } from "../domain/errors.ts";
 import type { Language } from "../domain/languages.ts";
 import { normalizeEmail } from "../domain/registration.ts";
-import { ForbiddenError } from "../http/errors.ts";
+import { urlTo } from "../paths.ts";
 import { signToken, verifyToken } from "../security/tokens.ts";
 import type { Suppression } from "./suppression.ts";
 import { suppress, suppressionOf } from "./suppression-store.ts";
@@ -15,7 +16,7 @@ import { formatUnsubscribeToken, parseUnsubscribeToken } from "./unsubscribe-tok
 export async function unsubscribeUrl(publicUrl: string, email: string, language?: Language): Promise<string> {
   const address = normalizeEmail(email);
   const token = formatUnsubscribeToken(address, await signToken("unsubscribe", address));
-  return `${publicUrl}/unsubscribe?token=${token}${language ? `&lang=${language}` : ""}`;
+  return urlTo(publicUrl, "unsubscribe", {}, { token, lang: language });
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { ConflictError } from "../../shared/http/errors.ts";
+import { ConflictError } from "../../shared/domain/errors.ts";
 import { json } from "../../shared/http/responses.ts";
 import { httpRoute } from "../../shared/http/route.ts";
 

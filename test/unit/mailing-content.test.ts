@@ -1,7 +1,7 @@
 import { type AddressObject, simpleParser } from "mailparser";
 import { describe, expect, it } from "vitest";
 import { eventInputSchema, type Session, type WebinarEvent } from "../../shared/domain/event.ts";
-import { ValidationError } from "../../shared/http/errors.ts";
+import { ValidationError } from "../../shared/domain/errors.ts";
 import { escapeHtml } from "../../shared/mail/render.ts";
 import {
   type MailingInput,

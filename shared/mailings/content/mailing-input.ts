@@ -33,7 +33,7 @@ const choiceList = <T extends string>(item: z.ZodType<T, T>) =>
     .min(1, "list at least one, or leave the field out")
     .refine((values) => new Set(values).size === values.length, "list each value once");
 
-const segmentSchema = z.object({
+export const segmentSchema = z.object({
   attendance: z
     .enum(segmentAttendances, { error: `must be one of: ${segmentAttendances.join(", ")}` })
     .default("any"),
@@ -43,7 +43,7 @@ const segmentSchema = z.object({
   languages: choiceList(languageSchema).default([...languages]),
 });
 
-const linksSchema = z
+export const linksSchema = z
   .record(slugSchema, z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2_000))
   .refine((links) => Object.keys(links).length <= 20, "at most 20 links");
 
