@@ -1,6 +1,8 @@
 import { randomUUID, timingSafeEqual } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { extname, join, normalize, sep } from "node:path";
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from "aws-lambda";
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
@@ -17,7 +19,16 @@ export interface HttpGatewayOptions {
   host?: string;
   routes: readonly LocalRoute[];
   adminToken: string;
+  /** The organiser console, served as static files at `/console/` beside the API, as on AWS. */
+  console?: ConsoleSite;
   log?: (line: string) => void;
+}
+
+export interface ConsoleSite {
+  /** The built app (`console/dist`). */
+  dir: string;
+  /** What `/console/config.json` answers: how the app signs in and where the API is. */
+  config: Record<string, unknown>;
 }
 
 export interface HttpGateway {
@@ -60,6 +71,12 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
   async function serve(request: IncomingMessage, response: ServerResponse) {
     const url = new URL(request.url ?? "/", "http://localhost");
     const method = request.method ?? "GET";
+    if (
+      options.console &&
+      (url.pathname === consoleBase.slice(0, -1) || url.pathname.startsWith(consoleBase))
+    ) {
+      return serveConsole(options.console, method, url.pathname, response);
+    }
     const match = findRoute(routes, method, url.pathname);
     if (!match)
       return send(response, 404, { error: "not-found", message: `no route for ${method} ${url.pathname}` });
@@ -86,6 +103,75 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
         server.closeAllConnections();
       }),
   };
+}
+
+const consoleBase = "/console/";
+
+const contentTypes: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".map": "application/json",
+  ".woff2": "font/woff2",
+};
+
+/**
+ * The console's headers: no referrer ever leaves it (the sign-in link carries the token in its
+ * fragment, which browsers never send, and nothing else should leak either), and its own origin
+ * only, except inline styles, which the sandboxed preview of a mail needs.
+ */
+const consoleHeaders = {
+  "content-security-policy":
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+  "referrer-policy": "no-referrer",
+  "x-content-type-options": "nosniff",
+};
+
+/**
+ * The single-page app: its files as built, `config.json` from the stack's settings, and
+ * `index.html` for any other path without an extension, so that a reloaded or shared deep link
+ * (`/console/events/x/mailings`) opens the app, which then routes by itself.
+ */
+async function serveConsole(site: ConsoleSite, method: string, pathname: string, response: ServerResponse) {
+  if (method !== "GET" && method !== "HEAD") {
+    return send(response, 405, { error: "method-not-allowed", message: "the console is read-only" });
+  }
+  if (pathname === consoleBase.slice(0, -1)) {
+    response.writeHead(308, { location: consoleBase });
+    return void response.end();
+  }
+  const relative = decodeURIComponent(pathname.slice(consoleBase.length));
+  if (relative === "config.json") {
+    response.writeHead(200, {
+      ...consoleHeaders,
+      "content-type": contentTypes[".json"],
+      "cache-control": "no-cache",
+    });
+    return void response.end(method === "HEAD" ? undefined : JSON.stringify(site.config));
+  }
+  const file = normalize(join(site.dir, relative));
+  if (!file.startsWith(site.dir + sep) && file !== site.dir) {
+    return send(response, 404, { error: "not-found", message: "no such file" });
+  }
+  const isAsset = extname(relative) !== "";
+  const content = await readFile(isAsset ? file : join(site.dir, "index.html")).catch(() => undefined);
+  if (!content) {
+    return send(response, 404, {
+      error: "not-found",
+      message: isAsset ? "no such file" : "the console is not built: run `npm run console:build`",
+    });
+  }
+  response.writeHead(200, {
+    ...consoleHeaders,
+    "content-type": contentTypes[isAsset ? extname(relative) : ".html"] ?? "application/octet-stream",
+    // Vite names built assets by their content hash; the page itself must always be revalidated.
+    "cache-control": relative.startsWith("assets/") ? "public, max-age=31536000, immutable" : "no-cache",
+  });
+  response.end(method === "HEAD" ? undefined : content);
 }
 
 function compile(route: LocalRoute): CompiledRoute {

@@ -31,11 +31,13 @@ export interface LocalStackOptions {
   inMemoryDynamo?: boolean;
   /** Put the demo event in place on first start. */
   seed: boolean;
+  /** The built organiser console to serve at `/console/` (`console/dist`), if any. */
+  consoleDir?: string;
   log?: (line: string) => void;
 }
 
 export interface LocalStack {
-  urls: { api: string; outbox: string; dynamo: string; bus: string; ses: string };
+  urls: { api: string; outbox: string; dynamo: string; bus: string; ses: string; console: string };
   adminToken: string;
   bus: LocalEventBus;
   stop(): Promise<void>;
@@ -127,7 +129,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stops.push(ses.close);
 
-    const http = await startHttpGateway({ port: httpPort, routes, adminToken, log });
+    // Locally the console signs in with the admin token and links to the outbox of the local SES.
+    const consoleSite =
+      options.consoleDir === undefined
+        ? undefined
+        : {
+            dir: options.consoleDir,
+            config: { auth: "local-token", apiUrl: "", outboxUrl: `${ses.url}/` },
+          };
+    const http = await startHttpGateway({ port: httpPort, routes, adminToken, console: consoleSite, log });
     stops.push(http.close);
 
     if (options.seed) {
@@ -136,7 +146,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     return {
-      urls: { api: http.url, outbox: ses.url, dynamo: dynamo.endpoint, bus: bus.url, ses: ses.url },
+      urls: {
+        api: http.url,
+        outbox: ses.url,
+        dynamo: dynamo.endpoint,
+        bus: bus.url,
+        ses: ses.url,
+        console: `${http.url}/console/`,
+      },
       adminToken,
       bus,
       stop,

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { readConfig } from "../../shared/config.ts";
+import { consoleDistDir, ensureConsoleBuilt } from "./console-build.ts";
 import { demoEventId } from "./demo-event.ts";
 import { startLocalStack } from "./local-stack.ts";
 
@@ -18,6 +19,12 @@ const settings = readConfig({
 });
 
 const startedAt = Date.now();
+await ensureConsoleBuilt().catch((error: unknown) => {
+  console.error(
+    `The organiser console could not be built: ${error instanceof Error ? error.message : error}`,
+  );
+  process.exit(1);
+});
 const stack = await startLocalStack({
   dataDir: resolve(settings.CONVENE_DATA_DIR),
   ports: {
@@ -31,6 +38,7 @@ const stack = await startLocalStack({
   scheduleSeconds: settings.CONVENE_LOCAL_SCHEDULE_SECONDS,
   adminToken: settings.CONVENE_ADMIN_TOKEN,
   seed: true,
+  consoleDir: consoleDistDir,
 }).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
@@ -39,6 +47,8 @@ const stack = await startLocalStack({
 console.log(`
 Convene is running (started in ${((Date.now() - startedAt) / 1000).toFixed(1)} s). Data: ${resolve(settings.CONVENE_DATA_DIR)}
 
+  Organiser console  ${stack.urls.console}
+  Sign in directly   ${signInLink(stack.urls.console, stack.adminToken)}
   API                ${stack.urls.api}
   Demo event         ${stack.urls.api}/events/${demoEventId}
   Registration form  ${stack.urls.api}/events/${demoEventId}/register
@@ -50,6 +60,15 @@ Convene is running (started in ${((Date.now() - startedAt) / 1000).toFixed(1)} s
   Try: curl -H "Authorization: Bearer ${stack.adminToken}" ${stack.urls.api}/admin/events/${demoEventId}
   Press Ctrl-C to stop.
 `);
+
+/**
+ * The console link that signs the organiser in: the token rides in the fragment, which browsers
+ * never send to a server (so no request log or Referer carries it), and the app removes it from
+ * the address bar as soon as it has read it.
+ */
+function signInLink(consoleUrl: string, token: string): string {
+  return `${consoleUrl}#token=${encodeURIComponent(token)}`;
+}
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

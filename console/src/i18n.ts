@@ -1,0 +1,57 @@
+import i18next from "i18next";
+import { initReactI18next } from "react-i18next";
+import { type Language, languages, locales } from "#shared/domain/languages";
+import { en, type Texts } from "./texts/en.ts";
+import { fr } from "./texts/fr.ts";
+
+/**
+ * The console's texts, one file per language of `shared/domain/languages.ts`: adding a language
+ * there is a type error here until its texts exist.
+ */
+const texts: Record<Language, Texts> = { en, fr };
+
+declare module "i18next" {
+  interface CustomTypeOptions {
+    defaultNS: "translation";
+    resources: { translation: Texts };
+  }
+}
+
+const storageKey = "convene.language";
+
+/** The organiser's choice if they made one, else the first of the browser's languages we speak. */
+function initialLanguage(): Language {
+  const stored = localStorage.getItem(storageKey);
+  const candidates = [stored, ...navigator.languages].filter((value): value is string => Boolean(value));
+  for (const candidate of candidates) {
+    const base = candidate.toLowerCase().split("-")[0];
+    const found = languages.find((language) => language === base);
+    if (found) return found;
+  }
+  return "en";
+}
+
+export function setupI18n() {
+  const lng = initialLanguage();
+  document.documentElement.lang = lng;
+  i18next.on("languageChanged", (language) => {
+    document.documentElement.lang = language;
+  });
+  return i18next.use(initReactI18next).init({
+    lng,
+    fallbackLng: "en",
+    resources: Object.fromEntries(languages.map((language) => [language, { translation: texts[language] }])),
+    interpolation: { escapeValue: false },
+  });
+}
+
+export function changeLanguage(language: Language) {
+  localStorage.setItem(storageKey, language);
+  return i18next.changeLanguage(language);
+}
+
+export const currentLanguage = (): Language =>
+  languages.find((language) => language === i18next.language) ?? "en";
+
+/** The locale dates and numbers are written in, as the pages and mails write them. */
+export const currentLocale = () => locales[currentLanguage()];

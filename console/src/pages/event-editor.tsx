@@ -1,0 +1,392 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useNavigate, useParams } from "react-router";
+import { eventInputSchema, slugSchema } from "#shared/domain/event";
+import { type Language, languages } from "#shared/domain/languages";
+import { ApiError, type EventInput, issuesOf, useApi, type WebinarEvent } from "../api.ts";
+import {
+  ConfirmDialog,
+  ErrorMessage,
+  Field,
+  Loading,
+  Page,
+  SelectField,
+  TextAreaField,
+  TimeZonePicker,
+} from "../components.tsx";
+import { fromZonedInput, toZonedInput } from "../format.ts";
+
+/** A session as the form holds it: its start on the clocks of its own time zone. */
+interface SessionDraft {
+  /** Keeps each session's inputs in place while others are added or removed. */
+  uid: number;
+  id: string;
+  language: Language;
+  localStart: string;
+  timezone: string;
+  durationMinutes: string;
+  capacity: string;
+  joinUrl: string;
+}
+
+interface Draft {
+  id: string;
+  title: Partial<Record<Language, string>>;
+  description: Partial<Record<Language, string>>;
+  organiserName: string;
+  organiserEmail: string;
+  sessions: SessionDraft[];
+  reminders: string;
+  attendanceMinMinutes: string;
+}
+
+const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+let lastUid = 0;
+const uid = () => ++lastUid;
+
+const newSession = (index: number): SessionDraft => ({
+  uid: uid(),
+  id: languages[index] ?? `session-${index + 1}`,
+  language: languages[index] ?? "en",
+  localStart: "",
+  timezone: browserZone,
+  durationMinutes: "90",
+  capacity: "",
+  joinUrl: "",
+});
+
+function draftOf(event: WebinarEvent | undefined): Draft {
+  if (!event) {
+    return {
+      id: "",
+      title: {},
+      description: {},
+      organiserName: "",
+      organiserEmail: "",
+      sessions: [newSession(0)],
+      reminders: "P7D, P1D, PT1H",
+      attendanceMinMinutes: "5",
+    };
+  }
+  return {
+    id: event.id,
+    title: event.title,
+    description: event.description,
+    organiserName: event.organiser.name,
+    organiserEmail: event.organiser.email,
+    sessions: event.sessions.map((session) => ({
+      uid: uid(),
+      id: session.id,
+      language: session.language,
+      localStart: toZonedInput(session.startsAt, session.timezone),
+      timezone: session.timezone,
+      durationMinutes: String(session.durationMinutes),
+      capacity: session.capacity === undefined ? "" : String(session.capacity),
+      joinUrl: session.joinUrl,
+    })),
+    reminders: event.reminders.join(", "),
+    attendanceMinMinutes: String(event.attendanceMinMinutes),
+  };
+}
+
+const texts = (values: Partial<Record<Language, string>>) =>
+  Object.fromEntries(Object.entries(values).filter(([, value]) => value?.trim())) as EventInput["title"];
+
+/** The body of `PUT /admin/events/{id}`: the API's own input type, so a new field is a type error here. */
+function inputOf(draft: Draft): EventInput {
+  return {
+    title: texts(draft.title),
+    description: texts(draft.description),
+    organiser: { name: draft.organiserName, email: draft.organiserEmail },
+    sessions: draft.sessions.map((session) => ({
+      id: session.id,
+      language: session.language,
+      startsAt: session.localStart ? fromZonedInput(session.localStart, session.timezone) : "",
+      timezone: session.timezone,
+      durationMinutes: Number(session.durationMinutes),
+      joinUrl: session.joinUrl,
+      ...(session.capacity.trim() && { capacity: Number(session.capacity) }),
+    })),
+    reminders: draft.reminders
+      .split(/[\s,]+/)
+      .map((offset) => offset.trim().toUpperCase())
+      .filter(Boolean),
+    attendanceMinMinutes: Number(draft.attendanceMinMinutes),
+  };
+}
+
+/** The same checks as the API, before sending: the problems show next to their fields at once. */
+function validate(draft: Draft, isNew: boolean): ApiError | undefined {
+  const issues = [];
+  if (isNew) {
+    const id = slugSchema.safeParse(draft.id);
+    if (!id.success)
+      issues.push(...id.error.issues.map((issue) => ({ path: "eventId", message: issue.message })));
+  }
+  const result = eventInputSchema.safeParse(inputOf(draft));
+  if (!result.success) {
+    issues.push(
+      ...result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+    );
+  }
+  return issues.length ? new ApiError(400, "validation", "", issues) : undefined;
+}
+
+export function EventEditorPage() {
+  const { eventId } = useParams();
+  const api = useApi();
+  const event = useQuery({
+    queryKey: ["event", eventId],
+    queryFn: () => api.getEvent(eventId ?? ""),
+    enabled: eventId !== undefined,
+  });
+  if (eventId !== undefined && !event.data) {
+    return event.isPending ? <Loading /> : <ErrorMessage error={event.error} />;
+  }
+  return <EventForm event={event.data} key={event.data?.updatedAt} />;
+}
+
+function EventForm({ event }: { event: WebinarEvent | undefined }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const isNew = event === undefined;
+  const [draft, setDraft] = useState<Draft>(() => draftOf(event));
+  const [problems, setProblems] = useState<ApiError | undefined>();
+  const [saved, setSaved] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const save = useMutation({
+    mutationFn: (input: EventInput) => api.putEvent(draft.id, input),
+    onSuccess: async (savedEvent) => {
+      queryClient.setQueryData(["event", savedEvent.id], savedEvent);
+      await queryClient.invalidateQueries({ queryKey: ["events"] });
+      setSaved(true);
+      if (isNew) void navigate(`/events/${encodeURIComponent(savedEvent.id)}/settings`);
+    },
+    onError: (error) => setProblems(error instanceof ApiError ? error : undefined),
+  });
+  const remove = useMutation({
+    mutationFn: () => api.deleteEvent(draft.id),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ["events"] });
+      localStorage.removeItem("convene.event");
+      void navigate("/");
+    },
+    onSettled: () => setConfirmDelete(false),
+  });
+
+  const issues = issuesOf(problems ?? save.error);
+  const issuesUnder = (prefix: string) =>
+    [...issues]
+      .filter(([path]) => path === prefix || path.startsWith(`${prefix}.`))
+      .flatMap(([, messages]) => messages);
+  const update = (change: Partial<Draft>) => {
+    setSaved(false);
+    setDraft((current) => ({ ...current, ...change }));
+  };
+  const updateSession = (index: number, change: Partial<SessionDraft>) =>
+    update({
+      sessions: draft.sessions.map((session, at) => (at === index ? { ...session, ...change } : session)),
+    });
+
+  const submit = (submitted: FormEvent) => {
+    submitted.preventDefault();
+    const invalid = validate(draft, isNew);
+    setProblems(invalid);
+    if (!invalid) save.mutate(inputOf(draft));
+  };
+
+  return (
+    <Page title={isNew ? t("editor.newTitle") : t("editor.title")}>
+      <form onSubmit={submit} className="stack" noValidate>
+        {problems && problems.issues.length > 0 && (
+          <div role="alert" className="error">
+            <p>{t("editor.fix", { count: problems.issues.length })}</p>
+          </div>
+        )}
+        {save.error && !(save.error instanceof ApiError && save.error.code === "validation") && (
+          <ErrorMessage error={save.error} />
+        )}
+        <Field
+          label={t("editor.id")}
+          hint={t("editor.idHint")}
+          value={draft.id}
+          readOnly={!isNew}
+          required
+          errors={issues.get("eventId")}
+          onChange={(change) => update({ id: change.target.value })}
+        />
+        <fieldset>
+          <legend>{t("editor.texts")}</legend>
+          <FieldErrorsBlock
+            messages={[...(issues.get("title") ?? []), ...(issues.get("description") ?? [])]}
+          />
+          {languages.map((language) => (
+            <div key={language} className="grid-2">
+              <Field
+                label={t("editor.titleIn", { language: t(`languages.${language}`) })}
+                value={draft.title[language] ?? ""}
+                errors={issues.get(`title.${language}`)}
+                onChange={(change) => update({ title: { ...draft.title, [language]: change.target.value } })}
+              />
+              <TextAreaField
+                label={t("editor.descriptionIn", { language: t(`languages.${language}`) })}
+                rows={3}
+                value={draft.description[language] ?? ""}
+                errors={issues.get(`description.${language}`)}
+                onChange={(change) =>
+                  update({ description: { ...draft.description, [language]: change.target.value } })
+                }
+              />
+            </div>
+          ))}
+        </fieldset>
+        <fieldset className="grid-2">
+          <legend>{t("editor.organiser")}</legend>
+          <Field
+            label={t("editor.organiserName")}
+            value={draft.organiserName}
+            required
+            errors={issues.get("organiser.name")}
+            onChange={(change) => update({ organiserName: change.target.value })}
+          />
+          <Field
+            label={t("editor.organiserEmail")}
+            type="email"
+            value={draft.organiserEmail}
+            required
+            errors={issues.get("organiser.email")}
+            onChange={(change) => update({ organiserEmail: change.target.value })}
+          />
+        </fieldset>
+        <FieldErrorsBlock messages={issues.get("sessions")} />
+        {draft.sessions.map((session, index) => (
+          <fieldset key={session.uid} className="grid-3">
+            <legend>{t("editor.session", { number: index + 1 })}</legend>
+            <Field
+              label={t("editor.sessionId")}
+              value={session.id}
+              required
+              errors={issues.get(`sessions.${index}.id`)}
+              onChange={(change) => updateSession(index, { id: change.target.value })}
+            />
+            <SelectField
+              label={t("editor.language")}
+              value={session.language}
+              options={languages.map((language) => ({ value: language, label: t(`languages.${language}`) }))}
+              errors={issues.get(`sessions.${index}.language`)}
+              onChange={(change) => updateSession(index, { language: change.target.value as Language })}
+            />
+            <Field
+              label={t("editor.start")}
+              hint={t("editor.startHint")}
+              type="datetime-local"
+              value={session.localStart}
+              required
+              errors={issues.get(`sessions.${index}.startsAt`)}
+              onChange={(change) => updateSession(index, { localStart: change.target.value })}
+            />
+            <TimeZonePicker
+              label={t("editor.timezone")}
+              value={session.timezone}
+              errors={issues.get(`sessions.${index}.timezone`)}
+              onChange={(timezone) => updateSession(index, { timezone })}
+            />
+            <Field
+              label={t("editor.duration")}
+              type="number"
+              min={1}
+              value={session.durationMinutes}
+              errors={issues.get(`sessions.${index}.durationMinutes`)}
+              onChange={(change) => updateSession(index, { durationMinutes: change.target.value })}
+            />
+            <Field
+              label={t("editor.capacity")}
+              hint={t("editor.capacityHint")}
+              type="number"
+              min={1}
+              value={session.capacity}
+              errors={issues.get(`sessions.${index}.capacity`)}
+              onChange={(change) => updateSession(index, { capacity: change.target.value })}
+            />
+            <Field
+              label={t("editor.joinUrl")}
+              type="url"
+              className="wide"
+              value={session.joinUrl}
+              required
+              errors={issues.get(`sessions.${index}.joinUrl`)}
+              onChange={(change) => updateSession(index, { joinUrl: change.target.value })}
+            />
+            {draft.sessions.length > 1 && (
+              <div>
+                <button
+                  type="button"
+                  onClick={() => update({ sessions: draft.sessions.filter((_, at) => at !== index) })}
+                >
+                  {t("editor.removeSession", { id: session.id || index + 1 })}
+                </button>
+              </div>
+            )}
+          </fieldset>
+        ))}
+        <div>
+          <button
+            type="button"
+            onClick={() => update({ sessions: [...draft.sessions, newSession(draft.sessions.length)] })}
+          >
+            {t("editor.addSession")}
+          </button>
+        </div>
+        <fieldset className="grid-2">
+          <legend>{t("editor.settings")}</legend>
+          <Field
+            label={t("editor.reminders")}
+            hint={t("editor.remindersHint")}
+            value={draft.reminders}
+            errors={issuesUnder("reminders")}
+            onChange={(change) => update({ reminders: change.target.value })}
+          />
+          <Field
+            label={t("editor.threshold")}
+            type="number"
+            min={0}
+            value={draft.attendanceMinMinutes}
+            errors={issues.get("attendanceMinMinutes")}
+            onChange={(change) => update({ attendanceMinMinutes: change.target.value })}
+          />
+        </fieldset>
+        <div className="actions">
+          <button type="submit" className="primary" disabled={save.isPending}>
+            {isNew ? t("editor.create") : t("editor.save")}
+          </button>
+          {!isNew && (
+            <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>
+              {t("editor.delete")}
+            </button>
+          )}
+        </div>
+        <p role="status">{saved ? t("editor.saved") : ""}</p>
+        <ErrorMessage error={remove.error} />
+      </form>
+      <ConfirmDialog
+        isOpen={confirmDelete}
+        onOpenChange={setConfirmDelete}
+        title={t("editor.deleteTitle", { id: draft.id })}
+        confirmLabel={t("editor.deleteConfirm")}
+        pending={remove.isPending}
+        onConfirm={() => remove.mutate()}
+      >
+        <p>{t("editor.deleteBody")}</p>
+      </ConfirmDialog>
+    </Page>
+  );
+}
+
+function FieldErrorsBlock({ messages }: { messages?: string[] }) {
+  if (!messages?.length) return null;
+  return <p className="field-error">{messages.join(" ")}</p>;
+}
