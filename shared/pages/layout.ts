@@ -1,5 +1,5 @@
 import type { Language } from "../domain/languages.ts";
-import { type Markup, markup } from "./html.ts";
+import { type Markup, markup } from "../html.ts";
 
 /**
  * Inline because the CSP allows no stylesheet URL. One column of at most 40rem that fits a 360px

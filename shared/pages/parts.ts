@@ -1,8 +1,8 @@
 import { formatSessionTime } from "../domain/dates.ts";
 import type { PublicEvent } from "../domain/event.ts";
 import { type Language, type LocalizedText, languages } from "../domain/languages.ts";
+import { type Markup, markup } from "../html.ts";
 import { pathTo } from "../paths.ts";
-import { type Markup, markup } from "./html.ts";
 
 export type PageSession = PublicEvent["sessions"][number];
 

@@ -2,7 +2,7 @@ import countries from "i18n-iso-countries";
 import type { PublicEvent } from "../domain/event.ts";
 import { type Language, languages, pickText } from "../domain/languages.ts";
 import { organisationTypes, privacyNoticeVersion } from "../domain/registration.ts";
-import { type Interpolation, type Markup, markup } from "./html.ts";
+import { type Interpolation, type Markup, markup } from "../html.ts";
 import { renderLayout } from "./layout.ts";
 import { langOf, languageName, type PageSession, registrationFormPath, sessionTime } from "./parts.ts";
 import { type FormField, type PageTexts, pageTexts } from "./texts/index.ts";

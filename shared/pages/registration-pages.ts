@@ -1,7 +1,7 @@
 import type { PublicEvent, WebinarEvent } from "../domain/event.ts";
 import { type Language, pickText } from "../domain/languages.ts";
 import type { Registration } from "../domain/registration.ts";
-import { type Markup, markup } from "./html.ts";
+import { type Markup, markup } from "../html.ts";
 import { renderLayout } from "./layout.ts";
 import { details, findSession, langOf, languageName, registrationFormPath, sessionTime } from "./parts.ts";
 import { type PageMessage, type PageTexts, pageTexts } from "./texts/index.ts";

@@ -1,5 +1,5 @@
 import type { Language } from "../domain/languages.ts";
-import { markup } from "./html.ts";
+import { markup } from "../html.ts";
 import { renderLayout } from "./layout.ts";
 import { unsubscribeTexts } from "./texts/unsubscribe.ts";
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { eventInputSchema, type Session, type WebinarEvent } from "../../shared/domain/event.ts";
 import type { Language } from "../../shared/domain/languages.ts";
 import type { Registration } from "../../shared/domain/registration.ts";
+import { escapeHtml } from "../../shared/html.ts";
 import { composeMessage } from "../../shared/mail/compose.ts";
 import { formatDuration, formatStartsIn } from "../../shared/mail/format.ts";
 import {
@@ -10,7 +11,6 @@ import {
   type MailKind,
   type RegistrationMailInput,
 } from "../../shared/mail/registration-mail.ts";
-import { escapeHtml } from "../../shared/mail/render.ts";
 
 const hourMs = 60 * 60 * 1000;
 const joinUrl = "https://webinar.example.org/j/join-secret";

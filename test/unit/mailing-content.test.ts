@@ -1,8 +1,8 @@
 import { type AddressObject, simpleParser } from "mailparser";
 import { describe, expect, it } from "vitest";
-import { eventInputSchema, type Session, type WebinarEvent } from "../../shared/domain/event.ts";
 import { ValidationError } from "../../shared/domain/errors.ts";
-import { escapeHtml } from "../../shared/mail/render.ts";
+import { eventInputSchema, type Session, type WebinarEvent } from "../../shared/domain/event.ts";
+import { escapeHtml } from "../../shared/html.ts";
 import {
   type MailingInput,
   type MailingSettings,

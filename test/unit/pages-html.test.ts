@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { escapeHtml, markup } from "../../shared/pages/html.ts";
+import { escapeHtml, markup } from "../../shared/html.ts";
 
 describe("page markup", () => {
   it("escapes the five characters that can end a text or an attribute", () => {

@@ -1,5 +1,5 @@
 import { Marked, type MarkedToken, type Token, type Tokens } from "marked";
-import { escapeHtml } from "../../mail/render.ts";
+import { escapeHtml } from "../../html.ts";
 import { readableUrl, safeLinkUrl } from "./urls.ts";
 
 /** Inline styles only, in the palette of the transactional mails: many clients drop `<style>`. */

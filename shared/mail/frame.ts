@@ -1,0 +1,66 @@
+import type { Language } from "../domain/languages.ts";
+import { type Markup, markup } from "../html.ts";
+
+/** A link; rendered as its text in the plain part and as an anchor in the HTML part. */
+export interface MailLink {
+  label: string;
+  url: string;
+}
+
+/**
+ * The one palette of every mail, transactional or mailing. Inline styles only: many clients drop
+ * `<style>`. One column that reads on a phone, no images or scripts.
+ */
+export const mailStyles = {
+  body: "margin:0;padding:0;background:#f4f5f7;",
+  frame:
+    "max-width:600px;margin:0 auto;padding:24px 16px;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;color:#1f2328;",
+  card: "background:#ffffff;border-radius:8px;padding:20px;",
+  heading: "margin:0 0 16px;font-size:22px;line-height:1.3;",
+  paragraph: "margin:0 0 16px;",
+  details: "margin:0 0 16px;padding:12px 16px;background:#f4f5f7;border-radius:6px;",
+  label: "display:block;font-size:13px;color:#57606a;",
+  value: "display:block;margin-bottom:8px;",
+  button:
+    "display:inline-block;padding:12px 20px;background:#0b57d0;color:#ffffff;text-decoration:none;border-radius:6px;font-weight:bold;",
+  link: "color:#0b57d0;word-break:break-all;",
+  small: "margin:0 0 16px;font-size:14px;color:#57606a;",
+  footer: "margin:16px 0 0;font-size:12px;color:#57606a;",
+  footerLink: "color:#57606a;text-decoration:underline;",
+} as const;
+
+/** Only web links go into a mail: a `javascript:` or `data:` URL is refused, whatever its source. */
+export function webUrl(url: string): string {
+  const { protocol } = new URL(url);
+  if (protocol !== "https:" && protocol !== "http:")
+    throw new Error(`Refusing a non-web link in a mail: ${protocol}`);
+  return url;
+}
+
+export const mailAnchor = (link: MailLink, style: string = mailStyles.link): Markup =>
+  markup`<a href="${webUrl(link.url)}" style="${style}">${link.label}</a>`;
+
+/**
+ * The HTML document of every mail: the card with the mail's own content, the small print under it.
+ * Built with `markup`, so every value is escaped unless it is markup already.
+ */
+export function mailFrame(frame: {
+  language: Language;
+  subject: string;
+  card: Markup;
+  footer: Markup;
+}): string {
+  return markup`<!doctype html>
+<html lang="${frame.language}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${frame.subject}</title></head>
+<body style="${mailStyles.body}">
+<div style="${mailStyles.frame}">
+<div style="${mailStyles.card}">
+${frame.card}
+</div>
+${frame.footer}
+</div>
+</body>
+</html>
+`.html;
+}
