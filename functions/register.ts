@@ -9,7 +9,7 @@ import { json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
 import { htmlErrorPage } from "#shared/pages/error-page";
 import { pickPageLanguage } from "#shared/pages/language";
-import { formPage, thankYouPage } from "#shared/registrations/form-pages";
+import { formPage, thankYouPage } from "#shared/pages/form-pages";
 import { register } from "#shared/registrations/register";
 
 const isFormPost = (event: APIGatewayProxyEventV2) =>

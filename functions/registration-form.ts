@@ -4,7 +4,7 @@ import { getEvent } from "#shared/events/event-store";
 import { httpRoute } from "#shared/http/route";
 import { htmlErrorPage } from "#shared/pages/error-page";
 import { pickPageLanguage } from "#shared/pages/language";
-import { formPage } from "#shared/registrations/form-pages";
+import { formPage } from "#shared/pages/form-pages";
 
 /** The registration form, in French or English (`?lang=`, else the browser's languages). */
 export const handler = httpRoute({

@@ -1,4 +1,5 @@
-import type { Row } from "./types.ts";
+/** A header row, as the table reader gives it (the `Row` of ./types.ts, which imports this module). */
+type Row = readonly string[];
 
 /**
  * A header label reduced to lowercase ASCII letters and digits, so that `E-mail`, `Email`,

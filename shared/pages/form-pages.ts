@@ -1,11 +1,11 @@
 import { publicView, type WebinarEvent } from "../domain/event.ts";
 import type { Language } from "../domain/languages.ts";
 import { type HttpResponse, html } from "../http/responses.ts";
-import { renderRegistrationForm } from "../pages/registration-form.ts";
-import { renderThankYou } from "../pages/registration-pages.ts";
 import { pathTo } from "../paths.ts";
-import type { RegisterResult } from "./register.ts";
-import { seatsLeft } from "./seats.ts";
+import type { RegisterResult } from "../registrations/register.ts";
+import { seatsLeft } from "../registrations/seats.ts";
+import { renderRegistrationForm } from "./registration-form.ts";
+import { renderThankYou } from "./registration-pages.ts";
 
 /** Where the form posts: the registration endpoint, keeping the page language for the answer. */
 export const formAction = (eventId: string, language: Language) =>
