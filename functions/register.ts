@@ -8,8 +8,8 @@ import type { HttpResponse } from "#shared/http/responses";
 import { json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
 import { htmlErrorPage } from "#shared/pages/error-page";
-import { pickPageLanguage } from "#shared/pages/language";
 import { formPage, thankYouPage } from "#shared/pages/form-pages";
+import { pickPageLanguage } from "#shared/pages/language";
 import { register } from "#shared/registrations/register";
 
 const isFormPost = (event: APIGatewayProxyEventV2) =>

@@ -3,8 +3,8 @@ import { slugSchema } from "#shared/domain/event";
 import { getEvent } from "#shared/events/event-store";
 import { httpRoute } from "#shared/http/route";
 import { htmlErrorPage } from "#shared/pages/error-page";
-import { pickPageLanguage } from "#shared/pages/language";
 import { formPage } from "#shared/pages/form-pages";
+import { pickPageLanguage } from "#shared/pages/language";
 
 /** The registration form, in French or English (`?lang=`, else the browser's languages). */
 export const handler = httpRoute({
