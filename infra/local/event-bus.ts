@@ -54,6 +54,8 @@ const region = "local";
 const maxEntriesPerCall = 10;
 const maxEntryBytes = 256 * 1024;
 const defaultBusName = "default";
+/** Test hook of the emulator only (EventBridge has no such thing): `GET /_local/settled?ticks=N`. */
+const settledPath = "/_local/settled";
 
 /**
  * A local EventBridge: speaks `PutEvents` (the AWS SDK's JSON 1.1 protocol) on a port, routes each
@@ -113,6 +115,11 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
   const busNames = new Set([options.busName, defaultBusName]);
 
   const server = createServer((request, response) => {
+    if (request.method === "GET" && request.url?.startsWith(settledPath)) {
+      const ticks = Number(new URL(request.url, "http://bus").searchParams.get("ticks") ?? 0);
+      settled(ticks).then(() => sendJson(response, 200, { settled: true }));
+      return;
+    }
     handlePutEvents(request, response, busNames, route).catch((error) => {
       log(`[bus] request failed: ${error instanceof Error ? error.message : String(error)}`);
       if (!response.headersSent) sendError(response, 500, "InternalException", "internal error");
@@ -121,18 +128,31 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
   await new Promise<void>((resolve) => server.listen(options.port, options.host ?? "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
-  const timers = (options.schedules ?? []).map((schedule) => {
+  /** Ticks each schedule has completed: what `settled` counts. */
+  const ticksDone = (options.schedules ?? []).map(() => 0);
+  const timers = (options.schedules ?? []).map((schedule, index) => {
     let running: Promise<void> | undefined;
     return setInterval(() => {
       if (running || closing) return; // a slow tick is not stacked on itself
       running = deliver(schedule.name, schedule.target, scheduledEvent(schedule.name)).finally(() => {
         running = undefined;
+        ticksDone[index] = (ticksDone[index] ?? 0) + 1;
       });
     }, schedule.everyMs);
   });
 
   const idle = async () => {
     while (pending.size > 0) await Promise.allSettled([...pending]);
+  };
+
+  /**
+   * Resolves once every schedule has completed `ticks` more ticks and then nothing is pending: what a
+   * test that checks "nothing else was sent" waits for, instead of sleeping a guessed time.
+   */
+  const settled = async (ticks: number) => {
+    const target = ticksDone.map((done) => done + ticks);
+    while (ticksDone.some((done, index) => done < (target[index] ?? 0))) await sleep(20);
+    await idle();
   };
 
   return {

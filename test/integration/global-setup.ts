@@ -10,6 +10,7 @@ declare module "vitest" {
     adminToken: string;
     outboxDir: string;
     dataDir: string;
+    bus: string;
   }
 }
 
@@ -35,6 +36,7 @@ export default async function setup(project: TestProject) {
   project.provide("adminToken", stack.adminToken);
   project.provide("outboxDir", join(dataDir, "outbox"));
   project.provide("dataDir", dataDir);
+  project.provide("bus", stack.urls.bus);
   return async () => {
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });

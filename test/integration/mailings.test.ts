@@ -4,7 +4,7 @@ import { changeStatus, fixRecipients, getMailing } from "../../shared/mailings/m
 import { resolveRecipients } from "../../shared/mailings/recipients.ts";
 import { sendMailingBatch } from "../../shared/mailings/send-batch.ts";
 import { mailsTo, waitForMails } from "../support/outbox.ts";
-import { sampleEvent, uniqueId } from "../support/sample-event.ts";
+import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
 import { apiClient } from "./api-client.ts";
 
 const { request } = apiClient();
@@ -17,15 +17,7 @@ async function eventWithRegistrants(
   await request("PUT", `/admin/events/${id}`, { body: sampleEvent(), admin: true });
   for (const person of people) {
     const response = await request("POST", `/events/${id}/registrations`, {
-      body: {
-        firstName: "Test",
-        lastName: "Person",
-        organisation: "City",
-        organisationType: "local-government",
-        country: "FR",
-        consent: true,
-        ...person,
-      },
+      body: registrant({ firstName: "Test", lastName: "Person", organisation: "City", ...person }),
     });
     expect(response.status).toBe(201);
   }

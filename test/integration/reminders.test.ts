@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, inject, it, vi } from "vitest";
 import { db, tableName } from "../../shared/aws/dynamo.ts";
@@ -13,6 +12,7 @@ import { listEventReminders, takeDueReminder } from "../../shared/reminders/remi
 import { sendReminderStep } from "../../shared/reminders/send-reminder.ts";
 import { mailsTo, manageLinkIn, type OutboxMail, waitForMails } from "../support/outbox.ts";
 import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
+import { busSettled, waitUntil } from "../support/wait.ts";
 import { apiClient } from "./api-client.ts";
 
 /**
@@ -74,21 +74,6 @@ async function remindersOf(eventId: string): Promise<ReminderRow[]> {
 const isReminder = (mail: OutboxMail) => /^(Reminder|Rappel)\b/.test(mail.parsed.subject ?? "");
 const remindersTo = async (email: string) => (await mailsTo(outbox, email)).filter(isReminder);
 
-async function waitUntil<T>(
-  what: string,
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 20_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await sleep(200);
-  }
-}
-
 /** The stored reminder of the French session of an event (one offset per event in these tests). */
 async function frenchReminder(eventId: string): Promise<Reminder> {
   const reminder = (await listEventReminders(eventId)).find((candidate) => candidate.sessionId === "fr");
@@ -127,7 +112,7 @@ describe.concurrent("reminders", () => {
       () => remindersTo(french.email),
       (m) => m.length > 0,
     );
-    await sleep(3_000); // three more ticks
+    await busSettled(3); // three more ticks, and whatever they caused
 
     expect([english.status, french.status, waitlisted.status, cancelled.status]).toEqual([
       "confirmed",
@@ -183,7 +168,7 @@ describe.concurrent("reminders", () => {
     const { id } = await createEvent(Date.now() + 30 * minuteMs, ["P1D", "PT1H"]);
     const person = await register(id);
     await waitForMails(outbox, person.email);
-    await sleep(1_500); // a tick or more
+    await busSettled(1);
 
     const french = await frenchRows(id);
 
@@ -209,7 +194,7 @@ describe.concurrent("reminders", () => {
     await publishEvents([message(reminderDue, detail)]);
     const direct = await sendReminderStep(detail, { timeLeftMs: () => 60_000 });
     await waitUntil("the reminder to be sent", () => frenchRows(id), isSent);
-    await sleep(1_000); // time for any late duplicate to mail
+    await busSettled(); // any late duplicate has mailed by now, or never will
 
     expect(firings.sort()).toEqual(["fired", "taken"]);
     expect(["finished", "nothing-to-do"]).toContain(direct);

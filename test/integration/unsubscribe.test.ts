@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, inject, it, vi } from "vitest";
 import { keys } from "../../shared/aws/table.ts";
 import { deliverOnce } from "../../shared/deliveries/deliver-once.ts";
@@ -8,7 +7,8 @@ import { suppress, suppressionOf } from "../../shared/suppression/suppression-st
 import { unsubscribeUrl } from "../../shared/suppression/unsubscribe.ts";
 import { formatUnsubscribeToken } from "../../shared/suppression/unsubscribe-token.ts";
 import { mailsTo, manageLinkIn, type OutboxMail, waitForMails } from "../support/outbox.ts";
-import { sampleEvent, uniqueId } from "../support/sample-event.ts";
+import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
+import { busSettled, waitUntil } from "../support/wait.ts";
 import { apiClient } from "./api-client.ts";
 
 const { request } = apiClient();
@@ -36,16 +36,7 @@ async function createEvent() {
 
 async function register(eventId: string, email: string) {
   const response = await request("POST", `/events/${eventId}/registrations`, {
-    body: {
-      sessionId: "fr",
-      email,
-      firstName: "Amina",
-      lastName: "Benali",
-      organisation: "Ville de Marseille",
-      organisationType: "local-government",
-      country: "FR",
-      consent: true,
-    },
+    body: registrant({ email }),
   });
   expect(response.status).toBe(201);
   return response.json.registrationId as string;
@@ -195,11 +186,15 @@ describe("bounces", () => {
 
     const registrationId = await register(eventId, email);
     const [confirmation] = await waitForMails(outbox, email);
-    const suppression = await waitFor(() => suppressionOf(email));
+    const suppression = await waitUntil(
+      "the suppression",
+      () => suppressionOf(email),
+      (value) => value !== undefined,
+    );
     const manage = new URL(manageLinkIn(confirmation as OutboxMail) as string);
     const cancelled = await request("POST", `${manage.pathname}/cancel${manage.search}`);
     const cancellation = await sendRegistrationMail("cancelled", registrationId);
-    await sleep(300);
+    await busSettled();
 
     expect(suppression).toMatchObject({ reason: "bounced", detail: expect.stringContaining("Permanent") });
     expect(cancelled.status).toBe(200);
@@ -208,14 +203,3 @@ describe("bounces", () => {
     expect(await mailsTo(outbox, email)).toHaveLength(1);
   });
 });
-
-/** Polls until `read` gives a value: feedback reaches the table asynchronously, through the bus. */
-async function waitFor<T>(read: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out waiting for the suppression");
-    await sleep(100);
-  }
-}
