@@ -1,49 +1,55 @@
 import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
 import { batchWrite, type WriteRequest } from "../aws/batch-write.ts";
 import { db, queryAll, tableName } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
 
 /** What the last import says of one person of a session. */
-export interface AttendanceRecord {
+const attendanceRecordSchema = z.object({
   /** The email as the report gives it (lowercased), or absent for callers without one. */
-  email?: string;
-  name: string;
-  minutes: number;
-  firstJoin?: string;
-  lastLeave?: string;
-  attended: boolean;
+  email: z.string().optional(),
+  name: z.string(),
+  minutes: z.number(),
+  firstJoin: z.string().optional(),
+  lastLeave: z.string().optional(),
+  attended: z.boolean(),
   /** The registration it matched, if any: unmatched people are kept too, never dropped. */
-  registrationId?: string;
-}
+  registrationId: z.string().optional(),
+});
+export type AttendanceRecord = z.infer<typeof attendanceRecordSchema>;
+const recordsPageSchema = z.object({ records: z.array(attendanceRecordSchema) });
 
-export interface ImportSummary {
-  format: string;
-  rows: number;
-  people: number;
-  matched: number;
-  attended: number;
-  absent: number;
+const importCountsSchema = z.object({
+  format: z.string(),
+  rows: z.number().int(),
+  people: z.number().int(),
+  matched: z.number().int(),
+  attended: z.number().int(),
+  absent: z.number().int(),
+});
+export type ImportSummary = z.infer<typeof importCountsSchema> & {
   unmatched: { email: string; name: string; minutes: number }[];
-}
+};
 
 /**
  * The import item: which file the records come from and its counts. The unmatched people are not
  * copied into it (thousands of them would pass DynamoDB's 400 KB item limit): they are the
  * records without a registration.
  */
-export type ImportItem = {
-  fileHash: string;
-  counts: Omit<ImportSummary, "unmatched">;
-  importedAt: string;
+const importItemSchema = z.object({
+  fileHash: z.string(),
+  counts: importCountsSchema,
+  importedAt: z.string(),
   /** How many pages of records this import wrote. */
-  pages: number;
-};
+  pages: z.number().int(),
+});
+export type ImportItem = z.infer<typeof importItemSchema>;
 
 export async function readImport(eventId: string, sessionId: string): Promise<ImportItem | undefined> {
   const { Item } = await db.send(
     new GetCommand({ TableName: tableName, Key: keys.attendanceImport(eventId, sessionId) }),
   );
-  return Item as ImportItem | undefined;
+  return Item ? importItemSchema.parse(Item) : undefined;
 }
 
 export const unmatchedOf = (records: readonly AttendanceRecord[]): ImportSummary["unmatched"] =>
@@ -65,7 +71,7 @@ export async function readAttendance(eventId: string, sessionId: string): Promis
     KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
     ExpressionAttributeValues: { ":pk": pk, ":prefix": skPrefix },
   });
-  return pages.flatMap((page) => page.records as AttendanceRecord[]);
+  return pages.flatMap((page) => recordsPageSchema.parse(page).records);
 }
 
 /**
