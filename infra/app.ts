@@ -1,16 +1,17 @@
 import { App } from "aws-cdk-lib";
+import {
+  buildConsole,
+  checkCompliance,
+  contextOf,
+  deploymentEnvironment,
+  settingsOf,
+  stackIdOf,
+} from "./settings.ts";
 import { ConveneStack } from "./stack.ts";
 
 const app = new App();
-const context = (key: string): string | undefined => app.node.tryGetContext(key) || undefined;
-
-new ConveneStack(
-  app,
-  "Convene",
-  {
-    senderEmail: context("senderEmail") ?? "webinars@example.org",
-    publicUrl: context("publicUrl"),
-    sesConfigurationSet: context("sesConfigurationSet"),
-  },
-  { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } },
-);
+const context = contextOf(app.node);
+new ConveneStack(app, stackIdOf(context.stage), settingsOf(context, buildConsole()), {
+  env: await deploymentEnvironment(context),
+});
+checkCompliance(app);

@@ -1,44 +1,94 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
-import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage } from "aws-cdk-lib/aws-apigatewayv2";
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  LogGroupLogDestination,
+} from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpUserPoolAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
-import { AccountRecovery, UserPool } from "aws-cdk-lib/aws-cognito";
 import { AttributeType, Billing, TableV2 } from "aws-cdk-lib/aws-dynamodb";
 import {
   type EventPattern as CdkEventPattern,
   EventBus,
-  type IEventBus,
+  type IRule,
   Rule,
+  RuleTargetInput,
   Schedule,
 } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
-import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
-import { ConfigurationSet, EmailSendingEvent, EventDestination } from "aws-cdk-lib/aws-ses";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { tableDefinition } from "../shared/aws/table.ts";
-import { ConveneFunction } from "./convene-function.ts";
+import { acknowledge } from "./acknowledge.ts";
+import { ConsoleHosting } from "./console-hosting.ts";
+import { ConveneFunction, type LogLevel } from "./convene-function.ts";
 import type { EventPattern } from "./event-pattern.ts";
+import { Mail } from "./mail.ts";
+import { Monitoring } from "./monitoring.ts";
+import { Organisers } from "./organisers.ts";
+import { grantAccess } from "./permissions.ts";
+import { redriveSource } from "./redrive.ts";
 import { type FunctionSpec, functions } from "./wiring.ts";
 
 /** Deploy-time settings, read from CDK context (`cdk deploy -c senderEmail=…`); see the README. */
 export interface ConveneSettings {
-  /** Verified SES identity that mail is sent from. */
+  /** Suffix of every physical name (`convene-<stage>`), so that stages can share an account. */
+  stage?: string;
+  /** The address mail is sent from; its domain is the SES identity the stack creates. */
   senderEmail: string;
+  /** The display name mail is sent under ("UCLG and UNICEF webinars"). */
+  senderName: string;
   /** Base URL of links in emails (manage, unsubscribe); defaults to the HTTP API's own URL. */
   publicUrl?: string;
   /** An existing SES configuration set; when absent, the stack creates one. */
   sesConfigurationSet?: string;
+  /** An existing SES identity (domain or address) to send from, instead of creating the domain's. */
+  sesIdentity?: string;
+  /** Subscribed to the alarms' SNS topic (confirm the mail SNS sends). */
+  alarmEmail?: string;
+  logLevel: LogLevel;
+  /** The built organiser console (`console/dist`), deployed to S3 behind CloudFront. */
+  consoleAssets: string;
+  /** More URLs Cognito may send organisers back to, besides the console's (e.g. a custom domain). */
+  callbackUrls?: string[];
+  /** Prefix of Cognito's managed login domain; `<base name>-<account>` by default. */
+  cognitoDomainPrefix?: string;
 }
 
 /** API Gateway throttling of the public routes: generous for a webinar, low enough to blunt a flood. */
 const publicThrottle = { rateLimit: 50, burstLimit: 100 };
 
+/** `convene`, or `convene-<stage>`: the base of every physical name. */
+export const baseNameOf = (stage: string | undefined): string => (stage ? `convene-${stage}` : "convene");
+
+/** What the API Gateway access log records, one JSON object per request. */
+const accessLogFields = {
+  requestId: "$context.requestId",
+  ip: "$context.identity.sourceIp",
+  userAgent: "$context.identity.userAgent",
+  time: "$context.requestTime",
+  method: "$context.httpMethod",
+  path: "$context.path",
+  routeKey: "$context.routeKey",
+  status: "$context.status",
+  responseLength: "$context.responseLength",
+  latencyMs: "$context.responseLatency",
+  integrationError: "$context.integrationErrorMessage",
+  organiser: "$context.authorizer.claims.sub",
+};
+
 export class ConveneStack extends Stack {
   constructor(scope: Construct, id: string, settings: ConveneSettings, props?: StackProps) {
     super(scope, id, props);
+    const baseName = baseNameOf(settings.stage);
 
     const table = new TableV2(this, "Table", {
+      tableName: baseName,
       partitionKey: { name: tableDefinition.partitionKey, type: AttributeType.STRING },
       sortKey: { name: tableDefinition.sortKey, type: AttributeType.STRING },
       globalSecondaryIndexes: tableDefinition.globalSecondaryIndexes.map((index) => ({
@@ -53,39 +103,72 @@ export class ConveneStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const bus = new EventBus(this, "Bus", { eventBusName: "convene" });
+    const bus = new EventBus(this, "Bus", { eventBusName: baseName });
+    bus.archive("Archive", {
+      archiveName: baseName,
+      description: "Every event of Convene's bus for 30 days, to replay after a consumer bug",
+      eventPattern: { account: [this.account] },
+      retention: Duration.days(30),
+    });
     const deadLetters = new Queue(this, "DeadLetters", {
+      queueName: `${baseName}-dead-letters`,
       retentionPeriod: Duration.days(14),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
+    acknowledge(deadLetters, [
+      { id: "AwsSolutions-SQS3", reason: "This queue is the dead-letter queue." },
+      { id: "Serverless-SQSRedrivePolicy", reason: "This queue is the dead-letter queue." },
+    ]);
 
     // SES can only send its events to the default bus; the rules of AWS services' events live there.
     const defaultBus = EventBus.fromEventBusName(this, "DefaultBus", "default");
-    const configurationSetName = settings.sesConfigurationSet ?? this.mailConfiguration(defaultBus);
+    const mail = new Mail(this, "Mail", {
+      baseName,
+      senderEmail: settings.senderEmail,
+      sesIdentity: settings.sesIdentity,
+      sesConfigurationSet: settings.sesConfigurationSet,
+      defaultBus,
+    });
 
-    const organisers = new UserPool(this, "Organisers", {
-      selfSignUpEnabled: false,
-      signInAliases: { email: true },
-      accountRecovery: AccountRecovery.EMAIL_ONLY,
-      passwordPolicy: { minLength: 12 },
-      userInvitation: {
-        emailSubject: "Your Convene organiser account",
-        emailBody: "Your Convene organiser username is {username} and your temporary password is {####}",
+    const consoleHosting = new ConsoleHosting(this, "Console", { assetsDir: settings.consoleAssets });
+    const organisers = new Organisers(this, "Organisers", {
+      baseName,
+      domainPrefix: settings.cognitoDomainPrefix ?? `${baseName}-${Aws.ACCOUNT_ID}`,
+      callbackUrls: [consoleHosting.url, ...(settings.callbackUrls ?? [])],
+    });
+    const adminAuthorizer = new HttpUserPoolAuthorizer("Organisers", organisers.pool, {
+      userPoolClients: [organisers.client],
+    });
+
+    // The console calls the API from its own origin: CORS, rather than one distribution in front of
+    // both, keeps the API's client IPs in its access log and throttling, and the API's URL unchanged.
+    const api = new HttpApi(this, "Api", {
+      apiName: baseName,
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: [
+          consoleHosting.origin,
+          ...(settings.callbackUrls ?? []).map((url) => new URL(url).origin),
+        ],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
+        allowHeaders: ["authorization", "content-type"],
+        maxAge: Duration.days(1),
       },
-      removalPolicy: RemovalPolicy.RETAIN,
     });
-    const organiserClient = organisers.addClient("Cli", { authFlows: { userSrp: true, userPassword: true } });
-    const adminAuthorizer = new HttpUserPoolAuthorizer("Organisers", organisers, {
-      userPoolClients: [organiserClient],
+    const accessLogs = new LogGroup(this, "ApiAccessLogs", {
+      logGroupName: `/aws/apigateway/${baseName}-access`,
+      retention: RetentionDays.THREE_MONTHS,
     });
-
-    const api = new HttpApi(this, "Api", { createDefaultStage: false });
     new HttpStage(this, "DefaultStage", {
       httpApi: api,
       stageName: "$default",
       autoDeploy: true,
       throttle: publicThrottle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(accessLogFields)),
+      },
     });
     const publicUrl = settings.publicUrl ?? api.apiEndpoint;
 
@@ -94,78 +177,118 @@ export class ConveneStack extends Stack {
       ...(spec.access.bus && { EVENT_BUS_NAME: bus.eventBusName }),
       ...(spec.access.mail && {
         SENDER_EMAIL: settings.senderEmail,
-        SES_CONFIGURATION_SET: configurationSetName,
+        SENDER_NAME: settings.senderName,
+        SES_CONFIGURATION_SET: mail.configurationSetName,
         PUBLIC_URL: publicUrl,
       }),
     });
 
+    const built: { name: string; fn: ConveneFunction }[] = [];
+    const rules: { name: string; rule: IRule; busName?: string }[] = [];
     for (const spec of functions) {
-      const fn = new ConveneFunction(this, spec, deadLetters, environmentOf(spec));
-      if (spec.access.table === "read") table.grantReadData(fn);
-      if (spec.access.table === "readWrite") table.grantReadWriteData(fn);
-      if (spec.access.bus) bus.grantPutEventsTo(fn);
-      if (spec.access.mail) {
-        fn.addToRolePolicy(
-          new PolicyStatement({
-            effect: Effect.ALLOW,
-            actions: ["ses:SendRawEmail"],
-            resources: [
-              this.formatArn({ service: "ses", resource: "identity", resourceName: "*" }),
-              this.formatArn({
-                service: "ses",
-                resource: "configuration-set",
-                resourceName: configurationSetName,
-              }),
-            ],
-          }),
-        );
-        // GetSendQuota has no resource to scope to.
-        fn.addToRolePolicy(new PolicyStatement({ actions: ["ses:GetSendQuota"], resources: ["*"] }));
-      }
+      const fn = new ConveneFunction(this, spec, {
+        functionName: `${baseName}-${spec.name}`,
+        failures: deadLetters,
+        environment: environmentOf(spec),
+        powertools: { serviceName: baseName, metricsNamespace: "Convene", logLevel: settings.logLevel },
+      });
+      built.push({ name: spec.name, fn });
+      grantAccess(fn, spec.access, {
+        table,
+        bus,
+        mail: { resources: mail.sendingResources, senderEmail: settings.senderEmail },
+      });
 
       for (const route of spec.routes ?? []) {
-        api.addRoutes({
+        const routes = api.addRoutes({
           path: route.path,
           methods: [HttpMethod[route.method]],
           integration: new HttpLambdaIntegration(`${spec.name}-${route.method}-${route.path}`, fn),
           authorizer: route.auth === "admin" ? adminAuthorizer : new HttpNoneAuthorizer(),
         });
+        if (route.auth === "public") {
+          acknowledge(routes, [
+            {
+              id: "AwsSolutions-APIG4",
+              reason: `${route.method} ${route.path} is public by design (registrants, signed links, mail providers' one-click unsubscribe): what it allows is bounded by its validation or its signed token, and the stage is throttled.`,
+            },
+          ]);
+        }
       }
+
+      const target = (retryAttempts: number) =>
+        new LambdaFunction(fn, { deadLetterQueue: deadLetters, retryAttempts });
       if (spec.rule) {
-        new Rule(this, `${spec.name}-rule`, {
+        const rule = new Rule(this, `${spec.name}-rule`, {
           eventBus: spec.bus === "default" ? defaultBus : bus,
           eventPattern: toCdkPattern(spec.rule),
-          targets: [new LambdaFunction(fn, { deadLetterQueue: deadLetters, retryAttempts: 8 })],
+          targets: [target(8)],
         });
+        rules.push({ name: spec.name, rule, busName: spec.bus === "default" ? undefined : bus.eventBusName });
       }
       if (spec.schedule) {
         // Schedules run on the default bus: rules on a custom bus cannot have a schedule.
-        new Rule(this, `${spec.name}-schedule`, {
+        const schedule = new Rule(this, `${spec.name}-schedule`, {
           schedule: Schedule.rate(Duration.minutes(spec.schedule.everyMinutes)),
-          targets: [new LambdaFunction(fn, { deadLetterQueue: deadLetters, retryAttempts: 2 })],
+          targets: [target(2)],
         });
+        rules.push({ name: `${spec.name}-schedule`, rule: schedule });
+      }
+      if (spec.rule || spec.schedule) {
+        // `convene dead-letters redrive` hands a failed event back to this function only.
+        const redrive = new Rule(this, `${spec.name}-redrive`, {
+          eventBus: bus,
+          description: `Redrives dead letters of ${spec.name} (convene dead-letters redrive)`,
+          eventPattern: { source: [redriveSource], detailType: [spec.name] },
+          targets: [
+            new LambdaFunction(fn, {
+              event: RuleTargetInput.fromEventPath("$.detail"),
+              deadLetterQueue: deadLetters,
+              retryAttempts: 2,
+            }),
+          ],
+        });
+        rules.push({ name: `${spec.name}-redrive`, rule: redrive, busName: bus.eventBusName });
       }
     }
 
+    const tick = built.find(({ name }) => name === "reminders-tick")?.fn;
+    if (!tick) throw new Error("the wiring list has no reminders-tick");
+    const monitoring = new Monitoring(this, "Monitoring", {
+      baseName,
+      functions: built,
+      tick,
+      api,
+      rules,
+      table,
+      deadLetters,
+      metricsNamespace: "Convene",
+      serviceName: baseName,
+      alarmEmail: settings.alarmEmail,
+    });
+
+    consoleHosting.deploy({
+      auth: "oidc",
+      apiUrl: api.apiEndpoint,
+      authority: organisers.pool.userPoolProviderUrl,
+      clientId: organisers.client.userPoolClientId,
+      redirectUri: consoleHosting.url,
+      postLogoutRedirectUri: consoleHosting.url,
+      logoutUrl: organisers.logoutUrl,
+    });
+
+    new CfnOutput(this, "ConsoleUrl", { value: consoleHosting.url });
     new CfnOutput(this, "ApiUrl", { value: api.apiEndpoint });
     new CfnOutput(this, "PublicUrl", { value: publicUrl });
-    new CfnOutput(this, "OrganiserUserPoolId", { value: organisers.userPoolId });
-    new CfnOutput(this, "OrganiserClientId", { value: organiserClient.userPoolClientId });
+    new CfnOutput(this, "OrganiserUserPoolId", { value: organisers.pool.userPoolId });
+    new CfnOutput(this, "OrganiserClientId", { value: organisers.client.userPoolClientId });
+    new CfnOutput(this, "ManagedLoginUrl", { value: organisers.domain.baseUrl() });
     new CfnOutput(this, "DeadLetterQueueUrl", { value: deadLetters.queueUrl });
-  }
-
-  /**
-   * The configuration set mail is sent with, when none is given: it publishes bounces and
-   * complaints to the default bus, where `record-feedback` puts those addresses on the
-   * suppression list. (A given set needs that destination added by hand; see the README.)
-   */
-  private mailConfiguration(defaultBus: IEventBus): string {
-    const configurationSet = new ConfigurationSet(this, "MailConfiguration");
-    configurationSet.addEventDestination("Feedback", {
-      destination: EventDestination.eventBus(defaultBus),
-      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    new CfnOutput(this, "EventBusName", { value: bus.eventBusName });
+    new CfnOutput(this, "AlarmTopicArn", { value: monitoring.topic.topicArn });
+    new CfnOutput(this, "DashboardUrl", {
+      value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${baseName}`,
     });
-    return configurationSet.configurationSetName;
   }
 }
 

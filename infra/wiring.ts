@@ -44,9 +44,39 @@ export interface Route {
   auth: "public" | "admin";
 }
 
-/** What a function may touch: each entry is both an environment variable and an IAM grant. */
+/** The DynamoDB actions a function may be granted; never Scan, never a stream read. */
+export type TableAction =
+  | "GetItem"
+  | "BatchGetItem"
+  | "Query"
+  | "PutItem"
+  | "UpdateItem"
+  | "DeleteItem"
+  | "BatchWriteItem"
+  | "ConditionCheckItem";
+
+/**
+ * What a function may touch: each entry is both an environment variable and an IAM grant. Every
+ * field is optional with the narrower choice as default, so an entry that leaves one out still
+ * deploys; the infra test then holds each grant against what the function's code sends.
+ */
 export interface Access {
-  table?: "read" | "readWrite";
+  /**
+   * The table: the DynamoDB actions its code sends (a TransactWriteItems needs the action of each
+   * item kind in it; a Query may read gsi1), or, for a new entry, `read` (GetItem, BatchGetItem,
+   * Query) or `readWrite` (those and every item write), which the infra test narrows.
+   */
+  table?: "read" | "readWrite" | readonly TableAction[];
+  /**
+   * The partitions it may touch (`dynamodb:LeadingKeys` patterns, e.g. `SUPPRESSION#*`), for a
+   * function whose every item lives under known prefixes; any partition when absent.
+   */
+  partitions?: readonly string[];
+  /**
+   * The token-signing key (item CONFIG / TOKEN-KEY): `sign` reads it and creates it if missing,
+   * `verify` only reads it; every other function is denied that item.
+   */
+  signingKey?: "sign" | "verify";
   bus?: boolean;
   mail?: boolean;
 }
@@ -73,81 +103,86 @@ export const functions: readonly FunctionSpec[] = [
     name: "put-event",
     description: "Creates or replaces an event and its sessions",
     routes: [{ method: "PUT", path: "/admin/events/{eventId}", auth: "admin" }],
-    access: { table: "readWrite" },
+    access: { table: ["Query", "PutItem", "UpdateItem", "DeleteItem"] },
   },
   {
     name: "get-event-admin",
     description: "An event with everything organisers set, join URLs included",
     routes: [{ method: "GET", path: "/admin/events/{eventId}", auth: "admin" }],
-    access: { table: "read" },
+    access: { table: ["GetItem"] },
   },
   {
     name: "get-event",
     description: "The public view of an event",
     routes: [{ method: "GET", path: "/events/{eventId}", auth: "public" }],
-    access: { table: "read" },
+    access: { table: ["GetItem"] },
   },
   {
     name: "registration-form",
     description: "The bilingual registration form",
     routes: [{ method: "GET", path: "/events/{eventId}/register", auth: "public" }],
-    access: { table: "read" },
+    access: { table: ["GetItem"] },
   },
   {
     name: "register",
     description: "Registers someone for a session (JSON or form post)",
     routes: [{ method: "POST", path: "/events/{eventId}/registrations", auth: "public" }],
-    access: { table: "readWrite", bus: true },
+    access: { table: ["GetItem", "PutItem", "UpdateItem"], bus: true },
   },
   {
     name: "manage-registration",
     description: "The manage page of a registration, behind its signed link",
     routes: [{ method: "GET", path: "/registrations/{registrationId}", auth: "public" }],
-    access: { table: "read" },
+    access: { table: ["GetItem"], signingKey: "verify" },
   },
   {
     name: "cancel-registration",
     description: "Cancels a registration from its signed link",
     routes: [{ method: "POST", path: "/registrations/{registrationId}/cancel", auth: "public" }],
-    access: { table: "readWrite", bus: true },
+    access: { table: ["GetItem", "UpdateItem", "DeleteItem"], signingKey: "verify", bus: true },
   },
   {
     name: "list-registrations",
     description: "Registrations of an event for organisers, as JSON pages or CSV",
     routes: [{ method: "GET", path: "/admin/events/{eventId}/registrations", auth: "admin" }],
-    access: { table: "read" },
+    access: { table: ["GetItem", "Query"] },
   },
   {
     name: "send-registration-mail",
     description: "Confirmation, waitlist, promotion and cancellation mails, each sent once",
     rule: onEvents(registrationCreated, confirmationRequested, registrationPromoted, registrationCancelled),
-    access: { table: "readWrite", mail: true },
+    access: { table: ["GetItem", "PutItem", "UpdateItem", "DeleteItem"], signingKey: "sign", mail: true },
     timeoutSeconds: 30,
   },
   {
     name: "promote-waitlist",
     description: "Gives a freed seat to the oldest waitlisted registrant",
     rule: onEvents(registrationCancelled),
-    access: { table: "readWrite", bus: true },
+    access: { table: ["GetItem", "Query", "UpdateItem"], bus: true },
   },
   {
     name: "reminders-tick",
     description: "Fires the reminders that are due, each once, by publishing reminder.due",
     schedule: { everyMinutes: 1 },
-    access: { table: "readWrite", bus: true },
+    access: { table: ["Query", "UpdateItem"], bus: true },
   },
   {
     name: "send-reminders",
     description: "Mails a due reminder to a session's confirmed registrants, handing on with a cursor",
     rule: onEvents(reminderDue),
-    access: { table: "readWrite", mail: true, bus: true },
+    access: {
+      table: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "DeleteItem"],
+      signingKey: "sign",
+      mail: true,
+      bus: true,
+    },
     timeoutSeconds: 120,
   },
   {
     name: "list-reminders",
     description: "The reminders of an event and where each stands, for organisers",
     routes: [{ method: "GET", path: "/admin/events/{eventId}/reminders", auth: "admin" }],
-    access: { table: "read" },
+    access: { table: ["GetItem", "Query"] },
   },
   {
     name: "import-attendance",
@@ -155,7 +190,7 @@ export const functions: readonly FunctionSpec[] = [
     routes: [
       { method: "POST", path: "/admin/events/{eventId}/sessions/{sessionId}/attendance", auth: "admin" },
     ],
-    access: { table: "readWrite", bus: true },
+    access: { table: ["GetItem", "Query", "PutItem", "DeleteItem", "BatchWriteItem"], bus: true },
     timeoutSeconds: 60,
     memoryMb: 1024,
   },
@@ -163,7 +198,7 @@ export const functions: readonly FunctionSpec[] = [
     name: "event-stats",
     description: "Participation per session: registrations, attendance, breakdowns",
     routes: [{ method: "GET", path: "/admin/events/{eventId}/stats", auth: "admin" }],
-    access: { table: "read" },
+    access: { table: ["GetItem", "Query"] },
     timeoutSeconds: 30,
   },
   {
@@ -171,73 +206,78 @@ export const functions: readonly FunctionSpec[] = [
     description:
       "The page behind an unsubscribe link: the address and a button; opening it unsubscribes nobody",
     routes: [{ method: "GET", path: "/unsubscribe", auth: "public" }],
-    access: { table: "read" },
+    access: { table: ["GetItem"], partitions: ["SUPPRESSION#*"], signingKey: "verify" },
   },
   {
     name: "unsubscribe",
     description: "One-click unsubscribe (RFC 8058) from mail providers and the unsubscribe page",
     routes: [{ method: "POST", path: "/unsubscribe", auth: "public" }],
-    access: { table: "readWrite" },
+    access: { table: ["PutItem"], partitions: ["SUPPRESSION#*"], signingKey: "verify" },
   },
   {
     name: "record-feedback",
     description: "Puts addresses that bounced for good or complained on the suppression list",
     rule: onSesEvents(emailBounced, emailComplaintReceived),
     bus: "default",
-    access: { table: "readWrite" },
+    access: { table: ["PutItem"], partitions: ["SUPPRESSION#*"] },
   },
   {
     name: "create-mailing",
     description: "Creates a draft mailing to a segment of registrants",
     routes: [{ method: "POST", path: "/admin/events/{eventId}/mailings", auth: "admin" }],
-    access: { table: "readWrite" },
+    access: { table: ["GetItem", "Query", "PutItem"] },
     timeoutSeconds: 30,
   },
   {
     name: "get-mailing",
     description: "A mailing's settings, status and counts",
     routes: [{ method: "GET", path: "/admin/events/{eventId}/mailings/{mailingId}", auth: "admin" }],
-    access: { table: "read" },
+    access: { table: ["GetItem"] },
   },
   {
     name: "preview-mailing",
     description: "A mailing rendered for one recipient",
     routes: [{ method: "GET", path: "/admin/events/{eventId}/mailings/{mailingId}/preview", auth: "admin" }],
     // Unsubscribe and manage links are signed: the signing key may have to be created.
-    access: { table: "readWrite", mail: true },
+    access: { table: ["GetItem", "Query"], signingKey: "sign", mail: true },
     timeoutSeconds: 30,
   },
   {
     name: "test-mailing",
     description: "Sends one test copy of a mailing",
     routes: [{ method: "POST", path: "/admin/events/{eventId}/mailings/{mailingId}/test", auth: "admin" }],
-    access: { table: "readWrite", mail: true },
+    access: { table: ["GetItem"], signingKey: "sign", mail: true },
     timeoutSeconds: 30,
   },
   {
     name: "send-mailing",
     description: "Starts sending a draft mailing (once)",
     routes: [{ method: "POST", path: "/admin/events/{eventId}/mailings/{mailingId}/send", auth: "admin" }],
-    access: { table: "readWrite", bus: true },
+    access: { table: ["GetItem", "UpdateItem"], bus: true },
   },
   {
     name: "cancel-mailing",
     description: "Stops a mailing's batches not yet sent",
     routes: [{ method: "POST", path: "/admin/events/{eventId}/mailings/{mailingId}/cancel", auth: "admin" }],
-    access: { table: "readWrite" },
+    access: { table: ["GetItem", "UpdateItem"] },
   },
   {
     name: "dispatch-mailing",
     description: "Fixes a mailing's recipients and starts its chain of batches",
     rule: onEvents(mailingRequested),
-    access: { table: "readWrite", bus: true },
+    access: { table: ["GetItem", "Query", "UpdateItem", "BatchWriteItem"], bus: true },
     timeoutSeconds: 120,
   },
   {
     name: "send-mailing-batch",
     description: "Mails one page of a mailing's recipients, paced, once each, and hands on",
     rule: onEvents(mailingBatch),
-    access: { table: "readWrite", mail: true, bus: true },
+    access: {
+      table: ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem"],
+      signingKey: "sign",
+      mail: true,
+      bus: true,
+    },
     timeoutSeconds: 300,
   },
 ];

@@ -1,6 +1,6 @@
-import { build } from "esbuild";
-import { describe, expect, it } from "vitest";
-import { entryOf, functions } from "../../infra/wiring.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { functions } from "../../infra/wiring.ts";
+import { allFunctionCode, type FunctionCode } from "./function-code.ts";
 
 /**
  * The modules that read their settings from the environment at cold start, and the wiring access
@@ -13,22 +13,19 @@ const settingsReaders = {
   "shared/mail/settings.ts": "mail",
 } as const;
 
+let code: Map<string, FunctionCode>;
+
+beforeAll(async () => {
+  code = await allFunctionCode(functions);
+});
+
 describe("each function's environment", () => {
   it.each(functions.map((spec) => [spec.name, spec] as const))(
     "%s is given every variable its code reads at cold start",
-    async (_name, spec) => {
-      const { metafile } = await build({
-        entryPoints: [entryOf(spec)],
-        bundle: true,
-        write: false,
-        platform: "node",
-        format: "esm",
-        packages: "external",
-        metafile: true,
-        logLevel: "silent",
-      });
+    (_name, spec) => {
+      const modules = code.get(spec.name)?.modules ?? new Set();
       const needed = Object.entries(settingsReaders)
-        .filter(([module]) => module in metafile.inputs)
+        .filter(([module]) => modules.has(module))
         .map(([, access]) => access);
 
       for (const access of needed)

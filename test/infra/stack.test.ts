@@ -1,26 +1,46 @@
-import { isDeepStrictEqual } from "node:util";
-import { App } from "aws-cdk-lib";
-import { Match, Template } from "aws-cdk-lib/assertions";
+import { App, Stack } from "aws-cdk-lib";
+import { Match, type Template } from "aws-cdk-lib/assertions";
+import { Bucket } from "aws-cdk-lib/aws-s3";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ConveneStack } from "../../infra/stack.ts";
+import { lambdaRuntime } from "../../infra/convene-function.ts";
+import { bounceRateThreshold, complaintRateThreshold } from "../../infra/monitoring.ts";
+import { deploymentEnvironment } from "../../infra/settings.ts";
 import { functions } from "../../infra/wiring.ts";
-
-let template: Template;
-
-beforeAll(() => {
-  // Bundling is skipped here: these tests look at the template; `cdk synth` proves the bundles.
-  const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
-  const stack = new ConveneStack(app, "Test", { senderEmail: "webinars@example.org" });
-  template = Template.fromStack(stack);
-});
+import { nagFindings, synthesize } from "./synth.ts";
 
 type Resource = { Properties: Record<string, unknown> };
-const resources = (type: string) => Object.values(template.findResources(type)) as Resource[];
+
+let app: App;
+let template: Template;
+/** A second deployment, every optional context key set: another stage of the same account. */
+let staged: Template;
+let stagedStackName: string;
+
+beforeAll(() => {
+  ({ app, template } = synthesize());
+  const other = synthesize({
+    stage: "dev",
+    senderEmail: "webinars@uclg.example.org",
+    senderName: "UCLG and UNICEF webinars",
+    sesConfigurationSet: "existing-set",
+    sesIdentity: "uclg.example.org",
+    alarmEmail: "oncall@uclg.example.org",
+    callbackUrls: "https://console.uclg.example.org/console/",
+    logLevel: "DEBUG",
+  });
+  staged = other.template;
+  stagedStackName = other.stack.stackName;
+});
+
+const resourcesOf = (source: Template, type: string) =>
+  Object.values(source.findResources(type)) as Resource[];
+const resources = (type: string) => resourcesOf(template, type);
 
 describe("the AWS stack", () => {
   it("has one on-demand table with point-in-time recovery and a TTL attribute", () => {
     template.resourceCountIs("AWS::DynamoDB::GlobalTable", 1);
     template.hasResourceProperties("AWS::DynamoDB::GlobalTable", {
+      TableName: "convene",
       BillingMode: "PAY_PER_REQUEST",
       TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
       Replicas: [
@@ -29,33 +49,146 @@ describe("the AWS stack", () => {
     });
   });
 
-  it("runs every function on Node.js 22 or newer, ARM64, with a log retention and a dead-letter queue", () => {
-    const lambdas = resources("AWS::Lambda::Function");
+  it("runs every function on the newest Node.js LTS, ARM64, traced, with JSON logs and the Powertools settings", () => {
+    const lambdas = resources("AWS::Lambda::Function").filter(({ Properties }) =>
+      String(Properties.Runtime).startsWith("nodejs"),
+    );
 
+    expect(lambdaRuntime.name).toBe("nodejs24.x");
     expect(lambdas).toHaveLength(functions.length);
     for (const { Properties } of lambdas) {
-      expect(Number(/^nodejs(\d+)\.x$/.exec(String(Properties.Runtime))?.[1])).toBeGreaterThanOrEqual(22);
+      expect(Properties.Runtime).toBe(lambdaRuntime.name);
       expect(Properties.Architectures).toEqual(["arm64"]);
-      expect(Properties.DeadLetterConfig).toBeDefined();
+      expect(Properties.TracingConfig).toEqual({ Mode: "Active" });
+      expect(Properties.LoggingConfig).toMatchObject({ LogFormat: "JSON", ApplicationLogLevel: "INFO" });
+      expect((Properties.Environment as { Variables: Record<string, string> }).Variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: "convene",
+        POWERTOOLS_METRICS_NAMESPACE: "Convene",
+        POWERTOOLS_LOG_LEVEL: "INFO",
+      });
     }
     for (const { Properties } of resources("AWS::Logs::LogGroup"))
       expect(Properties.RetentionInDays).toBeGreaterThan(0);
   });
 
+  it("sends the failed asynchronous invocations of every function to the dead-letter queue, with their error", () => {
+    const configs = resources("AWS::Lambda::EventInvokeConfig");
+    expect(configs).toHaveLength(functions.length);
+    for (const { Properties } of configs) {
+      expect(Properties.DestinationConfig).toEqual({
+        OnFailure: { Destination: { "Fn::GetAtt": [expect.stringMatching(/^DeadLetters/), "Arn"] } },
+      });
+    }
+  });
+
   it("guards /admin routes with the organisers' JWT authorizer and leaves public routes open", () => {
     template.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", { AuthorizerType: "JWT" });
-    template.hasResourceProperties("AWS::Cognito::UserPool", {
-      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
-    });
     for (const { Properties } of resources("AWS::ApiGatewayV2::Route")) {
       const isAdmin = String(Properties.RouteKey).split(" ")[1]?.startsWith("/admin/");
       expect(Properties.AuthorizationType, String(Properties.RouteKey)).toBe(isAdmin ? "JWT" : "NONE");
     }
   });
 
-  it("publishes SES bounces and complaints of the configuration set it creates to the default bus", () => {
+  it("lets organisers in by invitation only, with TOTP MFA and threat protection", () => {
+    template.hasResourceProperties("AWS::Cognito::UserPool", {
+      AdminCreateUserConfig: Match.objectLike({ AllowAdminCreateUserOnly: true }),
+      MfaConfiguration: "ON",
+      EnabledMfas: ["SOFTWARE_TOKEN_MFA"],
+      UserPoolTier: "PLUS",
+      UserPoolAddOns: { AdvancedSecurityMode: "ENFORCED" },
+    });
+  });
+
+  it("signs the console in with the authorization code flow only, back to the console's URL", () => {
+    const consoleUrl = {
+      "Fn::Join": [
+        "",
+        [
+          "https://",
+          { "Fn::GetAtt": [Match.stringLikeRegexp("^ConsoleDistribution"), "DomainName"] },
+          "/console/",
+        ],
+      ],
+    };
+    template.hasResourceProperties("AWS::Cognito::UserPoolClient", {
+      AllowedOAuthFlows: ["code"],
+      GenerateSecret: false,
+      ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      PreventUserExistenceErrors: "ENABLED",
+      CallbackURLs: [consoleUrl],
+      LogoutURLs: [consoleUrl],
+    });
+    staged.hasResourceProperties("AWS::Cognito::UserPoolClient", {
+      CallbackURLs: [Match.anyValue(), "https://console.uclg.example.org/console/"],
+    });
+  });
+
+  it("serves the console from a private, TLS-only bucket through CloudFront over HTTPS, and says where", () => {
+    for (const { Properties } of resources("AWS::S3::Bucket")) {
+      expect(Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+    }
+    template.hasResourceProperties("AWS::S3::BucketPolicy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+        ]),
+      },
+    });
+    template.resourceCountIs("AWS::CloudFront::OriginAccessControl", 1);
+    template.hasResourceProperties("AWS::CloudFront::Distribution", {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: "redirect-to-https" }),
+        Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue() })],
+      }),
+    });
+    template.hasResourceProperties("Custom::CDKBucketDeployment", { DestinationBucketKeyPrefix: "console/" });
+    template.hasOutput("ConsoleUrl", {});
+  });
+
+  it("answers the console's origin (CORS) and logs each request as JSON with the client's IP", () => {
+    template.hasResourceProperties("AWS::ApiGatewayV2::Api", {
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: [{ "Fn::Join": ["", ["https://", Match.anyValue()]] }],
+        AllowHeaders: ["authorization", "content-type"],
+      }),
+    });
+    const [stage] = resources("AWS::ApiGatewayV2::Stage");
+    const settings = stage?.Properties.AccessLogSettings as { Format: string } | undefined;
+    const format = JSON.parse(settings?.Format ?? "{}") as Record<string, string>;
+    expect(format).toMatchObject({ ip: "$context.identity.sourceIp", status: "$context.status" });
+    expect(stage?.Properties.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: expect.any(Number),
+      ThrottlingBurstLimit: expect.any(Number),
+    });
+  });
+
+  it("creates the sending domain's identity with Easy DKIM and a MAIL FROM domain, and prints its DNS records", () => {
+    template.hasResourceProperties("AWS::SES::EmailIdentity", {
+      EmailIdentity: "example.org",
+      MailFromAttributes: { MailFromDomain: "bounce.example.org" },
+    });
+    // Easy DKIM is SES's default for a domain identity: no key of our own is given.
+    const [identity] = resources("AWS::SES::EmailIdentity");
+    expect(identity?.Properties.DkimSigningAttributes).toBeUndefined();
+    const records = JSON.stringify(template.findOutputs("SesDnsRecords"));
+    for (const expected of [
+      "DkimDNSTokenName1",
+      "bounce.example.org MX 10 feedback-smtp.",
+      "v=spf1 include:amazonses.com",
+    ])
+      expect(records).toContain(expected);
+  });
+
+  it("publishes SES bounces and complaints of the configuration set it creates to the default bus, with reputation metrics", () => {
+    template.hasResourceProperties("AWS::SES::ConfigurationSet", {
+      ReputationOptions: { ReputationMetricsEnabled: true },
+    });
     template.hasResourceProperties("AWS::SES::ConfigurationSetEventDestination", {
-      ConfigurationSetName: { Ref: Match.stringLikeRegexp("^MailConfiguration") },
       EventDestination: Match.objectLike({
         Enabled: true,
         MatchingEventTypes: Match.arrayEquals(["bounce", "complaint"]),
@@ -68,102 +201,160 @@ describe("the AWS stack", () => {
     });
   });
 
-  it("adds no event destination to a configuration set given by context", () => {
-    const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
-    const stack = new ConveneStack(app, "Given", {
-      senderEmail: "webinars@example.org",
-      sesConfigurationSet: "existing-set",
-    });
-    const given = Template.fromStack(stack);
-
-    given.resourceCountIs("AWS::SES::ConfigurationSet", 0);
-    given.resourceCountIs("AWS::SES::ConfigurationSetEventDestination", 0);
+  it("uses an identity and a configuration set given by context as they are", () => {
+    staged.resourceCountIs("AWS::SES::ConfigurationSet", 0);
+    staged.resourceCountIs("AWS::SES::ConfigurationSetEventDestination", 0);
+    staged.resourceCountIs("AWS::SES::EmailIdentity", 0);
+    const environments = resourcesOf(staged, "AWS::Lambda::Function").map(
+      ({ Properties }) => (Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+    );
+    expect(environments).toContainEqual(
+      expect.objectContaining({
+        SENDER_EMAIL: "webinars@uclg.example.org",
+        SENDER_NAME: "UCLG and UNICEF webinars",
+        SES_CONFIGURATION_SET: "existing-set",
+        POWERTOOLS_LOG_LEVEL: "DEBUG",
+      }),
+    );
   });
 
-  it("throttles the API", () => {
-    template.hasResourceProperties("AWS::ApiGatewayV2::Stage", {
-      StageName: "$default",
-      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+  it("suffixes every physical name with the stage", () => {
+    expect(stagedStackName).toBe("Convene-dev");
+    staged.hasResourceProperties("AWS::DynamoDB::GlobalTable", { TableName: "convene-dev" });
+    staged.hasResourceProperties("AWS::Events::EventBus", { Name: "convene-dev" });
+    staged.hasResourceProperties("AWS::Cognito::UserPool", { UserPoolName: "convene-dev-organisers" });
+    staged.hasResourceProperties("AWS::SQS::Queue", { QueueName: "convene-dev-dead-letters" });
+    staged.hasResourceProperties("AWS::SNS::Topic", { TopicName: "convene-dev-alarms" });
+    staged.hasResourceProperties("AWS::CloudWatch::Dashboard", { DashboardName: "convene-dev" });
+    const names = resourcesOf(staged, "AWS::Lambda::Function").map(
+      ({ Properties }) => Properties.FunctionName,
+    );
+    for (const spec of functions) expect(names).toContain(`convene-dev-${spec.name}`);
+  });
+
+  it("bakes no region into the template when none is configured", async () => {
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/us-east-1|eu-west-1/);
+    // The CDK CLI sets CDK_DEFAULT_REGION to us-east-1 when nothing is configured: it is not trusted.
+    const changed = {
+      CDK_DEFAULT_REGION: "us-east-1",
+      AWS_CONFIG_FILE: "/nonexistent",
+      AWS_PROFILE: "none",
+      AWS_REGION: undefined,
+      AWS_DEFAULT_REGION: undefined,
+    };
+    const saved = Object.fromEntries(Object.keys(changed).map((key) => [key, process.env[key]]));
+    const apply = (values: Record<string, string | undefined>) => {
+      for (const [key, value] of Object.entries(values)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    };
+    apply(changed);
+    try {
+      expect(await deploymentEnvironment({}, process.env)).toEqual({});
+      expect(await deploymentEnvironment({}, { ...process.env, AWS_REGION: "eu-west-3" })).toEqual({
+        region: "eu-west-3",
+      });
+      expect(
+        await deploymentEnvironment({ region: "eu-south-1", account: "123456789012" }, process.env),
+      ).toEqual({ region: "eu-south-1", account: "123456789012" });
+    } finally {
+      apply(saved);
+    }
+  });
+
+  it("archives the bus's events for 30 days", () => {
+    template.hasResourceProperties("AWS::Events::Archive", {
+      SourceArn: { "Fn::GetAtt": [Match.stringLikeRegexp("^Bus"), "Arn"] },
+      RetentionDays: 30,
     });
   });
 });
 
-describe("the wiring list", () => {
-  it("is what the template deploys: every route, rule and schedule, nothing more", () => {
-    const routeKeys = resources("AWS::ApiGatewayV2::Route").map(({ Properties }) => Properties.RouteKey);
-    const expectedRouteKeys = functions.flatMap((spec) =>
-      (spec.routes ?? []).map((r) => `${r.method} ${r.path}`),
+describe("alarms and dashboard", () => {
+  const alarms = () =>
+    new Map(
+      resources("AWS::CloudWatch::Alarm").map(({ Properties }) => [String(Properties.AlarmName), Properties]),
     );
-    expect(routeKeys.sort()).toEqual(expectedRouteKeys.sort());
 
-    const rules = resources("AWS::Events::Rule");
-    const patterns = rules.flatMap(({ Properties }) =>
-      Properties.EventPattern ? [Properties.EventPattern] : [],
-    );
-    expect(patterns).toEqual(
-      expect.arrayContaining(functions.flatMap((spec) => (spec.rule ? [spec.rule] : []))),
-    );
-    expect(patterns).toHaveLength(functions.filter((spec) => spec.rule).length);
-
-    const schedules = rules.flatMap(({ Properties }) =>
-      Properties.ScheduleExpression ? [Properties.ScheduleExpression] : [],
-    );
-    expect(schedules.sort()).toEqual(
-      functions
-        .flatMap((spec) =>
-          spec.schedule
-            ? [`rate(${spec.schedule.everyMinutes} minute${spec.schedule.everyMinutes > 1 ? "s" : ""})`]
-            : [],
-        )
-        .sort(),
-    );
-    for (const rule of rules) {
-      for (const target of rule.Properties.Targets as { DeadLetterConfig?: unknown }[]) {
-        expect(target.DeadLetterConfig).toBeDefined();
-      }
-    }
+  it("notify one SNS topic, which mails the alarm address given by context", () => {
+    template.resourceCountIs("AWS::SNS::Topic", 1);
+    template.resourceCountIs("AWS::SNS::Subscription", 0);
+    staged.hasResourceProperties("AWS::SNS::Subscription", {
+      Protocol: "email",
+      Endpoint: "oncall@uclg.example.org",
+    });
+    for (const alarm of alarms().values())
+      expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^MonitoringAlarms/) }]);
   });
 
-  it("puts each rule on its bus: the default one where the list says so (SES feedback), else Convene's", () => {
-    const rules = resources("AWS::Events::Rule").filter(({ Properties }) => Properties.EventPattern);
-    for (const spec of functions.filter((candidate) => candidate.rule)) {
-      const rule = rules.find(({ Properties }) => isDeepStrictEqual(Properties.EventPattern, spec.rule));
-      const expected = spec.bus === "default" ? "default" : { Ref: expect.stringMatching(/^Bus/) };
-      expect(rule?.Properties.EventBusName, spec.name).toEqual(expected);
+  it("watch dead letters, each function's errors and throttles, and the API's 5xx rate", () => {
+    const byName = alarms();
+    expect(byName.get("convene-dead-letters")).toMatchObject({
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+    });
+    for (const spec of functions) {
+      expect(byName.get(`convene-${spec.name}-errors`), spec.name).toMatchObject({ MetricName: "Errors" });
+      expect(byName.get(`convene-${spec.name}-throttles`), spec.name).toMatchObject({
+        MetricName: "Throttles",
+      });
     }
-    const feedback = rules.filter(({ Properties }) =>
-      (Properties.EventPattern as { source?: string[] }).source?.includes("aws.ses"),
-    );
-    expect(feedback).toHaveLength(1);
-    expect(feedback[0]?.Properties.EventBusName).toBe("default");
-    expect(feedback[0]?.Properties.EventPattern).toMatchObject({
-      "detail-type": expect.arrayContaining(["Email Bounced", "Email Complaint Received"]),
+    const api = byName.get("convene-api-5xx-rate");
+    expect(JSON.stringify(api?.Metrics)).toContain('"MetricName":"5xx"');
+  });
+
+  it("watch failed rule deliveries, DynamoDB throttling, SES reputation and the reminders tick", () => {
+    const byName = alarms();
+    for (const spec of functions.filter((candidate) => candidate.rule))
+      expect(byName.get(`convene-${spec.name}-failed-deliveries`), spec.name).toMatchObject({
+        MetricName: "FailedInvocations",
+      });
+    expect(JSON.stringify(byName.get("convene-table-throttled")?.Metrics)).toContain("ThrottledRequests");
+    expect(byName.get("convene-ses-bounce-rate")).toMatchObject({
+      MetricName: "Reputation.BounceRate",
+      Threshold: bounceRateThreshold,
+    });
+    expect(bounceRateThreshold).toBe(0.02);
+    expect(byName.get("convene-ses-complaint-rate")).toMatchObject({
+      MetricName: "Reputation.ComplaintRate",
+      Threshold: complaintRateThreshold,
+    });
+    expect(complaintRateThreshold).toBe(0.0005);
+    expect(byName.get("convene-reminders-tick-missing")).toMatchObject({
+      MetricName: "Invocations",
+      ComparisonOperator: "LessThanThreshold",
+      Threshold: 1,
+      EvaluationPeriods: 5,
+      TreatMissingData: "breaching",
     });
   });
 
-  it("gives each function the table, bus and mail access it declares, and no more", () => {
-    const policies = resources("AWS::IAM::Policy");
-    for (const spec of functions) {
-      const roleId = new RegExp(`^${spec.name.replace(/-/g, "")}ServiceRole[0-9A-F]{8}$`);
-      const statements = policies
-        .filter(({ Properties }) =>
-          (Properties.Roles as { Ref: string }[]).some((role) => roleId.test(role.Ref)),
-        )
-        .flatMap(
-          ({ Properties }) =>
-            (Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement,
-        )
-        .flatMap((statement) => [statement.Action].flat());
-      expect(
-        statements.some((action) => action.startsWith("dynamodb:Put")),
-        spec.name,
-      ).toBe(spec.access.table === "readWrite");
-      expect(
-        statements.some((action) => action.startsWith("dynamodb:Get")),
-        spec.name,
-      ).toBe(spec.access.table !== undefined);
-      expect(statements.includes("events:PutEvents"), spec.name).toBe(spec.access.bus === true);
-      expect(statements.includes("ses:SendRawEmail"), spec.name).toBe(spec.access.mail === true);
-    }
+  it("are on a dashboard", () => {
+    const [dashboard] = resources("AWS::CloudWatch::Dashboard");
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    for (const metric of [
+      "Errors",
+      "5xx",
+      "FailedInvocations",
+      "Reputation.BounceRate",
+      "ApproximateNumberOfMessagesVisible",
+    ])
+      expect(body).toContain(metric);
+  });
+});
+
+describe("cdk-nag", () => {
+  it("finds nothing unacknowledged in the app (AWS Solutions and Serverless packs)", () => {
+    expect(nagFindings(app)).toEqual([]);
+  });
+
+  it("does find what it should: a bucket without logs or TLS", () => {
+    const probe = new App();
+    new Bucket(new Stack(probe, "Probe"), "Unguarded");
+    expect(nagFindings(probe).join("\n")).toMatch(
+      /AwsSolutions-S1[\s\S]*AwsSolutions-S10|AwsSolutions-S10[\s\S]*AwsSolutions-S1/,
+    );
   });
 });

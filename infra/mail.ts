@@ -1,0 +1,92 @@
+import { CfnOutput, Stack } from "aws-cdk-lib";
+import type { IEventBus } from "aws-cdk-lib/aws-events";
+import {
+  ConfigurationSet,
+  EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
+  Identity,
+} from "aws-cdk-lib/aws-ses";
+import { Construct } from "constructs";
+
+export interface MailProps {
+  /** Stage-suffixed base of physical names. */
+  baseName: string;
+  senderEmail: string;
+  /**
+   * An SES identity that already exists (a domain or an address, e.g. verified for another stage of
+   * the same account), used instead of the domain identity the stack creates.
+   */
+  sesIdentity?: string;
+  /** An existing configuration set; when absent, the stack creates one. */
+  sesConfigurationSet?: string;
+  /** The account's default bus, the only one SES can put its events on. */
+  defaultBus: IEventBus;
+}
+
+/** The subdomain of the sender's domain used as custom MAIL FROM (bounces return there; SPF aligns). */
+export const mailFromSubdomain = "bounce";
+
+/**
+ * Where mail is sent from: the sender's domain identity with Easy DKIM and a custom MAIL FROM
+ * domain (so SPF and DKIM both align with the From domain, as bulk-sender rules require), and a
+ * configuration set with reputation metrics that publishes bounces and complaints to the default
+ * bus, where `record-feedback` puts those addresses on the suppression list. The DNS records to
+ * add are stack outputs. (An imported configuration set needs that destination added by hand;
+ * see the README.)
+ */
+export class Mail extends Construct {
+  readonly configurationSetName: string;
+  /** ARNs `ses:SendRawEmail` is granted on: the sender identity and the configuration set. */
+  readonly sendingResources: string[];
+
+  constructor(scope: Construct, id: string, props: MailProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const domain = props.senderEmail.split("@")[1];
+    if (!domain) throw new Error(`senderEmail "${props.senderEmail}" is not an email address`);
+
+    let configurationSet: ConfigurationSet | undefined;
+    if (props.sesConfigurationSet) {
+      this.configurationSetName = props.sesConfigurationSet;
+    } else {
+      configurationSet = new ConfigurationSet(this, "ConfigurationSet", {
+        configurationSetName: props.baseName,
+        reputationMetrics: true,
+      });
+      configurationSet.addEventDestination("Feedback", {
+        destination: EventDestination.eventBus(props.defaultBus),
+        events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+      });
+      this.configurationSetName = configurationSet.configurationSetName;
+    }
+
+    const identityName = props.sesIdentity ?? domain;
+    if (!props.sesIdentity) {
+      const mailFromDomain = `${mailFromSubdomain}.${domain}`;
+      const identity = new EmailIdentity(this, "Identity", {
+        identity: Identity.domain(domain),
+        mailFromDomain,
+        configurationSet,
+      });
+      const records = [
+        ...identity.dkimRecords.map((record) => `${record.name} CNAME ${record.value}`),
+        `${mailFromDomain} MX 10 feedback-smtp.${stack.region}.amazonses.com`,
+        `${mailFromDomain} TXT "v=spf1 include:amazonses.com ~all"`,
+        `_dmarc.${domain} TXT "v=DMARC1; p=none;" (unless the domain already has a DMARC record)`,
+      ];
+      new CfnOutput(stack, "SesDnsRecords", {
+        description: "DNS records that verify the sending domain (Easy DKIM), its MAIL FROM domain and DMARC",
+        value: records.join(" | "),
+      });
+    }
+    this.sendingResources = [
+      stack.formatArn({ service: "ses", resource: "identity", resourceName: identityName }),
+      stack.formatArn({
+        service: "ses",
+        resource: "configuration-set",
+        resourceName: this.configurationSetName,
+      }),
+    ];
+  }
+}

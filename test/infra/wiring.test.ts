@@ -1,0 +1,223 @@
+import { isDeepStrictEqual } from "node:util";
+import type { Template } from "aws-cdk-lib/assertions";
+import { beforeAll, describe, expect, it } from "vitest";
+import { tableActionsOf } from "../../infra/permissions.ts";
+import { redriveSource } from "../../infra/redrive.ts";
+import { type FunctionSpec, functions } from "../../infra/wiring.ts";
+import { allFunctionCode, type FunctionCode } from "./function-code.ts";
+import { synthesize } from "./synth.ts";
+
+type Resource = { Properties: Record<string, unknown> };
+type Statement = {
+  Effect: "Allow" | "Deny";
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+};
+
+let template: Template;
+let code: Map<string, FunctionCode>;
+
+beforeAll(async () => {
+  ({ template } = synthesize());
+  code = await allFunctionCode(functions);
+});
+
+const resources = (type: string) => Object.values(template.findResources(type)) as Resource[];
+
+/** The statements of the policies attached to a function's execution role. */
+function statementsOf(spec: FunctionSpec): Statement[] {
+  const roleId = new RegExp(`^${spec.name.replace(/-/g, "")}role[0-9A-F]{8}$`);
+  return resources("AWS::IAM::Policy")
+    .filter(({ Properties }) => (Properties.Roles as { Ref: string }[]).some((role) => roleId.test(role.Ref)))
+    .flatMap(({ Properties }) => (Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+const actionsOf = (statement: Statement) => [statement.Action].flat();
+const tableActions = (statements: Statement[]) =>
+  statements
+    .filter((s) => s.Effect === "Allow")
+    .flatMap(actionsOf)
+    .filter((a) => a.startsWith("dynamodb:"));
+const isRedrive = (pattern: unknown) =>
+  (pattern as { source?: string[] } | undefined)?.source?.includes(redriveSource) === true;
+
+describe("the wiring list", () => {
+  it("is what the template deploys: every route, rule and schedule, nothing more", () => {
+    const routeKeys = resources("AWS::ApiGatewayV2::Route").map(({ Properties }) => Properties.RouteKey);
+    const expectedRouteKeys = functions.flatMap((spec) =>
+      (spec.routes ?? []).map((r) => `${r.method} ${r.path}`),
+    );
+    expect(routeKeys.sort()).toEqual(expectedRouteKeys.sort());
+
+    const rules = resources("AWS::Events::Rule");
+    const patterns = rules.flatMap(({ Properties }) =>
+      Properties.EventPattern && !isRedrive(Properties.EventPattern) ? [Properties.EventPattern] : [],
+    );
+    expect(patterns).toEqual(
+      expect.arrayContaining(functions.flatMap((spec) => (spec.rule ? [spec.rule] : []))),
+    );
+    expect(patterns).toHaveLength(functions.filter((spec) => spec.rule).length);
+
+    const schedules = rules.flatMap(({ Properties }) =>
+      Properties.ScheduleExpression ? [Properties.ScheduleExpression] : [],
+    );
+    expect(schedules.sort()).toEqual(
+      functions
+        .flatMap((spec) =>
+          spec.schedule
+            ? [`rate(${spec.schedule.everyMinutes} minute${spec.schedule.everyMinutes > 1 ? "s" : ""})`]
+            : [],
+        )
+        .sort(),
+    );
+    for (const rule of rules) {
+      for (const target of rule.Properties.Targets as { DeadLetterConfig?: unknown }[]) {
+        expect(target.DeadLetterConfig).toBeDefined();
+      }
+    }
+  });
+
+  it("puts each rule on its bus: the default one where the list says so (SES feedback), else Convene's", () => {
+    const rules = resources("AWS::Events::Rule").filter(({ Properties }) => Properties.EventPattern);
+    for (const spec of functions.filter((candidate) => candidate.rule)) {
+      const rule = rules.find(({ Properties }) => isDeepStrictEqual(Properties.EventPattern, spec.rule));
+      const expected = spec.bus === "default" ? "default" : { Ref: expect.stringMatching(/^Bus/) };
+      expect(rule?.Properties.EventBusName, spec.name).toEqual(expected);
+    }
+  });
+
+  it("has a redrive rule per consumer, handing the original event (the detail) to that function only", () => {
+    const redrives = resources("AWS::Events::Rule").filter(({ Properties }) =>
+      isRedrive(Properties.EventPattern),
+    );
+    const consumers = functions.filter((spec) => spec.rule || spec.schedule);
+    expect(redrives).toHaveLength(consumers.length);
+    for (const spec of consumers) {
+      const redrive = redrives.find(({ Properties }) =>
+        isDeepStrictEqual(Properties.EventPattern, { source: [redriveSource], "detail-type": [spec.name] }),
+      );
+      expect(redrive?.Properties.EventBusName, spec.name).toEqual({ Ref: expect.stringMatching(/^Bus/) });
+      const [target] = (redrive?.Properties.Targets ?? []) as { Arn: unknown; InputPath: string }[];
+      expect(target?.InputPath).toBe("$.detail");
+      expect(JSON.stringify(target?.Arn)).toContain(spec.name.replace(/-/g, ""));
+    }
+  });
+});
+
+describe("least privilege from the wiring list", () => {
+  it.each(functions.map((spec) => [spec.name, spec] as const))(
+    "%s is granted the DynamoDB actions its code sends, and no others",
+    (_name, spec) => {
+      const used = code.get(spec.name);
+      const declared = [...tableActionsOf(spec.access)].sort();
+      expect(declared, `access.table of ${spec.name} in infra/wiring.ts`).toEqual(
+        [...(used?.tableActions ?? [])].sort(),
+      );
+      const keyActions = { sign: ["GetItem", "PutItem"], verify: ["GetItem"], none: [] }[
+        spec.access.signingKey ?? "none"
+      ];
+      expect(new Set(tableActions(statementsOf(spec)))).toEqual(
+        new Set([...declared, ...keyActions].map((action) => `dynamodb:${action}`)),
+      );
+    },
+  );
+
+  it("reads a Query's index only where the function queries", () => {
+    for (const spec of functions) {
+      const queries = statementsOf(spec).filter(
+        (s) => s.Effect === "Allow" && actionsOf(s).includes("dynamodb:Query"),
+      );
+      for (const statement of queries) expect(JSON.stringify(statement.Resource)).toContain("/index/gsi1");
+      const others = statementsOf(spec).filter(
+        (s) =>
+          s.Effect === "Allow" &&
+          !actionsOf(s).includes("dynamodb:Query") &&
+          actionsOf(s)[0]?.startsWith("dynamodb:"),
+      );
+      for (const statement of others) expect(JSON.stringify(statement.Resource)).not.toContain("/index/");
+    }
+  });
+
+  it("lets only the functions that sign or verify tokens read the signing key, and only signers create it", () => {
+    for (const spec of functions) {
+      expect(spec.access.signingKey, `access.signingKey of ${spec.name}`).toBe(
+        code.get(spec.name)?.signingKey,
+      );
+      const deny = statementsOf(spec).find((s) => s.Effect === "Deny");
+      if (!spec.access.table && !spec.access.signingKey) {
+        expect(deny, spec.name).toBeUndefined();
+        continue;
+      }
+      expect(deny?.Condition, spec.name).toEqual({
+        "ForAnyValue:StringEquals": { "dynamodb:LeadingKeys": ["CONFIG"] },
+      });
+      const denied = actionsOf(deny as Statement);
+      expect(denied.includes("dynamodb:GetItem"), spec.name).toBe(spec.access.signingKey === undefined);
+      expect(denied.includes("dynamodb:PutItem"), spec.name).toBe(spec.access.signingKey !== "sign");
+      expect(denied).toEqual(expect.arrayContaining(["dynamodb:UpdateItem", "dynamodb:DeleteItem"]));
+    }
+  });
+
+  it("limits functions that declare partitions to those partition keys", () => {
+    const limited = functions.filter((spec) => spec.access.partitions);
+    expect(limited.map((spec) => spec.name)).toEqual(
+      expect.arrayContaining(["record-feedback", "unsubscribe", "unsubscribe-page"]),
+    );
+    for (const spec of limited) {
+      const grant = statementsOf(spec).find(
+        (s) =>
+          s.Effect === "Allow" &&
+          tableActions([s]).length > 0 &&
+          !JSON.stringify(s.Condition).includes("CONFIG"),
+      );
+      expect(grant?.Condition, spec.name).toEqual({
+        "ForAllValues:StringLike": { "dynamodb:LeadingKeys": spec.access.partitions },
+      });
+    }
+  });
+
+  it("grants no Scan, no stream read and no wildcard action to anyone", () => {
+    const all = resources("AWS::IAM::Policy").flatMap(
+      ({ Properties }) => (Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+    const actions = all.flatMap(actionsOf);
+    expect(actions).not.toContain("dynamodb:Scan");
+    expect(
+      actions.filter((a) => /^dynamodb:(GetRecords|GetShardIterator|DescribeStream|ListStreams|\*)/.test(a)),
+    ).toEqual([]);
+    expect(actions.filter((a) => a.endsWith(":*") || a === "*")).toEqual([]);
+  });
+
+  it("gives bus and mail access to the functions that declare them, mail only from the sender on its identity", () => {
+    for (const spec of functions) {
+      const statements = statementsOf(spec);
+      const actions = statements.flatMap(actionsOf);
+      expect(actions.includes("events:PutEvents"), spec.name).toBe(spec.access.bus === true);
+      expect(actions.includes("ses:SendRawEmail"), spec.name).toBe(spec.access.mail === true);
+      for (const statement of statements.filter((s) => actionsOf(s).includes("ses:SendRawEmail"))) {
+        const arns = JSON.stringify(statement.Resource);
+        expect(arns).toContain(":identity/example.org");
+        expect(arns).toContain(":configuration-set/");
+        expect(arns).not.toContain("identity/*");
+        expect(statement.Condition).toEqual({ StringEquals: { "ses:FromAddress": "webinars@example.org" } });
+      }
+    }
+  });
+
+  it("gives every function X-Ray and its own log group, and no AWS managed policy", () => {
+    for (const spec of functions) {
+      const actions = statementsOf(spec).flatMap(actionsOf);
+      expect(actions, spec.name).toEqual(
+        expect.arrayContaining(["xray:PutTraceSegments", "logs:PutLogEvents"]),
+      );
+    }
+    const roles = resources("AWS::IAM::Role").filter(({ Properties }) =>
+      JSON.stringify(Properties.AssumeRolePolicyDocument).includes("lambda.amazonaws.com"),
+    );
+    const ours = roles.filter(({ Properties }) =>
+      String(Properties.Description ?? "").startsWith("Execution role of"),
+    );
+    expect(ours).toHaveLength(functions.length);
+    for (const { Properties } of ours) expect(Properties.ManagedPolicyArns).toBeUndefined();
+  });
+});
