@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import { attendanceCommand } from "./commands/attendance.ts";
+import { deadLettersCommand } from "./commands/dead-letters.ts";
 import { eventsCommand } from "./commands/events.ts";
 import { mailingCommand } from "./commands/mailing.ts";
 import { registrationsCommand } from "./commands/registrations.ts";
@@ -14,6 +15,7 @@ const commandGroups: Array<() => Command> = [
   remindersCommand,
   attendanceCommand,
   mailingCommand,
+  deadLettersCommand,
 ];
 
 /** The `convene` program: global options, the command groups, and help for programme staff. */

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EventBridgeEvent } from "aws-lambda";
+import { redriveSource } from "../redrive.ts";
 import { compilePattern, type EventPattern } from "./event-pattern.ts";
 
 export type BusEnvelope = EventBridgeEvent<string, unknown>;
@@ -78,6 +79,7 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
   async function deliverWithRetries(ruleName: string, target: Target, event: BusEnvelope): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
+        failOnPurpose(ruleName);
         await target(event);
         return;
       } catch (error) {
@@ -107,10 +109,18 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
     matches: compilePattern(rule.pattern),
   }));
   const route = (event: BusEnvelope, busName: string) => {
+    if (busName === options.busName && event.source === redriveSource) return redrive(event);
     for (const rule of rules) {
       if (rule.busName === busName && rule.matches(event as unknown as Record<string, unknown>))
         void deliver(rule.name, rule.target, event);
     }
+  };
+  /** `convene dead-letters redrive`: the original event (the detail) to the target named by the detail-type, only. */
+  const redrive = (event: BusEnvelope) => {
+    const name = event["detail-type"];
+    const target = [...rules, ...(options.schedules ?? [])].find((candidate) => candidate.name === name);
+    if (target) void deliver(name, target.target, event.detail as BusEnvelope);
+    else log(`[bus] redrive to ${name}: no such target`);
   };
   const busNames = new Set([options.busName, defaultBusName]);
 
@@ -274,3 +284,14 @@ function sendError(response: ServerResponse, status: number, type: string, messa
 }
 
 const compactTime = (date: Date) => date.toISOString().replace(/[-:.]/g, "");
+
+/**
+ * Test switch: every delivery to a target named in `CONVENE_LOCAL_FAIL_TARGETS` (comma-separated
+ * wiring names) fails, so that a real dead letter can be made. Read at each attempt, so that a test
+ * (or a restart without it) lets the redrive through.
+ */
+function failOnPurpose(targetName: string): void {
+  const names = (process.env.CONVENE_LOCAL_FAIL_TARGETS ?? "").split(",").map((name) => name.trim());
+  if (names.includes(targetName))
+    throw new Error(`${targetName} fails on purpose (CONVENE_LOCAL_FAIL_TARGETS)`);
+}
