@@ -16,7 +16,7 @@ import {
 import { type LocalRoute, startHttpGateway } from "./http-gateway.ts";
 import { lambdaContext } from "./lambda-context.ts";
 import { mailboxSimulator } from "./mailbox-simulator.ts";
-import { startSesServer } from "./ses-server.ts";
+import { senderIdentities, startSesServer } from "./ses-server.ts";
 
 export interface LocalStackOptions {
   dataDir: string;
@@ -24,6 +24,8 @@ export interface LocalStackOptions {
   ports: { http: number; dynamo: number; ses: number; bus: number };
   publicUrl?: string;
   sesMaxSendRate: number;
+  /** The local SES account: verified identities (default: the sender and its domain), sandbox, daily quota. */
+  ses?: { verifiedIdentities?: readonly string[]; sandbox?: boolean; max24HourSend?: number };
   /** Interval of schedule rules, instead of their deployed rate; a test need not wait a minute. */
   scheduleSeconds?: number;
   adminToken?: string;
@@ -125,6 +127,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: sesPort,
       outboxDir: join(options.dataDir, "outbox"),
       maxSendRate: options.sesMaxSendRate,
+      // As on AWS, the sender must be verified and the configuration set must exist: the account has the
+      // configured set, and has verified the configured sender and its domain unless told otherwise.
+      verifiedIdentities: options.ses?.verifiedIdentities ?? senderIdentities(process.env.SENDER_EMAIL ?? ""),
+      configurationSets: [process.env.SES_CONFIGURATION_SET ?? ""],
+      sandbox: options.ses?.sandbox,
+      max24HourSend: options.ses?.max24HourSend,
       onSent: simulator.onSent,
     });
     stops.push(ses.close);

@@ -1,12 +1,14 @@
 /**
- * Local stand-in for Amazon SES (v1 Query API, version 2010-12-01).
+ * Local stand-in for Amazon SES: the v1 Query API (version 2010-12-01) and the v2 REST API's `SendEmail`
+ * and `GetAccount`.
  *
- * It exists so that `npm start` and the integration tests can run the unmodified AWS SDK v3 `SESClient`
- * (pointed here through `AWS_ENDPOINT_URL_SES`) without sending real mail: every accepted message is
- * written as an `.eml` file to an outbox directory, and a small HTML outbox lets a developer read them.
- * It imitates the parts of SES the application depends on – the response XML, the maximum send rate and
- * its `Throttling` error, the 10 MB message limit – so that code paths that handle them are exercised
- * locally.
+ * It exists so that `npm start` and the integration tests can run the unmodified AWS SDK v3 clients
+ * (`SESClient` through `AWS_ENDPOINT_URL_SES`, `SESv2Client` and nodemailer's SES transport through an
+ * endpoint) without sending real mail: every accepted message is written as an `.eml` file to an outbox
+ * directory, and a small HTML outbox lets a developer read them. It answers as SES answers, in each API's
+ * own error shape so the SDK raises the same typed errors: address syntax and 7-bit ASCII rules, at most 50
+ * recipients, the message size limit (10 MB on v1, 40 MB on v2, measured on the message), verified
+ * identities and the sandbox, configuration sets that exist, the 24-hour quota and the max send rate.
  */
 import { randomUUID } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
@@ -14,14 +16,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import {
-  type AddressObject,
-  type Attachment,
-  type EmailAddress,
-  type ParsedMail,
-  simpleParser,
-} from "mailparser";
+import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from "mailparser";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
+import { z } from "zod";
 
 /** A message the server accepted and wrote to the outbox. */
 export interface SentMessage {
@@ -48,6 +45,19 @@ export interface SesServerOptions {
   outboxDir: string;
   /** Maximum send rate in recipients per second, as SES counts it. */
   maxSendRate: number;
+  /**
+   * The identities (addresses and domains) the account has verified: a sender must be one of them, or be
+   * at one of the domains or their subdomains. Omitted: every sender counts as verified.
+   */
+  verifiedIdentities?: readonly string[];
+  /** SES's sandbox: recipients must be verified too (the mailbox simulator excepted), 200 a day by default. */
+  sandbox?: boolean;
+  /** The configuration sets that exist. Omitted: any name exists. */
+  configurationSets?: readonly string[];
+  /** Recipients per rolling 24 hours (`Max24HourSend`); default 200 in the sandbox, else max rate × 86,400. */
+  max24HourSend?: number;
+  /** The region SES names in its messages when a request's signature names none. */
+  region?: string;
   /** Called (and awaited) after a message is written, e.g. to simulate bounces. Errors are only logged. */
   onSent?: (message: SentMessage) => void | Promise<void>;
 }
@@ -59,11 +69,29 @@ export interface SesServer {
   close(): Promise<void>;
 }
 
+/** The identities the local account verified by default: the configured sender address and its domain. */
+export function senderIdentities(senderAddress: string): string[] {
+  const domain = senderAddress.slice(senderAddress.lastIndexOf("@") + 1);
+  return domain === "" || domain === senderAddress ? [senderAddress] : [senderAddress, domain];
+}
+
 /** XML namespace of every SES v1 response; the SDK's parser does not need it but real SES sends it. */
 const SES_NAMESPACE = "http://ses.amazonaws.com/doc/2010-12-01/";
 
-/** SES refuses raw messages over 10 MB; we apply the same limit to whole requests to bound memory. */
-const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+/** SES's limit on a message, measured on the message (MIME, attachments base64-encoded), per API. */
+const MAX_MESSAGE_BYTES = { v1: 10 * 1024 * 1024, v2: 40 * 1024 * 1024 } as const;
+
+/** Recipients (To, Cc and Bcc together) SES accepts per message. */
+const MAX_RECIPIENTS = 50;
+
+/** The request bodies this server reads: room for a 40 MB message base64-encoded in JSON or a form. */
+const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+
+/** The sandbox's daily quota. */
+const SANDBOX_MAX_24_HOUR_SEND = 200;
+
+/** The mailbox simulator's domain, which the sandbox lets anyone send to. */
+const SIMULATOR_DOMAIN = "simulator.amazonses.com";
 
 /** Sliding window of the max send rate. */
 const RATE_WINDOW_MS = 1_000;
@@ -81,24 +109,46 @@ const OUTBOX_NAME = /^(\d{8}T\d{9}Z)-(\d{6})-([0-9a-f-]+)\.eml$/;
 const MAX_SEQUENCE = 999_999;
 
 // ---------------------------------------------------------------------------------------------------------
-// Errors and XML
+// Errors, in the v1 Query API's XML and the v2 REST API's JSON
 // ---------------------------------------------------------------------------------------------------------
 
-/** An error the client should see in SES's own `ErrorResponse` shape. */
+type ErrorCode =
+  | "InvalidParameterValue"
+  | "ValidationError"
+  | "MissingAction"
+  | "InvalidAction"
+  | "MessageRejected"
+  | "ConfigurationSetDoesNotExist"
+  | "TemplateDoesNotExist"
+  | "Throttling"
+  | "InternalFailure";
+
+/** An error the client should see as SES's: its v1 code; {@link v2Errors} gives its v2 name and status. */
 class SesError extends Error {
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
-    readonly type: "Sender" | "Receiver" = "Sender",
+    readonly status = 400,
   ) {
     super(message);
   }
 }
 
-/** SES's exact throttling error, so the SDK surfaces it with `name === "Throttling"` and retries it. */
-function throttlingError(): SesError {
-  return new SesError(400, "Throttling", "Maximum sending rate exceeded.");
+/** The v2 API's exception for each refusal, and its HTTP status (the SDK names the error after it). */
+const v2Errors: Readonly<Record<ErrorCode, readonly [string, number]>> = {
+  InvalidParameterValue: ["BadRequestException", 400],
+  ValidationError: ["BadRequestException", 400],
+  MissingAction: ["BadRequestException", 400],
+  InvalidAction: ["BadRequestException", 400],
+  MessageRejected: ["MessageRejected", 400],
+  ConfigurationSetDoesNotExist: ["NotFoundException", 404],
+  TemplateDoesNotExist: ["NotFoundException", 404],
+  Throttling: ["TooManyRequestsException", 429],
+  InternalFailure: ["InternalFailure", 500],
+};
+
+function invalid(message: string): SesError {
+  return new SesError("InvalidParameterValue", message);
 }
 
 /** Escapes text for XML element content; error messages can echo client input. */
@@ -120,20 +170,189 @@ function successXml(action: string, resultXml: string, requestId: string): strin
   );
 }
 
-/** Renders an error the way SES does; the SDK reads `Error/Code` to pick the exception name. */
+/** Renders an error the way SES v1 does; the SDK reads `Error/Code` to pick the exception name. */
 function errorXml(error: SesError, requestId: string): string {
+  const type = error.status >= 500 ? "Receiver" : "Sender";
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<ErrorResponse xmlns="${SES_NAMESPACE}">` +
-    `<Error><Type>${error.type}</Type><Code>${escapeXml(error.code)}</Code>` +
+    `<Error><Type>${type}</Type><Code>${escapeXml(error.code)}</Code>` +
     `<Message>${escapeXml(error.message)}</Message></Error>` +
     `<RequestId>${requestId}</RequestId>` +
     `</ErrorResponse>\n`
   );
 }
 
+/** Any failure as an {@link SesError}; unexpected ones are logged and reported as SES reports them. */
+function asSesError(error: unknown): SesError {
+  if (error instanceof SesError) return error;
+  console.error("[ses-server] request failed:", error);
+  return new SesError("InternalFailure", "An internal error occurred.", 500);
+}
+
 // ---------------------------------------------------------------------------------------------------------
-// Send-rate ledger
+// Addresses, as SES checks them
+// ---------------------------------------------------------------------------------------------------------
+
+/** Characters an unquoted local part or domain may not hold (RFC 5322 specials, the dot aside). */
+const SPECIALS = '()<>,;:\\"[]@';
+
+/**
+ * SES refuses non-ASCII display names that are not MIME encoded-words. This text is the local stand-in's:
+ * SES's own wording for this case is not publicly recorded.
+ */
+const NON_ASCII_NAME = "Display names with non-ASCII characters must be MIME encoded-words (RFC 2047)";
+
+/** A mailbox written `addr-spec` or `Name <addr-spec>`: the address, or SES's reason to refuse it. */
+function parseMailbox(text: string): { address: string } | { problem: string } {
+  const trimmed = text.trim();
+  const open = indexOutsideQuotes(trimmed, "<");
+  if (open === -1) {
+    const problem = addressProblem(trimmed);
+    return problem ? { problem } : { address: trimmed };
+  }
+  const close = trimmed.indexOf(">", open);
+  if (close === -1) return { problem: "Missing '>'" };
+  if (trimmed.slice(close + 1).trim() !== "") return { problem: "Illegal address" };
+  const name = trimmed.slice(0, open);
+  const nameProblem = displayNameProblem(name);
+  if (nameProblem) return { problem: nameProblem };
+  const address = trimmed.slice(open + 1, close).trim();
+  const problem = addressProblem(address);
+  return problem ? { problem } : { address };
+}
+
+function displayNameProblem(name: string): string | undefined {
+  if ((name.match(/(?<!\\)"/g) ?? []).length % 2 === 1) return "Missing '\"'";
+  if (/[^\x20-\x7e\t]/.test(name)) return NON_ASCII_NAME;
+  const unquoted = name.replace(/"(?:[^"\\]|\\.)*"/g, "");
+  return /[,;:@<>[\]\\]/.test(unquoted) ? "Illegal address" : undefined;
+}
+
+function indexOutsideQuotes(text: string, wanted: string, fromEnd = false): number {
+  let found = -1;
+  let quoted = false;
+  for (let index = 0; index < text.length; index++) {
+    const character = text[index];
+    if (character === "\\" && quoted) index++;
+    else if (character === '"') quoted = !quoted;
+    else if (character === wanted && !quoted) {
+      found = index;
+      if (!fromEnd) return found;
+    }
+  }
+  return found;
+}
+
+/**
+ * What is wrong with an `addr-spec`, in SES's words (those of the JavaMail checks SES answers with:
+ * "Missing final '@domain'", "Local address contains control or whitespace", …), or undefined. Local
+ * parts must be 7-bit ASCII; a domain with other characters must be written in Punycode.
+ */
+function addressProblem(address: string): string | undefined {
+  if (address === "") return "Empty address";
+  const at = indexOutsideQuotes(address, "@", true);
+  if (at === -1) return "Missing final '@domain'";
+  if (at === 0) return "Missing local name";
+  if (at === address.length - 1) return "Missing domain";
+  return localPartProblem(address.slice(0, at)) ?? domainProblem(address.slice(at + 1));
+}
+
+function localPartProblem(local: string): string | undefined {
+  if (local.startsWith('"') && local.endsWith('"') && local.length > 1) {
+    return /[^\x20-\x7e]/.test(local.slice(1, -1))
+      ? "Local address contains control or whitespace"
+      : undefined;
+  }
+  for (const character of local) {
+    const code = character.codePointAt(0) ?? 0;
+    if (code <= 0x20 || code >= 0x7f) return "Local address contains control or whitespace";
+    if (SPECIALS.includes(character)) return "Local address contains illegal character";
+  }
+  return dotProblem(local, "Local address");
+}
+
+function domainProblem(domain: string): string | undefined {
+  if (domain.startsWith("[") && domain.endsWith("]")) return undefined; // a domain literal
+  for (const character of domain) {
+    const code = character.codePointAt(0) ?? 0;
+    if (code <= 0x20 || code === 0x7f) return "Domain contains control or whitespace";
+    if (!/[A-Za-z0-9.-]/.test(character)) return "Domain contains illegal character";
+  }
+  return dotProblem(domain, "Domain");
+}
+
+function dotProblem(part: string, label: string): string | undefined {
+  if (part.startsWith(".")) return `${label} starts with dot`;
+  if (part.endsWith(".")) return `${label} ends with dot`;
+  if (part.includes("..")) return `${label} contains dot-dot`;
+  return undefined;
+}
+
+/** The address of a mailbox given as a parameter, or SES's refusal. A top-level comma makes it a list. */
+function parameterAddress(text: string): string {
+  const parsed = indexOutsideQuotes(text, ",") >= 0 ? { problem: "Illegal address" } : parseMailbox(text);
+  if ("problem" in parsed) throw invalid(parsed.problem);
+  return parsed.address;
+}
+
+/** Splits a header's address list at top-level commas (outside quotes and angle brackets), groups unwrapped. */
+function splitAddressList(value: string): string[] {
+  const items: string[] = [];
+  let current = "";
+  let quoted = false;
+  let angle = 0;
+  for (let index = 0; index < value.length; index++) {
+    const character = value.charAt(index);
+    if (character === "\\" && quoted) {
+      current += character + value.charAt(++index);
+      continue;
+    }
+    if (character === '"') quoted = !quoted;
+    else if (!quoted && character === "<") angle++;
+    else if (!quoted && character === ">") angle = Math.max(0, angle - 1);
+    if (!quoted && angle === 0 && (character === "," || character === ";")) {
+      items.push(current);
+      current = "";
+    } else if (!quoted && angle === 0 && character === ":")
+      current = ""; // a group's display name
+    else current += character;
+  }
+  items.push(current);
+  return items.map((item) => item.trim()).filter((item) => item !== "");
+}
+
+/** A header's values, unfolded, by case-insensitive name. */
+function headerValues(raw: Buffer, name: string): string[] {
+  const lines = headerSection(raw).toString("latin1").split(/\r?\n/);
+  const values: string[] = [];
+  let current: string | undefined;
+  for (const line of lines) {
+    if (/^[ \t]/.test(line) && current !== undefined) current += line;
+    else {
+      if (current !== undefined) values.push(current);
+      const colon = line.indexOf(":");
+      current =
+        colon > 0 && line.slice(0, colon).trim().toLowerCase() === name ? line.slice(colon + 1) : undefined;
+    }
+  }
+  if (current !== undefined) values.push(current);
+  return values;
+}
+
+/** The addresses of a raw message's address header, each checked as SES checks it. */
+function headerAddresses(raw: Buffer, name: string): string[] {
+  return headerValues(raw, name).flatMap((value) =>
+    splitAddressList(value).map((item) => {
+      const parsed = parseMailbox(item);
+      if ("problem" in parsed) throw invalid(parsed.problem);
+      return parsed.address;
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Send-rate and daily-quota ledger
 // ---------------------------------------------------------------------------------------------------------
 
 interface LedgerEntry {
@@ -143,17 +362,23 @@ interface LedgerEntry {
 
 /**
  * Remembers recent sends to enforce the max send rate (a sliding one-second window of recipients, like
- * SES counts it) and to report `SentLast24Hours`. Uses the monotonic clock so wall-clock jumps cannot
- * open or close the window.
+ * SES counts it) and the 24-hour quota, and to report `SentLast24Hours`. Uses the monotonic clock so
+ * wall-clock jumps cannot open or close the windows.
  */
 class SendLedger {
   private readonly entries: LedgerEntry[] = [];
 
-  /** Reserves capacity for a send, or returns undefined when it would exceed the rate. */
-  reserve(recipients: number, maxPerSecond: number): LedgerEntry | undefined {
+  /**
+   * Reserves capacity for a send, or says which limit it would break. A message with more recipients than
+   * the rate allows goes out when nothing else was sent within the second: SES lets one such message
+   * through instead of refusing it forever.
+   */
+  reserve(recipients: number, maxPerSecond: number, maxPerDay: number): LedgerEntry | "daily" | "rate" {
     const now = performance.now();
     this.prune(now);
-    if (this.recipientsSince(now - RATE_WINDOW_MS) + recipients > maxPerSecond) return undefined;
+    if (this.recipientsSince(now - DAY_MS) + recipients > maxPerDay) return "daily";
+    const inWindow = this.recipientsSince(now - RATE_WINDOW_MS);
+    if (inWindow > 0 && inWindow + recipients > maxPerSecond) return "rate";
     const entry = { at: now, recipients };
     this.entries.push(entry);
     return entry;
@@ -242,36 +467,13 @@ function newMessageId(): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Query API parameters and message parsing
+// Message parsing
 // ---------------------------------------------------------------------------------------------------------
 
-/** Reads a Query API list (`Prefix.member.1`, `Prefix.member.2`, …) in order. */
-function memberList(params: URLSearchParams, prefix: string): string[] {
-  const values: string[] = [];
-  for (let index = 1; ; index++) {
-    const value = params.get(`${prefix}.member.${index}`);
-    if (value === null) return values;
-    values.push(value);
-  }
-}
-
-/** Reads a parameter SES requires, failing like SES's request validation does. */
-function requiredParam(params: URLSearchParams, name: string): string {
-  const value = params.get(name);
-  if (value === null) {
-    throw new SesError(
-      400,
-      "ValidationError",
-      `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`,
-    );
-  }
-  return value;
-}
-
 /** Decodes base64 strictly, because `Buffer.from` silently drops invalid characters. */
-function decodeBase64(value: string): Buffer {
+function decodeBase64(value: string, field: string): Buffer {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 === 1) {
-    throw new SesError(400, "InvalidParameterValue", "RawMessage.Data is not valid base64.");
+    throw invalid(`${field} is not valid base64.`);
   }
   return Buffer.from(value, "base64");
 }
@@ -297,72 +499,163 @@ function addressObjects(field: AddressObject | AddressObject[] | undefined): Add
   return Array.isArray(field) ? field : [field];
 }
 
-/** Flattens address lists, including RFC 5322 groups, to plain addresses. */
-function plainAddresses(addresses: EmailAddress[]): string[] {
-  return addresses.flatMap((entry) => [
-    ...(entry.address ? [entry.address] : []),
-    ...plainAddresses(entry.group ?? []),
-  ]);
-}
-
-/** SES takes the recipients of a raw message from its To, Cc and Bcc headers when no Destinations are given. */
-function headerRecipients(headers: ParsedMail): string[] {
-  const fields = [headers.to, headers.cc, headers.bcc].flatMap(addressObjects);
-  return plainAddresses(fields.flatMap((field) => field.value));
+/** Composes a simple (non-raw) message as SES composes it, with nodemailer's composer. */
+function composeSimple(message: {
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  replyTo: string[];
+  subject: string;
+  text?: string | undefined;
+  html?: string | undefined;
+  headers?: Record<string, string>;
+  messageId: string;
+}): Promise<Buffer> {
+  const node = new MailComposer({
+    from: message.from,
+    to: message.to,
+    cc: message.cc,
+    bcc: message.bcc,
+    replyTo: message.replyTo,
+    subject: message.subject,
+    text: message.text,
+    html: message.html,
+    headers: message.headers,
+    messageId: `<${message.messageId}@email.amazonses.com>`,
+    date: new Date(),
+  }).compile();
+  // Bcc is kept in the stored file (as nodemailer's own stream transport does): the outbox is the only
+  // record of who got it.
+  node.keepBcc = true;
+  return node.build();
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Actions
+// Sending, as SES accepts or refuses a message
 // ---------------------------------------------------------------------------------------------------------
 
 /** What the actions need from the running server. */
 interface ServerContext {
   outboxDir: string;
   maxSendRate: number;
+  max24HourSend: number;
+  verified?: ReadonlySet<string>;
+  sandbox: boolean;
+  configurationSets?: ReadonlySet<string>;
+  defaultRegion: string;
   ledger: SendLedger;
   onSent?: (message: SentMessage) => void | Promise<void>;
 }
 
-type Action = (params: URLSearchParams, context: ServerContext) => Promise<string>;
-
-interface Outgoing {
-  messageId: string;
+/** A send request of either API, its addresses already checked. */
+interface Submission {
+  api: keyof typeof MAX_MESSAGE_BYTES;
+  /** The region the request was signed for, which SES names in its messages. */
+  region: string;
+  /** The envelope sender. */
   source?: string;
-  destinations: string[];
+  /** The addresses whose identity must be verified (the sender, and the From header's). */
+  senders: readonly string[];
+  destinations: readonly string[];
   configurationSet?: string;
-  raw: Buffer;
+  /** The message, or a function composing it once the request is known to be acceptable. */
+  raw: Buffer | ((messageId: string) => Promise<Buffer>);
+}
+
+/** Whether an identity is verified: the address itself, its domain, or a parent of that domain. */
+function isVerified(address: string, verified: ReadonlySet<string>): boolean {
+  const lower = address.toLowerCase();
+  if (verified.has(lower)) return true;
+  const labels = lower.slice(lower.lastIndexOf("@") + 1).split(".");
+  return labels.some((_, index) => verified.has(labels.slice(index).join(".")));
+}
+
+/** Checks a request against SES's rules in SES's order, then stores it and reports it to the hook. */
+async function submit(request: Submission, context: ServerContext): Promise<SentMessage> {
+  if (Buffer.isBuffer(request.raw) && request.raw.length > MAX_MESSAGE_BYTES[request.api]) {
+    throw invalid(
+      `Message length is more than ${MAX_MESSAGE_BYTES[request.api]} bytes long: '${request.raw.length}'.`,
+    );
+  }
+  if (request.destinations.length === 0) throw invalid("Missing required header 'To'.");
+  if (request.destinations.length > MAX_RECIPIENTS)
+    throw invalid(`Recipient count exceeds ${MAX_RECIPIENTS}.`);
+  if (
+    request.configurationSet !== undefined &&
+    context.configurationSets &&
+    !context.configurationSets.has(request.configurationSet)
+  ) {
+    throw new SesError(
+      "ConfigurationSetDoesNotExist",
+      `Configuration set <${request.configurationSet}> does not exist.`,
+    );
+  }
+  checkIdentities(request, context);
+  const reservation = context.ledger.reserve(
+    request.destinations.length,
+    context.maxSendRate,
+    context.max24HourSend,
+  );
+  if (reservation === "daily") throw new SesError("Throttling", "Daily message quota exceeded.");
+  if (reservation === "rate") throw new SesError("Throttling", "Maximum sending rate exceeded.");
+  const messageId = newMessageId();
+  try {
+    const raw = Buffer.isBuffer(request.raw) ? request.raw : await request.raw(messageId);
+    const message = {
+      messageId,
+      destinations: [...request.destinations],
+      raw,
+      ...(request.source === undefined ? {} : { source: request.source }),
+      ...(request.configurationSet === undefined ? {} : { configurationSet: request.configurationSet }),
+    };
+    const sent: SentMessage = { ...message, file: await writeToOutbox(messageId, raw, context.outboxDir) };
+    await notify(context.onSent, sent);
+    return sent;
+  } catch (error) {
+    context.ledger.release(reservation);
+    throw error;
+  }
 }
 
 /**
- * Accepts a message the way SES would: checks the send rate, writes the `.eml` before answering (so a
- * test that got a MessageId can read the file), then lets the `onSent` hook react.
+ * SES's identity check: the sender must be verified, and in the sandbox every recipient too (the mailbox
+ * simulator's addresses excepted). The message lists every identity that failed, as SES's does.
  */
-async function deliver(message: Outgoing, context: ServerContext): Promise<SentMessage> {
-  if (message.destinations.length === 0) {
+function checkIdentities(request: Submission, context: ServerContext): void {
+  const verified = context.verified;
+  const candidates = [
+    ...(verified ? request.senders : []),
+    ...(context.sandbox
+      ? request.destinations.filter((address) => !address.toLowerCase().endsWith(`@${SIMULATOR_DOMAIN}`))
+      : []),
+  ];
+  const failed = [...new Set(candidates.filter((address) => !verified || !isVerified(address, verified)))];
+  if (failed.length > 0) {
     throw new SesError(
-      400,
-      "InvalidParameterValue",
-      "No recipients: give Destinations or To, Cc or Bcc addresses.",
+      "MessageRejected",
+      `Email address is not verified. The following identities failed the check in region ${request.region.toUpperCase()}: ${failed.join(", ")}`,
     );
   }
-  const reservation = context.ledger.reserve(message.destinations.length, context.maxSendRate);
-  if (!reservation) throw throttlingError();
-  const name = nextOutboxName(message.messageId);
-  const file = join(context.outboxDir, name);
-  // Written under a name that nobody lists, then renamed: a reader of the outbox (the outbox page, a
-  // test polling for its mail) sees the whole message or no file, never one still being written.
-  const partial = join(context.outboxDir, `.${name}.partial`);
+}
+
+/**
+ * Writes the `.eml` before answering (so a caller that got a MessageId can read the file), under a name
+ * that nobody lists, then renamed: a reader of the outbox (the outbox page, a test polling for its mail)
+ * sees the whole message or no file, never one still being written.
+ */
+async function writeToOutbox(messageId: string, raw: Buffer, outboxDir: string): Promise<string> {
+  const name = nextOutboxName(messageId);
+  const file = join(outboxDir, name);
+  const partial = join(outboxDir, `.${name}.partial`);
   try {
-    await writeFile(partial, message.raw, { flag: "wx" });
+    await writeFile(partial, raw, { flag: "wx" });
     await rename(partial, file);
+    return file;
   } catch (error) {
-    context.ledger.release(reservation);
     await rm(partial, { force: true });
     throw error;
   }
-  const sent: SentMessage = { ...message, file };
-  await notify(context.onSent, sent);
-  return sent;
 }
 
 /** Runs the `onSent` hook; its failures are the test harness's problem, not the SES client's. */
@@ -375,60 +668,146 @@ async function notify(onSent: ServerContext["onSent"], message: SentMessage): Pr
   }
 }
 
+/** The senders and recipients of a raw message's headers, every address checked as SES checks it. */
+function rawMessageAddresses(raw: Buffer): { from: string[]; recipients: string[] } {
+  for (const name of ["from", "to", "cc", "bcc", "reply-to", "sender"]) {
+    if (headerValues(raw, name).some((value) => /[^\t\x20-\x7e]/.test(value))) throw invalid(NON_ASCII_NAME);
+  }
+  headerAddresses(raw, "reply-to");
+  return {
+    from: headerAddresses(raw, "from"),
+    recipients: ["to", "cc", "bcc"].flatMap((name) => headerAddresses(raw, name)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The v1 Query API
+// ---------------------------------------------------------------------------------------------------------
+
+type Action = (params: URLSearchParams, context: ServerContext, region: string) => Promise<string>;
+
+/** Reads a Query API list (`Prefix.member.1`, `Prefix.member.2`, …) in order. */
+function memberList(params: URLSearchParams, prefix: string): string[] {
+  const values: string[] = [];
+  for (let index = 1; ; index++) {
+    const value = params.get(`${prefix}.member.${index}`);
+    if (value === null) return values;
+    values.push(value);
+  }
+}
+
+/** Reads a parameter SES requires, failing like SES's request validation does. */
+function requiredParam(params: URLSearchParams, name: string): string {
+  const value = params.get(name);
+  if (value === null) {
+    throw new SesError(
+      "ValidationError",
+      `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`,
+    );
+  }
+  return value;
+}
+
+/** SES's rule for message tags: ASCII letters, digits, `_` and `-`, at most 255 characters. */
+function checkTags(tags: readonly { name: string; value: string }[]): void {
+  for (const { name, value } of tags) {
+    for (const [label, text] of [
+      ["name", name],
+      ["value", value],
+    ] as const) {
+      if (!/^[A-Za-z0-9_-]{1,255}$/.test(text)) {
+        throw invalid(
+          `Invalid tag ${label}: '${text}'. It must contain only ASCII letters (a-z, A-Z), numbers (0-9), underscores (_), or dashes (-), and be at most 255 characters long.`,
+        );
+      }
+    }
+  }
+}
+
+function v1Tags(params: URLSearchParams): { name: string; value: string }[] {
+  const tags: { name: string; value: string }[] = [];
+  for (let index = 1; params.has(`Tags.member.${index}.Name`); index++) {
+    tags.push({
+      name: params.get(`Tags.member.${index}.Name`) ?? "",
+      value: params.get(`Tags.member.${index}.Value`) ?? "",
+    });
+  }
+  return tags;
+}
+
+function optionalParam(params: URLSearchParams, name: string): string | undefined {
+  return params.get(name) ?? undefined;
+}
+
 /** `SendRawEmail`: stores exactly the bytes the client sent. */
-const sendRawEmail: Action = async (params, context) => {
-  const raw = decodeBase64(requiredParam(params, "RawMessage.Data"));
-  const headers = await parseHeaders(raw);
-  const explicit = memberList(params, "Destinations");
-  const source = params.get("Source") ?? plainAddresses(headers.from?.value ?? [])[0];
-  const messageId = newMessageId();
-  const destinations = explicit.length > 0 ? explicit : headerRecipients(headers);
-  const configurationSet = params.get("ConfigurationSetName") ?? undefined;
-  await deliver(
+const sendRawEmail: Action = async (params, context, region) => {
+  const raw = decodeBase64(requiredParam(params, "RawMessage.Data"), "RawMessage.Data");
+  checkTags(v1Tags(params));
+  const sourceParam = optionalParam(params, "Source");
+  const source = sourceParam === undefined ? undefined : parameterAddress(sourceParam);
+  const explicit = memberList(params, "Destinations").map(parameterAddress);
+  const headers = rawMessageAddresses(raw);
+  const configurationSet = optionalParam(params, "ConfigurationSetName");
+  const envelopeSender = source ?? headers.from[0];
+  const sent = await submit(
     {
-      messageId,
-      destinations,
+      api: "v1",
+      region,
       raw,
-      ...(source === undefined ? {} : { source }),
+      senders: [...(source === undefined ? [] : [source]), ...headers.from],
+      destinations: explicit.length > 0 ? explicit : headers.recipients,
+      ...(envelopeSender === undefined ? {} : { source: envelopeSender }),
       ...(configurationSet === undefined ? {} : { configurationSet }),
     },
     context,
   );
-  return `<MessageId>${messageId}</MessageId>`;
+  return `<MessageId>${sent.messageId}</MessageId>`;
 };
 
-/**
- * `SendEmail`: composes the MIME with nodemailer like SES composes it. Bcc is kept in the stored file
- * (as nodemailer's own stream transport does) because the outbox is the only record of who got it.
- */
-const sendEmail: Action = async (params, context) => {
-  const source = requiredParam(params, "Source");
+/** `SendEmail`: composes the MIME with nodemailer like SES composes it. */
+const sendEmail: Action = async (params, context, region) => {
+  const sourceText = requiredParam(params, "Source");
+  const source = parameterAddress(sourceText);
   const to = memberList(params, "Destination.ToAddresses");
   const cc = memberList(params, "Destination.CcAddresses");
   const bcc = memberList(params, "Destination.BccAddresses");
-  const messageId = newMessageId();
-  const node = new MailComposer({
-    from: source,
-    to,
-    cc,
-    bcc,
-    replyTo: memberList(params, "ReplyToAddresses"),
-    subject: requiredParam(params, "Message.Subject.Data"),
-    text: params.get("Message.Body.Text.Data") ?? undefined,
-    html: params.get("Message.Body.Html.Data") ?? undefined,
-    messageId: `<${messageId}@email.amazonses.com>`,
-    date: new Date(),
-  }).compile();
-  node.keepBcc = true;
-  const raw = await node.build();
-  await deliver({ messageId, source, destinations: [...to, ...cc, ...bcc], raw }, context);
-  return `<MessageId>${messageId}</MessageId>`;
+  const replyTo = memberList(params, "ReplyToAddresses");
+  const returnPath = optionalParam(params, "ReturnPath");
+  if (returnPath !== undefined) parameterAddress(returnPath);
+  replyTo.forEach(parameterAddress);
+  checkTags(v1Tags(params));
+  const subject = requiredParam(params, "Message.Subject.Data");
+  const configurationSet = optionalParam(params, "ConfigurationSetName");
+  const sent = await submit(
+    {
+      api: "v1",
+      region,
+      source,
+      senders: [source],
+      destinations: [...to, ...cc, ...bcc].map(parameterAddress),
+      ...(configurationSet === undefined ? {} : { configurationSet }),
+      raw: (messageId) =>
+        composeSimple({
+          from: sourceText,
+          to,
+          cc,
+          bcc,
+          replyTo,
+          subject,
+          text: optionalParam(params, "Message.Body.Text.Data"),
+          html: optionalParam(params, "Message.Body.Html.Data"),
+          messageId,
+        }),
+    },
+    context,
+  );
+  return `<MessageId>${sent.messageId}</MessageId>`;
 };
 
-/** `GetSendQuota`: there is no daily quota locally beyond what the rate allows. */
+/** `GetSendQuota`: the daily quota, the rate, and the recipients of the last 24 hours. */
 const getSendQuota: Action = async (_params, context) =>
   `<SentLast24Hours>${context.ledger.sentLast24Hours()}</SentLast24Hours>` +
-  `<Max24HourSend>${context.maxSendRate * (DAY_MS / 1_000)}</Max24HourSend>` +
+  `<Max24HourSend>${context.max24HourSend}</Max24HourSend>` +
   `<MaxSendRate>${context.maxSendRate}</MaxSendRate>`;
 
 const ACTIONS: ReadonlyMap<string, Action> = new Map([
@@ -437,13 +816,217 @@ const ACTIONS: ReadonlyMap<string, Action> = new Map([
   ["GetSendQuota", getSendQuota],
 ]);
 
+/** Runs one Query API request and answers in SES's XML, whatever goes wrong. */
+async function handleQueryApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: ServerContext,
+): Promise<void> {
+  const requestId = randomUUID();
+  try {
+    const params = new URLSearchParams((await readBody(req)).toString("utf8"));
+    const actionName = params.get("Action");
+    if (actionName === null) throw new SesError("MissingAction", "Missing Action");
+    const action = ACTIONS.get(actionName);
+    if (!action) {
+      throw new SesError("InvalidAction", `Could not find operation ${actionName} for version 2010-12-01`);
+    }
+    const result = await action(params, context, regionOf(req, context));
+    send(res, 200, "text/xml; charset=utf-8", successXml(actionName, result, requestId), requestId);
+  } catch (caught) {
+    const error = asSesError(caught);
+    send(res, error.status, "text/xml; charset=utf-8", errorXml(error, requestId), requestId);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------
-// API over HTTP
+// The v2 REST API: SendEmail (raw and simple content) and GetAccount
 // ---------------------------------------------------------------------------------------------------------
 
+const content = z.object({ Data: z.string(), Charset: z.string().optional() });
+const addressList = z.array(z.string()).optional();
+
+/** SES v2 `SendEmail`'s JSON body, as the SDK (and nodemailer's SES transport) sends it. */
+const sendEmailV2Schema = z.object({
+  FromEmailAddress: z.string().optional(),
+  Destination: z
+    .object({ ToAddresses: addressList, CcAddresses: addressList, BccAddresses: addressList })
+    .optional(),
+  ReplyToAddresses: addressList,
+  ConfigurationSetName: z.string().optional(),
+  EmailTags: z.array(z.object({ Name: z.string(), Value: z.string() })).optional(),
+  Content: z.object({
+    Raw: z.object({ Data: z.string() }).optional(),
+    Simple: z
+      .object({
+        Subject: content,
+        Body: z.object({ Text: content.optional(), Html: content.optional() }),
+        Headers: z.array(z.object({ Name: z.string(), Value: z.string() })).optional(),
+      })
+      .optional(),
+    Template: z.object({ TemplateName: z.string().optional() }).loose().optional(),
+  }),
+});
+
+type SendEmailV2 = z.infer<typeof sendEmailV2Schema>;
+
+function parseV2Request(body: Buffer): SendEmailV2 {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString("utf8"));
+  } catch {
+    throw invalid("The request body is not valid JSON.");
+  }
+  const parsed = sendEmailV2Schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new SesError(
+      "ValidationError",
+      `1 validation error detected: Value at '${issue?.path.join(".") ?? ""}' failed to satisfy constraint: ${issue?.message ?? "invalid"}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** v2 `SendEmail`: a raw message (stored as sent) or simple content (composed as SES composes it). */
+async function sendEmailV2(request: SendEmailV2, context: ServerContext, region: string): Promise<object> {
+  const { Content: body, Destination: destination = {} } = request;
+  const explicit = [
+    ...(destination.ToAddresses ?? []),
+    ...(destination.CcAddresses ?? []),
+    ...(destination.BccAddresses ?? []),
+  ].map(parameterAddress);
+  (request.ReplyToAddresses ?? []).forEach(parameterAddress);
+  checkTags((request.EmailTags ?? []).map(({ Name, Value }) => ({ name: Name, value: Value })));
+  const from =
+    request.FromEmailAddress === undefined ? undefined : parameterAddress(request.FromEmailAddress);
+  const common = {
+    api: "v2" as const,
+    region,
+    ...(request.ConfigurationSetName === undefined ? {} : { configurationSet: request.ConfigurationSetName }),
+  };
+  if (body.Template) {
+    throw new SesError(
+      "TemplateDoesNotExist",
+      `Template ${body.Template.TemplateName ?? ""} does not exist.`,
+    );
+  }
+  if (body.Raw) {
+    const raw = decodeBase64(body.Raw.Data, "Content.Raw.Data");
+    const headers = rawMessageAddresses(raw);
+    const source = from ?? headers.from[0];
+    const sent = await submit(
+      {
+        ...common,
+        raw,
+        senders: [...(from === undefined ? [] : [from]), ...headers.from],
+        destinations: explicit.length > 0 ? explicit : headers.recipients,
+        ...(source === undefined ? {} : { source }),
+      },
+      context,
+    );
+    return { MessageId: sent.messageId };
+  }
+  const simple = body.Simple;
+  if (!simple) throw invalid("Content must contain Raw, Simple or Template.");
+  if (from === undefined || request.FromEmailAddress === undefined) {
+    throw invalid("FromEmailAddress is required for Simple content.");
+  }
+  const fromText = request.FromEmailAddress;
+  const sent = await submit(
+    {
+      ...common,
+      source: from,
+      senders: [from],
+      destinations: explicit,
+      raw: (messageId) =>
+        composeSimple({
+          from: fromText,
+          to: destination.ToAddresses ?? [],
+          cc: destination.CcAddresses ?? [],
+          bcc: destination.BccAddresses ?? [],
+          replyTo: request.ReplyToAddresses ?? [],
+          subject: simple.Subject.Data,
+          text: simple.Body.Text?.Data,
+          html: simple.Body.Html?.Data,
+          headers: Object.fromEntries((simple.Headers ?? []).map(({ Name, Value }) => [Name, Value])),
+          messageId,
+        }),
+    },
+    context,
+  );
+  return { MessageId: sent.messageId };
+}
+
+/** v2 `GetAccount`: the quota as `GetSendQuota` reports it, and whether the account left the sandbox. */
+function getAccountV2(context: ServerContext): object {
+  return {
+    SendQuota: {
+      Max24HourSend: context.max24HourSend,
+      MaxSendRate: context.maxSendRate,
+      SentLast24Hours: context.ledger.sentLast24Hours(),
+    },
+    SendingEnabled: true,
+    ProductionAccessEnabled: !context.sandbox,
+    EnforcementStatus: "HEALTHY",
+    DedicatedIpAutoWarmupEnabled: false,
+  };
+}
+
+/** Runs one v2 request and answers in its JSON, errors named by `x-amzn-ErrorType` as AWS names them. */
+async function handleRestApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: ServerContext,
+  pathname: string,
+): Promise<void> {
+  const requestId = randomUUID();
+  const json = "application/json";
+  try {
+    let result: object;
+    if (req.method === "POST" && pathname === "/v2/email/outbound-emails") {
+      result = await sendEmailV2(parseV2Request(await readBody(req)), context, regionOf(req, context));
+    } else if (req.method === "GET" && pathname === "/v2/email/account") {
+      req.resume();
+      result = getAccountV2(context);
+    } else {
+      req.resume();
+      res.writeHead(404, {
+        "content-type": json,
+        "x-amzn-requestid": requestId,
+        "x-amzn-errortype": "UnknownOperationException",
+      });
+      res.end(JSON.stringify({ message: `No local SES v2 operation for ${req.method} ${pathname}` }));
+      return;
+    }
+    send(res, 200, json, JSON.stringify(result), requestId);
+  } catch (caught) {
+    const error = asSesError(caught);
+    const [name, status] = v2Errors[error.code];
+    res.writeHead(status, {
+      "content-type": json,
+      "x-amzn-requestid": requestId,
+      "x-amzn-errortype": name,
+      ...(status === 413 ? { connection: "close" } : {}),
+    });
+    res.end(JSON.stringify({ message: error.message }));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// HTTP
+// ---------------------------------------------------------------------------------------------------------
+
+/** The region of the request's SigV4 scope (`Credential=…/20261129/eu-west-1/ses/aws4_request`). */
+function regionOf(req: IncomingMessage, context: ServerContext): string {
+  const scope = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(req.headers.authorization ?? "");
+  return scope?.[1] ?? context.defaultRegion;
+}
+
 /**
- * Reads the request body, refusing more than SES would accept without buffering it all. Event listeners
- * rather than `for await`, because leaving that loop early destroys the socket before we can answer.
+ * Reads the request body, refusing more than it has room for without buffering it all (the message
+ * limits themselves are checked on the decoded message, with SES's error). Event listeners rather than
+ * `for await`, because leaving that loop early destroys the socket before we can answer.
  */
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -469,44 +1052,21 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 function tooLarge(): SesError {
   return new SesError(
-    413,
     "InvalidParameterValue",
-    `Message length is more than ${MAX_REQUEST_BYTES} bytes long.`,
+    `Request length is more than ${MAX_REQUEST_BYTES} bytes long.`,
+    413,
   );
 }
 
-/** Runs one Query API request and answers in SES's XML, whatever goes wrong. */
-async function handleApi(req: IncomingMessage, res: ServerResponse, context: ServerContext): Promise<void> {
-  const requestId = randomUUID();
-  try {
-    const params = new URLSearchParams((await readBody(req)).toString("utf8"));
-    const actionName = params.get("Action");
-    if (actionName === null) throw new SesError(400, "MissingAction", "Missing Action");
-    const action = ACTIONS.get(actionName);
-    if (!action) {
-      throw new SesError(
-        400,
-        "InvalidAction",
-        `Could not find operation ${actionName} for version 2010-12-01`,
-      );
-    }
-    sendXml(res, 200, successXml(actionName, await action(params, context), requestId), requestId);
-  } catch (error) {
-    sendXml(res, ...apiFailure(error, requestId), requestId);
-  }
-}
-
-/** Maps any failure to a status and SES error body; unexpected ones are logged and reported as SES does. */
-function apiFailure(error: unknown, requestId: string): [number, string] {
-  if (error instanceof SesError) return [error.status, errorXml(error, requestId)];
-  console.error("[ses-server] request failed:", error);
-  const internal = new SesError(500, "InternalFailure", "An internal error occurred.", "Receiver");
-  return [500, errorXml(internal, requestId)];
-}
-
-function sendXml(res: ServerResponse, status: number, body: string, requestId: string): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  body: string,
+  requestId: string,
+): void {
   res.writeHead(status, {
-    "content-type": "text/xml; charset=utf-8",
+    "content-type": contentType,
     "x-amzn-requestid": requestId,
     ...(status === 413 ? { connection: "close" } : {}),
   });
@@ -726,8 +1286,9 @@ async function handleRequest(
   context: ServerContext,
 ): Promise<void> {
   try {
-    const isApi = req.method === "POST" && (req.url === "/" || req.url?.startsWith("/?"));
-    if (isApi) return await handleApi(req, res, context);
+    const { pathname } = new URL(req.url ?? "/", "http://localhost");
+    if (pathname.startsWith("/v2/")) return await handleRestApi(req, res, context, pathname);
+    if (req.method === "POST" && pathname === "/") return await handleQueryApi(req, res, context);
     if (req.method === "GET" || req.method === "HEAD") return await handlePage(req, res, context.outboxDir);
     sendText(res, 405, "Method not allowed");
   } catch (error) {
@@ -764,10 +1325,18 @@ export async function startSesServer(options: SesServerOptions): Promise<SesServ
   const host = options.host ?? "127.0.0.1";
   await mkdir(options.outboxDir, { recursive: true });
   await seedOutboxClock(options.outboxDir);
+  const sandbox = options.sandbox ?? false;
+  const lowerCased = (names: readonly string[]) => new Set(names.map((name) => name.toLowerCase()));
   const context: ServerContext = {
     outboxDir: options.outboxDir,
     maxSendRate: options.maxSendRate,
+    max24HourSend:
+      options.max24HourSend ?? (sandbox ? SANDBOX_MAX_24_HOUR_SEND : options.maxSendRate * (DAY_MS / 1_000)),
+    sandbox,
+    defaultRegion: options.region ?? "us-east-1",
     ledger: new SendLedger(),
+    ...(options.verifiedIdentities ? { verified: lowerCased(options.verifiedIdentities) } : {}),
+    ...(options.configurationSets ? { configurationSets: new Set(options.configurationSets) } : {}),
     ...(options.onSent ? { onSent: options.onSent } : {}),
   };
   const server = createServer((req, res) => void handleRequest(req, res, context));

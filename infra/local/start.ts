@@ -14,6 +14,20 @@ const settings = readConfig({
   CONVENE_DATA_DIR: z.string().default(".convene"),
   CONVENE_PUBLIC_URL: z.url().optional(),
   CONVENE_SES_MAX_SEND_RATE: z.coerce.number().positive().default(14),
+  CONVENE_SES_VERIFIED_IDENTITIES: z
+    .string()
+    .transform((list) =>
+      list
+        .split(",")
+        .map((identity) => identity.trim())
+        .filter(Boolean),
+    )
+    .optional(),
+  CONVENE_SES_SANDBOX: z
+    .enum(["0", "1"])
+    .default("0")
+    .transform((flag) => flag === "1"),
+  CONVENE_SES_MAX_24_HOUR_SEND: z.coerce.number().int().positive().optional(),
   CONVENE_LOCAL_SCHEDULE_SECONDS: z.coerce.number().positive().optional(),
   CONVENE_ADMIN_TOKEN: z.string().min(16).optional(),
 });
@@ -35,6 +49,11 @@ const stack = await startLocalStack({
   },
   publicUrl: settings.CONVENE_PUBLIC_URL,
   sesMaxSendRate: settings.CONVENE_SES_MAX_SEND_RATE,
+  ses: {
+    verifiedIdentities: settings.CONVENE_SES_VERIFIED_IDENTITIES,
+    sandbox: settings.CONVENE_SES_SANDBOX,
+    max24HourSend: settings.CONVENE_SES_MAX_24_HOUR_SEND,
+  },
   scheduleSeconds: settings.CONVENE_LOCAL_SCHEDULE_SECONDS,
   adminToken: settings.CONVENE_ADMIN_TOKEN,
   seed: true,

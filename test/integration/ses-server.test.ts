@@ -232,28 +232,6 @@ describe("local SES server: sending", () => {
     }
     await expect(harness.client.send(simpleEmail("Still alive"))).resolves.toHaveProperty("MessageId");
   });
-
-  it("refuses a request over 10 MB with an SES-shaped 413 error", async () => {
-    // prepare
-    const raw = await compose({
-      from: "noreply@example.com",
-      to: "ana@example.org",
-      subject: "Huge",
-      attachments: [{ filename: "huge.bin", content: Buffer.alloc(8 * 1024 * 1024, 7) }],
-    });
-
-    // act
-    const error = await harness.client
-      .send(new SendRawEmailCommand({ RawMessage: { Data: raw } }))
-      .catch((error: unknown) => error);
-
-    // assess
-    expect(error).toBeInstanceOf(Error);
-    expect(error).toMatchObject({
-      $metadata: { httpStatusCode: 413 },
-      message: expect.stringContaining("Message length is more than"),
-    });
-  });
 });
 
 describe("local SES server: max send rate", () => {
