@@ -28,8 +28,11 @@ export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
 export interface ConveneFunctionOptions {
   /** Physical name (stage-suffixed), also the name of its log group. */
   functionName: string;
-  /** Failed asynchronous invocations (bus rules, schedules) after Lambda's own retries. */
-  failures: IQueue;
+  /**
+   * Where failed asynchronous invocations (bus rules, schedules) go after Lambda's own retries;
+   * absent for functions invoked only synchronously (HTTP routes), which answer their errors.
+   */
+  failures?: IQueue;
   environment: Record<string, string>;
   /** Powertools' service name and metrics namespace: one per stage, shared by every function. */
   powertools: { serviceName: string; metricsNamespace: string; logLevel: LogLevel };
@@ -78,8 +81,7 @@ export class ConveneFunction extends NodejsFunction {
       applicationLogLevelV2: ApplicationLogLevel[powertools.logLevel],
       systemLogLevelV2: SystemLogLevel.WARN,
       tracing: Tracing.ACTIVE,
-      onFailure: new SqsDestination(options.failures),
-      retryAttempts: 2,
+      ...(options.failures && { onFailure: new SqsDestination(options.failures), retryAttempts: 2 }),
       bundling: {
         format: OutputFormat.ESM,
         target: bundlingTarget,

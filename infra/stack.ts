@@ -63,6 +63,9 @@ export interface ConveneSettings {
 /** API Gateway throttling of the public routes: generous for a webinar, low enough to blunt a flood. */
 const publicThrottle = { rateLimit: 50, burstLimit: 100 };
 
+/** Powertools' metrics namespace, the same for every stage (the `service` dimension tells them apart). */
+const metricsNamespace = "Convene";
+
 /** `convene`, or `convene-<stage>`: the base of every physical name. */
 export const baseNameOf = (stage: string | undefined): string => (stage ? `convene-${stage}` : "convene");
 
@@ -153,6 +156,8 @@ export class ConveneStack extends Stack {
         ],
         allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
         allowHeaders: ["authorization", "content-type"],
+        // The console names downloaded exports after the API's Content-Disposition.
+        exposeHeaders: ["content-disposition"],
         maxAge: Duration.days(1),
       },
     });
@@ -188,9 +193,9 @@ export class ConveneStack extends Stack {
     for (const spec of functions) {
       const fn = new ConveneFunction(this, spec, {
         functionName: `${baseName}-${spec.name}`,
-        failures: deadLetters,
+        failures: spec.rule || spec.schedule ? deadLetters : undefined,
         environment: environmentOf(spec),
-        powertools: { serviceName: baseName, metricsNamespace: "Convene", logLevel: settings.logLevel },
+        powertools: { serviceName: baseName, metricsNamespace, logLevel: settings.logLevel },
       });
       built.push({ name: spec.name, fn });
       grantAccess(fn, spec.access, {
@@ -262,7 +267,7 @@ export class ConveneStack extends Stack {
       rules,
       table,
       deadLetters,
-      metricsNamespace: "Convene",
+      metricsNamespace,
       serviceName: baseName,
       alarmEmail: settings.alarmEmail,
     });

@@ -204,12 +204,14 @@ describe("least privilege from the wiring list", () => {
     }
   });
 
-  it("gives every function X-Ray and its own log group, and no AWS managed policy", () => {
+  it("gives every function X-Ray and its own log group, the queue only to consumers, and no AWS managed policy", () => {
     for (const spec of functions) {
       const actions = statementsOf(spec).flatMap(actionsOf);
       expect(actions, spec.name).toEqual(
         expect.arrayContaining(["xray:PutTraceSegments", "logs:PutLogEvents"]),
       );
+      // Only asynchronously invoked functions hand their failures to the dead-letter queue.
+      expect(actions.includes("sqs:SendMessage"), spec.name).toBe(Boolean(spec.rule || spec.schedule));
     }
     const roles = resources("AWS::IAM::Role").filter(({ Properties }) =>
       JSON.stringify(Properties.AssumeRolePolicyDocument).includes("lambda.amazonaws.com"),
