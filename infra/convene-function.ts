@@ -73,6 +73,8 @@ export class ConveneFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: powertools.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: powertools.metricsNamespace,
         POWERTOOLS_LOG_LEVEL: powertools.logLevel,
+        // Responses carry registrants' personal data (pages, exports): traces keep timings, not bodies.
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: "false",
         ...options.environment,
       },
       logGroup,

@@ -20,6 +20,7 @@ import { Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { acknowledge } from "./acknowledge.ts";
 
 /** SES reviews an account at 5 % bounces / 0.1 % complaints and may pause it at 10 % / 0.5 %: warn well before. */
 export const bounceRateThreshold = 0.02;
@@ -61,7 +62,16 @@ export class Monitoring extends Construct {
       displayName: `Convene alarms (${props.baseName})`,
       enforceSSL: true,
     });
-    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+    if (props.alarmEmail) {
+      this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+      acknowledge(this.topic, [
+        {
+          id: "Serverless-SNSRedrivePolicy",
+          reason:
+            "The alarm mail subscription: a notification SNS fails to mail is not lost, since the alarm stays in ALARM on the dashboard; a dead-letter queue of alarm mails would have nobody reading it.",
+        },
+      ]);
+    }
     const notify = new SnsAction(this.topic);
     const alarm = (
       name: string,
