@@ -3,7 +3,7 @@ import { slugSchema } from "#shared/domain/event";
 import { json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
 import { mailingInputSchema } from "#shared/mailings/content/mailing-input";
-import { createMailing } from "#shared/mailings/create-mailing";
+import { createMailing } from "#shared/mailings/drafts";
 
 export const handler = httpRoute({
   params: z.object({ eventId: slugSchema }),

@@ -280,4 +280,42 @@ export const functions: readonly FunctionSpec[] = [
     },
     timeoutSeconds: 300,
   },
+  {
+    name: "list-events",
+    description: "The events for organisers, latest-ending first, in pages",
+    routes: [{ method: "GET", path: "/admin/events", auth: "admin" }],
+    access: { table: ["Query"] },
+  },
+  {
+    name: "delete-event",
+    description: "Deletes an event nobody registered for",
+    routes: [{ method: "DELETE", path: "/admin/events/{eventId}", auth: "admin" }],
+    access: { table: ["GetItem", "Query", "BatchWriteItem"] },
+  },
+  {
+    name: "list-mailings",
+    description: "An event's mailings with status and counts",
+    routes: [{ method: "GET", path: "/admin/events/{eventId}/mailings", auth: "admin" }],
+    access: { table: ["GetItem", "Query"] },
+  },
+  {
+    name: "update-mailing",
+    description: "Replaces a draft mailing's settings",
+    routes: [{ method: "PUT", path: "/admin/events/{eventId}/mailings/{mailingId}", auth: "admin" }],
+    access: { table: ["GetItem", "Query", "UpdateItem"] },
+    timeoutSeconds: 30,
+  },
+  {
+    name: "delete-mailing",
+    description: "Deletes a draft mailing",
+    routes: [{ method: "DELETE", path: "/admin/events/{eventId}/mailings/{mailingId}", auth: "admin" }],
+    access: { table: ["GetItem", "DeleteItem"] },
+  },
+  {
+    name: "segment-count",
+    description: "How many registrants a mailing segment selects now",
+    routes: [{ method: "POST", path: "/admin/events/{eventId}/segment-count", auth: "admin" }],
+    access: { table: ["GetItem", "Query"] },
+    timeoutSeconds: 30,
+  },
 ];

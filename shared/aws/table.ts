@@ -5,7 +5,7 @@
  *
  * | item                 | pk                 | sk                          | gsi1pk / gsi1sk                              |
  * |----------------------|--------------------|-----------------------------|----------------------------------------------|
- * | event                | EVENT#<eventId>    | EVENT                       |                                              |
+ * | event                | EVENT#<eventId>    | EVENT                       | EVENTS / <last session end>#<eventId>        |
  * | session counters     | EVENT#<eventId>    | SESSION#<sessionId>         |                                              |
  * | email uniqueness     | EVENT#<eventId>    | EMAIL#<normalized email>    |                                              |
  * | registration         | REG#<id>           | REG                         | EVENT#<e>#SESSION#<s> / STATUS#<st>#<at>#<id> |
@@ -19,6 +19,7 @@
  * | reminder (schedule)  | EVENT#<eventId>    | REMINDER#<sessionId>#<offset> | DUE / <dueAt>#<e>#<s>#<offset> (while due) |
  * | suppression          | SUPPRESSION#<normalized email> | SUPPRESSION           |                                              |
  *
+ * Events are listed with one Query on gsi1 under `EVENTS`, latest-ending first (upcoming, then past).
  * Registrations of a session by status, oldest first (waitlist promotion, reminders, exports),
  * are one Query on gsi1 with `begins_with(gsi1sk, "STATUS#<status>#")`. Reminders waiting to fire
  * are in gsi1 under `DUE`, sorted by due time, so the tick finds the due ones with one Query; a
@@ -39,6 +40,17 @@ export type TableKey = { pk: string; sk: string };
 
 export const keys = {
   event: (eventId: string): TableKey => ({ pk: `EVENT#${eventId}`, sk: "EVENT" }),
+  /** Where an event sits in gsi1: every event under one key, by when its last session ends. */
+  eventIndex: (eventId: string, lastSessionEnd: string) => ({
+    gsi1pk: "EVENTS",
+    gsi1sk: `${lastSessionEnd}#${eventId}`,
+  }),
+  allEvents: () => ({ gsi1pk: "EVENTS" }),
+  /** Everything stored under an event's own partition: the event, counters, locks, reminders, mailings. */
+  eventPartition: (eventId: string) => ({ pk: `EVENT#${eventId}` }),
+  eventMailings: (eventId: string) => ({ pk: `EVENT#${eventId}`, skPrefix: "MAILING#" }),
+  /** The delivery records of a registration's own mails (confirmations, reminders…). */
+  registrationDeliveries: (registrationId: string) => ({ pk: `REG#${registrationId}`, skPrefix: "MAIL#" }),
   sessionCounters: (eventId: string, sessionId: string): TableKey => ({
     pk: `EVENT#${eventId}`,
     sk: `SESSION#${sessionId}`,

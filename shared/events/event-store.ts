@@ -1,7 +1,9 @@
-import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import { db, tableName } from "../aws/dynamo.ts";
-import { keys } from "../aws/table.ts";
+import { batchWrite } from "../aws/batch-write.ts";
+import { db, queryAll, tableName } from "../aws/dynamo.ts";
+import { keys, type TableKey } from "../aws/table.ts";
+import { sessionEnd } from "../domain/dates.ts";
 import { NotFoundError } from "../domain/errors.ts";
 import { type EventSettings, eventInputSchema, type WebinarEvent } from "../domain/event.ts";
 
@@ -24,6 +26,61 @@ export async function findEvent(id: string): Promise<WebinarEvent | undefined> {
   return Item ? toEvent(id, eventItemSchema.parse(Item)) : undefined;
 }
 
+/** When an event's last session ends: events are listed by it, latest first (upcoming, then past). */
+function lastSessionEnd(settings: EventSettings): string {
+  const ends = settings.sessions.map((session) =>
+    sessionEnd(session.startsAt, session.durationMinutes).getTime(),
+  );
+  return new Date(Math.max(...ends)).toISOString();
+}
+
+const prefixed = (values: Record<string, string>) =>
+  Object.fromEntries(Object.entries(values).map(([name, value]) => [`:${name}`, value]));
+
+const listedEventSchema = eventItemSchema.extend({ eventId: z.string() });
+
+/**
+ * One page of the events, latest-ending first: a Query on gsi1 under `EVENTS`, never a Scan.
+ * `cursor` is where the previous page stopped (the Query's own key), `undefined` on the last page.
+ */
+export async function listEventsPage(
+  limit: number,
+  cursor?: Record<string, unknown>,
+): Promise<{ events: WebinarEvent[]; cursor?: Record<string, unknown> }> {
+  const { Items, LastEvaluatedKey } = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": keys.allEvents().gsi1pk },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: cursor,
+    }),
+  );
+  const events = (Items ?? []).map((item) => {
+    const { eventId, ...stored } = listedEventSchema.parse(item);
+    return toEvent(eventId, stored);
+  });
+  return { events, cursor: LastEvaluatedKey };
+}
+
+/** Every item under an event's own partition (the event, counters, locks, reminders, mailings). */
+export async function eventPartitionKeys(eventId: string): Promise<TableKey[]> {
+  const items = await queryAll({
+    KeyConditionExpression: "pk = :pk",
+    ExpressionAttributeValues: { ":pk": keys.eventPartition(eventId).pk },
+    ProjectionExpression: "pk, sk",
+    ConsistentRead: true,
+  });
+  return items.map((item) => z.object({ pk: z.string(), sk: z.string() }).parse(item));
+}
+
+/** Deletes those items (BatchWriteItem; deleting an item that is gone already is no error). */
+export async function deleteItems(itemKeys: readonly TableKey[]): Promise<void> {
+  await batchWrite(itemKeys.map((key) => ({ delete: key })));
+}
+
 export async function getEvent(id: string): Promise<WebinarEvent> {
   const event = await findEvent(id);
   if (!event) throw new NotFoundError(`there is no event "${id}"`);
@@ -43,9 +100,15 @@ export async function saveEvent(
     new UpdateCommand({
       TableName: tableName,
       Key: keys.event(id),
-      UpdateExpression: "SET #data = :data, createdAt = if_not_exists(createdAt, :now), updatedAt = :now",
+      UpdateExpression:
+        "SET #data = :data, eventId = :id, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, createdAt = if_not_exists(createdAt, :now), updatedAt = :now",
       ExpressionAttributeNames: { "#data": "data" },
-      ExpressionAttributeValues: { ":data": settings, ":now": now.toISOString() },
+      ExpressionAttributeValues: {
+        ":data": settings,
+        ":id": id,
+        ":now": now.toISOString(),
+        ...prefixed(keys.eventIndex(id, lastSessionEnd(settings))),
+      },
       ReturnValues: "ALL_OLD",
     }),
   );

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { batchWrite } from "../aws/batch-write.ts";
 import { db, queryAll, tableName, unlessConditionFails } from "../aws/dynamo.ts";
@@ -24,6 +24,76 @@ export async function saveDraft(mailing: Mailing): Promise<void> {
       Item: { ...keys.mailing(mailing.eventId, mailing.mailingId), ...mailing },
     }),
   );
+}
+
+/** Every mailing of an event: one Query on the event's partition. */
+export async function listEventMailings(eventId: string): Promise<Mailing[]> {
+  const { pk, skPrefix } = keys.eventMailings(eventId);
+  const items = await queryAll({
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": pk, ":prefix": skPrefix },
+  });
+  return items.map(toMailing);
+}
+
+/** A conflict naming the mailing's current status, for a change only a draft allows. */
+async function notADraft(
+  mailing: Pick<Mailing, "eventId" | "mailingId">,
+  action: string,
+): Promise<ConflictError> {
+  const current = await getMailing(mailing.eventId, mailing.mailingId);
+  return new ConflictError(
+    `mailing-${current.status}`,
+    `this mailing is ${current.status}: only a draft can be ${action}`,
+  );
+}
+
+/** Replaces a draft's settings and its recipient count, only while it is a draft (409 otherwise). */
+export async function updateDraftItem(
+  mailing: Pick<Mailing, "eventId" | "mailingId">,
+  settings: Pick<Mailing, "name" | "segment" | "subject" | "body" | "links" | "recipients">,
+  now: Date,
+): Promise<void> {
+  const updated = await unlessConditionFails(
+    db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.mailing(mailing.eventId, mailing.mailingId),
+        UpdateExpression:
+          "SET #name = :name, #segment = :segment, subject = :subject, body = :body, recipients = :recipients, updatedAt = :now" +
+          (settings.links === undefined ? " REMOVE links" : ", links = :links"),
+        ConditionExpression: "#status = :draft",
+        ExpressionAttributeNames: { "#name": "name", "#segment": "segment", "#status": "status" },
+        ExpressionAttributeValues: {
+          ":name": settings.name,
+          ":segment": settings.segment,
+          ":subject": settings.subject,
+          ":body": settings.body,
+          ":recipients": settings.recipients,
+          ":now": now.toISOString(),
+          ":draft": "draft",
+          ...(settings.links !== undefined && { ":links": settings.links }),
+        },
+      }),
+    ),
+  );
+  if (!updated) throw await notADraft(mailing, "edited");
+}
+
+/** Deletes a draft, only while it is a draft (409 otherwise). */
+export async function deleteDraftItem(mailing: Pick<Mailing, "eventId" | "mailingId">): Promise<void> {
+  const deleted = await unlessConditionFails(
+    db.send(
+      new DeleteCommand({
+        TableName: tableName,
+        Key: keys.mailing(mailing.eventId, mailing.mailingId),
+        ConditionExpression: "#status = :draft",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":draft": "draft" },
+      }),
+    ),
+  );
+  if (!deleted) throw await notADraft(mailing, "deleted");
 }
 
 export async function getMailing(eventId: string, mailingId: string): Promise<Mailing> {

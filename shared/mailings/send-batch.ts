@@ -7,7 +7,14 @@ import { getEvent } from "../events/event-store.ts";
 import { sendRawMail } from "../mail/mailer.ts";
 import { runPool } from "../pool.ts";
 import { finishMailing } from "./finish-mailing.ts";
-import { addCounts, claimNextPage, getMailing, recipientsPage } from "./mailing-store.ts";
+import {
+  addCounts,
+  claimNextPage,
+  getMailing,
+  type Mailing,
+  type MailingCounts,
+  recipientsPage,
+} from "./mailing-store.ts";
 import { mailingMessageFor } from "./message.ts";
 
 type BatchDetail = DetailOf<typeof mailingBatch>;
@@ -21,6 +28,31 @@ export interface BatchOptions {
   marginMs?: number;
   /** Sends in flight at once; the mailer paces them at the SES max send rate. */
   concurrency?: number;
+  /** How often the counts of the sends so far are written while the page is sent. */
+  progressEveryMs?: number;
+}
+
+/**
+ * Counts that reach the mailing while a page is sent: outcomes gather in memory and are added with
+ * one write when `everyMs` has passed since the last one. Each write takes what gathered and starts
+ * afresh before it awaits, so concurrent senders never add an outcome twice.
+ */
+function countsInProgress(mailing: Pick<Mailing, "eventId" | "mailingId">, everyMs: number) {
+  let gathered: MailingCounts = { sent: 0, skipped: 0, failed: 0 };
+  let lastWrite = Date.now();
+  const flush = async () => {
+    const taken = gathered;
+    gathered = { sent: 0, skipped: 0, failed: 0 };
+    lastWrite = Date.now();
+    await addCounts(mailing, taken);
+  };
+  return {
+    flush,
+    async add(counter: keyof MailingCounts) {
+      gathered[counter]++;
+      if (Date.now() - lastWrite >= everyMs) await flush();
+    },
+  };
 }
 
 /**
@@ -28,8 +60,10 @@ export interface BatchOptions {
  * 1. Stops if the mailing was cancelled.
  * 2. Each recipient's delivery is claimed before sending (`deliverOnce`): a duplicated or retried
  *    batch, or a crash half-way, never mails anyone twice; suppressed addresses are skipped.
- * 3. Adds the step's counts in one write, even when a send failed (then the step fails and is
- *    retried by EventBridge: the failed recipient is mailed on retry, the others are not again).
+ * 3. Adds the outcomes to the mailing's counts about once a second while it sends (so the
+ *    organiser's progress moves during a page, at one write a second, not one per recipient),
+ *    and the rest at the end, even when a send failed (then the step fails and is retried by
+ *    EventBridge: the failed recipient is mailed on retry, the others are not again).
  * 4. Hands on: the same page further on when time ran short, else the next page (one chain only),
  *    else marks the mailing sent and publishes `mailing.completed`.
  */
@@ -41,7 +75,7 @@ export async function sendMailingBatch(
   if (mailing.status !== "sending") return "cancelled";
   const event = await getEvent(detail.eventId);
   const recipients = (await recipientsPage(detail.mailingId, detail.page)).slice(detail.offset);
-  const counts = { sent: 0, skipped: 0, failed: 0 };
+  const progress = countsInProgress(mailing, options.progressEveryMs ?? 1_000);
   const margin = options.marginMs ?? 30_000;
 
   const { settled, started } = await runPool(
@@ -59,11 +93,11 @@ export async function sendMailingBatch(
           return sendRawMail({ raw: mail.raw, to: mail.to });
         },
       );
-      if (outcome !== "already-claimed") counts[counted[outcome]]++;
+      if (outcome !== "already-claimed") await progress.add(counted[outcome]);
     },
     () => options.timeLeftMs() > margin,
   );
-  await addCounts(mailing, counts);
+  await progress.flush();
   const failure = settled.find((result) => result.status === "rejected");
   if (failure) throw failure.reason;
 

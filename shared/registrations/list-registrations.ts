@@ -4,10 +4,11 @@ import {
   noAttendanceYet,
   sessionAttendance,
 } from "../attendance/session-attendance.ts";
+import { decodeCursor, encodeCursor, indexKeySchema } from "../aws/cursor.ts";
 import { keys } from "../aws/table.ts";
 import { ValidationError } from "../domain/errors.ts";
 import type { WebinarEvent } from "../domain/event.ts";
-import type { Registration } from "../domain/registration.ts";
+import type { Registration, RegistrationStatus } from "../domain/registration.ts";
 import { listSessionRegistrations } from "./registration-store.ts";
 
 /** The columns of the registrations export, in order (JSON keys and CSV header alike). */
@@ -39,56 +40,66 @@ const toRow = (registration: Registration & AttendanceColumns): ExportRow =>
   Object.fromEntries(exportColumns.map((column) => [column, registration[column]])) as ExportRow;
 
 /** Where an export page stopped: which session, and where in it (a gsi1 key). Opaque to clients. */
-const cursorSchema = z.object({
-  session: z.int().min(0),
-  key: z.strictObject({ pk: z.string(), sk: z.string(), gsi1pk: z.string(), gsi1sk: z.string() }).optional(),
-});
+const cursorSchema = z.object({ session: z.int().min(0), key: indexKeySchema.optional() });
 type PageCursor = z.infer<typeof cursorSchema>;
 
-const encodeCursor = (cursor: PageCursor) => Buffer.from(JSON.stringify(cursor)).toString("base64url");
-
-function decodeCursor(text: string | undefined, event: WebinarEvent): PageCursor {
+function pageStart(text: string | undefined, event: WebinarEvent): PageCursor {
   if (!text) return { session: 0 };
-  const invalid = new ValidationError([{ path: "cursor", message: "not a cursor returned by this API" }]);
-  let cursor: PageCursor;
-  try {
-    cursor = cursorSchema.parse(JSON.parse(Buffer.from(text, "base64url").toString("utf8")));
-  } catch {
-    throw invalid;
-  }
+  const cursor = decodeCursor(text, cursorSchema);
   // A Query may only resume from a key of the index it reads, in the session the cursor names.
   const session = event.sessions[cursor.session];
-  if (!session) throw invalid;
-  if (cursor.key && cursor.key.gsi1pk !== keys.sessionRegistrations(event.id, session.id).gsi1pk)
-    throw invalid;
+  const inSession =
+    session && (!cursor.key || cursor.key.gsi1pk === keys.sessionRegistrations(event.id, session.id).gsi1pk);
+  if (!inSession)
+    throw new ValidationError([{ path: "cursor", message: "not a cursor returned by this API" }]);
   return cursor;
 }
 
+/** What organisers narrow the list to: one session, one status, a text in name, email or organisation. */
+export interface RegistrationFilter {
+  session?: string | undefined;
+  status?: RegistrationStatus | undefined;
+  search?: string | undefined;
+}
+
+const matchesSearch = (row: ExportRow, search: string) =>
+  [`${row.firstName} ${row.lastName}`, row.email, row.organisation].some((text) =>
+    text.toLocaleLowerCase().includes(search),
+  );
+
 /**
  * One page of an event's registrations, session by session, oldest first within a status: each
- * page is at most one Query on gsi1, never a Scan. `nextCursor` is absent on the last page.
+ * Query reads gsi1 (never a Scan), narrowed by session and status through its keys; a search is
+ * applied to what the Queries read. `nextCursor` is absent on the last page.
  */
 export async function listRegistrations(
   event: WebinarEvent,
-  page: { limit: number; cursor?: string },
+  page: { limit: number; cursor?: string | undefined } & RegistrationFilter,
 ): Promise<{ registrations: ExportRow[]; nextCursor?: string }> {
-  let position = decodeCursor(page.cursor, event);
+  const search = page.search?.trim().toLocaleLowerCase() || undefined;
+  if (page.session !== undefined && !event.sessions.some((session) => session.id === page.session)) {
+    throw new ValidationError([{ path: "session", message: `no session "${page.session}" in this event` }]);
+  }
+  let position = pageStart(page.cursor, event);
   const registrations: ExportRow[] = [];
   while (position.session < event.sessions.length && registrations.length < page.limit) {
     const session = event.sessions[position.session];
     if (!session) break;
-    const result = await listSessionRegistrations(event.id, session.id, undefined, {
+    if (page.session !== undefined && session.id !== page.session) {
+      position = { session: position.session + 1 };
+      continue;
+    }
+    const result = await listSessionRegistrations(event.id, session.id, page.status, {
       limit: page.limit - registrations.length,
       cursor: position.key,
     });
     const attendanceOf = await sessionAttendance(event.id, session.id);
-    registrations.push(
-      ...result.registrations.map((registration) =>
-        toRow({ ...registration, ...(attendanceOf?.(registration.registrationId) ?? noAttendanceYet) }),
-      ),
+    const rows = result.registrations.map((registration) =>
+      toRow({ ...registration, ...(attendanceOf?.(registration.registrationId) ?? noAttendanceYet) }),
     );
+    registrations.push(...(search ? rows.filter((row) => matchesSearch(row, search)) : rows));
     position = result.cursor
-      ? { session: position.session, key: result.cursor as PageCursor["key"] }
+      ? { session: position.session, key: indexKeySchema.parse(result.cursor) }
       : { session: position.session + 1 };
   }
   const more = position.session < event.sessions.length;
@@ -96,10 +107,13 @@ export async function listRegistrations(
 }
 
 /** Every registration of an event, page by page (for the CSV export). */
-export async function* allRegistrations(event: WebinarEvent): AsyncGenerator<ExportRow> {
+export async function* allRegistrations(
+  event: WebinarEvent,
+  filter: RegistrationFilter = {},
+): AsyncGenerator<ExportRow> {
   let cursor: string | undefined;
   do {
-    const page = await listRegistrations(event, { limit: 1000, cursor });
+    const page = await listRegistrations(event, { ...filter, limit: 1000, cursor });
     yield* page.registrations;
     cursor = page.nextCursor;
   } while (cursor);
