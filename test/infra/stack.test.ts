@@ -266,6 +266,12 @@ describe("the AWS stack", () => {
     }
   });
 
+  it("stops on an invalid context key, naming it", () => {
+    expect(() => synthesize({ stage: "Prod 2" })).toThrow(/-c stage: lower-case letters/);
+    expect(() => synthesize({ senderEmail: "webinars" })).toThrow(/-c senderEmail/);
+    expect(() => synthesize({ callbackUrls: "http://insecure.example.org/" })).toThrow(/-c callbackUrls/);
+  });
+
   it("archives the bus's events for 30 days", () => {
     template.hasResourceProperties("AWS::Events::Archive", {
       SourceArn: { "Fn::GetAtt": [Match.stringLikeRegexp("^Bus"), "Arn"] },
