@@ -1,6 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { App } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks, ServerlessChecks } from "cdk-nag";
@@ -8,29 +6,20 @@ import { contextOf, settingsOf, stackIdOf } from "../../infra/settings.ts";
 import { ConveneStack } from "../../infra/stack.ts";
 
 /** A stand-in for the built console: the stack only deploys the folder it is given. */
-function consoleBuild(): string {
-  const dir = mkdtempSync(join(tmpdir(), "convene-console-"));
-  writeFileSync(join(dir, "index.html"), "<!doctype html><title>Convene</title>");
-  return dir;
-}
+const consoleStandIn = fileURLToPath(new URL("console-stand-in", import.meta.url));
 
 /**
  * The stack as `infra/app.ts` builds it from CDK context, with bundling skipped (these tests look
  * at the template; `cdk synth` proves the bundles) and a stand-in console build.
  */
-export function synthesize(
-  context: Record<string, string> = {},
-  env?: { account?: string; region?: string },
-) {
+export function synthesize(context: Record<string, string> = {}) {
   // CDK's built-in CloudFormation validation (seconds of WebAssembly per synth) runs in `cdk synth`.
   const app = new App({
     builtinCloudFormationValidation: false,
     context: { "aws:cdk:bundling-stacks": [], ...context },
   });
   const settings = contextOf(app.node);
-  const stack = new ConveneStack(app, stackIdOf(settings.stage), settingsOf(settings, consoleBuild()), {
-    env,
-  });
+  const stack = new ConveneStack(app, stackIdOf(settings.stage), settingsOf(settings, consoleStandIn));
   return { app, stack, template: Template.fromStack(stack) };
 }
 
