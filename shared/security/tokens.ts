@@ -5,13 +5,20 @@ import { signingKey } from "./signing-key-store.ts";
 export type TokenPurpose = "manage-registration" | "unsubscribe";
 
 const mac = (key: Buffer, purpose: TokenPurpose, subject: string) =>
-  createHmac("sha256", key).update(`${purpose}\n${subject}`).digest();
+  createHmac("sha256", key).update(`${purpose}\n${subject}`).digest("base64url");
 
 /** A token bound to `subject` (a registration id, an email) and to its purpose. */
 export async function signToken(purpose: TokenPurpose, subject: string): Promise<string> {
-  return mac((await signingKey(true)) as Buffer, purpose, subject).toString("base64url");
+  return mac((await signingKey(true)) as Buffer, purpose, subject);
 }
 
+/**
+ * Whether `token` is the token `signToken(purpose, subject)` gives, in its one spelling. The
+ * comparison is on the text, not on decoded bytes: base64 decoders accept padding, standard
+ * `+/`, stray characters and non-zero trailing bits, so comparing decoded bytes would accept
+ * several spellings of one token ("a token altered in any way gets 403"). Same length first
+ * (an HMAC's length is public), then a constant-time comparison of the bytes.
+ */
 export async function verifyToken(
   purpose: TokenPurpose,
   subject: string,
@@ -20,7 +27,12 @@ export async function verifyToken(
   // Checking needs only read access: with no key yet, nothing was ever signed.
   const key = token ? await signingKey(false) : undefined;
   if (!token || !key) return false;
-  const given = Buffer.from(token, "base64url");
-  const expected = mac(key, purpose, subject);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return sameText(token, mac(key, purpose, subject));
+}
+
+/** Constant-time equality of two strings (for equal byte lengths; the length is not a secret). */
+export function sameText(given: string, expected: string): boolean {
+  const givenBytes = Buffer.from(given, "utf8");
+  const expectedBytes = Buffer.from(expected, "utf8");
+  return givenBytes.length === expectedBytes.length && timingSafeEqual(givenBytes, expectedBytes);
 }
