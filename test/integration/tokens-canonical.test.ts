@@ -60,7 +60,7 @@ async function accepted(variants: string[], check: (token: string) => Promise<nu
     status: await check(variant),
   }));
   return settled.flatMap((result) => {
-    if (result.status === "rejected") return [{ variant: "?", status: String(result.reason) }];
+    if (result.status === "rejected") return [{ variant: String(result.reason), status: 0 }];
     return result.value.status === 403 ? [] : [result.value];
   });
 }
