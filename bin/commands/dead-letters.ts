@@ -113,7 +113,7 @@ function redriveCommand(): Command {
 
 async function withStore(command: Command, use: (store: DeadLetterStore) => Promise<void>) {
   const { queueUrl } = command.optsWithGlobals<{ queueUrl?: string }>();
-  const store = queueUrl ? sqsStore(queueUrl) : await localStore(process.env);
+  const store = queueUrl ? sqsStore(queueUrl) : localStore(process.env);
   try {
     await use(store);
   } finally {
@@ -159,15 +159,17 @@ const projectFolder = fileURLToPath(new URL("../..", import.meta.url));
  * The local runtime's dead letters: one JSON file each in `<data dir>/dead-letters/`, named
  * `<time>-<target>-<event id>.json`; redriven through the running local bus.
  */
-async function localStore(env: NodeJS.ProcessEnv): Promise<DeadLetterStore> {
+function localStore(env: NodeJS.ProcessEnv): DeadLetterStore {
   const dir = resolve(projectFolder, env.CONVENE_DATA_DIR || ".convene", "dead-letters");
   const busUrl = `http://127.0.0.1:${env.CONVENE_BUS_PORT || "4010"}`;
-  const { localBusName } = await import("../../infra/local/local-stack.ts");
-  const bus = new EventBridgeClient({
-    endpoint: busUrl,
-    region: "local",
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
+  // Made on the first redrive only: listing needs neither the bus nor the AWS SDK.
+  let bus: EventBridgeClient | undefined;
+  const localBus = () =>
+    (bus ??= new EventBridgeClient({
+      endpoint: busUrl,
+      region: "local",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    }));
   return {
     describe: dir,
     async list() {
@@ -189,12 +191,18 @@ async function localStore(env: NodeJS.ProcessEnv): Promise<DeadLetterStore> {
       return letters.sort(byAge);
     },
     async redrive(letters) {
+      const { localBusName } = await import("../../infra/local/local-stack.ts");
       for (const letter of letters) {
-        await putOnBus(bus, localBusName, letter, `the local bus at ${busUrl} (is npm start running?)`);
+        await putOnBus(
+          localBus(),
+          localBusName,
+          letter,
+          `the local bus at ${busUrl} (is npm start running?)`,
+        );
         await rm(join(dir, `${letter.id}.json`));
       }
     },
-    close: () => bus.destroy(),
+    close: () => bus?.destroy(),
   };
 }
 
