@@ -1,0 +1,72 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+
+/** Debian's Chromium, as `.ci/run` installs it: nothing is downloaded by the tests. */
+const executablePath = process.env.CONVENE_CHROMIUM ?? "/usr/bin/chromium";
+
+/** No network of its own, no GPU, no sandbox (containers run as root), nothing kept between runs. */
+const flags = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+  "--disable-sync",
+  "--disable-quic",
+];
+
+export interface TestBrowser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** One headless Chromium with a fresh profile, and one page reused by the steps of a test file. */
+export async function openBrowser(locale = "en-GB"): Promise<TestBrowser> {
+  const userDataDir = await mkdtemp(join(tmpdir(), "convene-chromium-"));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    args: flags,
+    locale,
+    timezoneId: "Europe/Paris",
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The WCAG 2.2 A and AA rules of axe-core; what it finds, as lines a failed assertion shows. The
+ * sandboxed preview of a mail is left out: it runs no script, so axe cannot enter it, and it shows
+ * the mail (checked by the mail's own tests), not the console.
+ */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    .exclude("iframe[sandbox]")
+    // Only violations are needed: listing every passing node too doubles the time of a run.
+    .options({ resultTypes: ["violations"] })
+    // One axe.run in the page itself: the default finishes each run in a new blank page, several
+    // times slower, for the sake of cross-origin frames, which the console has none of.
+    .setLegacyMode(true)
+    .analyze();
+  return results.violations.map(
+    (violation) =>
+      `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes
+        .map((node) => node.target.join(" "))
+        .join(", ")}`,
+  );
+}

@@ -1,0 +1,251 @@
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { waitForMails } from "../support/outbox.ts";
+import { uniqueId } from "../support/sample-event.ts";
+import { accessibilityViolations, openBrowser, type TestBrowser } from "./browser.ts";
+
+const consoleUrl = inject("consoleUrl");
+const api = inject("api");
+const outboxDir = inject("outboxDir");
+const report = fileURLToPath(new URL("../fixtures/attendance/generic-comma-en-bom.csv", import.meta.url));
+
+/** Two people of the attendance fixture (who attended) and one who is not in it (absent). */
+const people = [
+  {
+    firstName: "Amal",
+    lastName: "Testfixture",
+    email: "amal.testfixture@example.org",
+    organisation: "Ville de Tunis",
+  },
+  {
+    firstName: "Jonas",
+    lastName: "Placeholder",
+    email: "jonas.placeholder@example.net",
+    organisation: "Stadt Berlin",
+  },
+  {
+    firstName: "Zoé",
+    lastName: "Absente",
+    email: `${uniqueId("zoe")}@example.org`,
+    organisation: "Ville de Sfax",
+  },
+];
+
+/**
+ * The organiser's journey in a real headless Chromium, step by step on one page as a person would
+ * go: each step starts where the previous one left the console.
+ */
+describe("organiser console", () => {
+  let browser: TestBrowser;
+  let page: Page;
+  const eventId = uniqueId("browser");
+  let mailingPath = "";
+
+  beforeAll(async () => {
+    browser = await openBrowser();
+    page = browser.page;
+    page.setDefaultTimeout(10_000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const nav = (name: string) => page.getByRole("navigation").getByRole("link", { name, exact: true });
+
+  it("signs in with the link npm start prints, and takes the token out of the address bar at once", async () => {
+    await page.goto(`${consoleUrl}#token=${inject("adminToken")}`);
+
+    await expect.poll(() => nav("Events").isVisible()).toBe(true);
+    expect(page.url()).toBe(consoleUrl);
+  });
+
+  it("creates an event, showing a problem next to its field, with the start typed in the session's time zone", async () => {
+    await page.getByRole("link", { name: "New event" }).click();
+    await page.getByLabel("Event id").fill(eventId);
+    await page.getByLabel("Title in French").fill("Webinaire du navigateur");
+    await page.getByLabel("Title in English").fill("Browser webinar");
+    await page.getByLabel("Description in French").fill("Une description");
+    await page.getByLabel("Description in English").fill("A description");
+    await page.getByLabel("Organiser's name").fill("UCLG and UNICEF");
+    await page.getByLabel("Organiser's email").fill("organisers@example.org");
+    await page.getByLabel("Start").fill("2030-03-04T10:00");
+    await page.getByLabel("Join link (sent to registrants only)").fill("not a link");
+    await page.getByRole("button", { name: "Create the event" }).click();
+
+    const joinUrl = page.getByLabel("Join link (sent to registrants only)");
+    await expect.poll(() => joinUrl.getAttribute("aria-invalid")).toBe("true");
+    expect(await page.getByText("must be an http(s) URL").isVisible()).toBe(true);
+
+    await joinUrl.fill("https://webinar.example.org/j/browser");
+    await page.getByRole("button", { name: "Create the event" }).click();
+    await page.getByRole("heading", { level: 1, name: "Statistics: Browser webinar" }).waitFor();
+    const saved = await fetch(`${api}/admin/events/${eventId}`, {
+      headers: { authorization: `Bearer ${inject("adminToken")}` },
+    }).then((response) => response.json() as Promise<{ sessions: unknown }>);
+    // The browser is in Paris: 10:00 there on 4 March 2030 is 09:00 UTC.
+    expect(saved.sessions).toMatchObject([
+      { id: "fr", startsAt: "2030-03-04T09:00:00Z", timezone: "Europe/Paris" },
+    ]);
+  });
+
+  it("lists people registered through the public form, narrows them by search, and exports them as CSV", async () => {
+    for (const person of people) {
+      await page.goto(`${api}/events/${eventId}/register?lang=en`);
+      await page.locator("[name=sessionId]").first().check();
+      for (const field of ["email", "firstName", "lastName", "organisation"] as const) {
+        await page.locator(`[name=${field}]`).fill(person[field]);
+      }
+      await page.locator("[name=organisationType]").selectOption("local-government");
+      await page.locator("[name=country]").selectOption("TN");
+      await page.locator("label[for=field-consent]").click();
+      await Promise.all([page.waitForNavigation(), page.locator("button[type=submit]").click()]);
+    }
+
+    await page.goto(`${consoleUrl}events/${eventId}/registrations`);
+    const rows = page.locator("table.data tbody tr");
+    await expect.poll(() => rows.count()).toBe(3);
+    await page.getByLabel("Search by name, email or organisation").fill("placeholder");
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain("jonas.placeholder@example.net");
+
+    await page.getByLabel("Search by name, email or organisation").fill("");
+    await expect.poll(() => rows.count()).toBe(3);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export CSV" }).click(),
+    ]);
+    const csv = await readFile((await download.path()) as string, "utf8");
+    expect(download.suggestedFilename()).toBe(`${eventId}-registrations.csv`);
+    for (const person of people) expect(csv).toContain(person.email);
+  });
+
+  it("imports an attendance report and shows who came and who was not registered", async () => {
+    await nav("Attendance").click();
+    await page.getByLabel("Attendance report").setInputFiles(report);
+    await page.getByRole("button", { name: "Import" }).click();
+
+    const summary = page.getByRole("heading", { name: "What the report says" });
+    await expect.poll(() => summary.isVisible()).toBe(true);
+    const figure = (label: string) => page.locator(".figures div").filter({ hasText: label }).locator("dd");
+    expect(await figure("Registrants present").textContent()).toBe("2");
+    expect(await figure("Absent").textContent()).toBe("1");
+    expect(await page.getByRole("heading", { name: "1 person present but not registered" }).isVisible()).toBe(
+      true,
+    );
+    expect(await page.getByRole("cell", { name: "marta.sample@example.com" }).isVisible()).toBe(true);
+  });
+
+  it("shows the statistics of the event, as a chart and as a table", async () => {
+    await nav("Statistics").click();
+    const row = page.getByRole("row", { name: /^fr / });
+    await expect.poll(() => row.textContent()).toBe("fr33002166.7%");
+    expect(await page.locator("canvas[role=img]").count()).toBeGreaterThanOrEqual(2);
+  });
+
+  it("composes a mailing, previews it, sends a test copy, then sends it and follows its progress to the end", async () => {
+    await nav("Mailings").click();
+    await page.getByRole("link", { name: "New mailing" }).click();
+    await page.getByLabel("Name of the mailing").fill("Thank you");
+    await page.getByLabel("Subject in English").fill("Thank you for coming");
+    await page.getByLabel("Message in English").fill("Hello {{firstName}},\n\nThank you for joining us.");
+    await page.getByLabel("Subject in French").fill("Merci de votre venue");
+    await page.getByLabel("Message in French").fill("Bonjour {{firstName}},\n\nMerci d'avoir participé.");
+    await page.getByRole("button", { name: "Save the draft" }).click();
+
+    await expect
+      .poll(() => page.getByRole("heading", { level: 1, name: "Thank you" }).isVisible())
+      .toBe(true);
+    mailingPath = new URL(page.url()).pathname;
+    await page.getByLabel("Language of the preview").selectOption("en");
+    const preview = page.frameLocator("iframe[sandbox]");
+    await expect.poll(() => preview.getByText("Thank you for joining us.").isVisible()).toBe(true);
+
+    const organiser = `${uniqueId("organiser")}@example.org`;
+    await page.getByLabel("Send a test copy to").fill(organiser);
+    await page.getByRole("button", { name: "Send the test copy" }).click();
+    const [testCopy] = await waitForMails(outboxDir, organiser);
+    expect(testCopy?.parsed.subject).toContain("Thank you for coming");
+
+    await page.getByRole("button", { name: "Send…" }).click();
+    const dialog = page.getByRole("alertdialog");
+    expect(await dialog.getByRole("heading").textContent()).toBe("Send this mailing to 3 people?");
+    await dialog.getByRole("button", { name: "Send to 3 people" }).click();
+
+    const counts = page.locator("p.counts");
+    expect(await counts.getAttribute("aria-live")).toBe("polite");
+    await expect.poll(() => counts.textContent(), { timeout: 20_000 }).toContain("3 of 3 done: 3 sent");
+    await expect.poll(() => page.locator(".badge").textContent(), { timeout: 10_000 }).toBe("Sent");
+    await waitForMails(outboxDir, people[2]?.email ?? "", 2);
+  });
+
+  it("passes axe-core on every page, in English and French, at 1280 and 390 px wide", async () => {
+    const base = `events/${eventId}`;
+    const paths = [
+      "",
+      "events/new",
+      base,
+      `${base}/registrations`,
+      `${base}/attendance`,
+      `${base}/mailings`,
+      `${base}/mailings/new`,
+      mailingPath.replace(/^\/console\//, ""),
+      `${base}/reminders`,
+      `${base}/settings`,
+    ];
+    // First, proof that the check sees the console: a field without a label is found.
+    await page.goto(`${consoleUrl}events/new`);
+    await page.locator("h1").waitFor();
+    await page.evaluate(inBrowser('document.querySelector("main").append(document.createElement("input"))'));
+    expect((await accessibilityViolations(page)).join("\n")).toContain("label");
+
+    const found: string[] = [];
+    for (const path of paths) {
+      await page.goto(`${consoleUrl}${path}`);
+      await page.locator("h1").waitFor();
+      await expect.poll(() => page.getByText("Loading…").count()).toBe(0);
+      found.push(...(await checkLanguagesAndWidths(page, path)));
+    }
+    await page.getByRole("button", { name: /Sign out|Se déconnecter/ }).click();
+    await page.getByRole("heading", { name: /Sign in|Connexion/ }).waitFor();
+    found.push(...(await checkLanguagesAndWidths(page, "sign-in", false)));
+
+    expect(found).toEqual([]);
+  }, 300_000);
+});
+
+/**
+ * Code run in the page, written as text: the tests are compiled without the DOM's types, which
+ * would change Node's own (fetch bodies) for every other test. (Not `waitForFunction`: the
+ * console's policy forbids the `eval` it relies on.)
+ */
+const inBrowser = (expression: string) => expression;
+
+/** The page in each language and at each width, without reloading: the console switches in place. */
+async function checkLanguagesAndWidths(page: Page, path: string, signedIn = true): Promise<string[]> {
+  const found: string[] = [];
+  for (const language of ["en", "fr"]) {
+    if (signedIn) {
+      await page.locator("header select").selectOption(language);
+      await expect.poll(() => page.locator("html").getAttribute("lang")).toBe(language);
+    } else {
+      await page.evaluate(inBrowser(`localStorage.setItem("convene.language", "${language}")`));
+      await page.reload();
+      await page.locator("h1").waitFor();
+    }
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const violation of await accessibilityViolations(page)) {
+        found.push(`/${path} (${language}, ${width} px): ${violation}`);
+      }
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page
+    .locator("header select")
+    .selectOption("en")
+    .catch(() => undefined);
+  return found;
+}
