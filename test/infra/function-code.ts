@@ -16,7 +16,7 @@ export interface FunctionCode {
   signingKey: "sign" | "verify" | undefined;
 }
 
-/** The DynamoDB document client's commands and the IAM action each needs. */
+/** The DynamoDB commands (document client's and low-level client's) and the IAM action each needs. */
 const commandActions: Record<string, readonly (TableAction | "Scan")[]> = {
   Get: ["GetItem"],
   Put: ["PutItem"],
@@ -27,6 +27,14 @@ const commandActions: Record<string, readonly (TableAction | "Scan")[]> = {
   BatchGet: ["BatchGetItem"],
   BatchWrite: ["BatchWriteItem"],
   TransactGet: ["GetItem"],
+  // The low-level client's names, should a module use it.
+  GetItem: ["GetItem"],
+  PutItem: ["PutItem"],
+  UpdateItem: ["UpdateItem"],
+  DeleteItem: ["DeleteItem"],
+  BatchGetItem: ["BatchGetItem"],
+  BatchWriteItem: ["BatchWriteItem"],
+  TransactGetItems: ["GetItem"],
 };
 
 /** A transaction needs the action of each kind of item it holds (IAM has no TransactWriteItems). */
@@ -57,7 +65,7 @@ export async function functionCode(spec: FunctionSpec): Promise<FunctionCode> {
     if (module.startsWith(signingModules)) continue;
     for (const [, command = ""] of code.matchAll(/new (\w+?)Command\d*\(/g)) {
       for (const action of commandActions[command] ?? []) tableActions.add(action);
-      if (command === "TransactWrite") {
+      if (command === "TransactWrite" || command === "TransactWriteItems") {
         for (const [, kind = ""] of code.matchAll(/\b(Put|Update|Delete|ConditionCheck): \{/g)) {
           const action = transactionItemActions[kind];
           if (action) tableActions.add(action);
