@@ -30,7 +30,11 @@ const contextSchema = z.object({
   sesConfigurationSet: z.string().min(1).optional(),
   sesIdentity: z.string().min(1).optional(),
   alarmEmail: z.email().optional(),
-  logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO"),
+  logLevel: z
+    .string()
+    .toUpperCase()
+    .pipe(z.enum(["DEBUG", "INFO", "WARN", "ERROR"]))
+    .default("INFO"),
   /** Comma-separated, e.g. `https://console.webinars.example.org/console/`. */
   callbackUrls: z
     .string()

@@ -27,7 +27,7 @@ beforeAll(() => {
     sesIdentity: "uclg.example.org",
     alarmEmail: "oncall@uclg.example.org",
     callbackUrls: "https://console.uclg.example.org/console/",
-    logLevel: "DEBUG",
+    logLevel: "debug",
   });
   staged = other.template;
   stagedApp = other.app;
