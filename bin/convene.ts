@@ -5,6 +5,7 @@ import { eventsCommand } from "./commands/events.ts";
 import { mailingCommand } from "./commands/mailing.ts";
 import { registrationsCommand } from "./commands/registrations.ts";
 import { remindersCommand } from "./commands/reminders.ts";
+import { statsCommand } from "./commands/stats.ts";
 import { CliError } from "./errors.ts";
 import { defaultApiUrl, tokenHelp } from "./settings.ts";
 
@@ -14,6 +15,7 @@ const commandGroups: Array<() => Command> = [
   registrationsCommand,
   remindersCommand,
   attendanceCommand,
+  statsCommand,
   mailingCommand,
   deadLettersCommand,
 ];
@@ -22,13 +24,18 @@ const commandGroups: Array<() => Command> = [
 function createProgram(): Command {
   const program = new Command("convene")
     .description("Convene for organisers: manage webinar events from the command line.")
-    .addOption(new Option("--api <url>", "the Convene API").env("CONVENE_API_URL").default(defaultApiUrl))
+    .addOption(
+      new Option("--api <url>", `the Convene API (default: the local runtime, ${defaultApiUrl})`).env(
+        "CONVENE_API_URL",
+      ),
+    )
     .option("--token <token>", "the organiser token (see below)")
     .showHelpAfterError("(add --help to see the commands and examples)")
     .addHelpText(
       "after",
       `
-The API is the local runtime of \`npm start\` unless --api or CONVENE_API_URL points elsewhere.
+The API is the local runtime of \`npm start\` unless --api or CONVENE_API_URL points elsewhere:
+the one on CONVENE_PORT if set, else the one started with the data dir whose token is used.
 ${tokenHelp}
 
 Examples:

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { CliError, describeFsError, isNodeError } from "./errors.ts";
@@ -7,9 +7,13 @@ import { CliError, describeFsError, isNodeError } from "./errors.ts";
 /** The URL of `npm start`, so that a newcomer's first command needs no setting. */
 export const defaultApiUrl = "http://127.0.0.1:3000";
 
+/** The file in which `npm start` writes the URL of its API, beside its admin token. */
+export const apiUrlFileName = "api-url";
+
 /** The options every command accepts, declared once on the program. */
 export interface GlobalOptions {
-  api: string;
+  /** From --api, or CONVENE_API_URL (commander reads it). */
+  api?: string;
   token?: string;
 }
 
@@ -34,20 +38,35 @@ export async function readSettings(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Settings> {
   const options = command.optsWithGlobals<GlobalOptions>();
-  return { apiUrl: apiUrlOf(options.api || defaultApiUrl), token: await findToken(options, env) };
+  return { apiUrl: await findApiUrl(options, env), token: await findToken(options, env) };
 }
 
-function apiUrlOf(text: string): string {
+/**
+ * The API to call, the first found: --api or CONVENE_API_URL; else the local runtime on
+ * CONVENE_PORT; else the one whose admin token is read (`npm start` writes its URL beside it, so
+ * that a stack started on another port or data dir is the one called with its own token); else
+ * port 3000.
+ */
+async function findApiUrl(options: GlobalOptions, env: NodeJS.ProcessEnv): Promise<string> {
+  if (options.api) return apiUrlOf(options.api, "--api or CONVENE_API_URL");
+  if (env.CONVENE_PORT) return apiUrlOf(`http://127.0.0.1:${env.CONVENE_PORT}`, "CONVENE_PORT");
+  const file = join(localDataDir(env), apiUrlFileName);
+  const written = await readFile(file, "utf8").then(
+    (text) => text.trim(),
+    () => "",
+  );
+  return written ? apiUrlOf(written, file) : defaultApiUrl;
+}
+
+function apiUrlOf(text: string, source: string): string {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new CliError(`The API address "${text}" (from --api or CONVENE_API_URL) is not a URL.`);
+    throw new CliError(`The API address "${text}" (from ${source}) is not a URL.`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new CliError(
-      `The API address "${text}" (from --api or CONVENE_API_URL) must start with http(s)://.`,
-    );
+    throw new CliError(`The API address "${text}" (from ${source}) must start with http(s)://.`);
   }
   return url.href.replace(/\/+$/, "");
 }
@@ -70,7 +89,11 @@ async function findToken(options: GlobalOptions, env: NodeJS.ProcessEnv): Promis
  * the project folder: the command then works from any of its subfolders.
  */
 function localTokenFile(env: NodeJS.ProcessEnv): string {
-  return resolve(projectFolder, env.CONVENE_DATA_DIR || ".convene", "admin-token");
+  return join(localDataDir(env), "admin-token");
+}
+
+function localDataDir(env: NodeJS.ProcessEnv): string {
+  return resolve(projectFolder, env.CONVENE_DATA_DIR || ".convene");
 }
 
 const projectFolder = fileURLToPath(new URL("..", import.meta.url));

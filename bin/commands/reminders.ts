@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { connect } from "../api.ts";
 import { CliError } from "../errors.ts";
+import { formatTable, utcMinute } from "../table.ts";
 
 /** One reminder as `GET /admin/events/{eventId}/reminders` describes it. */
 interface ReminderRow {
@@ -60,21 +61,14 @@ function remindersOf(body: unknown): ReminderRow[] {
 /** A plain-text table, times in UTC written the way people read them ("2027-03-04 08:00 UTC"). */
 export function formatReminders(eventId: string, reminders: readonly ReminderRow[]): string {
   if (reminders.length === 0) return `Event ${eventId} has no reminders.`;
-  const header = ["Session", "Before start", "Due", "Status", "Sent"];
-  const rows = reminders.map((reminder) => [
-    reminder.sessionId,
-    reminder.offset,
-    `${reminder.dueAt.slice(0, 16).replace("T", " ")} UTC`,
-    reminder.status,
-    String(reminder.sent),
-  ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)),
+  return formatTable(
+    ["Session", "Before start", "Due", "Status", "Sent"],
+    reminders.map((reminder) => [
+      reminder.sessionId,
+      reminder.offset,
+      utcMinute(reminder.dueAt),
+      reminder.status,
+      String(reminder.sent),
+    ]),
   );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join("  ")
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join("\n");
 }

@@ -1,5 +1,7 @@
-import { resolve } from "node:path";
+import { writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { z } from "zod";
+import { apiUrlFileName } from "../../bin/settings.ts";
 import { readConfig } from "../../shared/config.ts";
 import { consoleDistDir, ensureConsoleBuilt } from "./console-build.ts";
 import { demoEventId } from "./demo-event.ts";
@@ -62,6 +64,9 @@ const stack = await startLocalStack({
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });
+
+// `convene` reads this beside the admin token, so it calls this stack whatever its port.
+await writeFile(join(resolve(settings.CONVENE_DATA_DIR), apiUrlFileName), `${stack.urls.api}\n`);
 
 console.log(`
 Convene is running (started in ${((Date.now() - startedAt) / 1000).toFixed(1)} s). Data: ${resolve(settings.CONVENE_DATA_DIR)}

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { freePort } from "../../infra/local/local-stack.ts";
-import { sampleEvent, uniqueId } from "../support/sample-event.ts";
+import { waitForMails } from "../support/outbox.ts";
+import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
 
 const shim = fileURLToPath(new URL("../../bin/convene.mjs", import.meta.url));
 
@@ -203,5 +204,119 @@ describe.concurrent("convene CLI", () => {
 
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`Cannot reach the Convene API at ${closed}: is \`npm start\` running?\n`);
+  });
+  /** An event of its own for a test, created through the API as the console or a file would. */
+  async function putEvent(prefix: string): Promise<string> {
+    const id = uniqueId(prefix);
+    await fetch(`${inject("api")}/admin/events/${id}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json", authorization: `Bearer ${inject("adminToken")}` },
+      body: JSON.stringify(sampleEvent()),
+    });
+    return id;
+  }
+
+  async function adminPost(path: string, body: unknown, contentType = "application/json") {
+    const response = await fetch(`${inject("api")}${path}`, {
+      method: "POST",
+      headers: { "content-type": contentType, authorization: `Bearer ${inject("adminToken")}` },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
+    return response.json() as Promise<Record<string, unknown>>;
+  }
+
+  it("prints the statistics of an event per session, with attendance once a report is imported", async () => {
+    const id = await putEvent("cli-stats");
+    const person = registrant();
+    await fetch(`${inject("api")}/events/${id}/registrations`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(person),
+    });
+    await adminPost(
+      `/admin/events/${id}/sessions/fr/attendance`,
+      `Email,Minutes\n${person.email},42\n`,
+      "text/csv",
+    );
+
+    const result = await convene(["stats", "--event", id]);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /^Session\s+Registered\s+Confirmed\s+Waitlisted\s+Cancelled\s+Attended\s+Absent\s+Rate$/m,
+    );
+    expect(result.stdout).toMatch(/^fr\s+1\s+1\s+0\s+0\s+1\s+0\s+100\.0%$/m);
+    expect(result.stdout).toMatch(/^en\s+0\s+0\s+0\s+0\s+-\s+-\s+-$/m);
+    expect(result.stdout).toMatch(/^local-government\s+1\s+1$/m);
+  });
+
+  it("previews a mailing in a language, sends a test copy, and lists the event's mailings", async () => {
+    const id = await putEvent("cli-preview");
+    const { mailingId } = await adminPost(`/admin/events/${id}/mailings`, {
+      name: "Replay",
+      subject: { fr: "Le replay", en: "The recording" },
+      body: {
+        fr: "Bonjour {{firstName}}, voici le replay.",
+        en: "Hello {{firstName}}, here is the recording.",
+      },
+    });
+    const html = join(dir, `${id}.html`);
+    const organiser = `${uniqueId("organiser")}@example.org`;
+
+    const preview = await convene([
+      "mailing",
+      "preview",
+      String(mailingId),
+      "--event",
+      id,
+      "--lang",
+      "fr",
+      "--html",
+      html,
+    ]);
+    const test = await convene([
+      "mailing",
+      "test",
+      String(mailingId),
+      "--event",
+      id,
+      "--to",
+      organiser,
+      "--lang",
+      "fr",
+    ]);
+    const list = await convene(["mailing", "list", "--event", id]);
+
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toContain("Subject: Le replay");
+    expect(preview.stdout).toContain("voici le replay");
+    expect(await readFile(html, "utf8")).toContain("voici le replay");
+    expect(test).toMatchObject({ code: 0, stdout: `Sent a test copy (fr) to ${organiser}.\n` });
+    const [copy] = await waitForMails(inject("outboxDir"), organiser);
+    expect(copy?.parsed.subject).toContain("Le replay");
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(new RegExp(`^${mailingId}\\s+Replay\\s+draft\\s+0\\s+0\\s+0\\s+0\\s`, "m"));
+  });
+
+  it("calls the local runtime whose token it reads, or the one on CONVENE_PORT", async () => {
+    const dataDir = await mkdtemp(join(dir, "stack-"));
+    await writeFile(join(dataDir, "admin-token"), `${inject("adminToken")}\n`);
+    await writeFile(join(dataDir, "api-url"), `${inject("api")}\n`);
+    const port = new URL(inject("api")).port;
+
+    const byDataDir = await convene(["events", "get", "mc2cm-webinar-4"], {
+      CONVENE_API_URL: undefined,
+      CONVENE_ADMIN_TOKEN: undefined,
+      CONVENE_DATA_DIR: dataDir,
+    });
+    const byPort = await convene(["events", "get", "mc2cm-webinar-4"], {
+      CONVENE_API_URL: undefined,
+      CONVENE_PORT: port,
+    });
+
+    expect(byDataDir.code).toBe(0);
+    expect(JSON.parse(byDataDir.stdout)).toMatchObject({ id: "mc2cm-webinar-4" });
+    expect(byPort.code).toBe(0);
+    expect(JSON.parse(byPort.stdout)).toMatchObject({ id: "mc2cm-webinar-4" });
   });
 });
