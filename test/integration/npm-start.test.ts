@@ -81,9 +81,13 @@ describe("npm start", () => {
     const outbox = await fetch(`http://127.0.0.1:${ports.ses}/`);
     const token = /Admin token\s+(\S+)/.exec(first.output)?.[1];
     const adminView = await getEvent(`${api}/admin/events/mc2cm-webinar-4`, token);
+    const consolePage = await fetch(`${api}/console/events/mc2cm-webinar-4`);
     const firstExit = await stop(first.child);
 
     expect(first.output).toContain(`${api}/events/mc2cm-webinar-4/register`);
+    expect(first.output).toContain(`Sign in directly   ${api}/console/#token=${token}`);
+    expect(consolePage.headers.get("content-type")).toContain("text/html");
+    expect(await consolePage.text()).toContain('<div id="root">');
     expect(event.sessions.map((session) => session.id)).toEqual(["fr", "en"]);
     expect(JSON.stringify(event)).not.toContain("joinUrl");
     expect(outbox.status).toBe(200);
