@@ -318,4 +318,24 @@ export const functions: readonly FunctionSpec[] = [
     access: { table: ["GetItem", "Query"] },
     timeoutSeconds: 30,
   },
+  {
+    name: "get-registration",
+    description: "One registrant for organisers, with the mails sent to them",
+    routes: [
+      { method: "GET", path: "/admin/events/{eventId}/registrations/{registrationId}", auth: "admin" },
+    ],
+    access: { table: ["GetItem", "Query"] },
+  },
+  {
+    name: "registration-action",
+    description: "Cancel, restore, move or resend for one registrant, on an organiser's request",
+    routes: [
+      {
+        method: "POST",
+        path: "/admin/events/{eventId}/registrations/{registrationId}/{action}",
+        auth: "admin",
+      },
+    ],
+    access: { table: ["GetItem", "UpdateItem", "PutItem", "DeleteItem"], bus: true },
+  },
 ];

@@ -30,7 +30,8 @@ export interface RouteSpec<
 > {
   params?: ParamsSchema;
   query?: QuerySchema;
-  body?: { schema: BodySchema; limitBytes: number; accepts: readonly BodyKind[] };
+  /** `optional`: a request with no body at all is let through as `{}` (actions that may take one). */
+  body?: { schema: BodySchema; limitBytes: number; accepts: readonly BodyKind[]; optional?: boolean };
   /** A file sent as the body, kept as bytes: its size and media type are checked, nothing else. */
   upload?: { limitBytes: number; mediaTypes: readonly string[] };
   handle(
@@ -90,9 +91,10 @@ const mediaTypeOf = (event: APIGatewayProxyEventV2) =>
 /** Size first (a 413 must not depend on the body being valid), then media type, then decoding. */
 function readBody(
   event: APIGatewayProxyEventV2,
-  options: { limitBytes: number; accepts: readonly BodyKind[] },
-): { body: unknown; kind: BodyKind } {
+  options: { limitBytes: number; accepts: readonly BodyKind[]; optional?: boolean },
+): { body: unknown; kind: BodyKind | undefined } {
   const raw = rawBody(event);
+  if (options.optional && raw.byteLength === 0) return { body: {}, kind: undefined };
   if (raw.byteLength > options.limitBytes) throw new PayloadTooLargeError(options.limitBytes);
   const mediaType = mediaTypeOf(event);
   const kind = options.accepts.find((accepted) => mediaTypes[accepted] === mediaType);

@@ -47,6 +47,38 @@ async function transact(items: TransactItems): Promise<number | undefined> {
   }
 }
 
+/**
+ * The two ways a registration can take its place in a session's counters: a seat (whose condition
+ * stops overbooking, and lets nobody overtake those waiting), or a place on the waiting list.
+ */
+function sessionCounterUpdates(eventId: string, sessionId: string, capacity: number | undefined) {
+  const Key = keys.sessionCounters(eventId, sessionId);
+  const seat: TransactItems[number] = {
+    Update: {
+      TableName: tableName,
+      Key,
+      UpdateExpression: "ADD confirmed :one",
+      // A free seat goes to the waitlist first: newcomers do not overtake those waiting.
+      ...(capacity !== undefined
+        ? {
+            ConditionExpression:
+              "(attribute_not_exists(confirmed) OR confirmed < :capacity) AND (attribute_not_exists(waitlisted) OR waitlisted = :zero)",
+            ExpressionAttributeValues: { ":one": 1, ":capacity": capacity, ":zero": 0 },
+          }
+        : { ExpressionAttributeValues: { ":one": 1 } }),
+    },
+  };
+  const waitlist: TransactItems[number] = {
+    Update: {
+      TableName: tableName,
+      Key,
+      UpdateExpression: "ADD waitlisted :one",
+      ExpressionAttributeValues: { ":one": 1 },
+    },
+  };
+  return { seat, waitlist };
+}
+
 export type CreateOutcome =
   | { outcome: "created"; status: RegistrationStatus }
   | { outcome: "already-registered" };
@@ -72,7 +104,7 @@ export async function createRegistration(
       ConditionExpression: "attribute_not_exists(pk)",
     },
   };
-  const counters = keys.sessionCounters(registration.eventId, registration.sessionId);
+  const counters = sessionCounterUpdates(registration.eventId, registration.sessionId, capacity);
   const attempt = (status: RegistrationStatus, counter: TransactItems[number]) =>
     transact([
       // The first confirmation counts as sent now: a double-submitted form does not mail twice.
@@ -86,35 +118,125 @@ export async function createRegistration(
       counter,
     ]);
 
-  const seatCounter = {
-    Update: {
-      TableName: tableName,
-      Key: counters,
-      UpdateExpression: "ADD confirmed :one",
-      // A free seat goes to the waitlist first: newcomers do not overtake those waiting.
-      ...(capacity !== undefined && {
-        ConditionExpression:
-          "(attribute_not_exists(confirmed) OR confirmed < :capacity) AND (attribute_not_exists(waitlisted) OR waitlisted = :zero)",
-        ExpressionAttributeValues: { ":one": 1, ":capacity": capacity, ":zero": 0 },
-      }),
-      ...(capacity === undefined && { ExpressionAttributeValues: { ":one": 1 } }),
-    },
-  };
-  const failed = await attempt("confirmed", seatCounter);
+  const failed = await attempt("confirmed", counters.seat);
   if (failed === undefined) return { outcome: "created", status: "confirmed" };
   if (failed === 1) return { outcome: "already-registered" };
 
-  const waitlistCounter = {
-    Update: {
-      TableName: tableName,
-      Key: counters,
-      UpdateExpression: "ADD waitlisted :one",
-      ExpressionAttributeValues: { ":one": 1 },
-    },
-  };
-  const failedAgain = await attempt("waitlisted", waitlistCounter);
+  const failedAgain = await attempt("waitlisted", counters.waitlist);
   if (failedAgain === undefined) return { outcome: "created", status: "waitlisted" };
   return { outcome: "already-registered" };
+}
+
+/** What became of a restore or a move: the new status, or why nothing changed. */
+export type PlaceOutcome =
+  | { outcome: "placed"; status: "confirmed" | "waitlisted" }
+  | { outcome: "changed-meanwhile" }
+  | { outcome: "email-taken" };
+
+/**
+ * Gives a cancelled registration its place back, in one transaction per try: the registration
+ * (only if still cancelled), its (event, email) uniqueness item (unless that address registered
+ * again since), and the session's counter: a seat if one is free and nobody waits, else the
+ * waiting list.
+ */
+export async function restoreRegistration(
+  registration: Registration,
+  capacity: number | undefined,
+  now: Date,
+): Promise<PlaceOutcome> {
+  const counters = sessionCounterUpdates(registration.eventId, registration.sessionId, capacity);
+  for (const status of ["confirmed", "waitlisted"] as const) {
+    const restored: Registration = { ...registration, status, updatedAt: now.toISOString() };
+    const failed = await transact([
+      {
+        Update: {
+          TableName: tableName,
+          Key: keys.registration(registration.registrationId),
+          UpdateExpression:
+            "SET #status = :status, updatedAt = :now, gsi1sk = :gsi1sk REMOVE cancelledAt, cancelledFrom",
+          ConditionExpression: "#status = :cancelled",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":status": status,
+            ":cancelled": "cancelled",
+            ":now": now.toISOString(),
+            ":gsi1sk": keys.registrationIndex(restored).gsi1sk,
+          },
+        },
+      },
+      {
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...keys.emailLock(registration.eventId, normalizeEmail(registration.email)),
+            registrationId: registration.registrationId,
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
+      status === "confirmed" ? counters.seat : counters.waitlist,
+    ]);
+    if (failed === undefined) return { outcome: "placed", status };
+    if (failed === 0) return { outcome: "changed-meanwhile" };
+    if (failed === 1) return { outcome: "email-taken" };
+  }
+  throw new Error("a waiting-list place has no condition that can fail");
+}
+
+/**
+ * Moves a registration to another session of its event, in one transaction per try: the
+ * registration (only from the session and status it was read in), its old session's counter, and
+ * the new session's (a seat if one is free and nobody waits there, else its waiting list).
+ */
+export async function moveRegistration(
+  registration: Registration,
+  to: { sessionId: string; capacity: number | undefined },
+  now: Date,
+): Promise<PlaceOutcome> {
+  if (registration.status === "cancelled") return { outcome: "changed-meanwhile" };
+  const counters = sessionCounterUpdates(registration.eventId, to.sessionId, to.capacity);
+  for (const status of ["confirmed", "waitlisted"] as const) {
+    const moved: Registration = {
+      ...registration,
+      sessionId: to.sessionId,
+      status,
+      updatedAt: now.toISOString(),
+    };
+    const index = keys.registrationIndex(moved);
+    const failed = await transact([
+      {
+        Update: {
+          TableName: tableName,
+          Key: keys.registration(registration.registrationId),
+          UpdateExpression:
+            "SET sessionId = :to, #status = :status, updatedAt = :now, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk",
+          ConditionExpression: "#status = :current AND sessionId = :from",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":to": to.sessionId,
+            ":from": registration.sessionId,
+            ":status": status,
+            ":current": registration.status,
+            ":now": now.toISOString(),
+            ":gsi1pk": index.gsi1pk,
+            ":gsi1sk": index.gsi1sk,
+          },
+        },
+      },
+      {
+        Update: {
+          TableName: tableName,
+          Key: keys.sessionCounters(registration.eventId, registration.sessionId),
+          UpdateExpression: `ADD ${registration.status} :minusOne`,
+          ExpressionAttributeValues: { ":minusOne": -1 },
+        },
+      },
+      status === "confirmed" ? counters.seat : counters.waitlist,
+    ]);
+    if (failed === undefined) return { outcome: "placed", status };
+    if (failed === 0) return { outcome: "changed-meanwhile" };
+  }
+  throw new Error("a waiting-list place has no condition that can fail");
 }
 
 export async function findRegistration(registrationId: string): Promise<Registration | undefined> {

@@ -4,10 +4,13 @@ import { getEvent } from "../../shared/events/event-store.ts";
 import { changeStatus, fixRecipients, getMailing } from "../../shared/mailings/mailing-store.ts";
 import { resolveRecipients } from "../../shared/mailings/recipients.ts";
 import { sendMailingBatch } from "../../shared/mailings/send-batch.ts";
+import { mailsTo, waitForMails } from "../support/outbox.ts";
 import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
+import { busSettled } from "../support/wait.ts";
 import { apiClient } from "./api-client.ts";
 
 const { request } = apiClient();
+const outbox = inject("outboxDir");
 const admin = { admin: true };
 
 async function createEvent(startsInDays = 20, prefix = "org") {
@@ -185,5 +188,54 @@ describe("organiser routes of the console", () => {
     const between = [...seen].filter((sent) => sent > 0 && sent < 30);
     expect(between.length).toBeGreaterThanOrEqual(3);
     expect((await getMailing(id, mailing.mailingId)).sent).toBe(30);
+  });
+
+  it("cancels, restores, moves and resends for one registrant, each mailed once, seats kept exact", async () => {
+    const id = uniqueId("actions");
+    const event = sampleEvent();
+    event.sessions[1].capacity = 1;
+    await request("PUT", `/admin/events/${id}`, { body: event, admin: true });
+    const email = `${uniqueId("person")}@example.org`;
+    const registrationId = await register(id, { email, sessionId: "fr" });
+    await register(id, { sessionId: "en", language: "en" }); // takes the one seat of "en"
+    await waitForMails(outbox, email, 1);
+    const action = (name: string, body?: unknown) =>
+      request("POST", `/admin/events/${id}/registrations/${registrationId}/${name}`, { body, admin: true });
+
+    const cancelled = await action("cancel");
+    const restored = await action("restore");
+    const restoredAgain = await action("restore");
+    const moved = await action("move", { sessionId: "en" });
+    const resent = await action("resend");
+    const unknown = await action("forget");
+    const noSession = await action("move", {});
+    await busSettled();
+    const detail = await request("GET", `/admin/events/${id}/registrations/${registrationId}`, admin);
+    const otherEvent = await request(
+      "GET",
+      `/admin/events/${await createEvent()}/registrations/${registrationId}`,
+      admin,
+    );
+    const subjects = (await mailsTo(outbox, email)).map((mail) => mail.parsed.subject ?? "");
+
+    expect([cancelled.json.status, restored.json.status]).toEqual(["cancelled", "confirmed"]);
+    expect([restoredAgain.status, restoredAgain.json.error]).toEqual([409, "registration-not-cancelled"]);
+    // "en" is full: the move puts them on its waiting list.
+    expect([moved.json.sessionId, moved.json.status]).toEqual(["en", "waitlisted"]);
+    expect(resent.status).toBe(200);
+    expect([unknown.status, noSession.status, otherEvent.status]).toEqual([400, 400, 404]);
+    expect(detail.json.registration).toMatchObject({ sessionId: "en", status: "waitlisted", email });
+    expect(detail.json.deliveries.map((delivery: { kind: string }) => delivery.kind)).toEqual([
+      "confirmation",
+      "cancellation",
+      "confirmation",
+      "waitlist",
+      "waitlist",
+    ]);
+    // Confirmation, cancellation, confirmation again, then the waiting list of "en", twice.
+    expect(subjects).toHaveLength(5);
+    expect(
+      subjects.filter((subject) => /Registration cancelled|Inscription annulée/.test(subject)),
+    ).toHaveLength(1);
   });
 });

@@ -1,0 +1,122 @@
+import { message } from "../bus/define-event.ts";
+import { confirmationRequested } from "../bus/events/confirmation-requested.ts";
+import { registrationCancelled } from "../bus/events/registration-cancelled.ts";
+import { publishEvents } from "../bus/publish.ts";
+import { ConflictError, ValidationError } from "../domain/errors.ts";
+import type { Session, WebinarEvent } from "../domain/event.ts";
+import type { Registration } from "../domain/registration.ts";
+import { getEvent } from "../events/event-store.ts";
+import { cancelAndAnnounce } from "./cancel.ts";
+import { registrationOf } from "./registration-detail.ts";
+import {
+  moveRegistration,
+  type PlaceOutcome,
+  requestConfirmationResend,
+  restoreRegistration,
+} from "./registration-store.ts";
+
+/** A session people may still be placed in: it exists and has not started. */
+function openSession(event: WebinarEvent, sessionId: string, now: Date): Session {
+  const session = event.sessions.find((candidate) => candidate.id === sessionId);
+  if (!session)
+    throw new ValidationError([{ path: "sessionId", message: `no session "${sessionId}" in this event` }]);
+  if (Date.parse(session.startsAt) <= now.getTime()) {
+    throw new ConflictError("registration-closed", `the session "${sessionId}" has started`);
+  }
+  return session;
+}
+
+/** Asks for a new confirmation (with its invite) for the registration's current state. */
+async function announceConfirmation(registration: Registration, now: Date): Promise<void> {
+  const confirmationNumber = await requestConfirmationResend(registration.registrationId, now, 0);
+  if (confirmationNumber === undefined) return;
+  await publishEvents([
+    message(confirmationRequested, {
+      eventId: registration.eventId,
+      registrationId: registration.registrationId,
+      confirmationNumber,
+    }),
+  ]);
+}
+
+function placed(outcome: PlaceOutcome): "confirmed" | "waitlisted" {
+  if (outcome.outcome === "placed") return outcome.status;
+  if (outcome.outcome === "email-taken") {
+    throw new ConflictError(
+      "email-registered-again",
+      "this address has registered again since: restore is not needed",
+    );
+  }
+  throw new ConflictError(
+    "registration-changed",
+    "this registration changed meanwhile; reload it and try again",
+  );
+}
+
+/** An organiser cancels someone: as the registrant's own cancel link would (mail, seat freed). */
+export async function cancelForRegistrant(eventId: string, registrationId: string, now = new Date()) {
+  return cancelAndAnnounce(await registrationOf(eventId, registrationId), now);
+}
+
+/**
+ * Gives a cancelled registrant their place back: a seat if one is free and nobody waits, else the
+ * waiting list; they get the matching mail (a confirmation with its invite, or the waitlist mail).
+ */
+export async function restore(eventId: string, registrationId: string, now = new Date()) {
+  const registration = await registrationOf(eventId, registrationId);
+  if (registration.status !== "cancelled") {
+    throw new ConflictError(
+      "registration-not-cancelled",
+      `this registration is ${registration.status}, not cancelled`,
+    );
+  }
+  const session = openSession(await getEvent(eventId), registration.sessionId, now);
+  const status = placed(await restoreRegistration(registration, session.capacity, now));
+  const restored = { ...registration, status, updatedAt: now.toISOString() };
+  await announceConfirmation(restored, now);
+  return restored;
+}
+
+/**
+ * Moves a registrant to another session: a seat there if one is free and nobody waits, else its
+ * waiting list. They get the new session's mail and invite (same calendar entry, moved); a seat
+ * they leave goes to the old session's waiting list, as after a cancellation.
+ */
+export async function move(eventId: string, registrationId: string, toSessionId: string, now = new Date()) {
+  const registration = await registrationOf(eventId, registrationId);
+  if (registration.status === "cancelled") {
+    throw new ConflictError("registration-cancelled", "restore this registration before moving it");
+  }
+  if (registration.sessionId === toSessionId) return registration;
+  const session = openSession(await getEvent(eventId), toSessionId, now);
+  const status = placed(
+    await moveRegistration(registration, { sessionId: session.id, capacity: session.capacity }, now),
+  );
+  const moved = { ...registration, sessionId: session.id, status, updatedAt: now.toISOString() };
+  await announceConfirmation(moved, now);
+  if (registration.status === "confirmed") {
+    // The seat left behind: the old session's oldest waitlisted registrant takes it.
+    await publishEvents([
+      message(registrationCancelled, {
+        eventId,
+        registrationId,
+        sessionId: registration.sessionId,
+        previousStatus: "confirmed",
+      }),
+    ]);
+  }
+  return moved;
+}
+
+/** Sends the registrant their confirmation (or waitlist mail) again, now. */
+export async function resend(eventId: string, registrationId: string, now = new Date()) {
+  const registration = await registrationOf(eventId, registrationId);
+  if (registration.status === "cancelled") {
+    throw new ConflictError(
+      "registration-cancelled",
+      "this registration is cancelled: there is nothing to resend",
+    );
+  }
+  await announceConfirmation(registration, now);
+  return registration;
+}
