@@ -1,6 +1,7 @@
-import countries from "i18n-iso-countries";
 import { z } from "zod";
+import { isCountryCode } from "./countries.ts";
 import { languageSchema } from "./languages.ts";
+import { oneLineSchema } from "./one-line.ts";
 
 export const organisationTypes = [
   "local-government",
@@ -23,16 +24,8 @@ export const privacyNoticeVersion = "2026-11-27";
 export const registrationStatuses = ["confirmed", "waitlisted", "cancelled"] as const;
 export type RegistrationStatus = (typeof registrationStatuses)[number];
 
-/**
- * A name or short text that ends up in mail headers and pages: one line only, so no value can
- * inject a header (a CR or LF is refused, not silently removed).
- */
-const oneLine = (max: number) =>
-  z
-    .string()
-    .max(max, `at most ${max} characters`)
-    .refine((value) => !/[\r\n]/.test(value), "must be on one line")
-    .transform((value) => value.trim());
+/** A name or short text that ends up in mail headers and pages (see `oneLineSchema`). */
+const oneLine = oneLineSchema;
 const requiredLine = (max: number) => oneLine(max).refine((value) => value.length > 0, "required");
 const optionalLine = (max: number) =>
   oneLine(max)
@@ -67,10 +60,7 @@ export const registrationInputSchema = z.object({
     .string({ error: "required" })
     .trim()
     .toUpperCase()
-    .refine(
-      (code) => countries.isValid(code) && code.length === 2,
-      "must be an ISO 3166-1 alpha-2 code such as FR",
-    ),
+    .refine(isCountryCode, "must be an ISO 3166-1 alpha-2 code such as FR"),
   /**
    * Only an explicit yes counts. Not `.optional().refine(...)`: zod skips the refinement of an
    * optional key that is absent, which let a body without `consent` through as consenting.

@@ -1,4 +1,4 @@
-import countries from "i18n-iso-countries";
+import { countryCodes, countryName } from "../domain/countries.ts";
 import type { PublicEvent } from "../domain/event.ts";
 import { type Language, languages, pickText } from "../domain/languages.ts";
 import { organisationTypes, privacyNoticeVersion } from "../domain/registration.ts";
@@ -287,8 +287,8 @@ const countryOptionsByLanguage = new Map<Language, Option[]>();
 function countryOptions(language: Language): Option[] {
   const cached = countryOptionsByLanguage.get(language);
   if (cached) return cached;
-  const options = Object.entries(countries.getNames(language))
-    .map(([code, name]) => ({ value: code, label: name }))
+  const options = countryCodes
+    .map((code) => ({ value: code, label: countryName(code, language) }))
     .sort((a, b) => a.label.localeCompare(b.label, language));
   countryOptionsByLanguage.set(language, options);
   return options;
