@@ -1,11 +1,12 @@
 import { createContext, useContext } from "react";
 import type { ImportSummary } from "#shared/attendance/attendance-store";
 import type { SessionStats } from "#shared/attendance/event-stats";
-import type { EventInput, Session, WebinarEvent } from "#shared/domain/event";
+import type { EventInput, WebinarEvent } from "#shared/domain/event";
 import type { Language } from "#shared/domain/languages";
 import type { Registration, RegistrationStatus } from "#shared/domain/registration";
+import type { EventSummary } from "#shared/events/list-events";
 import type { MailingInput } from "#shared/mailings/content/mailing-input";
-import type { Mailing as StoredMailing } from "#shared/mailings/mailing-store";
+import type { mailingView } from "#shared/mailings/mailing";
 import type { ExportRow } from "#shared/registrations/list-registrations";
 import type { ReminderView } from "#shared/reminders/list-reminders";
 import type { Auth } from "./auth.ts";
@@ -14,14 +15,10 @@ import type { Auth } from "./auth.ts";
  * The shapes the console reads and writes are the API's own types, imported from `shared/`: a
  * field added to or renamed in the API is a type error here until the console handles it.
  */
-export type { EventInput, ImportSummary, Language, MailingInput, SessionStats, WebinarEvent };
-/** A mailing as the API shows it: without the paging state of its sending. */
-export type Mailing = Omit<StoredMailing, "pages" | "nextPage">;
+export type { EventInput, EventSummary, ImportSummary, Language, MailingInput, SessionStats, WebinarEvent };
+export type Mailing = ReturnType<typeof mailingView>;
 export type RegistrationRow = ExportRow;
 export type Reminder = ReminderView;
-export type EventSummary = Pick<WebinarEvent, "id" | "title" | "createdAt" | "updatedAt"> & {
-  sessions: Pick<Session, "id" | "language" | "startsAt" | "timezone" | "durationMinutes" | "capacity">[];
-};
 export interface Delivery {
   kind: string;
   state: string;

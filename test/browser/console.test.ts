@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import ExcelJS from "exceljs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { waitForMails } from "../support/outbox.ts";
@@ -89,9 +90,14 @@ describe("organiser console", () => {
     expect(saved.sessions).toMatchObject([
       { id: "fr", startsAt: "2030-03-04T09:00:00Z", timezone: "Europe/Paris" },
     ]);
+
+    await nav("Events").click();
+    const upcoming = page.getByRole("region", { name: "Upcoming" });
+    await upcoming.getByRole("link", { name: "Browser webinar" }).click();
+    await page.getByRole("heading", { level: 1, name: "Statistics: Browser webinar" }).waitFor();
   });
 
-  it("lists people registered through the public form, narrows them by search, and exports them as CSV", async () => {
+  it("lists people registered through the public form, narrows them by search, and exports them as CSV and Excel", async () => {
     for (const person of people) {
       await page.goto(`${api}/events/${eventId}/register?lang=en`);
       await page.locator("[name=sessionId]").first().check();
@@ -120,6 +126,15 @@ describe("organiser console", () => {
     const csv = await readFile((await download.path()) as string, "utf8");
     expect(download.suggestedFilename()).toBe(`${eventId}-registrations.csv`);
     for (const person of people) expect(csv).toContain(person.email);
+
+    const [workbookDownload] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export Excel (.xlsx)" }).click(),
+    ]);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile((await workbookDownload.path()) as string);
+    const emails = workbook.worksheets[0]?.getColumn(2).values;
+    expect(emails).toEqual(expect.arrayContaining(people.map((person) => person.email)));
   });
 
   it("imports an attendance report and shows who came and who was not registered", async () => {
@@ -145,7 +160,7 @@ describe("organiser console", () => {
     expect(await page.locator("canvas[role=img]").count()).toBeGreaterThanOrEqual(2);
   });
 
-  it("composes a mailing, previews it, sends a test copy, then sends it and follows its progress to the end", async () => {
+  it("composes a mailing with a live count, previews it, sends a test copy, sends it, follows its progress to the end, and lists it", async () => {
     await nav("Mailings").click();
     await page.getByRole("link", { name: "New mailing" }).click();
     await page.getByLabel("Name of the mailing").fill("Thank you");
@@ -153,6 +168,9 @@ describe("organiser console", () => {
     await page.getByLabel("Message in English").fill("Hello {{firstName}},\n\nThank you for joining us.");
     await page.getByLabel("Subject in French").fill("Merci de votre venue");
     await page.getByLabel("Message in French").fill("Bonjour {{firstName}},\n\nMerci d'avoir participé.");
+    await expect
+      .poll(() => page.getByRole("status").filter({ hasText: "recipients now" }).textContent())
+      .toBe("3 recipients now");
     await page.getByRole("button", { name: "Save the draft" }).click();
 
     await expect
@@ -179,6 +197,12 @@ describe("organiser console", () => {
     await expect.poll(() => counts.textContent(), { timeout: 20_000 }).toContain("3 of 3 done: 3 sent");
     await expect.poll(() => page.locator(".badge").textContent(), { timeout: 10_000 }).toBe("Sent");
     await waitForMails(outboxDir, people[2]?.email ?? "", 2);
+
+    await nav("Mailings").click();
+    const listed = page.getByRole("row", { name: /^Thank you / });
+    expect(await listed.getByRole("cell").allTextContents()).toEqual(
+      expect.arrayContaining(["Thank you", "Sent", "3"]),
+    );
   });
 
   it("passes axe-core on every page, in English and French, at 1280 and 390 px wide", async () => {

@@ -164,7 +164,8 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
       queryClient.setQueryData(["event", savedEvent.id], savedEvent);
       await queryClient.invalidateQueries({ queryKey: ["events"] });
       setSaved(true);
-      if (isNew) void navigate(`/events/${encodeURIComponent(savedEvent.id)}/settings`);
+      // A new event opens on its dashboard, from where everything else about it is one link away.
+      if (isNew) void navigate(`/events/${encodeURIComponent(savedEvent.id)}`);
     },
     onError: (error) => setProblems(error instanceof ApiError ? error : undefined),
   });

@@ -1,5 +1,5 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { pickText } from "#shared/domain/languages";
@@ -56,9 +56,10 @@ export function EventsPage() {
 
 function EventList({ heading, events }: { heading: string; events: EventSummary[] }) {
   const { t } = useTranslation();
+  const headingId = useId();
   return (
-    <section>
-      <h2>{heading}</h2>
+    <section aria-labelledby={headingId}>
+      <h2 id={headingId}>{heading}</h2>
       <ul className="cards">
         {events.map((event) => (
           <li key={event.id} className="card">
