@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { getEvent } from "#shared/events/event-store";
 import { html, json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";

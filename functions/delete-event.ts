@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { slugSchema } from "#shared/domain/event";
 import { deleteEvent } from "#shared/events/delete-event";
 import { httpRoute } from "#shared/http/route";

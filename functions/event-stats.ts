@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { eventStats } from "#shared/attendance/event-stats";
 import { slugSchema } from "#shared/domain/event";
 import { getEvent } from "#shared/events/event-store";

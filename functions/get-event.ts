@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { publicView, slugSchema } from "#shared/domain/event";
 import { getEvent } from "#shared/events/event-store";
 import { json } from "#shared/http/responses";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { importAttendance } from "#shared/attendance/import-attendance";
 import { slugSchema } from "#shared/domain/event";
 import { singleFileOf } from "#shared/http/multipart";

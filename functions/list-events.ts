@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { listEvents } from "#shared/events/list-events";
 import { json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { slugSchema } from "#shared/domain/event";
 import { registrationStatuses } from "#shared/domain/registration";
 import { getEvent } from "#shared/events/event-store";

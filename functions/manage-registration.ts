@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { getEvent } from "#shared/events/event-store";
 import { html } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";

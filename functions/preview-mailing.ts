@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { slugSchema } from "#shared/domain/event";
 import { languageSchema } from "#shared/domain/languages";
 import { json } from "#shared/http/responses";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { eventInputSchema, slugSchema } from "#shared/domain/event";
 import { putEvent } from "#shared/events/put-event";
 import { json } from "#shared/http/responses";

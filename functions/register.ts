@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "#shared/domain/errors";
 import { slugSchema } from "#shared/domain/event";
 import { registrationInputSchema } from "#shared/domain/registration";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { html } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
 import { htmlErrorPage } from "#shared/pages/error-page";

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "#shared/domain/errors";
 import { formFieldsOf } from "#shared/http/multipart";
 import { html, json } from "#shared/http/responses";

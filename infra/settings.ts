@@ -6,7 +6,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { type Environment, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks, ServerlessChecks } from "cdk-nag";
 import type { IConstruct, Node } from "constructs";
-import { z } from "zod";
+import * as z from "zod";
 import type { ConveneSettings } from "./stack.ts";
 
 /**

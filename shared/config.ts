@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Reads the settings a module needs from `process.env`, once, at cold start. A missing or bad

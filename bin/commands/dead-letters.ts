@@ -10,7 +10,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { Command, Option } from "commander";
-import { z } from "zod";
+import * as z from "zod";
 import { redriveEntry } from "../../infra/redrive.ts";
 import { functions } from "../../infra/wiring.ts";
 import { CliError } from "../errors.ts";

@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from "mailparser";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
-import { z } from "zod";
+import * as z from "zod";
 
 /** A message the server accepted and wrote to the outbox. */
 export interface SentMessage {

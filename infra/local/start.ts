@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { apiUrlFileName } from "../../bin/settings.ts";
 import { readConfig } from "../../shared/config.ts";
 import { consoleDistDir, ensureConsoleBuilt } from "./console-build.ts";

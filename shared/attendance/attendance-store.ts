@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { batchWrite, type WriteRequest } from "../aws/batch-write.ts";
 import { db, queryAll, tableName } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";

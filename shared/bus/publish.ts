@@ -1,5 +1,5 @@
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { z } from "zod";
+import * as z from "zod";
 import { readConfig } from "../config.ts";
 import { type BusMessage, eventSource } from "./define-event.ts";
 

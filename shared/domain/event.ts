@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { parseDurationMs } from "./duration.ts";
 import { languageSchema, localizedTextSchema } from "./languages.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The languages Convene speaks. Languages are data: adding one means adding its entry here and its

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { isCountryCode } from "./countries.ts";
 import { languageSchema } from "./languages.ts";
 import { oneLineSchema } from "./one-line.ts";

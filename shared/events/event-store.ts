@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { batchWrite } from "../aws/batch-write.ts";
 import { db, queryAll, tableName } from "../aws/dynamo.ts";
 import { keys, type TableKey } from "../aws/table.ts";

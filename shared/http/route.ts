@@ -1,7 +1,7 @@
 import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "../domain/errors.ts";
 import { toErrorResponse } from "./error-response.ts";
 import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from "./errors.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { languageSchema, localizedTextSchema } from "../domain/languages.ts";
 import { linksSchema, segmentSchema } from "./content/mailing-input.ts";
 

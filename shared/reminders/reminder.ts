@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { parseDurationMs } from "../domain/duration.ts";
 import type { WebinarEvent } from "../domain/event.ts";
 

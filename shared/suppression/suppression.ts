@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Why an address gets less or no mail, weakest first. An unsubscribe is the person's choice about

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { defineEvent } from "../define-event.ts";
 
 /** An attendance report was imported for a session (or replaced by a corrected one). */

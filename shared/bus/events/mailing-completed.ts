@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { defineEvent } from "../define-event.ts";
 
 /** A mailing went out to all its recipients (or was cancelled); its counts are final. */

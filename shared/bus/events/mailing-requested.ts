@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { defineEvent } from "../define-event.ts";
 
 /** An organiser asked for a mailing to be sent: its recipients are to be resolved, then mailed in batches. */

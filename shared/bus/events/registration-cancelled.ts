@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { defineEvent } from "../define-event.ts";
 
 /** A registrant cancelled; if they held a seat, the oldest waitlisted registrant may take it. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { defineEvent } from "../define-event.ts";
 
 /** Someone registered (confirmed or waitlisted); their first confirmation or waitlist mail is due. */

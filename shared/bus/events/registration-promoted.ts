@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { defineEvent } from "../define-event.ts";
 
 /** A waitlisted registrant got a seat; their confirmation with join link and invite is due. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { slugSchema } from "../../domain/event.ts";
 import { type Language, type LocalizedText, languageSchema, languages } from "../../domain/languages.ts";
 import { registrationStatuses } from "../../domain/registration.ts";
