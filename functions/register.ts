@@ -15,6 +15,9 @@ import { register } from "#shared/registrations/register";
 const isFormPost = (event: APIGatewayProxyEventV2) =>
   (event.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded");
 
+/** A field's text, or nothing: JSON can send any value where a string belongs (even `{"toString": 1}`, which `String()` throws on). */
+const textOf = (value: unknown) => (typeof value === "string" ? value : "");
+
 /**
  * Registration, from scripts (JSON in, JSON out) and from the HTML form (form in, pages out: the
  * form again with errors next to their fields and the values kept, or a thank-you page).
@@ -27,7 +30,7 @@ export const handler = httpRoute({
   renderError: (response, event) =>
     isFormPost(event) && response.statusCode !== 400 ? htmlErrorPage(response, event) : response,
   async handle({ params, query, body, bodyKind, headers }): Promise<HttpResponse> {
-    const language = pickPageLanguage(query.lang ?? String(body.language ?? ""), headers["accept-language"]);
+    const language = pickPageLanguage(query.lang ?? textOf(body.language), headers["accept-language"]);
     try {
       const input = registrationInputSchema.safeParse(body);
       if (!input.success) throw ValidationError.fromZod(input.error);
@@ -39,7 +42,7 @@ export const handler = httpRoute({
     } catch (error) {
       if (bodyKind !== "form" || !(error instanceof ValidationError)) throw error;
       const errors = Object.fromEntries(error.issues.map((issue) => [issue.path, issue.message]));
-      const values = Object.fromEntries(Object.entries(body).map(([key, value]) => [key, String(value)]));
+      const values = Object.fromEntries(Object.entries(body).map(([key, value]) => [key, textOf(value)]));
       return formPage(await getEvent(params.eventId), language, 400, { values, errors });
     }
   },

@@ -59,7 +59,8 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
   // Most specific first, as API Gateway chooses: literal segments beat path variables.
   const routes = options.routes.map(compile).sort((a, b) => b.literalSegments - a.literalSegments);
 
-  const server = createServer((request, response) => {
+  // Node's own limit would answer a bare 431 first; the gateway's check below answers as API Gateway.
+  const server = createServer({ maxHeaderSize: 64 * 1024 }, (request, response) => {
     serve(request, response).catch((error) => {
       log(
         `[http] ${request.method} ${request.url} failed: ${error instanceof Error ? error.stack : String(error)}`,
@@ -69,7 +70,9 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
   });
 
   async function serve(request: IncomingMessage, response: ServerResponse) {
-    const url = new URL(request.url ?? "/", "http://localhost");
+    const refusal = refusedRequest(request);
+    if (refusal) return send(response, refusal.status, refusal.body);
+    const url = requestUrl(request);
     const method = request.method ?? "GET";
     if (
       options.console &&
@@ -78,6 +81,7 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
       return serveConsole(options.console, method, url.pathname, response);
     }
     const match = findRoute(routes, method, url.pathname);
+    if (match === "malformed") return send(response, 400, malformedPath);
     if (!match)
       return send(response, 404, { error: "not-found", message: `no route for ${method} ${url.pathname}` });
     if (match.route.auth === "admin" && !hasAdminToken(request, options.adminToken)) {
@@ -194,12 +198,58 @@ function findRoute(routes: CompiledRoute[], method: string, path: string) {
     if (route.method !== method) continue;
     const found = route.pattern.exec(path);
     if (!found) continue;
-    const params = Object.fromEntries(
-      route.names.map((name, index) => [name, decodeURIComponent(found[index + 1] ?? "")]),
-    );
+    const values = route.names.map((_, index) => decodePathParameter(found[index + 1] ?? ""));
+    if (values.includes(undefined)) return "malformed";
+    const params = Object.fromEntries(route.names.map((name, index) => [name, values[index] as string]));
     return { route, params };
   }
   return undefined;
+}
+
+/**
+ * API Gateway's quota on what precedes the body: the request line and header values together,
+ * 10,240 bytes. Past it, it answers without calling any function; so does the local gateway.
+ */
+const maxRequestHeadBytes = 10_240;
+
+const malformedPath = { error: "malformed-path", message: "the path has a malformed percent-encoding" };
+
+/** What API Gateway refuses before routing: a request target that is not a path, an oversized head. */
+function refusedRequest(request: IncomingMessage): { status: number; body: unknown } | undefined {
+  if (!(request.url ?? "").startsWith("/")) return { status: 400, body: malformedPath };
+  const headBytes =
+    Buffer.byteLength(`${request.method} ${request.url}`) +
+    request.rawHeaders.reduce((total, part) => total + Buffer.byteLength(part), 0);
+  if (headBytes > maxRequestHeadBytes) {
+    return {
+      status: 413,
+      body: {
+        error: "too-large",
+        message: `the request line and headers exceed ${maxRequestHeadBytes} bytes`,
+      },
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The request's URL, its path taken as sent. Resolving `request.url` against a base would read
+ * `//x` as a host name (a protocol-relative URL) and route `//events/a` as `/a`.
+ */
+const requestUrl = (request: IncomingMessage) => new URL(`http://localhost${request.url ?? "/"}`);
+
+/**
+ * A path parameter decoded as API Gateway passes it to functions: percent-escapes decoded as UTF-8
+ * (invalid sequences become U+FFFD, never an exception), undefined when a `%` is not followed by
+ * two hex digits, which API Gateway refuses with a 400.
+ */
+function decodePathParameter(raw: string): string | undefined {
+  if (/%(?![0-9a-f]{2})/i.test(raw)) return undefined;
+  const bytes = Buffer.from(
+    raw.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
+    "latin1",
+  );
+  return new TextDecoder("utf-8").decode(bytes);
 }
 
 function hasAdminToken(request: IncomingMessage, adminToken: string): boolean {

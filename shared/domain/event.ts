@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { parseDurationMs } from "./duration.ts";
 import { languageSchema, localizedTextSchema } from "./languages.ts";
+import { oneLineSchema } from "./one-line.ts";
 
 /** Ids of events and sessions appear in URLs and table keys, so they are kept to URL-safe slugs. */
 export const slugSchema = z
@@ -42,7 +43,11 @@ export const eventInputSchema = z
   .object({
     title: localizedTextSchema,
     description: localizedTextSchema,
-    organiser: z.object({ name: z.string().trim().min(1).max(200), email: z.email() }),
+    /** The name is a mail header's display name (From, Reply-To): one line, no control character. */
+    organiser: z.object({
+      name: oneLineSchema(200).refine((name) => name.length > 0, "required"),
+      email: z.email(),
+    }),
     sessions: z.array(sessionSchema).min(1).max(20),
     reminders: z
       .array(reminderOffsetSchema)

@@ -37,6 +37,34 @@ function preparedHeaders(headers: Record<string, string>) {
 }
 
 /**
+ * Limits of header texts built from event fields (a title in the subject, the organiser's name in
+ * Reply-To). RFC 5322 allows 998 octets per line: nodemailer folds text with spaces and encodes
+ * (then folds) anything non-ASCII, but cannot fold one long ASCII word. Capped at these lengths, an
+ * unfolded ASCII line stays far below 998 octets, and a shortened text ends with "…" (non-ASCII,
+ * so it is encoded and folded too).
+ */
+const maxSubjectCharacters = 250;
+const maxDisplayNameCharacters = 200;
+
+/** One line (control characters and line separators become spaces), at most `max` characters. */
+export function headerText(value: string, max: number): string {
+  // Only what breaks a line: the narrow no-break spaces of French typography stay as they are.
+  const line = value.replace(/[\p{Cc}\u2028\u2029]+/gu, " ").trim();
+  const characters = [...line];
+  return characters.length <= max
+    ? line
+    : `${characters
+        .slice(0, max - 1)
+        .join("")
+        .trimEnd()}…`;
+}
+
+const headerAddress = (address: MailAddress): MailAddress =>
+  typeof address === "string"
+    ? address
+    : { name: headerText(address.name, maxDisplayNameCharacters), address: address.address };
+
+/**
  * Builds the raw MIME message that SES `SendRawEmail` takes: raw sending is the only way to carry a
  * calendar invite and unsubscribe headers. The invite goes in as nodemailer's `icalEvent`, i.e. a
  * `text/calendar; method=…` alternative next to the text and HTML (what Gmail and Outlook render
@@ -44,10 +72,10 @@ function preparedHeaders(headers: Record<string, string>) {
  */
 export function composeMessage(input: ComposeInput): Promise<Buffer> {
   const composer = new MailComposer({
-    from: input.from,
-    to: input.to,
-    ...(input.replyTo === undefined ? {} : { replyTo: input.replyTo }),
-    subject: input.subject,
+    from: headerAddress(input.from),
+    to: headerAddress(input.to),
+    ...(input.replyTo === undefined ? {} : { replyTo: headerAddress(input.replyTo) }),
+    subject: headerText(input.subject, maxSubjectCharacters),
     text: input.text,
     html: input.html,
     ...(input.calendar === undefined ? {} : { icalEvent: input.calendar }),

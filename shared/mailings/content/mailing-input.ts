@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { slugSchema } from "../../domain/event.ts";
 import { type Language, type LocalizedText, languageSchema, languages } from "../../domain/languages.ts";
+import { oneLineSchema } from "../../domain/one-line.ts";
 import { registrationStatuses } from "../../domain/registration.ts";
 import { placeholdersIn } from "./fill-tokens.ts";
 import { parseMarkdown } from "./markdown.ts";
@@ -11,14 +12,8 @@ export { knownPlaceholders, linkPlaceholderPrefix, mailingPlaceholders } from ".
 /** Who a mailing goes to by attendance, once the session's attendance report is imported. */
 export const segmentAttendances = ["attended", "absent", "any"] as const;
 
-/** A subject is a header: one line (a CR or LF is refused, not silently removed), then trimmed. */
-const oneLine = (max: number) =>
-  z
-    .string()
-    .max(max, `at most ${max} characters`)
-    .refine((value) => !/[\r\n]/.test(value), "must be on one line")
-    .transform((value) => value.trim())
-    .refine((value) => value.length > 0, "required");
+/** A subject is a header: one line (a control character is refused, not silently removed), then trimmed. */
+const oneLine = (max: number) => oneLineSchema(max).refine((value) => value.length > 0, "required");
 
 /** Like `localizedTextSchema`, with the limits of each field of a mailing. */
 const localized = (text: z.ZodType<string, string>) =>
