@@ -1,5 +1,7 @@
+import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import fc from "fast-check";
 import { describe, expect, inject, it } from "vitest";
+import { lambdaContext } from "../../infra/local/lambda-context.ts";
 import { manageUrl } from "../../shared/registrations/links.ts";
 import { suppressionOf } from "../../shared/suppression/suppression-store.ts";
 import { unsubscribeUrl } from "../../shared/suppression/unsubscribe.ts";
@@ -45,7 +47,7 @@ describe("fuzzed requests on the public routes", () => {
         }
         if (response.status < 300 && fuzzed.method === "POST") accepted.push(fuzzed);
       }),
-      { numRuns: 300, seed: Number(process.env.CONVENE_FUZZ_SEED ?? Date.now() % 2 ** 31) },
+      { numRuns: 250, seed: Number(process.env.CONVENE_FUZZ_SEED ?? Date.now() % 2 ** 31) },
     );
 
     // What was refused left no trace: the event holds its first registrant and those accepted.
@@ -126,4 +128,81 @@ describe("inputs that once reached a 500", () => {
 
     expect(await registrationsOf(target.eventId)).toHaveLength(1);
   });
+});
+
+/**
+ * On AWS, API Gateway decodes path parameters itself and hands functions whatever they hold; the
+ * handlers are called here directly with any text as parameter and query values.
+ */
+describe("public handlers given any decoded path parameter or query value", () => {
+  it("answer 4xx, never 5xx", async () => {
+    const target = await fuzzTarget();
+    const handlers = await Promise.all(
+      [
+        ["get-event", "eventId"],
+        ["registration-form", "eventId"],
+        ["register", "eventId"],
+        ["manage-registration", "registrationId"],
+        ["cancel-registration", "registrationId"],
+        ["unsubscribe-page", undefined],
+        ["unsubscribe", undefined],
+      ].map(async ([name, param]) => ({
+        name,
+        param,
+        handler: ((await import(`../../functions/${name}.ts`)) as { handler: HandlerOf }).handler,
+      })),
+    );
+    const anyText = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 80 }),
+      fc.constantFrom("", "%", "\u0000", "../x"),
+    );
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...handlers),
+        anyText,
+        fc.option(anyText, { nil: undefined }),
+        fc.option(anyText, { nil: undefined }),
+        async ({ name, param, handler }, value, token, lang) => {
+          const event = apiGatewayEvent({
+            pathParameters: param ? { [param]: value } : undefined,
+            queryStringParameters: {
+              ...(token === undefined ? {} : { token }),
+              ...(lang === undefined ? {} : { lang }),
+            },
+            body: JSON.stringify(registrant({ language: lang })),
+          });
+          const response = await handler(event, lambdaContext(name ?? "", 10));
+          expect(response.statusCode, `${name} ${JSON.stringify(value)}`).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 100 },
+    );
+    expect(await registrationsOf(target.eventId)).toHaveLength(1);
+  });
+});
+
+type HandlerOf = (event: APIGatewayProxyEventV2, context: Context) => Promise<{ statusCode: number }>;
+
+/** A payload-format-2.0 event as API Gateway sends it, with the given parts. */
+const apiGatewayEvent = (parts: Partial<APIGatewayProxyEventV2>): APIGatewayProxyEventV2 => ({
+  version: "2.0",
+  routeKey: "$default",
+  rawPath: "/",
+  rawQueryString: "",
+  headers: { "content-type": "application/json" },
+  isBase64Encoded: false,
+  requestContext: {
+    accountId: "000000000000",
+    apiId: "fuzz",
+    domainName: "fuzz.local",
+    domainPrefix: "fuzz",
+    http: { method: "POST", path: "/", protocol: "HTTP/1.1", sourceIp: "192.0.2.1", userAgent: "fuzz" },
+    requestId: "fuzz",
+    routeKey: "$default",
+    stage: "$default",
+    time: new Date().toUTCString(),
+    timeEpoch: Date.now(),
+  },
+  ...parts,
 });
