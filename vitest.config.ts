@@ -6,6 +6,9 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 export default defineConfig({
   test: {
+    // The functions' logger (Powertools) writes through the global console in dev mode, where
+    // tests can watch it, instead of a private Console of its own.
+    env: { POWERTOOLS_DEV: "true" },
     projects: [
       { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
       {
@@ -37,6 +40,8 @@ export default defineConfig({
           globalSetup: ["test/browser/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // What the page shows after a request can take seconds on a busy machine, not one.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

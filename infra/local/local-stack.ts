@@ -36,6 +36,8 @@ export interface LocalStackOptions {
   /** The built organiser console to serve at `/console/` (`console/dist`), if any. */
   consoleDir?: string;
   log?: (line: string) => void;
+  /** The functions' log level (Powertools): `INFO` by default, `ERROR` keeps a test run quiet. */
+  functionLogLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
 }
 
 export interface LocalStack {
@@ -86,12 +88,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_SECRET_ACCESS_KEY: "local",
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SES: `http://127.0.0.1:${sesPort}`,
+      // SES v2 clients (nodemailer's current transport) read their own variable; same local SES.
+      AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${sesPort}`,
       AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${busPort}`,
       TABLE_NAME: localTableName,
       EVENT_BUS_NAME: localBusName,
       SENDER_EMAIL: "webinars@convene.local",
       SES_CONFIGURATION_SET: "convene-local",
       PUBLIC_URL: publicUrl,
+      // The functions' JSON logs (Powertools), indented when a person watches a terminal; metrics
+      // are EMF lines for CloudWatch, noise locally.
+      POWERTOOLS_SERVICE_NAME: "convene",
+      POWERTOOLS_LOG_LEVEL: options.functionLogLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? "INFO",
+      POWERTOOLS_METRICS_DISABLED: "true",
+      ...(process.stdout.isTTY && { POWERTOOLS_DEV: "true" }),
     });
 
     // Handlers are loaded once the variables above are set: they read them at cold start.

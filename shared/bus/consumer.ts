@@ -1,4 +1,5 @@
 import type { Context, EventBridgeEvent } from "aws-lambda";
+import { correlationIdsOf, count, errorFields, log, withInvocation } from "../observability.ts";
 import type { BusEvent, DetailOf } from "./define-event.ts";
 
 /** What a step of long work knows of its invocation. */
@@ -23,25 +24,61 @@ const stepOf = (busEventId: string, context: Context): Step => ({
  * The Lambda handler of a bus consumer: the one wrapper every rule target goes through, as
  * `httpRoute` is for HTTP. It finds the event's definition by its detail-type, parses the detail
  * with that event's schema (a detail that does not parse fails the invocation, so it is retried and
- * then dead-lettered, never half-handled), and calls one use case. The place where logging,
- * metrics and correlation ids are set for every step.
+ * then dead-lettered, never half-handled), and calls one use case, with the step's logger and
+ * metrics (`runStep`).
  */
 export function busConsumer<const Events extends readonly BusEvent[]>(
   events: Events,
   handle: (message: MessageOf<Events[number]>, step: Step) => Promise<unknown>,
 ) {
   const definitions = new Map<string, BusEvent>(events.map((event) => [event.detailType, event]));
-  return async (event: EventBridgeEvent<string, unknown>, context: Context): Promise<void> => {
-    const definition = definitions.get(event["detail-type"]);
-    if (!definition) throw new Error(`this consumer does not take "${event["detail-type"]}" events`);
-    const message = { detailType: definition.detailType, detail: definition.schema.parse(event.detail) };
-    await handle(message as MessageOf<Events[number]>, stepOf(event.id, context));
-  };
+  return (event: EventBridgeEvent<string, unknown>, context: Context): Promise<void> =>
+    runStep(event, context, correlationIdsOf(event.detail), (step) => {
+      const definition = definitions.get(event["detail-type"]);
+      if (!definition) throw new Error(`this consumer does not take "${event["detail-type"]}" events`);
+      const message = { detailType: definition.detailType, detail: definition.schema.parse(event.detail) };
+      return handle(message as MessageOf<Events[number]>, step);
+    });
 }
+
+/**
+ * One step with its logger and metrics: a line when it ends (its outcome, how long it took) or
+ * fails (the error, then rethrown so the bus retries it), every line carrying the bus event's id
+ * and the ids of what the step works on, so a failed step's lines are found by its mailing id.
+ */
+async function runStep(
+  event: EventBridgeEvent<string, unknown>,
+  context: Context,
+  ids: Record<string, string | number>,
+  handle: (step: Step) => Promise<unknown>,
+): Promise<void> {
+  const keys = { busEventId: event.id, detailType: event["detail-type"], ...ids };
+  await withInvocation(keys, context, async () => {
+    const started = Date.now();
+    try {
+      const outcome = await handle(stepOf(event.id, context));
+      log().info("step done", { outcome: summaryOf(outcome), durationMs: Date.now() - started });
+      count("StepSucceeded", { detailType: event["detail-type"] });
+    } catch (error) {
+      log().error("step failed", { error: errorFields(error), durationMs: Date.now() - started });
+      count("StepFailed", { detailType: event["detail-type"] });
+      throw error;
+    }
+  });
+}
+
+/** What a use case returned, as a log field: words and counts, never the records it read. */
+const summaryOf = (outcome: unknown): unknown =>
+  typeof outcome === "string" || typeof outcome === "number" || outcome === undefined
+    ? outcome
+    : typeof outcome === "object" &&
+        outcome !== null &&
+        Object.values(outcome).every((v) => typeof v === "number")
+      ? outcome
+      : typeof outcome;
 
 /** The Lambda handler of a scheduled task (an EventBridge schedule rule): the same wrapper, no detail. */
 export function scheduledTask(handle: (step: Step) => Promise<unknown>) {
-  return async (event: EventBridgeEvent<string, unknown>, context: Context): Promise<void> => {
-    await handle(stepOf(event.id, context));
-  };
+  return (event: EventBridgeEvent<string, unknown>, context: Context): Promise<void> =>
+    runStep(event, context, {}, handle);
 }

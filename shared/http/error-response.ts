@@ -5,6 +5,7 @@ import {
   UnprocessableError,
   ValidationError,
 } from "../domain/errors.ts";
+import { errorFields, log } from "../observability.ts";
 import {
   MalformedBodyError,
   PayloadTooLargeError,
@@ -27,13 +28,9 @@ export function toErrorResponse(error: unknown): HttpResponse {
     return json(415, { error: "unsupported-media-type", message: error.message });
   }
   if (error instanceof UnprocessableError) return json(422, { error: error.code, message: error.message });
-  console.error(JSON.stringify({ level: "error", message: "unhandled error", error: describe(error) }));
+  log().error("unhandled error", { error: errorFields(error) });
   return json(500, {
     error: "internal",
     message: "Something went wrong on our side. Please try again later.",
   });
-}
-
-function describe(error: unknown) {
-  return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : error;
 }

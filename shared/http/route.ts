@@ -1,8 +1,9 @@
 import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
-import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import * as z from "zod";
 import { ValidationError } from "../domain/errors.ts";
+import { correlationIdsOf, count, log, withInvocation } from "../observability.ts";
 import { toErrorResponse } from "./error-response.ts";
 import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from "./errors.ts";
 import type { HttpResponse } from "./responses.ts";
@@ -68,7 +69,7 @@ export function httpRoute<
       event,
     });
   };
-  return middy<APIGatewayProxyEventV2, HttpResponse>()
+  const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
     .use(httpHeaderNormalizer())
     .use({
       onError: (request) => {
@@ -77,6 +78,35 @@ export function httpRoute<
       },
     })
     .handler(run);
+  return (event: APIGatewayProxyEventV2, context: Context) => withRequestLog(event, context, handler);
+}
+
+/**
+ * One JSON line per request, with the request id and the ids in its path (never its query string,
+ * which carries tokens, nor its body, which carries personal data).
+ */
+async function withRequestLog(
+  event: APIGatewayProxyEventV2,
+  context: Context,
+  handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>,
+): Promise<HttpResponse> {
+  const keys = {
+    requestId: event.requestContext?.requestId ?? "",
+    ...correlationIdsOf(event.pathParameters),
+  };
+  return withInvocation(keys, context, async () => {
+    const started = Date.now();
+    const response = await handler(event, context);
+    log().info("request", {
+      method: event.requestContext?.http?.method,
+      route: event.routeKey,
+      path: event.rawPath,
+      status: response.statusCode,
+      durationMs: Date.now() - started,
+    });
+    if (response.statusCode >= 500) count("ServerError", { route: event.routeKey ?? "" });
+    return response;
+  });
 }
 
 function parse<Schema extends z.ZodType>(schema: Schema, value: unknown): z.infer<Schema> {

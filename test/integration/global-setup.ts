@@ -31,6 +31,7 @@ export default async function setup(project: TestProject) {
     inMemoryDynamo: true,
     seed: true,
     log: () => undefined,
+    functionLogLevel: "ERROR",
   });
   project.provide("api", stack.urls.api);
   project.provide("adminToken", stack.adminToken);

@@ -1,0 +1,66 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { Context } from "aws-lambda";
+
+/**
+ * Logs and metrics (Powertools for AWS Lambda), set up once and used by the two entry wrappers
+ * (`httpRoute`, `busConsumer`/`scheduledTask`), never by handlers. Service name, namespace and log
+ * level come from `POWERTOOLS_*` variables (set by the stack; the local runtime sets its own).
+ */
+const rootLogger = new Logger({ serviceName: "convene" });
+export const metrics = new Metrics({ namespace: "Convene", serviceName: "convene" });
+
+/**
+ * The logger of the invocation running now. Locally every function runs in one process and many
+ * invocations overlap, so correlation ids live in a child logger per invocation, found through
+ * AsyncLocalStorage, rather than in keys appended to one shared logger (which would mix them).
+ */
+const invocation = new AsyncLocalStorage<Logger>();
+export const log = (): Logger => invocation.getStore() ?? rootLogger;
+
+/** The ids worth finding a step's lines by, wherever a request or a detail carries them. */
+const correlationFields = ["eventId", "sessionId", "registrationId", "mailingId", "offset", "page"] as const;
+
+export function correlationIdsOf(...sources: unknown[]): Record<string, string | number> {
+  const ids: Record<string, string | number> = {};
+  for (const source of sources) {
+    if (typeof source !== "object" || source === null) continue;
+    for (const field of correlationFields) {
+      const value = (source as Record<string, unknown>)[field];
+      if (typeof value === "string" || typeof value === "number") ids[field] = value;
+    }
+  }
+  return ids;
+}
+
+/**
+ * Runs one invocation with its own logger, whose every line carries `keys` (request or bus event
+ * id, the ids of what it works on) and the Lambda context, then publishes its metrics.
+ */
+export async function withInvocation<T>(
+  keys: Record<string, string | number>,
+  context: Context | undefined,
+  run: () => Promise<T>,
+): Promise<T> {
+  const logger = rootLogger.createChild({ persistentKeys: keys });
+  if (context) logger.addContext(context);
+  try {
+    return await invocation.run(logger, run);
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}
+
+/** Counts one occurrence of something worth a graph or an alarm (EMF, so no API call is made). */
+export function count(name: string, dimensions: Record<string, string> = {}): void {
+  const metric = Object.keys(dimensions).length > 0 ? metrics.singleMetric() : metrics;
+  for (const [dimension, value] of Object.entries(dimensions)) metric.addDimension(dimension, value);
+  metric.addMetric(name, MetricUnit.Count, 1);
+}
+
+/** An error as a log field: its name, message and stack, never whole objects that may hold data. */
+export const errorFields = (error: unknown) =>
+  error instanceof Error
+    ? { name: error.name, message: error.message, stack: error.stack }
+    : { value: String(error) };
