@@ -4,5 +4,5 @@ import { dispatchMailing } from "#shared/mailings/dispatch-mailing";
 
 /** On `mailing.requested`: fixes the mailing's recipients and starts its chain of batches. */
 export const handler = busConsumer([mailingRequested], ({ detail }, step) =>
-  dispatchMailing(detail.eventId, detail.mailingId, step.busEventId),
+  dispatchMailing(detail.eventId, detail.mailingId, step),
 );

@@ -3,26 +3,32 @@ import { confirmationRequested } from "#shared/bus/events/confirmation-requested
 import { registrationCancelled } from "#shared/bus/events/registration-cancelled";
 import { registrationCreated } from "#shared/bus/events/registration-created";
 import { registrationPromoted } from "#shared/bus/events/registration-promoted";
+import { leaseFor } from "#shared/deliveries/lease";
 import { sendRegistrationMail } from "#shared/registrations/send-registration-mail";
 
-/** Which mail each registration event calls for; a resend carries its confirmation number. */
+/**
+ * Which mail each registration event calls for; a resend carries its confirmation number. The
+ * delivery's lease carries the event itself, for the sweeper to publish again if this step dies.
+ */
 export const handler = busConsumer(
   [registrationCreated, confirmationRequested, registrationPromoted, registrationCancelled],
-  (message) => {
+  (message, step) => {
     const { registrationId } = message.detail;
+    const lease = leaseFor(step.timeLeftMs(), message);
     switch (message.detailType) {
       case "registration.created":
-        return sendRegistrationMail("created", registrationId);
+        return sendRegistrationMail("created", registrationId, 1, lease);
       case "registration.confirmation-requested":
         return sendRegistrationMail(
           "confirmation-requested",
           registrationId,
           message.detail.confirmationNumber,
+          lease,
         );
       case "registration.promoted":
-        return sendRegistrationMail("promoted", registrationId);
+        return sendRegistrationMail("promoted", registrationId, 1, lease);
       case "registration.cancelled":
-        return sendRegistrationMail("cancelled", registrationId);
+        return sendRegistrationMail("cancelled", registrationId, 1, lease);
     }
   },
 );

@@ -151,7 +151,7 @@ export const functions: readonly FunctionSpec[] = [
     name: "send-registration-mail",
     description: "Confirmation, waitlist, promotion and cancellation mails, each sent once",
     rule: onEvents(registrationCreated, confirmationRequested, registrationPromoted, registrationCancelled),
-    access: { table: ["GetItem", "PutItem", "UpdateItem", "DeleteItem"], signingKey: "sign", mail: true },
+    access: { table: ["GetItem", "PutItem", "UpdateItem"], signingKey: "sign", mail: true },
     timeoutSeconds: 30,
   },
   {
@@ -162,7 +162,7 @@ export const functions: readonly FunctionSpec[] = [
   },
   {
     name: "reminders-tick",
-    description: "Fires the reminders that are due, each once, by publishing reminder.due",
+    description: "Fires the due reminders, each once, and resumes the steps whose lease expired",
     schedule: { everyMinutes: 1 },
     access: { table: ["Query", "UpdateItem"], bus: true },
   },
@@ -171,7 +171,7 @@ export const functions: readonly FunctionSpec[] = [
     description: "Mails a due reminder to a session's confirmed registrants, handing on with a cursor",
     rule: onEvents(reminderDue),
     access: {
-      table: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "DeleteItem"],
+      table: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem"],
       signingKey: "sign",
       mail: true,
       bus: true,
@@ -273,7 +273,7 @@ export const functions: readonly FunctionSpec[] = [
     description: "Mails one page of a mailing's recipients, paced, once each, and hands on",
     rule: onEvents(mailingBatch),
     access: {
-      table: ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem"],
+      table: ["GetItem", "Query", "PutItem", "UpdateItem"],
       signingKey: "sign",
       mail: true,
       bus: true,

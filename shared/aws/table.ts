@@ -18,12 +18,18 @@
  * | mailing delivery     | MAILING#<id>       | SENT#<registrationId>       |                                              |
  * | reminder (schedule)  | EVENT#<eventId>    | REMINDER#<sessionId>#<offset> | DUE / <dueAt>#<e>#<s>#<offset> (while due) |
  * | suppression          | SUPPRESSION#<normalized email> | SUPPRESSION           |                                              |
+ * | a step's lease       | (the item holding it: mailing, reminder, delivery) | | LEASES / <leaseUntil>#<pk>#<sk> (while held) |
  *
  * Events are listed with one Query on gsi1 under `EVENTS`, latest-ending first (upcoming, then past).
  * Registrations of a session by status, oldest first (waitlist promotion, reminders, exports),
  * are one Query on gsi1 with `begins_with(gsi1sk, "STATUS#<status>#")`. Reminders waiting to fire
  * are in gsi1 under `DUE`, sorted by due time, so the tick finds the due ones with one Query; a
  * fired or skipped reminder drops its gsi1 keys and leaves that (sparse) index.
+ *
+ * A step of long work (a mailing's dispatch or batch, a reminder being sent, a confirmation being
+ * mailed) holds a lease on its own item until a time; while it holds one, the item sits in gsi1
+ * under `LEASES`, sorted by that time, with the bus message that resumes the step. The sweeper
+ * finds the expired ones with one Query; a finished step drops its gsi1 keys and leaves the index.
  *
  * A suppression (unsubscribed, bounced, complained) is one item per address, across all events, read
  * with GetItem before a send or BatchGetItem for a page of recipients; one partition per address
@@ -118,6 +124,12 @@ export const keys = {
     pk: `ATTENDANCE#${eventId}#${sessionId}`,
     sk: "IMPORT",
   }),
+  /** Where an item holding a lease sits in gsi1: under `LEASES`, by when the lease expires. */
+  leaseIndex: (key: TableKey, leaseUntil: string) => ({
+    gsi1pk: "LEASES",
+    gsi1sk: `${leaseUntil}#${key.pk}#${key.sk}`,
+  }),
+  leases: () => ({ gsi1pk: "LEASES" }),
   /** The suppression of an address (normalized: trimmed, lower case), whatever event it came from. */
   suppression: (normalizedEmail: string): TableKey => ({
     pk: `SUPPRESSION#${normalizedEmail}`,

@@ -3,6 +3,10 @@ import { normalizeEmail } from "../domain/registration.ts";
 import { type Audience, stopsMail } from "../suppression/suppression.ts";
 import { type SuppressionsRead, suppressionOf } from "../suppression/suppression-store.ts";
 import { claimDelivery, recordDelivery, releaseDelivery } from "./delivery-store.ts";
+import { type Lease, leaseFor } from "./lease.ts";
+
+/** The longest a Lambda runs: a claim leased for that long cannot outlive a live sender. */
+const longestStepMs = 15 * 60_000;
 
 /**
  * What became of one delivery, each recorded once on its delivery record: `sent`; `suppressed`
@@ -29,17 +33,29 @@ export interface Delivery {
    * suppression is read here: one GetItem per send, which is fine for single mails.
    */
   suppressions?: SuppressionsRead;
+  /**
+   * How long the claim holds while the mail is sent: the step's remaining time plus a margin
+   * (`leaseFor(step.timeLeftMs())`), with the message that resumes the step if it dies. Without
+   * it, the claim holds for the longest a Lambda can run.
+   */
+  lease?: Lease;
 }
 
 /**
- * Sends one mail at most once, and never to a suppressed address.
+ * Sends one mail once, and never to a suppressed address.
  * 1. Checks the suppression list; a suppressed delivery is recorded as such (once: a duplicate
  *    finds the record), so counts built from the records count it once.
- * 2. Claims the delivery with a conditional write keyed by what is sent and to whom; a duplicated
- *    event or a retried step finds the claim and sends nothing.
- * 3. Sends. If SES refuses the address for good (`MessageRejected`), the record says `rejected`
- *    and the caller moves on; any other error releases the claim so the retry sends it. If the
- *    process dies between claim and send, the claim stays "sending": never sent twice.
+ * 2. Claims the delivery with a conditional write keyed by what is sent and to whom, holding a
+ *    lease: a duplicated event or a retried step finds the live claim (or the outcome) and sends
+ *    nothing; once the lease has expired, its sender is dead and the claim is taken over.
+ * 3. Sends, and records the outcome in the very next write. If SES refuses the address for good
+ *    (`MessageRejected`), the record says `rejected` and the caller moves on; any other error ends
+ *    the lease at once so that the retry sends it.
+ *
+ * The one window for a duplicate: a process that dies after SES accepted the message and before
+ * the outcome's write (one DynamoDB round trip, a few milliseconds) leaves a `sending` claim, and
+ * whoever takes it over when the lease expires sends that mail a second time. SES gives no way to
+ * ask whether a message went out, so this window can be made short but not closed.
  */
 export async function deliverOnce(
   delivery: Delivery,
@@ -47,10 +63,12 @@ export async function deliverOnce(
   now = new Date(),
 ): Promise<DeliveryOutcome> {
   const { key, to, audience } = delivery;
+  const lease = delivery.lease ?? leaseFor(longestStepMs, undefined, now);
   const readAhead = delivery.suppressions?.get(normalizeEmail(to));
   const suppression = readAhead === undefined ? await suppressionOf(to) : readAhead;
   const suppressed = stopsMail(suppression, audience);
-  if (!(await claimDelivery(key, suppressed ? "suppressed" : "sending", now))) return "already-claimed";
+  if (!(await claimDelivery(key, suppressed ? "suppressed" : "sending", now, lease)))
+    return "already-claimed";
   if (suppressed) return "suppressed";
   let messageId: string;
   try {
@@ -60,7 +78,7 @@ export async function deliverOnce(
       await recordDelivery(key, { state: "rejected", reason: error.message });
       return "rejected";
     }
-    await releaseDelivery(key);
+    await releaseDelivery(key, { ...lease, until: new Date() });
     throw error;
   }
   await recordDelivery(key, { state: "sent", messageId, sentAt: new Date().toISOString() });

@@ -1,41 +1,68 @@
-import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { db, queryAll, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys, type TableKey } from "../aws/table.ts";
+import { type Lease, leaseAttributes, leaseAttributesToRemove, leaseFree, setLease } from "./lease.ts";
 
-/** The conditional write that makes a delivery happen at most once; false when already claimed. */
+/**
+ * The conditional write that makes a delivery happen at most once: it succeeds on a new delivery,
+ * or on a claim still `sending` whose lease expired (its sender died between claim and outcome),
+ * which it takes over. False when the delivery has an outcome or a live claim.
+ */
 export async function claimDelivery(
   key: TableKey,
   state: "sending" | "suppressed",
   now: Date,
+  lease: Lease,
 ): Promise<boolean> {
+  const free = leaseFree(now);
   return unlessConditionFails(
     db.send(
       new PutCommand({
         TableName: tableName,
-        Item: { ...key, state, claimedAt: now.toISOString() },
-        ConditionExpression: "attribute_not_exists(pk)",
+        Item: {
+          ...key,
+          state,
+          claimedAt: now.toISOString(),
+          ...(state === "sending" && leaseAttributes(key, lease)),
+        },
+        ConditionExpression: `attribute_not_exists(pk) OR (#state = :sending AND ${free.condition})`,
+        ExpressionAttributeNames: { "#state": "state" },
+        ExpressionAttributeValues: { ":sending": "sending", ...free.values },
       }),
     ),
   );
 }
 
+/** Records a delivery's outcome and drops its lease, right after the send. */
 export async function recordDelivery(key: TableKey, fields: Record<string, string>): Promise<void> {
   const names = Object.keys(fields);
   await db.send(
     new UpdateCommand({
       TableName: tableName,
       Key: key,
-      UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(", ")}`,
+      UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(", ")} REMOVE ${leaseAttributesToRemove}`,
       ExpressionAttributeNames: Object.fromEntries(names.map((name) => [`#${name}`, name])),
       ExpressionAttributeValues: Object.fromEntries(names.map((name) => [`:${name}`, fields[name]])),
     }),
   );
 }
 
-/** Lets a send that failed for a passing reason be retried: the claim is removed. */
-export async function releaseDelivery(key: TableKey): Promise<void> {
-  await db.send(new DeleteCommand({ TableName: tableName, Key: key }));
+/**
+ * Lets a send that failed for a passing reason be retried: the claim's lease is set to end now
+ * (`lease.until`), so the retry (or, for a claim that carries its resume message, the sweeper)
+ * takes it over at once.
+ */
+export async function releaseDelivery(key: TableKey, lease: Lease): Promise<void> {
+  const { set, values } = setLease(key, lease);
+  await db.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: `SET ${set}`,
+      ExpressionAttributeValues: values,
+    }),
+  );
 }
 
 const deliveryRecordSchema = z.object({

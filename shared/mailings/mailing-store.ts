@@ -3,6 +3,8 @@ import * as z from "zod";
 import { batchWrite } from "../aws/batch-write.ts";
 import { db, queryAll, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
+import type { BusMessage } from "../bus/define-event.ts";
+import { type Lease, leaseAttributesToRemove, leaseFree, setLease } from "../deliveries/lease.ts";
 import { ConflictError, NotFoundError } from "../domain/errors.ts";
 import {
   type Mailing,
@@ -107,25 +109,33 @@ export async function getMailing(eventId: string, mailingId: string): Promise<Ma
 /**
  * Moves a mailing from one status to another, only from the statuses given (a conditional write):
  * a mailing is sent at most once, and a sent one cannot be cancelled. False when it was in another
- * status.
+ * status. A mailing that starts sending takes `lease` (whose message starts its dispatch) in the
+ * same write, so that a crash before the message is published leaves it for the sweeper; any
+ * other move drops the lease, and the mailing leaves the sweeper's index.
  */
 export async function moveStatus(
   mailing: Pick<Mailing, "eventId" | "mailingId">,
   from: readonly MailingStatus[],
   to: MailingStatus,
   now: Date,
+  lease?: Lease,
 ): Promise<boolean> {
+  const key = keys.mailing(mailing.eventId, mailing.mailingId);
+  const leased = lease && setLease(key, lease);
   return unlessConditionFails(
     db.send(
       new UpdateCommand({
         TableName: tableName,
-        Key: keys.mailing(mailing.eventId, mailing.mailingId),
-        UpdateExpression: "SET #status = :to, updatedAt = :now",
+        Key: key,
+        UpdateExpression: leased
+          ? `SET #status = :to, updatedAt = :now, ${leased.set}`
+          : `SET #status = :to, updatedAt = :now REMOVE ${leaseAttributesToRemove}`,
         ConditionExpression: `#status IN (${from.map((_, index) => `:from${index}`).join(", ")})`,
         ExpressionAttributeNames: { "#status": "status" },
         ExpressionAttributeValues: {
           ":to": to,
           ":now": now.toISOString(),
+          ...leased?.values,
           ...Object.fromEntries(from.map((status, index) => [`:from${index}`, status])),
         },
       }),
@@ -139,8 +149,9 @@ export async function changeStatus(
   from: readonly MailingStatus[],
   to: MailingStatus,
   now: Date,
+  lease?: Lease,
 ): Promise<void> {
-  if (await moveStatus(mailing, from, to, now)) return;
+  if (await moveStatus(mailing, from, to, now, lease)) return;
   const current = await getMailing(mailing.eventId, mailing.mailingId);
   throw new ConflictError(
     `mailing-${current.status}`,
@@ -149,25 +160,56 @@ export async function changeStatus(
 }
 
 /**
- * Lets one `mailing.requested` event, and its own retries, dispatch a mailing: a duplicate of the
- * event (another id) finds the mailing taken and does nothing, so there is one chain of batches.
+ * Lets one `mailing.requested` event, and its own retries, dispatch a mailing, holding `lease`: a
+ * duplicate of the event (another id) finds the mailing taken and does nothing, so there is one
+ * chain of batches, until the lease has expired (the dispatcher died, or the chain stopped): then
+ * the event the sweeper published again takes it over.
  */
 export async function claimDispatch(
   mailing: Pick<Mailing, "eventId" | "mailingId">,
   busEventId: string,
+  lease: Lease,
+  now = new Date(),
 ): Promise<boolean> {
+  const key = keys.mailing(mailing.eventId, mailing.mailingId);
+  const leased = setLease(key, lease);
+  const free = leaseFree(now);
   return unlessConditionFails(
     db.send(
       new UpdateCommand({
         TableName: tableName,
-        Key: keys.mailing(mailing.eventId, mailing.mailingId),
-        UpdateExpression: "SET dispatchedBy = :id",
-        ConditionExpression: "attribute_not_exists(dispatchedBy) OR dispatchedBy = :id",
-        ExpressionAttributeValues: { ":id": busEventId },
+        Key: key,
+        UpdateExpression: `SET dispatchedBy = :id, ${leased.set}`,
+        ConditionExpression: `#status = :sending AND (attribute_not_exists(dispatchedBy) OR dispatchedBy = :id OR ${free.condition})`,
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":id": busEventId,
+          ":sending": "sending",
+          ...leased.values,
+          ...free.values,
+        },
       }),
     ),
   );
 }
+
+/** The message that resumes a sending mailing where its lease says, if it holds one. */
+export async function resumeMessageOf(mailing: Pick<Mailing, "eventId" | "mailingId">) {
+  const { Item } = await db.send(
+    new GetCommand({
+      TableName: tableName,
+      Key: keys.mailing(mailing.eventId, mailing.mailingId),
+      ProjectionExpression: "#resume",
+      ExpressionAttributeNames: { "#resume": "resume" },
+      ConsistentRead: true,
+    }),
+  );
+  return resumeSchema.parse(Item ?? {}).resume as BusMessage | undefined;
+}
+
+const resumeSchema = z.object({
+  resume: z.object({ detailType: z.string().min(1), detail: z.unknown() }).optional(),
+});
 
 /** Recipients are stored in pages of this many; one `mailing.batch` step mails one page. */
 export const recipientsPerPage = 250;
@@ -222,21 +264,57 @@ export async function recipientsPage(mailingId: string, page: number): Promise<R
 }
 
 /**
- * Lets exactly one step hand the chain on from `page` to `page + 1`: a duplicated or retried
- * batch finds `nextPage` already moved and does not start a second chain.
+ * Lets exactly one step hand the chain on from `page` to `page + 1`, with the lease of the step it
+ * hands on to: a duplicated or retried batch finds `nextPage` already moved and does not start a
+ * second chain.
  */
 export async function claimNextPage(
   mailing: Pick<Mailing, "eventId" | "mailingId">,
   page: number,
+  lease: Lease,
 ): Promise<boolean> {
+  const key = keys.mailing(mailing.eventId, mailing.mailingId);
+  const leased = setLease(key, lease);
   return unlessConditionFails(
     db.send(
       new UpdateCommand({
         TableName: tableName,
-        Key: keys.mailing(mailing.eventId, mailing.mailingId),
-        UpdateExpression: "SET nextPage = :next",
-        ConditionExpression: "nextPage = :page",
-        ExpressionAttributeValues: { ":page": page, ":next": page + 1 },
+        Key: key,
+        UpdateExpression: `SET nextPage = :next, ${leased.set}`,
+        ConditionExpression: "nextPage = :page AND #status = :sending",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":page": page,
+          ":next": page + 1,
+          ":sending": "sending",
+          ...leased.values,
+        },
+      }),
+    ),
+  );
+}
+
+/**
+ * Renews the mailing's lease for the step on `page`, only while it sends and `page` is the one
+ * the chain is on: a late duplicate of an earlier page's step mails nobody twice (the delivery
+ * claims see to that) and must not move the lease back. False when that is not the case.
+ */
+export async function renewBatchLease(
+  mailing: Pick<Mailing, "eventId" | "mailingId">,
+  page: number,
+  lease: Lease,
+): Promise<boolean> {
+  const key = keys.mailing(mailing.eventId, mailing.mailingId);
+  const leased = setLease(key, lease);
+  return unlessConditionFails(
+    db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: `SET ${leased.set}`,
+        ConditionExpression: "nextPage = :page AND #status = :sending",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":page": page, ":sending": "sending", ...leased.values },
       }),
     ),
   );

@@ -3,6 +3,7 @@ import { type DetailOf, message } from "../bus/define-event.ts";
 import { mailingBatch } from "../bus/events/mailing-batch.ts";
 import { publishEvents } from "../bus/publish.ts";
 import { deliverOnce } from "../deliveries/deliver-once.ts";
+import { handOnLease, leaseFor } from "../deliveries/lease.ts";
 import { getEvent } from "../events/event-store.ts";
 import { sendRawMail } from "../mail/mailer.ts";
 import { runPool } from "../pool.ts";
@@ -14,6 +15,7 @@ import {
   type Mailing,
   type MailingCounts,
   recipientsPage,
+  renewBatchLease,
 } from "./mailing-store.ts";
 import { mailingMessageFor } from "./message.ts";
 
@@ -56,16 +58,20 @@ function countsInProgress(mailing: Pick<Mailing, "eventId" | "mailingId">, every
 }
 
 /**
- * Consumer of `mailing.batch`: mails one page of recipients, at most once each.
- * 1. Stops if the mailing was cancelled.
- * 2. Each recipient's delivery is claimed before sending (`deliverOnce`): a duplicated or retried
- *    batch, or a crash half-way, never mails anyone twice; suppressed addresses are skipped.
+ * Consumer of `mailing.batch`: mails one page of recipients, once each.
+ * 1. Stops if the mailing was cancelled. Otherwise renews the mailing's lease with this step as
+ *    the one to resume (its remaining time plus a margin): if the step dies, the sweeper
+ *    publishes it again when the lease expires.
+ * 2. Each recipient's delivery is claimed before sending (`deliverOnce`), leased as long as the
+ *    step: a duplicated or retried batch never mails anyone twice, and a crash half-way leaves
+ *    claims that the resumed step takes over once they expire; suppressed addresses are skipped.
  * 3. Adds the outcomes to the mailing's counts about once a second while it sends (so the
  *    organiser's progress moves during a page, at one write a second, not one per recipient),
  *    and the rest at the end, even when a send failed (then the step fails and is retried by
  *    EventBridge: the failed recipient is mailed on retry, the others are not again).
  * 4. Hands on: the same page further on when time ran short, else the next page (one chain only),
- *    else marks the mailing sent and publishes `mailing.completed`.
+ *    else marks the mailing sent and publishes `mailing.completed`. The lease names the next step
+ *    before it is published, so a crash in between is resumed by the sweeper.
  */
 export async function sendMailingBatch(
   detail: BatchDetail,
@@ -73,6 +79,10 @@ export async function sendMailingBatch(
 ): Promise<"cancelled" | "handed-on" | "done"> {
   const mailing = await getMailing(detail.eventId, detail.mailingId);
   if (mailing.status !== "sending") return "cancelled";
+  const lease = leaseFor(options.timeLeftMs(), message(mailingBatch, detail));
+  // False for a late duplicate of an earlier page: it runs (the claims keep it from mailing twice)
+  // without moving the chain's lease back.
+  await renewBatchLease(mailing, detail.page, lease);
   const event = await getEvent(detail.eventId);
   const recipients = (await recipientsPage(detail.mailingId, detail.page)).slice(detail.offset);
   const progress = countsInProgress(mailing, options.progressEveryMs ?? 1_000);
@@ -87,6 +97,7 @@ export async function sendMailingBatch(
           key: keys.mailingDelivery(mailing.mailingId, recipient.registrationId),
           to: recipient.email,
           audience: "mailing",
+          lease: { until: lease.until },
         },
         async () => {
           const mail = await mailingMessageFor(mailing, event, recipient);
@@ -102,14 +113,13 @@ export async function sendMailingBatch(
   if (failure) throw failure.reason;
 
   if (started < recipients.length) {
-    const offset = detail.offset + started;
-    await publishEvents([message(mailingBatch, { ...detail, offset })]);
+    const next = message(mailingBatch, { ...detail, offset: detail.offset + started });
+    if (await renewBatchLease(mailing, detail.page, handOnLease(next))) await publishEvents([next]);
     return "handed-on";
   }
   if (detail.page + 1 < (mailing.pages ?? 0)) {
-    if (await claimNextPage(mailing, detail.page)) {
-      await publishEvents([message(mailingBatch, { ...detail, page: detail.page + 1, offset: 0 })]);
-    }
+    const next = message(mailingBatch, { ...detail, page: detail.page + 1, offset: 0 });
+    if (await claimNextPage(mailing, detail.page, handOnLease(next))) await publishEvents([next]);
     return "handed-on";
   }
   await finishMailing(mailing);

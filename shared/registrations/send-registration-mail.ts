@@ -1,5 +1,6 @@
 import { keys } from "../aws/table.ts";
 import { deliverOnce } from "../deliveries/deliver-once.ts";
+import type { Lease } from "../deliveries/lease.ts";
 import type { Registration } from "../domain/registration.ts";
 import { findEvent } from "../events/event-store.ts";
 import { mailSettings, sendRawMail } from "../mail/mailer.ts";
@@ -28,9 +29,16 @@ function mailKindFor(trigger: MailTrigger, registration: Registration): MailKind
  * a duplicated or retried event finds the delivery already claimed and sends nothing.
  * `sequence` tells resends apart (the n-th confirmation asked for). An address that bounced or
  * complained gets nothing (`suppressed`); one that only unsubscribed still gets these mails,
- * which are about a registration it keeps.
+ * which are about a registration it keeps. The claim holds `lease`, which carries the event that
+ * asked for the mail: if this step dies before the outcome is recorded, the sweeper publishes it
+ * again once the lease has expired.
  */
-export async function sendRegistrationMail(trigger: MailTrigger, registrationId: string, sequence = 1) {
+export async function sendRegistrationMail(
+  trigger: MailTrigger,
+  registrationId: string,
+  sequence = 1,
+  lease?: Lease,
+) {
   const registration = await findRegistration(registrationId);
   if (!registration) return "no-registration";
   const kind = mailKindFor(trigger, registration);
@@ -42,6 +50,7 @@ export async function sendRegistrationMail(trigger: MailTrigger, registrationId:
     key: keys.delivery(registrationId, kind, sequence),
     to: registration.email,
     audience: "registrant",
+    ...(lease && { lease }),
   } as const;
   return deliverOnce(delivery, async () => {
     const mail = await buildRegistrationMail({

@@ -1,6 +1,7 @@
 import { message } from "../bus/define-event.ts";
 import { reminderDue } from "../bus/events/reminder-due.ts";
 import { publishEvents } from "../bus/publish.ts";
+import { handOnLease } from "../deliveries/lease.ts";
 import { type Reminder, tickDecision } from "./reminder.ts";
 import { dueReminderPages, returnToSchedule, takeDueReminder } from "./reminder-store.ts";
 
@@ -16,7 +17,8 @@ export type FiringOutcome =
  * Fires one due reminder, at most once however many ticks see it.
  * 1. If its session has started, marks it `skipped` (never a reminder after the start).
  * 2. Otherwise moves it from `scheduled` to `sending` with a conditional write, which only one
- *    tick can win, and which fails if the reminder was moved since it was read.
+ *    tick can win, and which fails if the reminder was moved since it was read. The same write
+ *    gives it a lease naming `reminder.due`, for the sweeper should this process die now.
  * 3. Publishes `reminder.due`. If that fails, the reminder goes back to the schedule so that the
  *    next tick fires it, rather than staying `sending` with nobody mailing.
  */
@@ -24,10 +26,11 @@ export async function fireReminder(reminder: Reminder, now: Date): Promise<Firin
   if (tickDecision(reminder, now) === "skip") {
     return (await takeDueReminder(reminder, "skipped", now)) ? "skipped" : "taken";
   }
-  if (!(await takeDueReminder(reminder, "sending", now))) return "taken";
   const { eventId, sessionId, offset, dueAt } = reminder;
+  const due = message(reminderDue, { eventId, sessionId, offset, dueAt });
+  if (!(await takeDueReminder(reminder, "sending", now, handOnLease(due, now)))) return "taken";
   try {
-    await publishEvents([message(reminderDue, { eventId, sessionId, offset, dueAt })]);
+    await publishEvents([due]);
   } catch (error) {
     await returnToSchedule(reminder);
     throw error;

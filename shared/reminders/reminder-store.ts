@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { db, queryAll, queryPages, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
+import { type Lease, leaseAttributesToRemove, renewStepLease, setLease } from "../deliveries/lease.ts";
 import type { ExpectedState, PlannedReminder, Reminder, ScheduleChange } from "./reminder.ts";
 import { reminderSchema } from "./reminder.ts";
 
@@ -120,20 +121,35 @@ export function applyScheduleChange(change: ScheduleChange): Promise<boolean> {
  * or two ticks at once, fire a reminder once, and what keeps a reminder that an organiser just
  * moved from firing at its old time.
  */
-export function takeDueReminder(reminder: Reminder, to: "sending" | "skipped", now: Date): Promise<boolean> {
+export function takeDueReminder(
+  reminder: Reminder,
+  to: "sending" | "skipped",
+  now: Date,
+  lease?: Lease,
+): Promise<boolean> {
   const { ConditionExpression, values } = stillAsRead({ status: "scheduled", dueAt: reminder.dueAt });
+  // A reminder that starts sending takes the lease naming its first step in the same write: if
+  // `reminder.due` is never published (a crash), the sweeper publishes it.
+  const leased = lease && setLease(keyOf(reminder), lease);
   return unlessConditionFails(
     db.send(
       new UpdateCommand({
         TableName: tableName,
         Key: keyOf(reminder),
-        UpdateExpression: "SET #status = :to, firedAt = :now REMOVE gsi1pk, gsi1sk",
+        UpdateExpression: leased
+          ? `SET #status = :to, firedAt = :now, ${leased.set}`
+          : "SET #status = :to, firedAt = :now REMOVE gsi1pk, gsi1sk",
         ConditionExpression,
         ExpressionAttributeNames: statusName,
-        ExpressionAttributeValues: { ":to": to, ":now": now.toISOString(), ...values },
+        ExpressionAttributeValues: { ":to": to, ":now": now.toISOString(), ...leased?.values, ...values },
       }),
     ),
   );
+}
+
+/** Renews the lease of a sending reminder's step with its cursor; false once it is no longer sending. */
+export function renewReminderLease(reminder: ReminderId, lease: Lease): Promise<boolean> {
+  return renewStepLease(keyOf(reminder), lease);
 }
 
 /** Puts a fired reminder back in the schedule, when `reminder.due` could not be published. */
@@ -145,7 +161,8 @@ export function returnToSchedule(reminder: PlannedReminder): Promise<boolean> {
       new UpdateCommand({
         TableName: tableName,
         Key: keyOf(reminder),
-        UpdateExpression: "SET #status = :scheduled, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk REMOVE firedAt",
+        UpdateExpression:
+          "SET #status = :scheduled, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk REMOVE firedAt, leaseUntil, resume",
         ConditionExpression,
         ExpressionAttributeNames: statusName,
         ExpressionAttributeValues: { ":scheduled": "scheduled", ...indexValues(dueIndex), ...values },
@@ -167,7 +184,7 @@ export async function addSent(reminder: ReminderId, count: number): Promise<void
   );
 }
 
-/** Ends a fired reminder; false if another step (a duplicated event) ended it first. */
+/** Ends a fired reminder and drops its lease; false if another step (a duplicated event) ended it first. */
 export function finishReminder(
   reminder: ReminderId,
   status: "sent" | "skipped",
@@ -178,7 +195,7 @@ export function finishReminder(
       new UpdateCommand({
         TableName: tableName,
         Key: keyOf(reminder),
-        UpdateExpression: "SET #status = :status, finishedAt = :now",
+        UpdateExpression: `SET #status = :status, finishedAt = :now REMOVE ${leaseAttributesToRemove}`,
         ConditionExpression: "#status = :sending",
         ExpressionAttributeNames: statusName,
         ExpressionAttributeValues: { ":status": status, ":sending": "sending", ":now": now.toISOString() },

@@ -3,6 +3,7 @@ import { type DetailOf, message } from "../bus/define-event.ts";
 import { reminderDue } from "../bus/events/reminder-due.ts";
 import { publishEvents } from "../bus/publish.ts";
 import { type DeliveryOutcome, deliverOnce } from "../deliveries/deliver-once.ts";
+import { handOnLease, type Lease, leaseFor } from "../deliveries/lease.ts";
 import type { Session, WebinarEvent } from "../domain/event.ts";
 import type { Registration } from "../domain/registration.ts";
 import { findEvent } from "../events/event-store.ts";
@@ -14,7 +15,7 @@ import { manageUrl } from "../registrations/links.ts";
 import { type Cursor, listSessionRegistrations } from "../registrations/registration-store.ts";
 import { type SuppressionsRead, suppressionsOf } from "../suppression/suppression-store.ts";
 import { isReminded, offsetMs, type Reminder, reminderDeliveryKind } from "./reminder.ts";
-import { addSent, findReminder, finishReminder } from "./reminder-store.ts";
+import { addSent, findReminder, finishReminder, renewReminderLease } from "./reminder-store.ts";
 
 export type ReminderDue = DetailOf<typeof reminderDue>;
 
@@ -48,7 +49,9 @@ export const defaultHandOverMarginMs = 20_000;
 /**
  * One step of sending a due reminder to a session's confirmed registrants.
  * 1. Reads the reminder: only a `sending` one at the due time of the event is worked on, so a
- *    duplicate of an event whose reminder has finished does nothing.
+ *    duplicate of an event whose reminder has finished does nothing. Its lease is renewed with
+ *    this step and its cursor (after each page, with the cursor moved on): if the step dies, the
+ *    sweeper publishes it again from there once the lease expires.
  * 2. Reads the event and the session (stopping if the session was removed).
  * 3. Pages through the session's confirmed registrants (a Query on gsi1, from the event's cursor):
  *    waitlisted and cancelled registrants are not in it. For each registrant who registered by
@@ -85,12 +88,17 @@ export async function sendReminderStep(detail: ReminderDue, options: StepOptions
   const hasStarted = () => now().getTime() >= startsAt;
   // Each step makes some progress before it may hand on, so a chain of steps always ends.
   const timeIsShort = () => attempted > 0 && options.timeLeftMs() < margin;
-  const send = reminderSender(event, session, reminder);
+  // The delivery claims are leased as long as the step can run.
+  const claimLease: Lease = { until: leaseFor(options.timeLeftMs()).until };
+  const send = reminderSender(event, session, reminder, claimLease);
+  const stepLease = (cursor: ReminderDue["cursor"]) =>
+    renewReminderLease(reminder, leaseFor(options.timeLeftMs(), message(reminderDue, { ...detail, cursor })));
 
   let cursor = detail.cursor;
+  await stepLease(cursor);
   for (;;) {
     if (hasStarted()) return stop(reminder, sentInStep, now());
-    if (timeIsShort()) return handOn(detail, cursor);
+    if (timeIsShort()) return handOn(detail, cursor, reminder.status === "sent");
     const page = await listSessionRegistrations(detail.eventId, detail.sessionId, "confirmed", {
       limit: options.pageSize ?? 50,
       cursor,
@@ -129,6 +137,7 @@ export async function sendReminderStep(detail: ReminderDue, options: StepOptions
       return "finished";
     }
     cursor = page.cursor;
+    await stepLease(cursor);
   }
 }
 
@@ -137,7 +146,7 @@ export async function sendReminderStep(detail: ReminderDue, options: StepOptions
  * Addresses that bounced or complained are skipped (`suppressed`, not counted as sent);
  * unsubscribing from mailings does not stop the reminders of a registration one keeps.
  */
-function reminderSender(event: WebinarEvent, session: Session, reminder: Reminder) {
+function reminderSender(event: WebinarEvent, session: Session, reminder: Reminder, lease: Lease) {
   const reminderOffsetMs = offsetMs(reminder.offset);
   return (registration: Registration, suppressions: SuppressionsRead): Promise<DeliveryOutcome> =>
     deliverOnce(
@@ -146,6 +155,7 @@ function reminderSender(event: WebinarEvent, session: Session, reminder: Reminde
         to: registration.email,
         audience: "registrant",
         suppressions,
+        lease,
       },
       async () => {
         const mail = await buildRegistrationMail({
@@ -171,8 +181,15 @@ const cursorAfter = (registration: Registration): Cursor => ({
   ...keys.registrationIndex(registration),
 });
 
-async function handOn(detail: ReminderDue, cursor: Cursor | undefined): Promise<StepOutcome> {
-  await publishEvents([message(reminderDue, { ...detail, cursor })]);
+async function handOn(
+  detail: ReminderDue,
+  cursor: Cursor | undefined,
+  finished: boolean,
+): Promise<StepOutcome> {
+  const next = message(reminderDue, { ...detail, cursor });
+  // The lease names the next step before it is published, so a crash in between is resumed. A
+  // reminder already finished (by a duplicate) holds no lease: its retry just carries on.
+  if (finished || (await renewReminderLease(detail, handOnLease(next)))) await publishEvents([next]);
   return "handed-on";
 }
 

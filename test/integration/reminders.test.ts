@@ -210,9 +210,11 @@ describe.concurrent("reminders", () => {
     const reminder = await frenchReminder(id);
     await takeDueReminder(reminder, "sending", new Date(reminder.dueAt)); // as the tick does
     const detail = { eventId: id, sessionId: "fr", offset: "P1D", dueAt: reminder.dueAt };
-    // The first copy of the event holds the claim of the second person and is still sending it...
+    // The first copy of the event holds the claim of the second person (its lease runs) and is
+    // still sending it...
     const claim = keys.delivery(people[1]?.registrationId as string, reminderDeliveryKind("P1D"), 1);
-    await db.send(new PutCommand({ TableName: tableName, Item: { ...claim, state: "sending" } }));
+    const leaseUntil = new Date(Date.now() + 60_000).toISOString();
+    await db.send(new PutCommand({ TableName: tableName, Item: { ...claim, state: "sending", leaseUntil } }));
 
     // ...when a duplicate mails the others and finishes the reminder.
     const duplicate = await sendReminderStep(detail, { timeLeftMs: () => 60_000 });
@@ -225,6 +227,24 @@ describe.concurrent("reminders", () => {
     expect(afterDuplicate.map((row) => row.status)).toEqual(["sent"]);
     expect(retry).toBe("finished");
     expect(await reminderCounts(people.map((person) => person.email))).toEqual([1, 1, 1]);
+  });
+
+  it("resumes a reminder whose tick died after marking it sending: the sweeper publishes it once its lease expires", async ({
+    expect,
+  }) => {
+    const { id } = await createEvent(Date.now() + 30 * dayMs, ["P1D"]);
+    const people = [await register(id), await register(id, { language: "en" })];
+    const reminder = await frenchReminder(id);
+    const detail = { eventId: id, sessionId: "fr", offset: "P1D", dueAt: reminder.dueAt };
+    // The tick's write, with a lease that has run out, and no `reminder.due`: the tick died.
+    const lease = { until: new Date(Date.now() - 10_000), resume: message(reminderDue, detail) };
+    await takeDueReminder(reminder, "sending", new Date(reminder.dueAt), lease);
+
+    await waitUntil("the reminder to be sent", () => frenchRows(id), isSent);
+    await busSettled();
+
+    expect(await reminderCounts(people.map((person) => person.email))).toEqual([1, 1]);
+    expect((await frenchRows(id)).map((row) => [row.status, row.sent])).toEqual([["sent", 2]]);
   });
 
   it("finishes with everyone mailed exactly once after a failed send and a step handed on half-way", async ({

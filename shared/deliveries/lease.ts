@@ -1,0 +1,158 @@
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import * as z from "zod";
+import { db, queryPages, tableName, unlessConditionFails } from "../aws/dynamo.ts";
+import { keys, type TableKey } from "../aws/table.ts";
+import type { BusMessage } from "../bus/define-event.ts";
+import { publishEvents } from "../bus/publish.ts";
+
+/**
+ * Leases instead of eternal claims. A step of long work (a mailing's dispatch or batch, a reminder
+ * being sent, a delivery being mailed) holds a lease on its item until a time: the step's
+ * remaining time plus a margin, as Powertools' idempotency expires its in-progress records. While
+ * the lease runs, duplicates leave the work to its holder; once it has expired, the holder is
+ * known to be dead (a Lambda cannot outlive its remaining time), and a retry, a duplicate or the
+ * sweeper takes the work over. A lease may carry the bus message that resumes its step from its
+ * cursor: such an item sits in gsi1 under `LEASES` until the step drops the lease.
+ */
+export interface Lease {
+  until: Date;
+  /** The message that runs the step again from where it is, published by the sweeper on expiry. */
+  resume?: BusMessage;
+}
+
+/** What a lease adds to the time a step has left: the writes after its last send, and clock skew. */
+export const leaseMarginMs = 30_000;
+
+/**
+ * How long a step that handed on (published the next step) waits for that step to start before
+ * the sweeper publishes it again: the bus's own retries come first.
+ */
+export const handOnGraceMs = 120_000;
+
+/** A lease for a step with `timeLeftMs` to run. */
+export const leaseFor = (timeLeftMs: number, resume?: BusMessage, now = new Date()): Lease => ({
+  until: new Date(now.getTime() + timeLeftMs + leaseMarginMs),
+  ...(resume && { resume }),
+});
+
+/** A lease held between steps: the next one should start within `handOnGraceMs`. */
+export const handOnLease = (resume: BusMessage, now = new Date()): Lease => ({
+  until: new Date(now.getTime() + handOnGraceMs),
+  resume,
+});
+
+/** The attributes of an item holding `lease`, for a PutItem. */
+export function leaseAttributes(key: TableKey, lease: Lease) {
+  const leaseUntil = lease.until.toISOString();
+  return {
+    leaseUntil,
+    ...(lease.resume && { ...keys.leaseIndex(key, leaseUntil), resume: lease.resume }),
+  };
+}
+
+/** The `UpdateExpression` parts that set `lease` on an item (to join with the update's own). */
+export function setLease(key: TableKey, lease: Lease) {
+  const attributes = leaseAttributes(key, lease);
+  const names = Object.keys(attributes);
+  return {
+    set: names.map((name) => `${name} = :lease_${name}`).join(", "),
+    remove: lease.resume ? undefined : "gsi1pk, gsi1sk, resume",
+    values: Object.fromEntries(Object.entries(attributes).map(([name, value]) => [`:lease_${name}`, value])),
+  };
+}
+
+/** The attributes a step removes when it drops its lease (finished, cancelled, outcome recorded). */
+export const leaseAttributesToRemove = "leaseUntil, gsi1pk, gsi1sk, resume";
+
+/** The condition that no one holds a live lease on the item at `now`. */
+export const leaseFree = (now: Date) => ({
+  condition: "(attribute_not_exists(leaseUntil) OR leaseUntil < :lease_now)",
+  values: { ":lease_now": now.toISOString() },
+});
+
+/**
+ * Renews the lease of a step on a `sending` mailing or reminder (whose item has a `status`), moving
+ * its cursor on with `lease.resume`. False when the item is no longer sending (finished or
+ * cancelled meanwhile): the step then has nothing more to do.
+ */
+export async function renewStepLease(key: TableKey, lease: Lease): Promise<boolean> {
+  const { set, remove, values } = setLease(key, lease);
+  return unlessConditionFails(
+    db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: `SET ${set}${remove ? ` REMOVE ${remove}` : ""}`,
+        ConditionExpression: "#status = :sending",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ...values, ":sending": "sending" },
+      }),
+    ),
+  );
+}
+
+const expiredLeaseSchema = z.object({
+  pk: z.string(),
+  sk: z.string(),
+  gsi1sk: z.string(),
+  resume: z.object({ detailType: z.string().min(1), detail: z.unknown() }),
+});
+
+/**
+ * Takes an expired lease to resume its step: its place in the sweeper's index moves
+ * `handOnGraceMs` on (so the next sweeps leave the resumed step alone), conditionally on it being
+ * still as it was read, so two sweepers resume a step once. The lease itself stays expired, for
+ * the resumed step to take over. False when someone else renewed or dropped it first.
+ */
+async function takeOver(expired: z.infer<typeof expiredLeaseSchema>, now: Date): Promise<boolean> {
+  const key = { pk: expired.pk, sk: expired.sk };
+  const { gsi1sk } = keys.leaseIndex(key, new Date(now.getTime() + handOnGraceMs).toISOString());
+  return unlessConditionFails(
+    db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: "SET gsi1sk = :next",
+        ConditionExpression: "gsi1sk = :read",
+        ExpressionAttributeValues: { ":next": gsi1sk, ":read": expired.gsi1sk },
+      }),
+    ),
+  );
+}
+
+/**
+ * The sweeper: finds the steps whose lease expired (their process died, or the message that
+ * should have continued them was lost) and publishes each one's resume message again, so mailings,
+ * reminders and confirmations finish by themselves. The delivery records make the resumed step
+ * mail only who has not been mailed. Returns how many steps were resumed.
+ * 1. Reads the expired leases from gsi1 (`LEASES`, sorted by expiry: one Query, no Scan).
+ * 2. Takes each over with a conditional write, then publishes its message.
+ */
+export async function resumeStoppedSteps(now = new Date()): Promise<number> {
+  let resumed = 0;
+  const failures: unknown[] = [];
+  for await (const page of queryPages({
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :leases AND gsi1sk < :now",
+    ExpressionAttributeValues: { ":leases": keys.leases().gsi1pk, ":now": now.toISOString() },
+  })) {
+    const results = await Promise.allSettled(
+      page.map(async (item) => {
+        const expired = expiredLeaseSchema.parse(item);
+        if (!(await takeOver(expired, now))) return false;
+        // Published after the take-over: if publishing fails, the lease expires again and the
+        // next sweep retries it.
+        await publishEvents([expired.resume]);
+        return true;
+      }),
+    );
+    for (const result of results) {
+      if (result.status === "rejected") failures.push(result.reason);
+      else if (result.value) resumed++;
+    }
+  }
+  if (failures.length > 0) {
+    throw new AggregateError(failures, `${failures.length} stopped step(s) could not be resumed`);
+  }
+  return resumed;
+}

@@ -1,0 +1,177 @@
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { describe, expect, inject, it } from "vitest";
+import { db, tableName } from "../../shared/aws/dynamo.ts";
+import { keys } from "../../shared/aws/table.ts";
+import { message } from "../../shared/bus/define-event.ts";
+import { confirmationRequested } from "../../shared/bus/events/confirmation-requested.ts";
+import { mailingBatch } from "../../shared/bus/events/mailing-batch.ts";
+import { mailingRequested } from "../../shared/bus/events/mailing-requested.ts";
+import { deliverOnce } from "../../shared/deliveries/deliver-once.ts";
+import { claimDelivery } from "../../shared/deliveries/delivery-store.ts";
+import { handOnLease, leaseAttributes } from "../../shared/deliveries/lease.ts";
+import { getEvent } from "../../shared/events/event-store.ts";
+import { sendRawMail } from "../../shared/mail/mailer.ts";
+import {
+  changeStatus,
+  fixRecipients,
+  getMailing,
+  recipientsPage,
+  renewBatchLease,
+} from "../../shared/mailings/mailing-store.ts";
+import { mailingMessageFor } from "../../shared/mailings/message.ts";
+import { resolveRecipients } from "../../shared/mailings/recipients.ts";
+import { mailsTo, waitForMails } from "../support/outbox.ts";
+import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
+import { busSettled, waitUntil } from "../support/wait.ts";
+import { apiClient } from "./api-client.ts";
+
+/**
+ * A process that dies mid-step leaves its state as it was, with leases that expire: these tests
+ * write that state as a killed process would, and check that the sweeper (the stack's tick, every
+ * second in tests) resumes each step so that everyone is mailed exactly once.
+ */
+const { request } = apiClient();
+const outbox = inject("outboxDir");
+
+/** A lease that ran out a while ago: its holder is dead. */
+const expired = () => new Date(Date.now() - 10_000);
+
+async function eventWithRegistrants(count: number) {
+  const id = uniqueId("crash");
+  await request("PUT", `/admin/events/${id}`, { body: sampleEvent(), admin: true });
+  const people: { email: string; registrationId: string }[] = [];
+  for (let index = 0; index < count; index++) {
+    const body = registrant();
+    const response = await request("POST", `/events/${id}/registrations`, { body });
+    expect(response.status).toBe(201);
+    people.push({ email: body.email, registrationId: response.json.registrationId });
+  }
+  for (const person of people) await waitForMails(outbox, person.email);
+  return { id, people };
+}
+
+async function draftMailing(eventId: string) {
+  const created = await request("POST", `/admin/events/${eventId}/mailings`, {
+    body: {
+      name: "After the crash",
+      segment: {},
+      subject: { fr: "Suite", en: "Follow-up" },
+      body: { fr: "Bonjour", en: "Hello" },
+    },
+    admin: true,
+  });
+  expect(created.status).toBe(201);
+  return created.json.mailingId as string;
+}
+
+const mailingMails = async (email: string) =>
+  (await mailsTo(outbox, email)).filter((mail) => /Suite|Follow-up/.test(mail.parsed.subject ?? ""));
+
+const finished = (eventId: string, mailingId: string) =>
+  waitUntil(
+    "the mailing to be sent",
+    () => getMailing(eventId, mailingId),
+    (mailing) => mailing.status === "sent",
+  );
+
+describe("steps resumed after a crash", () => {
+  it("sends a mailing whose process died between marking it sending and publishing its request", async () => {
+    const { id, people } = await eventWithRegistrants(3);
+    const mailingId = await draftMailing(id);
+    // The write of `sendMailing`, then the process died: `mailing.requested` was never published.
+    const requested = message(mailingRequested, { eventId: id, mailingId });
+    await changeStatus({ eventId: id, mailingId }, ["draft"], "sending", new Date(), {
+      until: expired(),
+      resume: requested,
+    });
+
+    const mailing = await finished(id, mailingId);
+    await busSettled(); // a second chain, had there been one, has mailed by now
+
+    expect([mailing.sent, mailing.skipped, mailing.failed]).toEqual([3, 0, 0]);
+    for (const person of people) expect(await mailingMails(person.email)).toHaveLength(1);
+  });
+
+  it("finishes a page whose batch died half-way: the dead claim is taken over, nobody mailed twice, counts from the records", async () => {
+    const { id, people } = await eventWithRegistrants(4);
+    const mailingId = await draftMailing(id);
+    await changeStatus({ eventId: id, mailingId }, ["draft"], "sending", new Date());
+    const draft = await getMailing(id, mailingId);
+    await fixRecipients(draft, await resolveRecipients(await getEvent(id), draft.segment), new Date());
+    const mailing = await getMailing(id, mailingId);
+    const event = await getEvent(id);
+    const [first, second] = await recipientsPage(mailingId, 0);
+    if (!first || !second) throw new Error("the mailing has no recipients");
+    // The dead batch mailed the first recipient and recorded it, claimed the second and died
+    // before SES answered, and never reached the others; its lease on the mailing ran out.
+    await deliverOnce(
+      { key: keys.mailingDelivery(mailingId, first.registrationId), to: first.email, audience: "mailing" },
+      async () => {
+        const mail = await mailingMessageFor(mailing, event, first);
+        return sendRawMail({ raw: mail.raw, to: mail.to });
+      },
+    );
+    await claimDelivery(keys.mailingDelivery(mailingId, second.registrationId), "sending", new Date(), {
+      until: expired(),
+    });
+    await renewBatchLease(mailing, 0, {
+      until: expired(),
+      resume: message(mailingBatch, { eventId: id, mailingId, page: 0, offset: 0 }),
+    });
+
+    const sent = await finished(id, mailingId);
+    await busSettled();
+
+    expect([sent.sent, sent.skipped, sent.failed]).toEqual([4, 0, 0]);
+    for (const person of people) expect(await mailingMails(person.email)).toHaveLength(1);
+  });
+
+  it("leaves a live lease alone: a duplicate finds the claim and sends nothing", async () => {
+    const key = keys.mailingDelivery(uniqueId("mailing"), uniqueId("registration"));
+    const live = handOnLease(message(mailingRequested, { eventId: "x", mailingId: "y" }));
+    await claimDelivery(key, "sending", new Date(), { until: live.until });
+    let sends = 0;
+
+    const outcome = await deliverOnce({ key, to: "someone@example.org", audience: "mailing" }, async () => {
+      sends++;
+      return { messageId: "never" };
+    });
+
+    expect(outcome).toBe("already-claimed");
+    expect(sends).toBe(0);
+  });
+
+  it("mails a confirmation whose sender died after claiming it, once its lease expires", async () => {
+    const { id, people } = await eventWithRegistrants(1);
+    const [person] = people;
+    if (!person) throw new Error("nobody registered");
+    // A resend (the second confirmation) claimed by a consumer that died before sending.
+    const key = keys.delivery(person.registrationId, "confirmation", 2);
+    const resume = message(confirmationRequested, {
+      eventId: id,
+      registrationId: person.registrationId,
+      confirmationNumber: 2,
+    });
+    await db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...key,
+          state: "sending",
+          claimedAt: new Date().toISOString(),
+          ...leaseAttributes(key, { until: expired(), resume }),
+        },
+      }),
+    );
+
+    const mails = await waitUntil(
+      "the second confirmation",
+      () => mailsTo(outbox, person.email),
+      (found) => found.length >= 2,
+    );
+    await busSettled(1);
+
+    expect(mails).toHaveLength(2);
+    expect(await mailsTo(outbox, person.email)).toHaveLength(2);
+  });
+});
