@@ -164,4 +164,37 @@ describe("sendRawMail against SES's max send rate", () => {
       "Throttled 2",
     ]);
   });
+
+  it("stops retrying a throttled message when the caller's time runs out, and sends nothing", async () => {
+    await sleep(1_100);
+    const competitor = new SESClient({
+      endpoint: server.url,
+      region: "eu-west-1",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      maxAttempts: 1,
+    });
+    const [competingRaw, lateRaw] = await Promise.all(
+      ["Competing again", "Too late"].map((subject) => message(subject, "ada@example.org")),
+    );
+    await Promise.all(
+      Array.from({ length: maxSendRate }, () =>
+        competitor.send(new SendRawEmailCommand({ RawMessage: { Data: competingRaw } })),
+      ),
+    );
+    competitor.destroy();
+    const deadline = performance.now() + 300;
+
+    const sending = mailer.sendRawMail(
+      { raw: lateRaw as Buffer, to: "ada@example.org" },
+      { timeLeftMs: () => deadline - performance.now() },
+    );
+
+    await expect(sending).rejects.toBeInstanceOf(mailer.SendDeadlineError);
+    expect(performance.now()).toBeLessThan(deadline + 100);
+    const files = await readdir(outboxDir);
+    const subjects = await Promise.all(
+      files.map(async (file) => /^Subject: (.*)$/m.exec(await readFile(join(outboxDir, file), "utf8"))?.[1]),
+    );
+    expect(subjects).not.toContain("Too late");
+  });
 });
