@@ -52,11 +52,6 @@ export async function readImport(eventId: string, sessionId: string): Promise<Im
   return Item ? importItemSchema.parse(Item) : undefined;
 }
 
-export const unmatchedOf = (records: readonly AttendanceRecord[]): ImportSummary["unmatched"] =>
-  records
-    .filter((record) => !record.registrationId)
-    .map((record) => ({ email: record.email ?? "", name: record.name, minutes: record.minutes }));
-
 /**
  * Records are stored in pages of this many people, not one item each: a 20,000-row report of
  * 10,000 people is 20 writes instead of 10,000, which is what lets it import within one request.

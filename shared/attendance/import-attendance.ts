@@ -3,17 +3,10 @@ import { message } from "../bus/define-event.ts";
 import { attendanceImported } from "../bus/events/attendance-imported.ts";
 import { publishEvents } from "../bus/publish.ts";
 import { NotFoundError, UnprocessableError } from "../domain/errors.ts";
-import { normalizeEmail, type Registration } from "../domain/registration.ts";
 import { getEvent } from "../events/event-store.ts";
 import { allSessionRegistrations } from "../registrations/registration-store.ts";
-import {
-  type AttendanceRecord,
-  type ImportSummary,
-  readAttendance,
-  readImport,
-  replaceAttendance,
-  unmatchedOf,
-} from "./attendance-store.ts";
+import { type ImportSummary, readAttendance, readImport, replaceAttendance } from "./attendance-store.ts";
+import { matchAttendance, unmatchedOf } from "./match-attendance.ts";
 import { type AttendanceReport, parseAttendanceReport, UnreadableReportError } from "./parse/index.ts";
 
 /**
@@ -22,7 +15,8 @@ import { type AttendanceReport, parseAttendanceReport, UnreadableReportError } f
  *    nothing is written.
  * 2. The same file again (same bytes) changes nothing and answers the same summary.
  * 3. Matches people to the session's registrations by email (any letter case); someone counts as
- *    having attended from the event's `attendanceMinMinutes`, or the report's own yes/no.
+ *    having attended from the event's `attendanceMinMinutes` when the report gives their time,
+ *    else by the report's own yes/no.
  * 4. Replaces the session's attendance records (batches of 25), keeping the unmatched people.
  * 5. Publishes `attendance.imported` with the counts.
  */
@@ -61,45 +55,4 @@ function readReport(file: Buffer): AttendanceReport {
       throw new UnprocessableError("unreadable-report", error.message);
     throw error;
   }
-}
-
-/**
- * The attendance records and counts of a report against the session's registrations: matched
- * (present and registered, whatever their status), attended (matched and over the threshold),
- * absent (confirmed but not attended), unmatched (present but not registered, never dropped).
- */
-export function matchAttendance(
-  report: AttendanceReport,
-  registrations: readonly Registration[],
-  minMinutes: number,
-): { records: AttendanceRecord[]; summary: ImportSummary } {
-  const byEmail = new Map(
-    registrations.map((registration) => [normalizeEmail(registration.email), registration]),
-  );
-  const records: AttendanceRecord[] = report.people.map((person) => ({
-    email: person.email,
-    name: person.name,
-    minutes: Math.round(person.minutes * 100) / 100,
-    firstJoin: person.firstJoin,
-    lastLeave: person.lastLeave,
-    attended: person.attended ?? person.minutes >= minMinutes,
-    registrationId: person.email ? byEmail.get(person.email)?.registrationId : undefined,
-  }));
-  const matched = records.filter((record) => record.registrationId);
-  const attendedIds = new Set(
-    matched.filter((record) => record.attended).map((record) => record.registrationId),
-  );
-  const confirmed = registrations.filter((registration) => registration.status === "confirmed");
-  return {
-    records,
-    summary: {
-      format: report.format,
-      rows: report.rows,
-      people: report.people.length,
-      matched: matched.length,
-      attended: attendedIds.size,
-      absent: confirmed.filter((registration) => !attendedIds.has(registration.registrationId)).length,
-      unmatched: unmatchedOf(records),
-    },
-  };
 }

@@ -1,0 +1,52 @@
+import { normalizeEmail, type Registration } from "../domain/registration.ts";
+import type { AttendanceRecord, ImportSummary } from "./attendance-store.ts";
+import type { AttendanceReport } from "./parse/index.ts";
+
+/** The people present but not registered: the records without a registration, never dropped. */
+export const unmatchedOf = (records: readonly AttendanceRecord[]): ImportSummary["unmatched"] =>
+  records
+    .filter((record) => !record.registrationId)
+    .map((record) => ({ email: record.email ?? "", name: record.name, minutes: record.minutes }));
+
+/**
+ * The attendance records and counts of a report against the session's registrations: matched
+ * (present and registered, whatever their status), attended (matched and over the threshold),
+ * absent (confirmed but not attended), unmatched (present but not registered, never dropped).
+ */
+export function matchAttendance(
+  report: AttendanceReport,
+  registrations: readonly Registration[],
+  minMinutes: number,
+): { records: AttendanceRecord[]; summary: ImportSummary } {
+  const byEmail = new Map(
+    registrations.map((registration) => [normalizeEmail(registration.email), registration]),
+  );
+  const records: AttendanceRecord[] = report.people.map((person) => ({
+    email: person.email,
+    name: person.name,
+    minutes: Math.round(person.minutes * 100) / 100,
+    firstJoin: person.firstJoin,
+    lastLeave: person.lastLeave,
+    // Minutes decide when the report gives them (Zoom says "Yes" to a 3-minute visit); the
+    // report's own yes/no only when it gives no time at all.
+    attended: person.segments.length > 0 ? person.minutes >= minMinutes : (person.attended ?? false),
+    registrationId: person.email ? byEmail.get(person.email)?.registrationId : undefined,
+  }));
+  const matched = records.filter((record) => record.registrationId);
+  const attendedIds = new Set(
+    matched.filter((record) => record.attended).map((record) => record.registrationId),
+  );
+  const confirmed = registrations.filter((registration) => registration.status === "confirmed");
+  return {
+    records,
+    summary: {
+      format: report.format,
+      rows: report.rows,
+      people: report.people.length,
+      matched: matched.length,
+      attended: attendedIds.size,
+      absent: confirmed.filter((registration) => !attendedIds.has(registration.registrationId)).length,
+      unmatched: unmatchedOf(records),
+    },
+  };
+}

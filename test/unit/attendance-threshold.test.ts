@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { matchAttendance } from "../../shared/attendance/match-attendance.ts";
+import type { AttendancePerson } from "../../shared/attendance/parse/types.ts";
+
+const person = (email: string, minutes: number, attended?: boolean): AttendancePerson => ({
+  email,
+  name: email,
+  minutes,
+  ...(attended !== undefined && { attended }),
+  segments: minutes > 0 ? [{ minutes }] : [],
+});
+
+describe("the attendance threshold", () => {
+  it("decides from the minutes whenever the report gives them, whatever its own yes/no says", () => {
+    const report = {
+      format: "zoom-webinar" as const,
+      rows: 4,
+      people: [
+        person("three-minutes-yes@example.org", 3, true),
+        person("forty-minutes-no@example.org", 40, false),
+        person("no-time-yes@example.org", 0, true),
+        person("no-time-no@example.org", 0, false),
+      ],
+    };
+
+    const { records } = matchAttendance(report, [], 5);
+
+    expect(records.map((record) => [record.email, record.attended])).toEqual([
+      ["three-minutes-yes@example.org", false],
+      ["forty-minutes-no@example.org", true],
+      ["no-time-yes@example.org", true],
+      ["no-time-no@example.org", false],
+    ]);
+  });
+});
