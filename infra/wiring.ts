@@ -338,4 +338,10 @@ export const functions: readonly FunctionSpec[] = [
     ],
     access: { table: ["GetItem", "UpdateItem", "PutItem", "DeleteItem"], bus: true },
   },
+  {
+    name: "resume-mailing",
+    description: "Resumes a mailing being sent from its cursor, counts from its delivery records",
+    routes: [{ method: "POST", path: "/admin/events/{eventId}/mailings/{mailingId}/resume", auth: "admin" }],
+    access: { table: ["GetItem", "Query", "UpdateItem"], bus: true },
+  },
 ];

@@ -40,6 +40,7 @@ Examples:
   convene mailing preview 5b0f…-…-… --event mc2cm-webinar-4 --lang fr
   convene mailing test 5b0f…-…-… --event mc2cm-webinar-4 --to me@example.org
   convene mailing send 5b0f…-…-… --event mc2cm-webinar-4
+  convene mailing resume 5b0f…-…-… --event mc2cm-webinar-4
   convene mailing status 5b0f…-…-… --event mc2cm-webinar-4
   convene mailing list --event mc2cm-webinar-4`,
     )
@@ -69,6 +70,22 @@ Examples:
           const api = await connect(command);
           await api.send("POST", `${mailingPath(options.event, mailingId)}/send`, {
             action: `send ${mailingId}`,
+          });
+          const final = await follow(api, options.event, mailingId);
+          console.log(describe(final));
+        }),
+    )
+    .addCommand(
+      new Command("resume")
+        .description(
+          "resume a mailing left sending (after a crash) from where its delivery records say, and follow it",
+        )
+        .argument("<mailingId>", "the mailing")
+        .requiredOption("--event <eventId>", "the event")
+        .action(async (mailingId: string, options: { event: string }, command: Command) => {
+          const api = await connect(command);
+          await api.send("POST", `${mailingPath(options.event, mailingId)}/resume`, {
+            action: `resume ${mailingId}`,
           });
           const final = await follow(api, options.event, mailingId);
           console.log(describe(final));

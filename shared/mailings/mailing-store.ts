@@ -4,7 +4,13 @@ import { batchWrite } from "../aws/batch-write.ts";
 import { db, queryAll, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
 import type { BusMessage } from "../bus/define-event.ts";
-import { type Lease, leaseAttributesToRemove, leaseFree, setLease } from "../deliveries/lease.ts";
+import {
+  type Lease,
+  leaseAttributesToRemove,
+  leaseFree,
+  renewStepLease,
+  setLease,
+} from "../deliveries/lease.ts";
 import { ConflictError, NotFoundError } from "../domain/errors.ts";
 import {
   type Mailing,
@@ -192,6 +198,10 @@ export async function claimDispatch(
     ),
   );
 }
+
+/** Renews a sending mailing's lease whatever step holds it; false once it is no longer sending. */
+export const renewLeaseOfSending = (mailing: Pick<Mailing, "eventId" | "mailingId">, lease: Lease) =>
+  renewStepLease(keys.mailing(mailing.eventId, mailing.mailingId), lease);
 
 /** The message that resumes a sending mailing where its lease says, if it holds one. */
 export async function resumeMessageOf(mailing: Pick<Mailing, "eventId" | "mailingId">) {

@@ -126,6 +126,29 @@ describe("steps resumed after a crash", () => {
     for (const person of people) expect(await mailingMails(person.email)).toHaveLength(1);
   });
 
+  it("resumes at once on the organiser's request, counts read from the delivery records; 409 for a draft", async () => {
+    const { id, people } = await eventWithRegistrants(3);
+    const mailingId = await draftMailing(id);
+    const refused = await request("POST", `/admin/events/${id}/mailings/${mailingId}/resume`, {
+      admin: true,
+    });
+    // Sending, its recipients fixed and its lease still running for minutes, but nobody sends:
+    // the organiser does not want to wait for the lease to expire.
+    const requested = message(mailingRequested, { eventId: id, mailingId });
+    await changeStatus({ eventId: id, mailingId }, ["draft"], "sending", new Date(), handOnLease(requested));
+
+    const resumed = await request("POST", `/admin/events/${id}/mailings/${mailingId}/resume`, {
+      admin: true,
+    });
+    const mailing = await finished(id, mailingId);
+    await busSettled();
+
+    expect(refused.status).toBe(409);
+    expect(resumed.status).toBe(202);
+    expect([mailing.sent, mailing.skipped, mailing.failed]).toEqual([3, 0, 0]);
+    for (const person of people) expect(await mailingMails(person.email)).toHaveLength(1);
+  });
+
   it("leaves a live lease alone: a duplicate finds the claim and sends nothing", async () => {
     const key = keys.mailingDelivery(uniqueId("mailing"), uniqueId("registration"));
     const live = handOnLease(message(mailingRequested, { eventId: "x", mailingId: "y" }));
