@@ -1,4 +1,5 @@
 import ical, {
+  foldLines,
   ICalAttendeeRole,
   ICalAttendeeStatus,
   ICalCalendarMethod,
@@ -54,7 +55,7 @@ export function calendarInvite(input: CalendarInviteInput): string {
     end: input.end,
     summary: input.summary,
     description: input.description,
-    url: input.url ?? null,
+    url: null, // written below, as a URI
     location: input.location ?? null,
     status: cancel ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     organizer: { name: parameterSafe(input.organiser.name), email: input.organiser.email },
@@ -68,5 +69,16 @@ export function calendarInvite(input: CalendarInviteInput): string {
       },
     ],
   });
-  return calendar.toString();
+  return withUrl(calendar.toString(), input.url);
+}
+
+/**
+ * RFC 5545 types URL as a URI, written as is; ical-generator escapes it as text, so a join link
+ * with `;` or `,` (Teams and Webex links have them) would reach calendars with backslashes in it.
+ */
+function withUrl(ics: string, url: string | undefined): string {
+  if (url === undefined) return ics;
+  // A URI holds no line break (the schema takes http(s) URLs only); refuse one rather than inject.
+  if (/[\r\n]/.test(url)) throw new Error("a join URL cannot hold a line break");
+  return ics.replace("END:VEVENT", `${foldLines(`URL;VALUE=URI:${url}`)}\r\nEND:VEVENT`);
 }

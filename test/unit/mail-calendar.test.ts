@@ -56,6 +56,14 @@ const inviteInput: CalendarInviteInput = {
 };
 
 describe("calendar invite", () => {
+  it("writes the join link in URL as a URI, with its ; and , as they are (Teams and Webex links have them)", () => {
+    const url = "https://teams.example.org/l/meetup-join/19%3ameeting;context=a,b?tenant=1";
+
+    const ics = parseIcs(calendarInvite({ ...inviteInput, url }));
+
+    expect(property(ics, "URL")).toEqual({ params: { VALUE: "URI" }, value: url });
+  });
+
   it("asks the attendee's calendar to add the session, already accepted and with no reply expected", () => {
     const ics = parseIcs(calendarInvite(inviteInput));
 
