@@ -17,9 +17,28 @@ const timezoneSchema = z.string().refine((zone) => {
   }
 }, "must be an IANA time zone such as Europe/Paris");
 
+const yearMs = 365 * 24 * 60 * 60 * 1000;
+
 const reminderOffsetSchema = z
   .string()
-  .refine((text) => parseDurationMs(text) !== undefined, "must be an ISO 8601 duration such as P7D or PT1H");
+  .refine((text) => parseDurationMs(text) !== undefined, "must be an ISO 8601 duration such as P7D or PT1H")
+  .refine((text) => (parseDurationMs(text) ?? 0) <= yearMs, "must be at most a year (P365D)");
+
+/** Offsets that spell the same duration (`P1D`, `PT24H`, `PT1440M`) would be two reminders of one. */
+function sameOffsetIssue(offsets: readonly string[]): string | undefined {
+  const seen = new Map<number | undefined, string>();
+  for (const offset of offsets) {
+    const duration = parseDurationMs(offset);
+    const earlier = seen.get(duration);
+    if (earlier !== undefined) {
+      return earlier === offset
+        ? `list each offset once (${offset} is twice)`
+        : `${earlier} and ${offset} are the same offset: list it once`;
+    }
+    seen.set(duration, offset);
+  }
+  return undefined;
+}
 
 export const sessionSchema = z.object({
   id: slugSchema,
@@ -52,7 +71,10 @@ export const eventInputSchema = z
     reminders: z
       .array(reminderOffsetSchema)
       .max(10)
-      .refine((offsets) => new Set(offsets).size === offsets.length, "list each offset once")
+      .superRefine((offsets, context) => {
+        const message = sameOffsetIssue(offsets);
+        if (message) context.addIssue({ code: "custom", message });
+      })
       .default(["P7D", "P1D", "PT1H"]),
     /** Minutes someone must have stayed to count as having attended (after an attendance import). */
     attendanceMinMinutes: z

@@ -13,6 +13,18 @@ describe("event settings", () => {
     expect(eventInputSchema.parse(withoutReminders).reminders).toEqual(["P7D", "P1D", "PT1H"]);
   });
 
+  it("refuses reminder offsets that spell the same duration, and offsets longer than a year", () => {
+    const event = sampleEvent();
+    const messages = (reminders: string[]) =>
+      eventInputSchema.safeParse({ ...event, reminders }).error?.issues.map((issue) => issue.message) ?? [];
+
+    expect(messages(["P1D", "PT24H"])).toEqual(["P1D and PT24H are the same offset: list it once"]);
+    expect(messages(["PT1440M", "P1D"])).toEqual(["PT1440M and P1D are the same offset: list it once"]);
+    expect(messages(["P7D", "P7D"])).toEqual(["list each offset once (P7D is twice)"]);
+    expect(messages(["P366D"])).toEqual(["must be at most a year (P365D)"]);
+    expect(messages(["P52W", "P365D", "P1D"])).toEqual([]);
+  });
+
   it("refuses session ids that are not slugs and duplicate session ids", () => {
     const event = sampleEvent();
     const [first] = event.sessions;
