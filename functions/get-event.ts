@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { publicView, slugSchema } from "#shared/domain/event";
-import { getEvent } from "#shared/events/event-store";
+import { getEventForPublic } from "#shared/events/event-store";
 import { json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
 
@@ -8,6 +8,6 @@ import { httpRoute } from "#shared/http/route";
 export const handler = httpRoute({
   params: z.object({ eventId: slugSchema }),
   async handle({ params }) {
-    return json(200, publicView(await getEvent(params.eventId)));
+    return json(200, publicView(await getEventForPublic(params.eventId)));
   },
 });

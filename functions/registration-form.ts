@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { slugSchema } from "#shared/domain/event";
-import { getEvent } from "#shared/events/event-store";
+import { getEventForPublic } from "#shared/events/event-store";
 import { httpRoute } from "#shared/http/route";
 import { htmlErrorPage } from "#shared/pages/error-page";
 import { formPage } from "#shared/pages/form-pages";
@@ -12,7 +12,7 @@ export const handler = httpRoute({
   query: z.object({ lang: z.string().optional() }),
   renderError: htmlErrorPage,
   async handle({ params, query, headers }) {
-    const event = await getEvent(params.eventId);
+    const event = await getEventForPublic(params.eventId);
     return formPage(event, pickPageLanguage(query.lang, headers["accept-language"]));
   },
 });

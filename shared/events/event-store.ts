@@ -79,11 +79,41 @@ export async function eventPartitionKeys(eventId: string): Promise<TableKey[]> {
 /** Deletes those items (BatchWriteItem; deleting an item that is gone already is no error). */
 export async function deleteItems(itemKeys: readonly TableKey[]): Promise<void> {
   await batchWrite(itemKeys.map((key) => ({ delete: key })));
+  recentPublicReads.clear();
 }
 
 export async function getEvent(id: string): Promise<WebinarEvent> {
   const event = await findEvent(id);
   if (!event) throw new NotFoundError(`there is no event "${id}"`);
+  return event;
+}
+
+/** How long a warm container reuses an event it read for the public path. */
+export const publicReadMaxAgeMs = 5_000;
+
+const recentPublicReads = new Map<string, { event: WebinarEvent; readAt: number }>();
+
+/**
+ * {@link getEvent} for the public path (the event's page, the form, registering): a warm container
+ * reuses an event it read less than {@link publicReadMaxAgeMs} ago, so a burst of registrations
+ * costs one read of the event, not one each. What stays exact:
+ * - **capacity**: seats are counted by the session's counter item, and a seat is taken only by
+ *   the registration transaction's condition on it (`confirmed < :capacity`), atomically, never by
+ *   counting against the cached event: concurrent registrations can never overbook. Only the
+ *   number `:capacity` comes from the event, so an organiser's change of a capacity applies to
+ *   registrations up to 5 s late on a warm container;
+ * - **closing**: whether a session has started is computed from the request's own clock against
+ *   the start time, which is not cached state; only an organiser's change of the start time is
+ *   seen up to 5 s late on a warm container;
+ * - an edit in this same process (the local runtime runs every function in one) is seen at once:
+ *   saving or deleting an event drops the cached reads.
+ * A missing event is never cached, so an event created a moment ago is found at once.
+ */
+export async function getEventForPublic(id: string, now = Date.now()): Promise<WebinarEvent> {
+  const recent = recentPublicReads.get(id);
+  if (recent && now - recent.readAt < publicReadMaxAgeMs) return recent.event;
+  const event = await getEvent(id);
+  recentPublicReads.set(id, { event, readAt: now });
   return event;
 }
 
@@ -112,6 +142,7 @@ export async function saveEvent(
       ReturnValues: "ALL_OLD",
     }),
   );
+  recentPublicReads.delete(id);
   const createdAt =
     z.object({ createdAt: z.string() }).optional().parse(previous)?.createdAt ?? now.toISOString();
   return {
