@@ -3,11 +3,12 @@ import type { ImportSummary } from "#shared/attendance/attendance-store";
 import type { SessionStats } from "#shared/attendance/event-stats";
 import type { EventInput, WebinarEvent } from "#shared/domain/event";
 import type { Language } from "#shared/domain/languages";
-import type { Registration, RegistrationStatus } from "#shared/domain/registration";
+import type { RegistrationStatus } from "#shared/domain/registration";
 import type { EventSummary } from "#shared/events/list-events";
 import type { MailingInput } from "#shared/mailings/content/mailing-input";
 import type { mailingView } from "#shared/mailings/mailing";
 import type { ExportRow } from "#shared/registrations/list-registrations";
+import type { registrationDetail } from "#shared/registrations/registration-detail";
 import type { ReminderView } from "#shared/reminders/list-reminders";
 import type { Auth } from "./auth.ts";
 
@@ -19,15 +20,8 @@ export type { EventInput, EventSummary, ImportSummary, Language, MailingInput, S
 export type Mailing = ReturnType<typeof mailingView>;
 export type RegistrationRow = ExportRow;
 export type Reminder = ReminderView;
-export interface Delivery {
-  kind: string;
-  state: string;
-  at: string;
-}
-export interface RegistrationDetail {
-  registration: Registration & Partial<Pick<ExportRow, "attended" | "attendedMinutes">>;
-  deliveries: Delivery[];
-}
+/** One registrant with the mails sent to them (`kind`, `number`, `state`, `at`, `reason`). */
+export type RegistrationDetail = Awaited<ReturnType<typeof registrationDetail>>;
 export interface RegistrationFilters {
   session?: string;
   status?: RegistrationStatus;

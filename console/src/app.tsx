@@ -111,10 +111,17 @@ export function App({ config, auth }: { config: ConsoleConfig; auth: Auth }) {
     void auth.token().then((token) => setSignedIn(Boolean(token)));
   }, [auth]);
   useEffect(refresh, [refresh]);
+  // A refused token (expired, revoked, mistyped) leads back to the sign-in page, saying so.
+  const [refused, setRefused] = useState(false);
   const signOut = useCallback(() => {
+    setRefused(false);
     void auth.signOut().then(refresh);
   }, [auth, refresh]);
-  const api = useMemo(() => createApi(config.apiUrl, auth, signOut), [config, auth, signOut]);
+  const forget = useCallback(() => {
+    setRefused(true);
+    void auth.forget().then(refresh);
+  }, [auth, refresh]);
+  const api = useMemo(() => createApi(config.apiUrl, auth, forget), [config, auth, forget]);
   const queryClient = useMemo(
     () => new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } }),
     [],
@@ -152,7 +159,7 @@ export function App({ config, auth }: { config: ConsoleConfig; auth: Auth }) {
   );
   if (signedIn === undefined) return null;
   if (!signedIn) {
-    return <SignInPage auth={auth} onSignedIn={refresh} key={i18n.language} />;
+    return <SignInPage auth={auth} refused={refused} onSignedIn={refresh} key={i18n.language} />;
   }
   return (
     <ApiContext.Provider value={api}>

@@ -13,6 +13,8 @@ export interface Auth {
   /** Starts signing in: a token typed in (local) or a redirect to the managed login (AWS). */
   signIn(token?: string): Promise<void>;
   signOut(): Promise<void>;
+  /** Drops a token the API refused (expired, revoked), without leaving the page. */
+  forget(): Promise<void>;
   /** Called on load: reads what a sign-in link or a login redirect brought back. */
   completeSignIn(): Promise<void>;
 }
@@ -32,6 +34,9 @@ export function localTokenAuth(): Auth {
       if (token) sessionStorage.setItem(tokenKey, token.trim());
     },
     async signOut() {
+      sessionStorage.removeItem(tokenKey);
+    },
+    async forget() {
       sessionStorage.removeItem(tokenKey);
     },
     async completeSignIn() {
@@ -82,6 +87,9 @@ export function oidcAuth(config: Extract<ConsoleConfig, { auth: "oidc" }>): Auth
         url.searchParams.set("logout_uri", config.postLogoutRedirectUri);
         window.location.assign(url.href);
       }
+    },
+    async forget() {
+      await manager.removeUser();
     },
     async completeSignIn() {
       const params = new URLSearchParams(window.location.search);

@@ -12,6 +12,9 @@ const api = inject("api");
 const outboxDir = inject("outboxDir");
 const report = fileURLToPath(new URL("../fixtures/attendance/generic-comma-en-bom.csv", import.meta.url));
 
+/** Longer than the registration form's minimum fill time (3 s), as a person filling it takes. */
+const personFillingTheFormMs = 3_500;
+
 /** Two people of the attendance fixture (who attended) and one who is not in it (absent). */
 const people = [
   {
@@ -98,16 +101,27 @@ describe("organiser console", () => {
   });
 
   it("lists people registered through the public form, narrows them by search, and exports them as CSV and Excel", async () => {
-    for (const person of people) {
-      await page.goto(`${api}/events/${eventId}/register?lang=en`);
-      await page.locator("[name=sessionId]").first().check();
+    // Three people fill the form at once, each in a tab, and send it after a person's time (the
+    // form refuses a post that comes back sooner than someone could have filled it in).
+    const forms = await Promise.all(people.map(() => browser.context.newPage()));
+    for (const [index, person] of people.entries()) {
+      const form = forms[index] as Page;
+      await form.goto(`${api}/events/${eventId}/register?lang=en`);
+      await form.locator("[name=sessionId]").first().check();
       for (const field of ["email", "firstName", "lastName", "organisation"] as const) {
-        await page.locator(`[name=${field}]`).fill(person[field]);
+        await form.locator(`[name=${field}]`).fill(person[field]);
       }
-      await page.locator("[name=organisationType]").selectOption("local-government");
-      await page.locator("[name=country]").selectOption("TN");
-      await page.locator("label[for=field-consent]").click();
-      await Promise.all([page.waitForNavigation(), page.locator("button[type=submit]").click()]);
+      await form.locator("[name=organisationType]").selectOption("local-government");
+      await form.locator("[name=country]").selectOption("TN");
+      await form.locator("label[for=field-consent]").click();
+    }
+    await new Promise((resolve) => setTimeout(resolve, personFillingTheFormMs));
+    for (const form of forms) {
+      await Promise.all([form.waitForNavigation(), form.locator("button[type=submit]").click()]);
+      expect(await form.getByRole("heading", { level: 1 }).textContent()).toMatch(
+        /registered|confirmed|Thank/i,
+      );
+      await form.close();
     }
 
     await page.goto(`${consoleUrl}events/${eventId}/registrations`);
@@ -135,6 +149,26 @@ describe("organiser console", () => {
     await workbook.xlsx.readFile((await workbookDownload.path()) as string);
     const emails = workbook.worksheets[0]?.getColumn(2).values;
     expect(emails).toEqual(expect.arrayContaining(people.map((person) => person.email)));
+  });
+
+  it("opens one registrant with the mails sent to them, cancels them after a confirmation, and restores them", async () => {
+    const zoe = people[2] as (typeof people)[number];
+    await page.getByRole("button", { name: `${zoe.firstName} ${zoe.lastName}` }).click();
+    const panel = page.getByRole("region", { name: `${zoe.firstName} ${zoe.lastName}` });
+    await expect.poll(() => panel.getByText(/^confirmation: sent/).isVisible()).toBe(true);
+
+    await panel.getByRole("button", { name: "Cancel the registration" }).click();
+    const dialog = page.getByRole("alertdialog");
+    expect(await dialog.getByRole("heading").textContent()).toBe(
+      `Cancel the registration of ${zoe.firstName} ${zoe.lastName}?`,
+    );
+    await dialog.getByRole("button", { name: "Cancel the registration" }).click();
+    await expect.poll(() => panel.getByRole("status").textContent()).toBe("The registration is cancelled.");
+    const row = page.getByRole("row", { name: new RegExp(zoe.email) });
+    await expect.poll(() => row.getByRole("cell", { name: "Cancelled" }).isVisible()).toBe(true);
+
+    await panel.getByRole("button", { name: "Restore the registration" }).click();
+    await expect.poll(() => row.getByRole("cell", { name: "Confirmed" }).isVisible()).toBe(true);
   });
 
   it("imports an attendance report and shows who came and who was not registered", async () => {

@@ -406,8 +406,10 @@ function RegistrationPanel({
       {detail.data && detail.data.deliveries.length > 0 && (
         <ul className="plain">
           {detail.data.deliveries.map((delivery) => (
-            <li key={`${delivery.kind}-${delivery.at}`}>
-              {delivery.kind}: {delivery.state} · {formatDateTime(delivery.at)}
+            <li key={`${delivery.kind}-${delivery.number}`}>
+              {delivery.kind}
+              {delivery.number > 1 ? ` (${delivery.number})` : ""}: {delivery.state}
+              {delivery.reason ? ` (${delivery.reason})` : ""} · {formatDateTime(delivery.at)}
             </li>
           ))}
         </ul>

@@ -4,7 +4,16 @@ import type { Auth } from "../auth.ts";
 import { Field, Page } from "../components.tsx";
 
 /** Locally: the admin token of `npm start` (its sign-in link fills it in). On AWS: Cognito's login. */
-export function SignInPage({ auth, onSignedIn }: { auth: Auth; onSignedIn: () => void }) {
+export function SignInPage({
+  auth,
+  refused,
+  onSignedIn,
+}: {
+  auth: Auth;
+  /** The API refused the last token: said before anything else. */
+  refused: boolean;
+  onSignedIn: () => void;
+}) {
   const { t } = useTranslation();
   const [token, setToken] = useState("");
   const submit = (event: FormEvent) => {
@@ -14,6 +23,11 @@ export function SignInPage({ auth, onSignedIn }: { auth: Auth; onSignedIn: () =>
   return (
     <main className="narrow" id="main">
       <Page title={t("signIn.title")}>
+        {refused && (
+          <p role="alert" className="error">
+            {t("signIn.refused")}
+          </p>
+        )}
         {auth.kind === "local-token" ? (
           <form onSubmit={submit} className="stack">
             <p>{t("signIn.localHint")}</p>

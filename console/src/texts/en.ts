@@ -49,6 +49,7 @@ export const en = {
     oidcHint: "Sign in with your organiser account.",
     token: "Admin token",
     submit: "Sign in",
+    refused: "The API refused the token (expired or mistyped): sign in again.",
   },
   events: {
     title: "Events",

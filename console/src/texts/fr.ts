@@ -47,6 +47,7 @@ export const fr: Texts = {
     oidcHint: "Connectez-vous avec votre compte d'organisateur.",
     token: "Jeton d'administration",
     submit: "Se connecter",
+    refused: "L'API a refusé le jeton (expiré ou mal saisi) : connectez-vous à nouveau.",
   },
   events: {
     title: "Événements",
