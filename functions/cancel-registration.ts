@@ -1,12 +1,16 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import * as z from "zod";
+import { enforceRateLimits, rateLimitsFromEnv } from "#shared/abuse/rate-limits";
 import { getEvent } from "#shared/events/event-store";
+import { clientIpOf } from "#shared/http/client";
 import { html, json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
 import { htmlErrorPage } from "#shared/pages/error-page";
 import { pickPageLanguage } from "#shared/pages/language";
 import { renderCancelled } from "#shared/pages/registration-pages";
 import { cancel } from "#shared/registrations/cancel";
+
+const limits = rateLimitsFromEnv();
 
 /** The cancel button of the manage page posts a form and gets a page; scripts get JSON. */
 const fromBrowser = (event: APIGatewayProxyEventV2) =>
@@ -18,6 +22,7 @@ export const handler = httpRoute({
   query: z.object({ token: z.string().optional(), lang: z.string().optional() }),
   renderError: (response, event) => (fromBrowser(event) ? htmlErrorPage(response, event) : response),
   async handle({ params, query, event }) {
+    await enforceRateLimits("cancel", { ip: clientIpOf(event) }, limits);
     const registration = await cancel(params.registrationId, query.token);
     if (!fromBrowser(event))
       return json(200, { registrationId: registration.registrationId, status: registration.status });

@@ -1,9 +1,12 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import * as z from "zod";
+import { checkFormTraps } from "#shared/abuse/form-stamp";
+import { enforceRateLimits, rateLimitsFromEnv } from "#shared/abuse/rate-limits";
 import { ValidationError } from "#shared/domain/errors";
 import { slugSchema } from "#shared/domain/event";
 import { registrationInputSchema } from "#shared/domain/registration";
 import { getEvent } from "#shared/events/event-store";
+import { clientIpOf } from "#shared/http/client";
 import type { HttpResponse } from "#shared/http/responses";
 import { json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
@@ -11,6 +14,8 @@ import { htmlErrorPage } from "#shared/pages/error-page";
 import { formPage, thankYouPage } from "#shared/pages/form-pages";
 import { pickPageLanguage } from "#shared/pages/language";
 import { register } from "#shared/registrations/register";
+
+const limits = rateLimitsFromEnv();
 
 const isFormPost = (event: APIGatewayProxyEventV2) =>
   (event.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded");
@@ -29,11 +34,14 @@ export const handler = httpRoute({
   body: { schema: z.record(z.string(), z.unknown()), limitBytes: 64 * 1024, accepts: ["json", "form"] },
   renderError: (response, event) =>
     isFormPost(event) && response.statusCode !== 400 ? htmlErrorPage(response, event) : response,
-  async handle({ params, query, body, bodyKind, headers }): Promise<HttpResponse> {
+  async handle({ params, query, body, bodyKind, headers, event }): Promise<HttpResponse> {
     const language = pickPageLanguage(query.lang ?? textOf(body.language), headers["accept-language"]);
     try {
+      if (bodyKind === "form") await checkFormTraps(body);
       const input = registrationInputSchema.safeParse(body);
       if (!input.success) throw ValidationError.fromZod(input.error);
+      // Counted once valid, so fixing a form's errors costs nothing; a refused request adds nothing.
+      await enforceRateLimits("register", { ip: clientIpOf(event), email: input.data.email }, limits);
       const result = await register(params.eventId, input.data);
       if (bodyKind === "form") return thankYouPage(result, language);
       if (result.outcome === "already-registered") return json(200, { status: "already-registered" });

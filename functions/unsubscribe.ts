@@ -1,6 +1,8 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import * as z from "zod";
+import { enforceRateLimits, rateLimitsFromEnv } from "#shared/abuse/rate-limits";
 import { ValidationError } from "#shared/domain/errors";
+import { clientIpOf } from "#shared/http/client";
 import { formFieldsOf } from "#shared/http/multipart";
 import { html, json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
@@ -8,6 +10,8 @@ import { htmlErrorPage } from "#shared/pages/error-page";
 import { pickPageLanguage } from "#shared/pages/language";
 import { renderUnsubscribed } from "#shared/pages/unsubscribe-pages";
 import { unsubscribe } from "#shared/suppression/unsubscribe";
+
+const limits = rateLimitsFromEnv();
 
 /** RFC 8058: the body of a one-click unsubscribe, whoever posts it (a mail provider, the page's button). */
 const oneClickSchema = z.object({
@@ -29,6 +33,7 @@ export const handler = httpRoute({
     if (!upload) throw new Error("the upload option is set above");
     const body = oneClickSchema.safeParse(await formFieldsOf(upload.bytes, headers["content-type"] ?? ""));
     if (!body.success) throw ValidationError.fromZod(body.error);
+    await enforceRateLimits("unsubscribe", { ip: clientIpOf(event) }, limits);
     const email = await unsubscribe(query.token);
     if (!fromBrowser(event)) return json(200, { status: "unsubscribed" });
     const language = pickPageLanguage(query.lang, headers["accept-language"]);

@@ -59,3 +59,15 @@ export class UnprocessableError extends Error {
     super(message);
   }
 }
+
+/** Too many requests from one client or for one email domain; worth trying again after a while. */
+export class RateLimitedError extends Error {
+  override name = "RateLimitedError";
+  constructor(
+    /** Whole seconds until the limit's window ends (HTTP `Retry-After`). */
+    readonly retryAfterSeconds: number,
+    message = "too many requests; please try again later",
+  ) {
+    super(message);
+  }
+}

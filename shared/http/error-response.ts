@@ -2,6 +2,7 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
+  RateLimitedError,
   UnprocessableError,
   ValidationError,
 } from "../domain/errors.ts";
@@ -28,6 +29,13 @@ export function toErrorResponse(error: unknown): HttpResponse {
     return json(415, { error: "unsupported-media-type", message: error.message });
   }
   if (error instanceof UnprocessableError) return json(422, { error: error.code, message: error.message });
+  if (error instanceof RateLimitedError) {
+    return json(
+      429,
+      { error: "rate-limited", message: error.message, retryAfterSeconds: error.retryAfterSeconds },
+      { "retry-after": String(error.retryAfterSeconds) },
+    );
+  }
   log().error("unhandled error", { error: errorFields(error) });
   return json(500, {
     error: "internal",

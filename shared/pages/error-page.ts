@@ -19,6 +19,14 @@ export function htmlErrorPage(response: HttpResponse, event: APIGatewayProxyEven
         ? messages.invalidLink
         : response.statusCode === 404
           ? messages.notFound
-          : messages.error;
-  return html(response.statusCode, renderMessagePage({ language, ...message, status: response.statusCode }));
+          : response.statusCode === 429
+            ? messages.rateLimited
+            : messages.error;
+  // Retry-After (429) is for the browser too.
+  const retryAfter = response.headers?.["retry-after"];
+  return html(
+    response.statusCode,
+    renderMessagePage({ language, ...message, status: response.statusCode }),
+    retryAfter === undefined ? {} : { "retry-after": String(retryAfter) },
+  );
 }

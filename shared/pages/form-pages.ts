@@ -1,3 +1,4 @@
+import { formStamp } from "../abuse/form-stamp.ts";
 import { publicView, type WebinarEvent } from "../domain/event.ts";
 import type { Language } from "../domain/languages.ts";
 import { type HttpResponse, html } from "../http/responses.ts";
@@ -24,6 +25,7 @@ export async function formPage(
     language,
     action: formAction(event.id, language),
     now: new Date(),
+    stamp: await formStamp(),
     ...posted,
   });
   return html(status, page);

@@ -1,3 +1,4 @@
+import { honeypotField, stampField } from "../abuse/form-fields.ts";
 import { countryCodes, countryName } from "../domain/countries.ts";
 import type { PublicEvent } from "../domain/event.ts";
 import { type Language, languages, pickText } from "../domain/languages.ts";
@@ -22,6 +23,8 @@ export interface RegistrationFormOptions {
   /** Where the form posts (`application/x-www-form-urlencoded`). */
   action: string;
   now: Date;
+  /** The signed time the form was served (see `shared/abuse/form-stamp.ts`); none in previews. */
+  stamp?: string;
 }
 
 const checkedValues = new Set(["on", "true", "yes", "1"]);
@@ -60,7 +63,7 @@ export function renderRegistrationForm(options: RegistrationFormOptions): string
   const body =
     sessions.length === 0
       ? markup`<h2>${texts.messages.registrationClosed.title}</h2><p>${texts.messages.registrationClosed.message}</p>`
-      : form(context, options.action);
+      : form(context, options.action, options.stamp);
   return renderLayout({
     language,
     title,
@@ -140,12 +143,25 @@ const controls: Record<FormField, (context: FormContext) => Markup> = {
 const fieldOrder = Object.keys(controls) as FormField[];
 const isFormField = (path: string): path is FormField => (fieldOrder as string[]).includes(path);
 
-function form(context: FormContext, action: string): Markup {
+function form(context: FormContext, action: string, stamp: string | undefined): Markup {
   return markup`<form method="post" action="${action}" enctype="application/x-www-form-urlencoded" accept-charset="utf-8">
 <p class="muted">${context.texts.form.requiredNote}</p>
+${traps(stamp)}
 ${fieldOrder.map((field) => controls[field](context))}
 <button type="submit">${context.texts.form.submit}</button>
 </form>`;
+}
+
+/**
+ * The form's traps for scripts: the signed time it was served, and a honeypot field that people
+ * never see nor reach with the keyboard (hidden from screen readers too), which scripts fill in.
+ */
+function traps(stamp: string | undefined): Markup {
+  return markup`${stamp && markup`<input type="hidden" name="${stampField}" value="${stamp}">`}
+<div style="position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden" aria-hidden="true">
+<label for="field-${honeypotField}">Website</label>
+<input id="field-${honeypotField}" name="${honeypotField}" type="text" value="" tabindex="-1" autocomplete="off">
+</div>`;
 }
 
 const fieldId = (field: FormField) => `field-${field}`;

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { signingKey } from "./signing-key-store.ts";
 
 /** What a token lets its holder do; a token for one purpose is worthless for another. */
-export type TokenPurpose = "manage-registration" | "unsubscribe";
+export type TokenPurpose = "manage-registration" | "unsubscribe" | "form-started";
 
 const mac = (key: Buffer, purpose: TokenPurpose, subject: string) =>
   createHmac("sha256", key).update(`${purpose}\n${subject}`).digest("base64url");

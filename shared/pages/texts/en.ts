@@ -167,6 +167,11 @@ export const en: PageTexts = {
       title: "Page not found",
       message: "There is no webinar at this address. Please check the link you followed.",
     },
+    rateLimited: {
+      title: "Too many requests",
+      message:
+        "We received many requests from your network or for your email domain in a short time. Please try again in an hour; nothing was recorded this time.",
+    },
     error: {
       title: "Something went wrong",
       message: "Sorry, we could not complete your request. Please try again in a few minutes.",

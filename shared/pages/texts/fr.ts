@@ -170,6 +170,10 @@ export const fr: PageTexts = {
       title: "Page introuvable",
       message: "Aucun webinaire ne se trouve à cette adresse. Vérifiez le lien que vous avez suivi.",
     },
+    rateLimited: {
+      title: "Trop de demandes",
+      message: `Nous avons reçu beaucoup de demandes depuis votre réseau ou pour votre domaine de messagerie en peu de temps. Veuillez réessayer dans une heure${nbsp}; rien n’a été enregistré cette fois.`,
+    },
     error: {
       title: "Une erreur s’est produite",
       message:

@@ -88,6 +88,8 @@ export interface PageTexts {
     registrationClosed: PageMessage;
     invalidLink: PageMessage;
     notFound: PageMessage;
+    /** 429: too many registrations (or cancellations, unsubscribes) from one place in a short time. */
+    rateLimited: PageMessage;
     error: PageMessage;
   };
   /** Shown on message pages with an error status, for registrants to quote to the organisers. */

@@ -1,0 +1,108 @@
+import * as z from "zod";
+import { RateLimitedError } from "../domain/errors.ts";
+import { countHit } from "./rate-limit-store.ts";
+
+/** The public POSTs that are limited; each has its own counters. */
+export type LimitedAction = "register" | "cancel" | "unsubscribe";
+
+/** Who a request is counted against: its client IP, and for a registration the email's domain and mailbox. */
+export interface Requester {
+  ip: string;
+  email?: string;
+}
+
+/** Limits per hour; 0 turns a limit off. */
+export interface RateLimits {
+  perIp: number;
+  perEmailDomain: number;
+  perMailbox: number;
+}
+
+const windowMs = 60 * 60 * 1000;
+
+/**
+ * The limits of this deployment, from `CONVENE_REGISTRATION_RATE_LIMIT` (requests per client IP
+ * and hour, for each of registration, cancel and unsubscribe; default 120; `0` turns every limit
+ * off). A city hall behind one NAT registering 40 colleagues in an hour is far below it; one
+ * client registering 300 times in 14 s is stopped at 120. An email domain gets three times the IP
+ * limit (a large organisation's people register from many networks, and a webmail domain is
+ * shared by everyone), and one mailbox (`victim+1@…`, `victim+2@…` are one mailbox) 5 an hour:
+ * enough for a person who registers again, too few to use the form to flood someone's inbox.
+ * Read once, at cold start; a bad value stops the start with a message naming the variable.
+ */
+export function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimits {
+  const parsed = z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(120)
+    .safeParse(env.CONVENE_REGISTRATION_RATE_LIMIT === "" ? undefined : env.CONVENE_REGISTRATION_RATE_LIMIT);
+  if (!parsed.success) {
+    throw new Error(
+      "Invalid configuration: CONVENE_REGISTRATION_RATE_LIMIT must be a whole number (0 = off)",
+    );
+  }
+  const perIp = parsed.data;
+  return { perIp, perEmailDomain: 3 * perIp, perMailbox: perIp === 0 ? 0 : 5 };
+}
+
+/**
+ * The counters a request adds to. IPv6 clients are counted per /64 (one home or office gets a
+ * whole /64 and may use any address in it). A mailbox is the address without its `+tag`.
+ */
+export function countersOf(action: LimitedAction, requester: Requester, limits: RateLimits) {
+  const counters = [{ counter: `${action}#ip#${networkOf(requester.ip)}`, limit: limits.perIp }];
+  const email = requester.email?.trim().toLowerCase();
+  const at = email?.lastIndexOf("@") ?? -1;
+  if (email && at > 0) {
+    const domain = email.slice(at + 1);
+    const mailbox = `${email.slice(0, at).split("+")[0]}@${domain}`;
+    counters.push({ counter: `${action}#domain#${domain}`, limit: limits.perEmailDomain });
+    counters.push({ counter: `${action}#mailbox#${mailbox}`, limit: limits.perMailbox });
+  }
+  return counters.filter(({ limit }) => limit > 0);
+}
+
+/**
+ * Counts a request against each of its limits (one conditional UpdateItem each, in parallel) and
+ * throws `RateLimitedError` with the seconds until the window ends when one is reached. A fixed
+ * window (the clock hour) rather than a sliding one: one write per counter and no read, at the
+ * cost of allowing up to twice the limit across the turn of an hour, which is harmless here.
+ * (Well-kept rate-limiting libraries, such as rate-limiter-flexible, offer DynamoDB stores, but
+ * with a read and a write per request and their own table; this is the same fixed window in one
+ * write, in the table that already has TTL.)
+ */
+export async function enforceRateLimits(
+  action: LimitedAction,
+  requester: Requester,
+  limits: RateLimits,
+  now = new Date(),
+): Promise<void> {
+  const counters = countersOf(action, requester, limits);
+  if (counters.length === 0) return;
+  const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+  const windowEnd = new Date(windowStart.getTime() + windowMs);
+  const allowed = await Promise.all(
+    counters.map(({ counter, limit }) => countHit(counter, limit, windowStart, windowEnd)),
+  );
+  if (allowed.includes(false)) {
+    throw new RateLimitedError(Math.max(1, Math.ceil((windowEnd.getTime() - now.getTime()) / 1000)));
+  }
+}
+
+/** The part of an address that identifies one client: the address for IPv4, the /64 for IPv6. */
+export function networkOf(ip: string): string {
+  // An IPv4 client on a dual-stack socket (`::ffff:192.0.2.1`) is that IPv4 address.
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1];
+  if (mapped) return mapped;
+  if (!ip.includes(":")) return ip;
+  const [head = "", tail = ""] = ip.toLowerCase().split("::");
+  const headGroups = head ? head.split(":") : [];
+  const tailGroups = tail ? tail.split(":") : [];
+  const missing = Math.max(0, 8 - headGroups.length - tailGroups.length);
+  const groups = ip.includes("::") ? [...headGroups, ...Array(missing).fill("0"), ...tailGroups] : headGroups;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
+}
