@@ -121,13 +121,13 @@ export const functions: readonly FunctionSpec[] = [
     name: "registration-form",
     description: "The bilingual registration form",
     routes: [{ method: "GET", path: "/events/{eventId}/register", auth: "public" }],
-    access: { table: ["GetItem"] },
+    access: { table: ["GetItem"], signingKey: "sign" },
   },
   {
     name: "register",
     description: "Registers someone for a session (JSON or form post)",
     routes: [{ method: "POST", path: "/events/{eventId}/registrations", auth: "public" }],
-    access: { table: ["GetItem", "PutItem", "UpdateItem"], bus: true },
+    access: { table: ["GetItem", "PutItem", "UpdateItem"], signingKey: "sign", bus: true },
   },
   {
     name: "manage-registration",
@@ -212,7 +212,11 @@ export const functions: readonly FunctionSpec[] = [
     name: "unsubscribe",
     description: "One-click unsubscribe (RFC 8058) from mail providers and the unsubscribe page",
     routes: [{ method: "POST", path: "/unsubscribe", auth: "public" }],
-    access: { table: ["PutItem"], partitions: ["SUPPRESSION#*"], signingKey: "verify" },
+    access: {
+      table: ["PutItem", "UpdateItem"],
+      partitions: ["SUPPRESSION#*", "RATE#*"],
+      signingKey: "verify",
+    },
   },
   {
     name: "record-feedback",
