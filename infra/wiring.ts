@@ -34,6 +34,13 @@ export interface FunctionSpec {
   access: Access;
   timeoutSeconds?: number;
   memoryMb?: number;
+  /**
+   * At most this many instances at once (Lambda's reserved concurrency; the bus's further events
+   * wait in Lambda's asynchronous queue). For the bulk mail senders, 1: the mailer paces one
+   * process at the SES max send rate, so one sending instance per kind keeps AWS as paced as the
+   * local runtime, where every function shares one process and one pacer.
+   */
+  reservedConcurrency?: number;
 }
 
 export interface Route {
@@ -177,6 +184,7 @@ export const functions: readonly FunctionSpec[] = [
       bus: true,
     },
     timeoutSeconds: 120,
+    reservedConcurrency: 1,
   },
   {
     name: "list-reminders",
@@ -283,6 +291,7 @@ export const functions: readonly FunctionSpec[] = [
       bus: true,
     },
     timeoutSeconds: 300,
+    reservedConcurrency: 1,
   },
   {
     name: "list-events",

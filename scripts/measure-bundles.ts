@@ -1,0 +1,109 @@
+/**
+ * Measures issue 13's bundle figures: every function's bundle ≤ 400 KB, the public path's
+ * ≤ 250 KB, and the public path's module init ≤ 60 ms (median of a fresh `node` importing the
+ * bundle, several times each).
+ *
+ *   npx tsx scripts/measure-bundles.ts [imports per function]
+ *
+ * It bundles every function of the wiring list with the esbuild options `cdk synth` uses
+ * (`esbuildOptionsOf`), in one esbuild call, into `node_modules/.cache/convene-bundles/` (inside the
+ * project, so that the AWS SDK, external as on Lambda, is found in `node_modules` as the runtime's
+ * copy is found there), then times imports one process at a time. Module init is measured inside
+ * the process from just before `import()` to just after, so Node's own start-up is left out, as
+ * Lambda's init duration leaves out the runtime's. It exits with 1 if a figure misses its goal.
+ */
+import { execFile } from "node:child_process";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { build } from "esbuild";
+import { esbuildOptionsOf } from "../infra/convene-function.ts";
+import { functions } from "../infra/wiring.ts";
+import { limits, publicPath } from "./bundle-budget.ts";
+import { median, reportFigures } from "./figures.ts";
+
+const runs = Number(process.argv[2] ?? 7);
+const outDir = join(import.meta.dirname, "..", "node_modules", ".cache", "convene-bundles");
+
+/** Settings a function's configuration schema reads at cold start; no call leaves the process. */
+const initEnvironment = {
+  ...process.env,
+  AWS_REGION: "eu-west-1",
+  TABLE_NAME: "convene-measure",
+  EVENT_BUS_NAME: "convene-measure",
+  SENDER_EMAIL: "webinars@example.org",
+  SENDER_NAME: "Convene",
+  SES_CONFIGURATION_SET: "convene-measure",
+  PUBLIC_URL: "https://example.org",
+  POWERTOOLS_SERVICE_NAME: "convene-measure",
+  POWERTOOLS_METRICS_NAMESPACE: "convene-measure",
+};
+
+const importTimer =
+  "const t = performance.now(); await import(process.argv[1]); console.log(performance.now() - t);";
+
+await rm(outDir, { recursive: true, force: true });
+const { metafile } = await build({
+  ...esbuildOptionsOf(functions),
+  outdir: outDir,
+  metafile: true,
+  logLevel: "silent",
+});
+const bundles = functions.map((spec) => {
+  const file = join(outDir, spec.name, "index.mjs");
+  const output = Object.entries(metafile.outputs).find(([path]) => path.endsWith(`${spec.name}/index.mjs`));
+  if (!output) throw new Error(`${spec.name}: no bundle`);
+  return { name: spec.name, kb: output[1].bytes / 1024, file };
+});
+
+const run = promisify(execFile);
+const initMs = new Map<string, number>();
+for (const name of publicPath) {
+  const bundle = bundles.find((candidate) => candidate.name === name);
+  if (!bundle) throw new Error(`${name} is not in the wiring list`);
+  const times: number[] = [];
+  for (let index = 0; index < runs; index++) {
+    const { stdout } = await run(
+      process.execPath,
+      ["--input-type=module", "-e", importTimer, pathToFileURL(bundle.file).href],
+      { env: initEnvironment },
+    );
+    times.push(Number(stdout.trim()));
+  }
+  initMs.set(name, median(times));
+}
+await rm(outDir, { recursive: true, force: true });
+
+bundles.sort((a, b) => b.kb - a.kb);
+for (const { name, kb } of bundles) {
+  const init = initMs.get(name);
+  console.log(
+    `${kb.toFixed(0).padStart(5)} KB  ${name}${init === undefined ? "" : `  (init ${init.toFixed(1)} ms)`}`,
+  );
+}
+const largest = bundles[0];
+const largestPublic = bundles.find(({ name }) => (publicPath as readonly string[]).includes(name));
+const slowestInit = Math.max(...initMs.values());
+const figures = [
+  {
+    figure: `largest bundle (${largest?.name})`,
+    value: `${largest?.kb.toFixed(0)} KB`,
+    goal: `≤ ${limits.anyKb} KB`,
+    pass: (largest?.kb ?? 0) <= limits.anyKb,
+  },
+  {
+    figure: `largest public-path bundle (${largestPublic?.name})`,
+    value: `${largestPublic?.kb.toFixed(0)} KB`,
+    goal: `≤ ${limits.publicKb} KB`,
+    pass: (largestPublic?.kb ?? 0) <= limits.publicKb,
+  },
+  {
+    figure: `public-path module init, slowest median of ${runs} (${[...initMs].find(([, ms]) => ms === slowestInit)?.[0]})`,
+    value: `${slowestInit.toFixed(1)} ms`,
+    goal: `≤ ${limits.initMs} ms`,
+    pass: slowestInit <= limits.initMs,
+  },
+];
+reportFigures(figures);
+process.exit(figures.every((figure) => figure.pass) ? 0 : 1);
