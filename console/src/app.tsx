@@ -1,14 +1,14 @@
 import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { createBrowserRouter, NavLink, Outlet, RouterProvider, useMatch } from "react-router";
 import { languages } from "#shared/domain/languages";
 import { ApiContext, createApi, useApi } from "./api.ts";
 import type { Auth } from "./auth.ts";
+import { Loading } from "./components.tsx";
 import type { ConsoleConfig } from "./config.ts";
 import { changeLanguage, currentLanguage } from "./i18n.ts";
 import { AttendancePage } from "./pages/attendance.tsx";
-import { DashboardPage } from "./pages/dashboard.tsx";
 import { EventEditorPage } from "./pages/event-editor.tsx";
 import { EventsPage } from "./pages/events.tsx";
 import { MailingPage } from "./pages/mailing.tsx";
@@ -17,6 +17,11 @@ import { MailingsPage } from "./pages/mailings.tsx";
 import { RegistrationsPage } from "./pages/registrations.tsx";
 import { RemindersPage } from "./pages/reminders.tsx";
 import { SignInPage } from "./pages/sign-in.tsx";
+
+/** The charts (Chart.js) load with the dashboard, not with the sign-in page and the tables. */
+const DashboardPage = lazy(() =>
+  import("./pages/dashboard.tsx").then((module) => ({ default: module.DashboardPage })),
+);
 
 const lastEventKey = "convene.event";
 
@@ -138,7 +143,14 @@ export function App({ config, auth }: { config: ConsoleConfig; auth: Auth }) {
               {
                 path: "events/:eventId",
                 children: [
-                  { index: true, element: <DashboardPage /> },
+                  {
+                    index: true,
+                    element: (
+                      <Suspense fallback={<Loading />}>
+                        <DashboardPage />
+                      </Suspense>
+                    ),
+                  },
                   { path: "registrations", element: <RegistrationsPage /> },
                   { path: "attendance", element: <AttendancePage /> },
                   { path: "mailings", element: <MailingsPage /> },
