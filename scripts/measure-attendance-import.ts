@@ -19,6 +19,8 @@ const registrants = Number(process.argv[3] ?? 500);
 const adminToken = "measure-attendance";
 const eventId = "measure-attendance";
 
+// One client registers everyone: the per-IP limit of registrations would stop it at 120.
+process.env.CONVENE_REGISTRATION_RATE_LIMIT = "0";
 const dataDir = await mkdtemp(join(tmpdir(), "convene-measure-"));
 const stack = await startLocalStack({
   dataDir,
