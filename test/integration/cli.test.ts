@@ -32,7 +32,9 @@ function convene(args: string[], env: Record<string, string | undefined> = {}) {
 
 const stackTrace = /^\s+at /m;
 
-describe.concurrent("convene CLI", () => {
+// Each command is a real process compiling TypeScript (tsx) as it starts, a dozen at once: on two
+// busy cores a test of three commands can take longer than the default 30 s.
+describe.concurrent("convene CLI", { timeout: 90_000 }, () => {
   let dir: string;
 
   beforeAll(async () => {
