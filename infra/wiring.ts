@@ -134,7 +134,7 @@ export const functions: readonly FunctionSpec[] = [
     name: "register",
     description: "Registers someone for a session (JSON or form post)",
     routes: [{ method: "POST", path: "/events/{eventId}/registrations", auth: "public" }],
-    access: { table: ["GetItem", "PutItem", "UpdateItem"], signingKey: "sign", bus: true },
+    access: { table: ["GetItem", "PutItem", "UpdateItem", "DeleteItem"], signingKey: "sign", bus: true },
   },
   {
     name: "manage-registration",
@@ -146,7 +146,7 @@ export const functions: readonly FunctionSpec[] = [
     name: "cancel-registration",
     description: "Cancels a registration from its signed link",
     routes: [{ method: "POST", path: "/registrations/{registrationId}/cancel", auth: "public" }],
-    access: { table: ["GetItem", "UpdateItem", "DeleteItem"], signingKey: "verify", bus: true },
+    access: { table: ["GetItem", "PutItem", "UpdateItem", "DeleteItem"], signingKey: "verify", bus: true },
   },
   {
     name: "list-registrations",
@@ -165,13 +165,13 @@ export const functions: readonly FunctionSpec[] = [
     name: "promote-waitlist",
     description: "Gives a freed seat to the oldest waitlisted registrant",
     rule: onEvents(registrationCancelled),
-    access: { table: ["GetItem", "Query", "UpdateItem"], bus: true },
+    access: { table: ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem"], bus: true },
   },
   {
     name: "reminders-tick",
     description: "Fires the due reminders, each once, and resumes the steps whose lease expired",
     schedule: { everyMinutes: 1 },
-    access: { table: ["Query", "UpdateItem"], bus: true },
+    access: { table: ["Query", "UpdateItem", "DeleteItem"], bus: true },
   },
   {
     name: "send-reminders",

@@ -18,6 +18,7 @@
  * | mailing delivery     | MAILING#<id>       | SENT#<registrationId>       |                                              |
  * | reminder (schedule)  | EVENT#<eventId>    | REMINDER#<sessionId>#<offset> | DUE / <dueAt>#<e>#<s>#<offset> (while due) |
  * | suppression          | SUPPRESSION#<normalized email> | SUPPRESSION           |                                              |
+ * | outbox (to publish)  | OUTBOX#<id>        | OUTBOX                      | LEASES / <relay by>#OUTBOX#<id>#OUTBOX       |
  * | a step's lease       | (the item holding it: mailing, reminder, delivery) | | LEASES / <leaseUntil>#<pk>#<sk> (while held) |
  *
  * Events are listed with one Query on gsi1 under `EVENTS`, latest-ending first (upcoming, then past).
@@ -130,6 +131,8 @@ export const keys = {
     gsi1sk: `${leaseUntil}#${key.pk}#${key.sk}`,
   }),
   leases: () => ({ gsi1pk: "LEASES" }),
+  /** A bus message written in the same transaction as the change it announces, until relayed. */
+  outbox: (id: string): TableKey => ({ pk: `OUTBOX#${id}`, sk: "OUTBOX" }),
   /** The suppression of an address (normalized: trimmed, lower case), whatever event it came from. */
   suppression: (normalizedEmail: string): TableKey => ({
     pk: `SUPPRESSION#${normalizedEmail}`,

@@ -1,4 +1,4 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { db, queryPages, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys, type TableKey } from "../aws/table.ts";
@@ -96,6 +96,8 @@ const expiredLeaseSchema = z.object({
   sk: z.string(),
   gsi1sk: z.string(),
   resume: z.object({ detailType: z.string().min(1), detail: z.unknown() }),
+  /** An outbox item: deleted once its message is published. */
+  relayOnce: z.boolean().optional(),
 });
 
 /**
@@ -120,11 +122,15 @@ async function takeOver(expired: z.infer<typeof expiredLeaseSchema>, now: Date):
   );
 }
 
+const deleteItem = (key: TableKey) => db.send(new DeleteCommand({ TableName: tableName, Key: key }));
+
 /**
  * The sweeper: finds the steps whose lease expired (their process died, or the message that
  * should have continued them was lost) and publishes each one's resume message again, so mailings,
  * reminders and confirmations finish by themselves. The delivery records make the resumed step
- * mail only who has not been mailed. Returns how many steps were resumed.
+ * mail only who has not been mailed. It is also the relay of last resort of the outbox
+ * (`shared/bus/outbox.ts`): an outbox item whose message the request could not publish is
+ * published here, then deleted. Returns how many steps were resumed.
  * 1. Reads the expired leases from gsi1 (`LEASES`, sorted by expiry: one Query, no Scan).
  * 2. Takes each over with a conditional write, then publishes its message.
  */
@@ -143,6 +149,7 @@ export async function resumeStoppedSteps(now = new Date()): Promise<number> {
         // Published after the take-over: if publishing fails, the lease expires again and the
         // next sweep retries it.
         await publishEvents([expired.resume]);
+        if (expired.relayOnce) await deleteItem({ pk: expired.pk, sk: expired.sk });
         return true;
       }),
     );

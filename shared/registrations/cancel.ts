@@ -1,5 +1,6 @@
 import { message } from "../bus/define-event.ts";
 import { registrationCancelled } from "../bus/events/registration-cancelled.ts";
+import { relay } from "../bus/outbox.ts";
 import { publishEvents } from "../bus/publish.ts";
 import { NotFoundError } from "../domain/errors.ts";
 import type { Registration } from "../domain/registration.ts";
@@ -20,25 +21,36 @@ export async function cancel(
 
 /**
  * Cancels a registration, whoever asks (the registrant's link, an organiser).
- * 1. One transaction cancels it and frees its seat (or waitlist place).
- * 2. `registration.cancelled` is published: the cancellation mail goes out and, if a seat was
+ * 1. One transaction cancels it, frees its seat (or waitlist place) and puts
+ *    `registration.cancelled` in the outbox: the cancellation mail goes out and, if a seat was
  *    freed, the oldest waitlisted registrant is promoted.
- * Cancelling again changes nothing, but publishes the event again: if the first publish failed
- * after the write, the retry still gets the mail out and the seat filled (both consumers are
+ * 2. Relays it now; if the bus refuses, the sweeper relays it later.
+ * Cancelling again changes nothing, but publishes the event again (both consumers are
  * idempotent).
  */
 export async function cancelAndAnnounce(registration: Registration, now = new Date()): Promise<Registration> {
   const { registrationId } = registration;
+  const announce = (previousStatus: "confirmed" | "waitlisted") =>
+    message(registrationCancelled, {
+      eventId: registration.eventId,
+      registrationId,
+      sessionId: registration.sessionId,
+      previousStatus,
+    });
   let cancelled: Registration;
-  if (registration.status === "cancelled") {
-    cancelled = registration;
-  } else if (await cancelRegistration(registration, now)) {
-    cancelled = {
+  const entry = await cancelRegistration(registration, now, announce);
+  if (entry && registration.status !== "cancelled") {
+    // Written with the cancellation (the outbox): relayed now, or by the sweeper.
+    await relay([entry]);
+    return {
       ...registration,
       status: "cancelled",
       cancelledFrom: registration.status,
       cancelledAt: now.toISOString(),
     };
+  }
+  if (registration.status === "cancelled") {
+    cancelled = registration;
   } else {
     const current = await findRegistration(registrationId);
     if (!current) throw new NotFoundError("this registration no longer exists");

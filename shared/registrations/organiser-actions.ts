@@ -1,6 +1,7 @@
 import { message } from "../bus/define-event.ts";
 import { confirmationRequested } from "../bus/events/confirmation-requested.ts";
 import { registrationCancelled } from "../bus/events/registration-cancelled.ts";
+import { relay } from "../bus/outbox.ts";
 import { publishEvents } from "../bus/publish.ts";
 import { ConflictError, ValidationError } from "../domain/errors.ts";
 import type { Session, WebinarEvent } from "../domain/event.ts";
@@ -26,17 +27,19 @@ function openSession(event: WebinarEvent, sessionId: string, now: Date): Session
   return session;
 }
 
-/** Asks for a new confirmation (with its invite) for the registration's current state. */
+/**
+ * Asks for a new confirmation (with its invite) for the registration's current state: the count
+ * and the message go in one transaction (the outbox), then the message is relayed.
+ */
 async function announceConfirmation(registration: Registration, now: Date): Promise<void> {
-  const confirmationNumber = await requestConfirmationResend(registration.registrationId, now, 0);
-  if (confirmationNumber === undefined) return;
-  await publishEvents([
+  const entry = await requestConfirmationResend(registration, now, 0, (confirmationNumber) =>
     message(confirmationRequested, {
       eventId: registration.eventId,
       registrationId: registration.registrationId,
       confirmationNumber,
     }),
-  ]);
+  );
+  if (entry) await relay([entry]);
 }
 
 function placed(outcome: PlaceOutcome): "confirmed" | "waitlisted" {

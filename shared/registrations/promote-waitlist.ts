@@ -1,12 +1,13 @@
 import { message } from "../bus/define-event.ts";
 import { registrationPromoted } from "../bus/events/registration-promoted.ts";
-import { publishEvents } from "../bus/publish.ts";
+import { relay } from "../bus/outbox.ts";
 import { findEvent } from "../events/event-store.ts";
 import { promoteOldestWaitlisted } from "./registration-store.ts";
 
 /**
  * Fills the free seats of a session from its waitlist, oldest first, and publishes
- * `registration.promoted` for each promoted registrant. Safe to run twice for one cancellation:
+ * `registration.promoted` for each promoted registrant (written with the promotion, in the
+ * outbox, then relayed). Safe to run twice for one cancellation:
  * each promotion re-checks the capacity in its transaction, so a duplicated event never
  * overbooks; it only fills seats that are really free.
  */
@@ -15,11 +16,11 @@ export async function promoteWaitlist(eventId: string, sessionId: string, now = 
   if (!session || Date.parse(session.startsAt) <= now.getTime()) return 0;
   let promoted = 0;
   for (;;) {
-    const registration = await promoteOldestWaitlisted(eventId, sessionId, session.capacity, now);
-    if (!registration) return promoted;
-    await publishEvents([
+    const done = await promoteOldestWaitlisted(eventId, sessionId, session.capacity, now, (registration) =>
       message(registrationPromoted, { eventId, sessionId, registrationId: registration.registrationId }),
-    ]);
+    );
+    if (!done) return promoted;
+    await relay([done.outbox]);
     promoted++;
   }
 }

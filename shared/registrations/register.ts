@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { message } from "../bus/define-event.ts";
 import { confirmationRequested } from "../bus/events/confirmation-requested.ts";
 import { registrationCreated } from "../bus/events/registration-created.ts";
-import { publishEvents } from "../bus/publish.ts";
+import { relay } from "../bus/outbox.ts";
 import { ConflictError, ValidationError } from "../domain/errors.ts";
 import type { Session, WebinarEvent } from "../domain/event.ts";
 import {
@@ -27,8 +27,11 @@ export type RegisterResult =
 /**
  * Registers someone for a session.
  * 1. The event and session must exist, and the session must not have started.
- * 2. One transaction stores the registration as confirmed, or waitlisted when the session is full.
- * 3. `registration.created` is published; its consumer sends the confirmation (or waitlist) mail.
+ * 2. One transaction stores the registration as confirmed, or waitlisted when the session is full,
+ *    with `registration.created` in the outbox (its consumer sends the confirmation or waitlist
+ *    mail).
+ * 3. Relays the outbox: if the bus refuses, the registration stands (201) and the sweeper
+ *    publishes it later.
  * The same email again (any letter case) stores nothing and re-sends the confirmation, at most once
  * per ten minutes.
  */
@@ -51,7 +54,14 @@ export async function register(
     confirmationNumber: 1,
   };
 
-  let created = await createRegistration(registration, session.capacity, now);
+  const announce = (status: Registration["status"]) =>
+    message(registrationCreated, {
+      eventId,
+      registrationId: registration.registrationId,
+      sessionId: session.id,
+      status,
+    });
+  let created = await createRegistration(registration, session.capacity, now, announce);
   while (created.outcome === "already-registered") {
     const existing = await findRegistrationByEmail(eventId, input.email);
     if (existing) {
@@ -59,17 +69,10 @@ export async function register(
       return { outcome: "already-registered", registration: existing, event };
     }
     // Cancelled between the two reads: the email is free again, so register it.
-    created = await createRegistration(registration, session.capacity, now);
+    created = await createRegistration(registration, session.capacity, now, announce);
   }
   const stored: Registration = { ...registration, status: created.status };
-  await publishEvents([
-    message(registrationCreated, {
-      eventId,
-      registrationId: stored.registrationId,
-      sessionId: session.id,
-      status: stored.status,
-    }),
-  ]);
+  await relay(created.outbox);
   return { outcome: "created", registration: stored, event };
 }
 
@@ -88,17 +91,12 @@ function openSession(event: WebinarEvent, sessionId: string, now: Date): Session
 }
 
 async function resendConfirmation(registration: Registration, now: Date) {
-  const confirmationNumber = await requestConfirmationResend(
-    registration.registrationId,
-    now,
-    confirmationResendGapMs,
-  );
-  if (confirmationNumber === undefined) return;
-  await publishEvents([
+  const entry = await requestConfirmationResend(registration, now, confirmationResendGapMs, (number) =>
     message(confirmationRequested, {
       eventId: registration.eventId,
       registrationId: registration.registrationId,
-      confirmationNumber,
+      confirmationNumber: number,
     }),
-  ]);
+  );
+  if (entry) await relay([entry]);
 }

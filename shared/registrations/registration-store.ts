@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
-import { db, isConditionFailure, tableName } from "../aws/dynamo.ts";
+import { db, tableName } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
+import type { BusMessage } from "../bus/define-event.ts";
+import { type OutboxEntry, outboxEntry } from "../bus/outbox.ts";
 import {
   normalizeEmail,
   type Registration,
@@ -80,19 +82,21 @@ function sessionCounterUpdates(eventId: string, sessionId: string, capacity: num
 }
 
 export type CreateOutcome =
-  | { outcome: "created"; status: RegistrationStatus }
+  | { outcome: "created"; status: RegistrationStatus; outbox: OutboxEntry[] }
   | { outcome: "already-registered" };
 
 /**
  * Stores a new registration in one transaction: the registration, the (event, email) uniqueness
  * item, and the session's counter. The counter's condition is what keeps a session from being
  * overbooked under concurrent requests: past `capacity` confirmed (or while others wait), the
- * same registration is stored as waitlisted instead.
+ * same registration is stored as waitlisted instead. The message that announces it
+ * (`announce(status)`) goes into the same transaction as an outbox item, for the caller to relay.
  */
 export async function createRegistration(
   registration: Omit<Registration, "status">,
   capacity: number | undefined,
   now: Date,
+  announce: (status: RegistrationStatus) => BusMessage,
 ): Promise<CreateOutcome> {
   const lock = {
     Put: {
@@ -105,7 +109,11 @@ export async function createRegistration(
     },
   };
   const counters = sessionCounterUpdates(registration.eventId, registration.sessionId, capacity);
-  const attempt = (status: RegistrationStatus, counter: TransactItems[number]) =>
+  const outbox = {
+    confirmed: outboxEntry(announce("confirmed"), now),
+    waitlisted: outboxEntry(announce("waitlisted"), now),
+  };
+  const attempt = (status: "confirmed" | "waitlisted", counter: TransactItems[number]) =>
     transact([
       // The first confirmation counts as sent now: a double-submitted form does not mail twice.
       {
@@ -116,14 +124,18 @@ export async function createRegistration(
       },
       lock,
       counter,
+      { Put: { TableName: tableName, Item: outbox[status].item } },
     ]);
 
   const failed = await attempt("confirmed", counters.seat);
-  if (failed === undefined) return { outcome: "created", status: "confirmed" };
+  if (failed === undefined)
+    return { outcome: "created", status: "confirmed", outbox: [outbox.confirmed.entry] };
   if (failed === 1) return { outcome: "already-registered" };
 
   const failedAgain = await attempt("waitlisted", counters.waitlist);
-  if (failedAgain === undefined) return { outcome: "created", status: "waitlisted" };
+  if (failedAgain === undefined) {
+    return { outcome: "created", status: "waitlisted", outbox: [outbox.waitlisted.entry] };
+  }
   return { outcome: "already-registered" };
 }
 
@@ -258,43 +270,52 @@ export async function findRegistrationByEmail(
 
 /**
  * Counts one more confirmation for a registrant who registered again, unless one was asked for
- * less than `minimumGapMs` ago. Returns the new confirmation number, or `undefined` when too soon.
+ * less than `minimumGapMs` ago, in one transaction with the message that asks for it
+ * (`announce(number)`) in the outbox. Conditional on the confirmation number as read, so two
+ * requests at once count one. Returns the outbox entry to relay, or `undefined` when too soon.
  */
 export async function requestConfirmationResend(
-  registrationId: string,
+  registration: Pick<Registration, "registrationId" | "confirmationNumber">,
   now: Date,
   minimumGapMs: number,
-): Promise<number | undefined> {
-  try {
-    const { Attributes } = await db.send(
-      new UpdateCommand({
+  announce: (confirmationNumber: number) => BusMessage,
+): Promise<OutboxEntry | undefined> {
+  const next = registration.confirmationNumber + 1;
+  const outbox = outboxEntry(announce(next), now);
+  const failed = await transact([
+    {
+      Update: {
         TableName: tableName,
-        Key: keys.registration(registrationId),
-        UpdateExpression: "SET lastConfirmationAt = :now ADD confirmationNumber :one",
+        Key: keys.registration(registration.registrationId),
+        UpdateExpression: "SET lastConfirmationAt = :now, confirmationNumber = :next",
         ConditionExpression:
-          "attribute_exists(pk) AND (attribute_not_exists(lastConfirmationAt) OR lastConfirmationAt < :since)",
+          "confirmationNumber = :read AND (attribute_not_exists(lastConfirmationAt) OR lastConfirmationAt < :since)",
         ExpressionAttributeValues: {
           ":now": now.toISOString(),
           ":since": new Date(now.getTime() - minimumGapMs).toISOString(),
-          ":one": 1,
+          ":read": registration.confirmationNumber,
+          ":next": next,
         },
-        ReturnValues: "UPDATED_NEW",
-      }),
-    );
-    return z.object({ confirmationNumber: z.number().int() }).parse(Attributes).confirmationNumber;
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
+      },
+    },
+    { Put: { TableName: tableName, Item: outbox.item } },
+  ]);
+  return failed === undefined ? outbox.entry : undefined;
 }
 
 /**
  * Cancels in one transaction: the registration's status (only from the status it was read in,
  * so two cancels never both count), the uniqueness item (the person may register again later),
- * and the session counter. Returns false when it was already cancelled.
+ * and the session counter, with `announce(previous status)` in the outbox. Returns the outbox
+ * entry to relay, or `undefined` when it was already cancelled.
  */
-export async function cancelRegistration(registration: Registration, now: Date): Promise<boolean> {
-  if (registration.status === "cancelled") return false;
+export async function cancelRegistration(
+  registration: Registration,
+  now: Date,
+  announce: (previousStatus: "confirmed" | "waitlisted") => BusMessage,
+): Promise<OutboxEntry | undefined> {
+  if (registration.status === "cancelled") return undefined;
+  const outbox = outboxEntry(announce(registration.status), now);
   const cancelled: Registration = {
     ...registration,
     status: "cancelled",
@@ -334,26 +355,30 @@ export async function cancelRegistration(registration: Registration, now: Date):
         ExpressionAttributeValues: { ":minusOne": -1 },
       },
     },
+    { Put: { TableName: tableName, Item: outbox.item } },
   ]);
-  return failed === undefined;
+  return failed === undefined ? outbox.entry : undefined;
 }
 
 /**
  * Gives a free seat to the oldest waitlisted registrant of a session, in one transaction that
- * re-checks the seat (capacity) and the registrant's status. Returns the promoted registration,
- * or `undefined` when nobody waits or no seat is free.
+ * re-checks the seat (capacity) and the registrant's status, with `announce(registration)` in the
+ * outbox. Returns the promoted registration and the outbox entry to relay, or `undefined` when
+ * nobody waits or no seat is free.
  */
 export async function promoteOldestWaitlisted(
   eventId: string,
   sessionId: string,
   capacity: number | undefined,
   now: Date,
-): Promise<Registration | undefined> {
+  announce: (registration: Registration) => BusMessage,
+): Promise<{ promoted: Registration; outbox: OutboxEntry } | undefined> {
   for (;;) {
     const [oldest] = (await listSessionRegistrations(eventId, sessionId, "waitlisted", { limit: 1 }))
       .registrations;
     if (!oldest) return undefined;
     const promoted: Registration = { ...oldest, status: "confirmed", updatedAt: now.toISOString() };
+    const outbox = outboxEntry(announce(promoted), now);
     const failed = await transact([
       {
         Update: {
@@ -383,8 +408,9 @@ export async function promoteOldestWaitlisted(
             : { ExpressionAttributeValues: { ":one": 1, ":minusOne": -1 } }),
         },
       },
+      { Put: { TableName: tableName, Item: outbox.item } },
     ]);
-    if (failed === undefined) return promoted;
+    if (failed === undefined) return { promoted, outbox: outbox.entry };
     if (failed === 1) return undefined; // no free seat
     // The oldest was cancelled meanwhile: look again.
   }

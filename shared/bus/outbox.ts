@@ -1,0 +1,63 @@
+import { randomUUID } from "node:crypto";
+import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
+import { db, tableName } from "../aws/dynamo.ts";
+import { keys, type TableKey } from "../aws/table.ts";
+import { leaseAttributes } from "../deliveries/lease.ts";
+import type { BusMessage } from "./define-event.ts";
+import { publishEvents } from "./publish.ts";
+
+/**
+ * The transactional outbox: a change that must be announced on the bus (a registration, a
+ * cancellation, a promotion…) writes the message as an outbox item in the same DynamoDB
+ * transaction, so the change and its announcement are stored together or not at all. The item is
+ * then relayed: right away by the request (`relay`), and if that fails or the process dies first,
+ * by the sweeper once `relayAfterMs` has passed (the item sits in gsi1 under `LEASES` with the
+ * message to publish, and is deleted once published). A message may so be published twice (the
+ * relay published, then died before the delete); its consumers are idempotent (delivery claims,
+ * conditional promotions), which is what makes that harmless.
+ */
+export interface OutboxEntry {
+  key: TableKey;
+  message: BusMessage;
+}
+
+/** How long the request has to relay its own messages before the sweeper relays them. */
+export const relayAfterMs = 30_000;
+
+/** An outbox item is kept this long at most (DynamoDB's TTL), should it never be relayed. */
+const keptSeconds = 14 * 24 * 3600;
+
+/**
+ * The outbox entry of `message` and the item that stores it, for the caller's transaction (as a
+ * `Put` written in the caller's own transaction, where the grants of its function are read).
+ */
+export function outboxEntry(message: BusMessage, now: Date) {
+  const key = keys.outbox(randomUUID());
+  const item = {
+    ...key,
+    ...leaseAttributes(key, { until: new Date(now.getTime() + relayAfterMs), resume: message }),
+    relayOnce: true,
+    expiresAt: Math.ceil(now.getTime() / 1000) + keptSeconds,
+  };
+  return { entry: { key, message } as OutboxEntry, item };
+}
+
+/** Deletes an outbox item once its message is on the bus. */
+export async function deleteOutboxItem(key: TableKey): Promise<void> {
+  await db.send(new DeleteCommand({ TableName: tableName, Key: key }));
+}
+
+/**
+ * Publishes committed outbox entries now and deletes them. A failure is not the request's: the
+ * change is committed and its message kept, so the sweeper relays it; the caller answers as if
+ * it had been published (a registrant whose registration was stored gets 201, not 500).
+ */
+export async function relay(entries: readonly OutboxEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  try {
+    await publishEvents(entries.map((entry) => entry.message));
+    await Promise.all(entries.map((entry) => deleteOutboxItem(entry.key)));
+  } catch (error) {
+    console.warn("outbox: left for the sweeper to relay", error instanceof Error ? error.message : error);
+  }
+}
