@@ -11,6 +11,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { Command, Option } from "commander";
 import * as z from "zod";
+import { localBusName } from "../../infra/local-names.ts";
 import { redriveEntry } from "../../infra/redrive.ts";
 import { functions } from "../../infra/wiring.ts";
 import { CliError } from "../errors.ts";
@@ -191,7 +192,6 @@ function localStore(env: NodeJS.ProcessEnv): DeadLetterStore {
       return letters.sort(byAge);
     },
     async redrive(letters) {
-      const { localBusName } = await import("../../infra/local/local-stack.ts");
       for (const letter of letters) {
         await putOnBus(
           localBus(),
