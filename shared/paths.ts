@@ -7,6 +7,7 @@ export const routes = {
   publicEvent: { method: "GET", path: "/events/{eventId}" },
   registrationForm: { method: "GET", path: "/events/{eventId}/register" },
   register: { method: "POST", path: "/events/{eventId}/registrations" },
+  privacyNotice: { method: "GET", path: "/events/{eventId}/privacy" },
   manageRegistration: { method: "GET", path: "/registrations/{registrationId}" },
   cancelRegistration: { method: "POST", path: "/registrations/{registrationId}/cancel" },
   unsubscribePage: { method: "GET", path: "/unsubscribe" },

@@ -2,6 +2,7 @@ import * as z from "zod";
 import { parseDurationMs } from "./duration.ts";
 import { languageSchema, localizedTextSchema } from "./languages.ts";
 import { oneLineSchema } from "./one-line.ts";
+import type { NoticeFacts } from "./privacy-notice.ts";
 
 /** Ids of events and sessions appear in URLs and table keys, so they are kept to URL-safe slugs. */
 export const slugSchema = z
@@ -57,6 +58,9 @@ export const sessionSchema = z.object({
 });
 export type Session = z.infer<typeof sessionSchema>;
 
+/** A name that appears in mail headers (From, Reply-To) and notices: one line, no control character. */
+const requiredName = oneLineSchema(200).refine((name) => name.length > 0, "required");
+
 /** The body of `PUT /admin/events/{eventId}`: everything an organiser sets about an event. */
 export const eventInputSchema = z
   .object({
@@ -64,9 +68,23 @@ export const eventInputSchema = z
     description: localizedTextSchema,
     /** The name is a mail header's display name (From, Reply-To): one line, no control character. */
     organiser: z.object({
-      name: oneLineSchema(200).refine((name) => name.length > 0, "required"),
+      name: requiredName,
       email: z.email(),
     }),
+    /**
+     * Who is responsible for registrants' data (the GDPR controllers) and where they write about
+     * it, for the event's privacy notice. Both default to the organiser.
+     */
+    privacy: z
+      .object({
+        controllers: z
+          .array(z.object({ name: requiredName, email: z.email() }))
+          .min(1)
+          .max(5)
+          .optional(),
+        contact: z.email().optional(),
+      })
+      .optional(),
     sessions: z.array(sessionSchema).min(1).max(20),
     reminders: z
       .array(reminderOffsetSchema)
@@ -124,3 +142,16 @@ export function publicView(event: WebinarEvent) {
   };
 }
 export type PublicEvent = ReturnType<typeof publicView>;
+
+/** Days registrants' data is kept after the event's last session, unless the event says otherwise. */
+export const defaultRetentionDays = 365;
+
+/** What the event's privacy notice says about it: its controllers and contact (the organiser by default) and retention. */
+export function noticeFactsOf(event: WebinarEvent): NoticeFacts {
+  const retention = "retentionDays" in event ? event.retentionDays : undefined;
+  return {
+    controllers: event.privacy?.controllers ?? [{ name: event.organiser.name, email: event.organiser.email }],
+    contact: event.privacy?.contact ?? event.organiser.email,
+    retentionDays: typeof retention === "number" ? retention : defaultRetentionDays,
+  };
+}

@@ -16,10 +16,10 @@ export const organisationTypes = [
 export type OrganisationType = (typeof organisationTypes)[number];
 
 /**
- * Version of the privacy notice a registrant accepts. Stored with each consent; change it when
- * the notice text changes, so every registration says which text its registrant saw.
+ * Version of the privacy notice a registrant accepts, stored with each consent: derived from the
+ * notice's text (`shared/domain/privacy-notice.ts`), so it changes whenever the text changes.
  */
-export const privacyNoticeVersion = "2026-11-27";
+export { privacyNoticeVersion } from "./privacy-notice.ts";
 
 export const registrationStatuses = ["confirmed", "waitlisted", "cancelled"] as const;
 export type RegistrationStatus = (typeof registrationStatuses)[number];

@@ -4,6 +4,7 @@ import type { PublicEvent } from "../domain/event.ts";
 import { type Language, languages, pickText } from "../domain/languages.ts";
 import { organisationTypes, privacyNoticeVersion } from "../domain/registration.ts";
 import { type Interpolation, type Markup, markup } from "../html.ts";
+import { pathTo } from "../paths.ts";
 import { renderLayout } from "./layout.ts";
 import { langOf, languageName, type PageSession, registrationFormPath, sessionTime } from "./parts.ts";
 import { type FormField, type PageTexts, pageTexts } from "./texts/index.ts";
@@ -37,6 +38,7 @@ interface FormContext {
   sessions: PageSession[];
   seatsLeft: Record<string, number | null>;
   organisers: string;
+  eventId: string;
 }
 
 /**
@@ -57,6 +59,7 @@ export function renderRegistrationForm(options: RegistrationFormOptions): string
     sessions,
     seatsLeft: options.seatsLeft,
     organisers: event.organiser.name,
+    eventId: event.id,
   };
   const hasErrors = Object.keys(errors).length > 0;
   const title = `${hasErrors ? texts.errorTitlePrefix : ""}${texts.form.pageTitle} – ${pickText(event.title, language)}`;
@@ -344,11 +347,12 @@ function availability(texts: PageTexts, seats: number | null): Markup | undefine
   return markup`<span class="seats">${texts.session.seatsLeft(seats)}</span>`;
 }
 
-function privacyNotice({ texts, organisers }: FormContext): Markup {
+function privacyNotice({ texts, organisers, eventId, language }: FormContext): Markup {
   const paragraphs = texts.privacy.paragraphs(organisers).map((paragraph) => markup`<p>${paragraph}</p>`);
   return markup`<section class="notice" aria-labelledby="privacy-title">
 <h2 id="privacy-title">${texts.privacy.title}</h2>
 ${paragraphs}
+<p><a href="${pathTo("privacyNotice", { eventId }, { lang: language })}">${texts.privacy.fullNotice}</a></p>
 <p class="muted">${texts.privacy.version(privacyNoticeVersion)}</p>
 </section>`;
 }

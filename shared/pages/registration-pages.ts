@@ -2,6 +2,7 @@ import type { PublicEvent, WebinarEvent } from "../domain/event.ts";
 import { type Language, pickText } from "../domain/languages.ts";
 import type { Registration } from "../domain/registration.ts";
 import { type Markup, markup } from "../html.ts";
+import { pathTo } from "../paths.ts";
 import { renderLayout } from "./layout.ts";
 import { details, findSession, langOf, languageName, registrationFormPath, sessionTime } from "./parts.ts";
 import { type PageMessage, type PageTexts, pageTexts } from "./texts/index.ts";
@@ -62,9 +63,11 @@ export function renderManagePage(options: RegistrationPageOptions & { cancelActi
 <p class="warning">${texts.manage.cancelWarning}</p>
 <form method="post" action="${cancelAction}"><button type="submit" class="danger">${texts.manage.cancelButton}</button></form>
 </section>`;
+  const notice = markup`<p><a href="${pathTo("privacyNotice", { eventId: event.id }, { lang: language })}">${texts.privacy.fullNotice}</a></p>`;
   return registrationPage(options, texts.manage.pageTitle, [
     registrationDetails(texts, event, registration, language),
     cancel,
+    notice,
   ]);
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { honeypotField, stampField } from "../../shared/abuse/form-fields.ts";
 import { eventInputSchema, publicView, type WebinarEvent } from "../../shared/domain/event.ts";
-import { registrationInputSchema } from "../../shared/domain/registration.ts";
+import { privacyNoticeVersion, registrationInputSchema } from "../../shared/domain/registration.ts";
 import { pickPageLanguage } from "../../shared/pages/language.ts";
 import {
   type RegistrationFormOptions,
@@ -228,7 +228,7 @@ describe("registration form", () => {
 
     expect(text).toContain("processed by the organisers of this webinar: UCLG and UNICEF");
     expect(text).toContain("cancel your registration at any time");
-    expect(text).toContain("Version of this notice: 2026-11-27");
+    expect(text).toContain(`Version of this notice: ${privacyNoticeVersion}`);
     expect(tagWithId(html, "field-consent")).toMatch(/type="checkbox".*required/);
     expect(tagWithId(html, "field-updates")).not.toContain("required");
   });

@@ -112,6 +112,8 @@ export const en: PageTexts = {
       `We only send you news of later webinars if you tick the box “${updatesLabel}”.`,
     ],
     version: (version) => `Version of this notice: ${version}`,
+    fullNotice:
+      "Read the full privacy notice: who is responsible, what is kept, for how long, and your rights",
   },
   registration: {
     session: "Session",

@@ -119,6 +119,8 @@ export const fr: PageTexts = {
       `Nous ne vous enverrons de nouvelles des prochains webinaires que si vous cochez la case «${nbsp}${updatesLabel}${nbsp}».`,
     ],
     version: (version) => `Version de la notice${nbsp}: ${version}`,
+    fullNotice:
+      "Lire la politique de confidentialité complète : qui est responsable, ce qui est conservé, combien de temps, et vos droits",
   },
   registration: {
     session: "Session",

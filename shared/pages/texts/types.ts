@@ -59,6 +59,8 @@ export interface PageTexts {
     title: string;
     paragraphs: (organisers: string) => string[];
     version: (version: string) => string;
+    /** The link to the event's full privacy notice (form, manage page). */
+    fullNotice: string;
   };
   registration: {
     session: string;
