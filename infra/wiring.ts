@@ -357,4 +357,10 @@ export const functions: readonly FunctionSpec[] = [
     routes: [{ method: "POST", path: "/admin/events/{eventId}/mailings/{mailingId}/resume", auth: "admin" }],
     access: { table: ["GetItem", "Query", "UpdateItem"], bus: true },
   },
+  {
+    name: "privacy-notice",
+    description: "The privacy notice of an event, in its languages",
+    routes: [{ method: "GET", path: "/events/{eventId}/privacy", auth: "public" }],
+    access: { table: ["GetItem"] },
+  },
 ];
