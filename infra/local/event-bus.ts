@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EventBridgeEvent } from "aws-lambda";
+import { z } from "zod";
 import { redriveSource } from "../redrive.ts";
 import { compilePattern, type EventPattern } from "./event-pattern.ts";
 
@@ -37,8 +39,16 @@ export interface EventBusOptions {
   deadLetterDir: string;
   rules?: readonly LocalRule[];
   schedules?: readonly LocalSchedule[];
+  /**
+   * Where each accepted delivery (rule and event) is kept until it succeeded or became a dead
+   * letter, written before `PutEvents` answers: after a crash or a stop with deliveries still
+   * pending, the next start delivers them. Without it, the bus keeps them in memory only.
+   */
+  journalDir?: string;
   /** Attempts per delivery and the first backoff, doubled at each retry. */
   retry?: { attempts: number; firstDelayMs: number };
+  /** How long `close` lets deliveries in flight finish; what is left stays in the journal. */
+  closeWithinMs?: number;
   log?: (line: string) => void;
 }
 
@@ -70,24 +80,34 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
   const pending = new Set<Promise<void>>();
   let closing = false;
 
-  const deliver = (ruleName: string, target: Target, event: BusEnvelope) => {
-    const delivery = deliverWithRetries(ruleName, target, event).finally(() => pending.delete(delivery));
+  const journal = options.journalDir ? journalIn(options.journalDir) : undefined;
+  const deliver = (ruleName: string, target: Target, event: BusEnvelope, journaled = true) => {
+    const entry = journaled && journal ? journal.keep(ruleName, event) : undefined;
+    const delivery = deliverWithRetries(ruleName, target, event)
+      .then((done) => {
+        if (done && entry) journal?.drop(entry);
+      })
+      .finally(() => pending.delete(delivery));
     pending.add(delivery);
     return delivery;
   };
 
-  async function deliverWithRetries(ruleName: string, target: Target, event: BusEnvelope): Promise<void> {
+  /** True once the delivery is over (delivered or dead-lettered); false when left for the next start. */
+  async function deliverWithRetries(ruleName: string, target: Target, event: BusEnvelope): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
         failOnPurpose(ruleName);
         await target(event);
-        return;
+        return true;
       } catch (error) {
+        // Stopping: a journaled delivery waits for the next start instead of becoming a dead letter.
+        if (closing && journal) return false;
         if (attempt >= retry.attempts || closing) {
           await keepDeadLetter(ruleName, event, error, attempt);
-          return;
+          return true;
         }
         await sleep(retry.firstDelayMs * 2 ** (attempt - 1));
+        if (closing && journal) return false;
       }
     }
   }
@@ -138,13 +158,20 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
   await new Promise<void>((resolve) => server.listen(options.port, options.host ?? "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
+  // What the last run accepted and did not deliver (a crash, a stop), delivered now.
+  for (const { rule, event } of journal ? journal.left() : []) {
+    const target = [...rules, ...(options.schedules ?? [])].find((candidate) => candidate.name === rule);
+    if (target) void deliver(rule, target.target, event);
+    else log(`[bus] kept delivery to ${rule}: no such target any more`);
+  }
+
   /** Ticks each schedule has completed: what `settled` counts. */
   const ticksDone = (options.schedules ?? []).map(() => 0);
   const timers = (options.schedules ?? []).map((schedule, index) => {
     let running: Promise<void> | undefined;
     return setInterval(() => {
       if (running || closing) return; // a slow tick is not stacked on itself
-      running = deliver(schedule.name, schedule.target, scheduledEvent(schedule.name)).finally(() => {
+      running = deliver(schedule.name, schedule.target, scheduledEvent(schedule.name), false).finally(() => {
         running = undefined;
         ticksDone[index] = (ticksDone[index] ?? 0) + 1;
       });
@@ -173,7 +200,39 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
       closing = true;
       for (const timer of timers) clearInterval(timer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await idle();
+      // Deliveries in flight get a few seconds to finish; with a journal, the rest wait for the
+      // next start (their steps' leases let them take over whatever was half done).
+      await (journal ? Promise.race([idle(), sleep(options.closeWithinMs ?? 5_000)]) : idle());
+    },
+  };
+}
+
+/** The journal of pending deliveries: one small file each, written synchronously before the answer. */
+function journalIn(dir: string) {
+  mkdirSync(dir, { recursive: true });
+  const entrySchema = z.object({ rule: z.string(), event: z.looseObject({ id: z.string() }) });
+  return {
+    keep(rule: string, event: BusEnvelope): string {
+      const file = join(dir, `${event.id}-${rule}.json`);
+      writeFileSync(file, JSON.stringify({ rule, event }));
+      return file;
+    },
+    drop(file: string) {
+      rmSync(file, { force: true });
+    },
+    left(): { rule: string; event: BusEnvelope }[] {
+      return readdirSync(dir)
+        .filter((file) => file.endsWith(".json"))
+        .flatMap((file) => {
+          try {
+            const entry = entrySchema.parse(JSON.parse(readFileSync(join(dir, file), "utf8")));
+            return [{ rule: entry.rule, event: entry.event as unknown as BusEnvelope }];
+          } catch {
+            // Cut short by the crash while being written: it was never acknowledged.
+            rmSync(join(dir, file), { force: true });
+            return [];
+          }
+        });
     },
   };
 }

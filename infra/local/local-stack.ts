@@ -124,11 +124,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: busPort,
       busName: localBusName,
       deadLetterDir: join(options.dataDir, "dead-letters"),
+      // Accepted events survive a crash: the next start delivers them.
+      journalDir: join(options.dataDir, "bus-pending"),
       rules,
       schedules,
       log,
     });
-    stops.push(bus.close);
 
     // Bounces and complaints of the SES mailbox simulator's addresses go to the bus, as on AWS.
     const simulator = mailboxSimulator({ busUrl: bus.url, log });
@@ -146,6 +147,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       onSent: simulator.onSent,
     });
     stops.push(ses.close);
+    // Stopped in reverse: the HTTP edge first, then the bus (its steps in flight finish for a few
+    // seconds, the rest stays journaled), then SES and DynamoDB, which no step uses any more.
+    stops.push(bus.close);
 
     // Locally the console signs in with the admin token and links to the outbox of the local SES.
     const consoleSite =
