@@ -102,6 +102,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       POWERTOOLS_LOG_LEVEL: options.functionLogLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? "INFO",
       POWERTOOLS_METRICS_DISABLED: "true",
       ...(process.stdout.isTTY && { POWERTOOLS_DEV: "true" }),
+      // Every function runs in this one process: a lease taken by an earlier run is dead.
+      CONVENE_LEASE_EPOCH: String(Date.now()),
     });
 
     // Handlers are loaded once the variables above are set: they read them at cold start.
@@ -159,6 +161,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             dir: options.consoleDir,
             config: { auth: "local-token", apiUrl: "", outboxUrl: `${ses.url}/` },
           };
+    // Steps the last run left half done (a crash, a stop) are published again now, not when
+    // their leases expire: nothing of that run is alive any more.
+    const { resumeStoppedSteps } = await import("../../shared/deliveries/lease.ts");
+    await resumeStoppedSteps(new Date("9999-12-31T00:00:00Z"));
     const http = await startHttpGateway({ port: httpPort, routes, adminToken, console: consoleSite, log });
     stops.push(http.close);
 

@@ -4,6 +4,7 @@ import { db, queryPages, tableName, unlessConditionFails } from "../aws/dynamo.t
 import { keys, type TableKey } from "../aws/table.ts";
 import type { BusMessage } from "../bus/define-event.ts";
 import { publishEvents } from "../bus/publish.ts";
+import { readConfig } from "../config.ts";
 
 /**
  * Leases instead of eternal claims. A step of long work (a mailing's dispatch or batch, a reminder
@@ -19,6 +20,15 @@ export interface Lease {
   /** The message that runs the step again from where it is, published by the sweeper on expiry. */
   resume?: BusMessage;
 }
+
+/**
+ * The local runtime runs every function in one process and sets this to its start time: a lease
+ * taken by an earlier run (an older epoch) is dead whatever its expiry, so a restart resumes at
+ * once. Unset on AWS, where Lambda instances have no shared life: there, only expiry counts.
+ */
+const { CONVENE_LEASE_EPOCH: epoch } = readConfig({
+  CONVENE_LEASE_EPOCH: z.coerce.number().int().nonnegative().default(0),
+});
 
 /** What a lease adds to the time a step has left: the writes after its last send, and clock skew. */
 export const leaseMarginMs = 30_000;
@@ -46,6 +56,7 @@ export function leaseAttributes(key: TableKey, lease: Lease) {
   const leaseUntil = lease.until.toISOString();
   return {
     leaseUntil,
+    ...(epoch > 0 && { leaseEpoch: epoch }),
     ...(lease.resume && { ...keys.leaseIndex(key, leaseUntil), resume: lease.resume }),
   };
 }
@@ -62,13 +73,20 @@ export function setLease(key: TableKey, lease: Lease) {
 }
 
 /** The attributes a step removes when it drops its lease (finished, cancelled, outcome recorded). */
-export const leaseAttributesToRemove = "leaseUntil, gsi1pk, gsi1sk, resume";
+export const leaseAttributesToRemove = "leaseUntil, leaseEpoch, gsi1pk, gsi1sk, resume";
 
 /** The condition that no one holds a live lease on the item at `now`. */
-export const leaseFree = (now: Date) => ({
-  condition: "(attribute_not_exists(leaseUntil) OR leaseUntil < :lease_now)",
-  values: { ":lease_now": now.toISOString() },
-});
+export const leaseFree = (now: Date) =>
+  epoch > 0
+    ? {
+        condition:
+          "(attribute_not_exists(leaseUntil) OR leaseUntil < :lease_now OR leaseEpoch < :lease_epoch)",
+        values: { ":lease_now": now.toISOString(), ":lease_epoch": epoch },
+      }
+    : {
+        condition: "(attribute_not_exists(leaseUntil) OR leaseUntil < :lease_now)",
+        values: { ":lease_now": now.toISOString() },
+      };
 
 /**
  * Renews the lease of a step on a `sending` mailing or reminder (whose item has a `status`), moving

@@ -162,7 +162,7 @@ export function returnToSchedule(reminder: PlannedReminder): Promise<boolean> {
         TableName: tableName,
         Key: keyOf(reminder),
         UpdateExpression:
-          "SET #status = :scheduled, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk REMOVE firedAt, leaseUntil, resume",
+          "SET #status = :scheduled, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk REMOVE firedAt, leaseUntil, leaseEpoch, resume",
         ConditionExpression,
         ExpressionAttributeNames: statusName,
         ExpressionAttributeValues: { ":scheduled": "scheduled", ...indexValues(dueIndex), ...values },
