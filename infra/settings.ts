@@ -30,6 +30,8 @@ const contextSchema = z.object({
   sesConfigurationSet: z.string().min(1).optional(),
   sesIdentity: z.string().min(1).optional(),
   alarmEmail: z.email().optional(),
+  /** Public POSTs per client IP and hour (registration, cancel, unsubscribe); 0 turns the limits off. */
+  registrationRateLimit: z.coerce.number().int().min(0).optional(),
   logLevel: z
     .string()
     .toUpperCase()

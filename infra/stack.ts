@@ -51,6 +51,8 @@ export interface ConveneSettings {
   sesIdentity?: string;
   /** Subscribed to the alarms' SNS topic (confirm the mail SNS sends). */
   alarmEmail?: string;
+  /** Public POSTs per client IP and hour; 0 turns the limits off; the functions' default when absent. */
+  registrationRateLimit?: number;
   logLevel: LogLevel;
   /** The built organiser console (`console/dist`), deployed to S3 behind CloudFront. */
   consoleAssets: string;
@@ -186,6 +188,11 @@ export class ConveneStack extends Stack {
         SES_CONFIGURATION_SET: mail.configurationSetName,
         PUBLIC_URL: publicUrl,
       }),
+      // Public POSTs are rate-limited (shared/abuse); the limit is a deployment setting.
+      ...(settings.registrationRateLimit !== undefined &&
+        spec.routes?.some((route) => route.auth === "public" && route.method === "POST") && {
+          CONVENE_REGISTRATION_RATE_LIMIT: String(settings.registrationRateLimit),
+        }),
     });
 
     const built: { name: string; fn: ConveneFunction }[] = [];

@@ -28,6 +28,7 @@ beforeAll(() => {
     alarmEmail: "oncall@uclg.example.org",
     callbackUrls: "https://console.uclg.example.org/console/",
     logLevel: "debug",
+    registrationRateLimit: "30",
   });
   staged = other.template;
   stagedApp = other.app;
@@ -202,6 +203,23 @@ describe("the AWS stack", () => {
         },
       }),
     });
+  });
+
+  it("passes the rate limit given by context to the public POST functions only", () => {
+    const limits = resourcesOf(staged, "AWS::Lambda::Function")
+      .map(({ Properties }) => ({
+        name: String(Properties.FunctionName ?? ""),
+        limit: (Properties.Environment as { Variables: Record<string, unknown> }).Variables
+          .CONVENE_REGISTRATION_RATE_LIMIT,
+      }))
+      .filter(({ limit }) => limit !== undefined);
+
+    expect(limits.map(({ name }) => name.replace(/^convene-dev-/, "")).sort()).toEqual([
+      "cancel-registration",
+      "register",
+      "unsubscribe",
+    ]);
+    expect(new Set(limits.map(({ limit }) => limit))).toEqual(new Set(["30"]));
   });
 
   it("uses an identity and a configuration set given by context as they are", () => {
