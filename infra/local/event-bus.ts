@@ -55,6 +55,11 @@ export interface EventBusOptions {
 export interface LocalEventBus {
   url: string;
   port: number;
+  /**
+   * Delivers the journal's deliveries left by the last run: called once the services their
+   * targets use (SES, DynamoDB) are up.
+   */
+  deliverJournaled(): void;
   /** Resolves once no delivery is pending, including deliveries that those deliveries caused. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -158,12 +163,14 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
   await new Promise<void>((resolve) => server.listen(options.port, options.host ?? "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
-  // What the last run accepted and did not deliver (a crash, a stop), delivered now.
-  for (const { rule, event } of journal ? journal.left() : []) {
-    const target = [...rules, ...(options.schedules ?? [])].find((candidate) => candidate.name === rule);
-    if (target) void deliver(rule, target.target, event);
-    else log(`[bus] kept delivery to ${rule}: no such target any more`);
-  }
+  /** Delivers what the last run accepted and did not deliver (a crash, a stop). */
+  const deliverJournaled = () => {
+    for (const { rule, event } of journal ? journal.left() : []) {
+      const target = [...rules, ...(options.schedules ?? [])].find((candidate) => candidate.name === rule);
+      if (target) void deliver(rule, target.target, event);
+      else log(`[bus] kept delivery to ${rule}: no such target any more`);
+    }
+  };
 
   /** Ticks each schedule has completed: what `settled` counts. */
   const ticksDone = (options.schedules ?? []).map(() => 0);
@@ -195,6 +202,7 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    deliverJournaled,
     idle,
     async close() {
       closing = true;

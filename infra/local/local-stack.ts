@@ -165,6 +165,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // their leases expire: nothing of that run is alive any more.
     const { resumeStoppedSteps } = await import("../../shared/deliveries/lease.ts");
     await resumeStoppedSteps(new Date("9999-12-31T00:00:00Z"));
+    bus.deliverJournaled();
     const http = await startHttpGateway({ port: httpPort, routes, adminToken, console: consoleSite, log });
     stops.push(http.close);
 

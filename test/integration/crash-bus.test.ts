@@ -63,6 +63,7 @@ describe("the local bus is durable", () => {
 
     const secondRun: BusEnvelope[] = [];
     const second = await busOn(dataDir, async (event) => void secondRun.push(event));
+    second.deliverJournaled();
     await waitUntil(
       "the kept delivery",
       async () => secondRun,
