@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from "aws-lambda";
+import { localBusName, localTableName } from "../local-names.ts";
 import { entryOf, type FunctionSpec, functions, timeoutSecondsOf } from "../wiring.ts";
 import { dynamoDataDir, ensureTable, startDynamoDbLocal } from "./dynamo.ts";
 import {
@@ -47,8 +48,7 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-export const localTableName = "convene";
-export const localBusName = "convene";
+export { localBusName, localTableName };
 
 /**
  * The whole system on one machine: DynamoDB Local, the local SES, the local bus and the local
