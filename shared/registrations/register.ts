@@ -10,7 +10,7 @@ import {
   type Registration,
   type ValidRegistrationInput,
 } from "../domain/registration.ts";
-import { getEvent } from "../events/event-store.ts";
+import { getEventForPublic } from "../events/event-store.ts";
 import {
   createRegistration,
   findRegistrationByEmail,
@@ -40,7 +40,10 @@ export async function register(
   input: ValidRegistrationInput,
   now = new Date(),
 ): Promise<RegisterResult> {
-  const event = await getEvent(eventId);
+  // A warm container reuses an event read for up to 5 s: concurrent registrations never overbook
+  // (the counter's condition in the transaction decides), and an organiser's change of capacity or
+  // start time reaches every container within those 5 s.
+  const event = await getEventForPublic(eventId);
   const session = openSession(event, input.sessionId, now);
   const { language, consent: _consent, ...fields } = input;
   const registration: Omit<Registration, "status"> = {
