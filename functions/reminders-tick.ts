@@ -1,5 +1,5 @@
 import { scheduledTask } from "#shared/bus/consumer";
-import { resumeStoppedSteps } from "#shared/deliveries/lease";
+import { resumeStoppedSteps } from "#shared/deliveries/resume-stopped-steps";
 import { fireDueReminders } from "#shared/reminders/fire-due-reminders";
 
 /**

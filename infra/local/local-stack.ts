@@ -163,7 +163,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           };
     // Steps the last run left half done (a crash, a stop) are published again now, not when
     // their leases expire: nothing of that run is alive any more.
-    const { resumeStoppedSteps } = await import("../../shared/deliveries/lease.ts");
+    const { resumeStoppedSteps } = await import("../../shared/deliveries/resume-stopped-steps.ts");
     await resumeStoppedSteps(new Date("9999-12-31T00:00:00Z"));
     bus.deliverJournaled();
     const http = await startHttpGateway({ port: httpPort, routes, adminToken, console: consoleSite, log });

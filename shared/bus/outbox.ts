@@ -4,7 +4,6 @@ import { db, tableName } from "../aws/dynamo.ts";
 import { keys, type TableKey } from "../aws/table.ts";
 import { leaseAttributes } from "../deliveries/lease.ts";
 import type { BusMessage } from "./define-event.ts";
-import { publishEvents } from "./publish.ts";
 
 /**
  * The transactional outbox: a change that must be announced on the bus (a registration, a
@@ -45,19 +44,4 @@ export function outboxEntry(message: BusMessage, now: Date) {
 /** Deletes an outbox item once its message is on the bus. */
 export async function deleteOutboxItem(key: TableKey): Promise<void> {
   await db.send(new DeleteCommand({ TableName: tableName, Key: key }));
-}
-
-/**
- * Publishes committed outbox entries now and deletes them. A failure is not the request's: the
- * change is committed and its message kept, so the sweeper relays it; the caller answers as if
- * it had been published (a registrant whose registration was stored gets 201, not 500).
- */
-export async function relay(entries: readonly OutboxEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  try {
-    await publishEvents(entries.map((entry) => entry.message));
-    await Promise.all(entries.map((entry) => deleteOutboxItem(entry.key)));
-  } catch (error) {
-    console.warn("outbox: left for the sweeper to relay", error instanceof Error ? error.message : error);
-  }
 }

@@ -1,6 +1,6 @@
 import { message } from "../bus/define-event.ts";
 import { registrationCancelled } from "../bus/events/registration-cancelled.ts";
-import { relay } from "../bus/outbox.ts";
+import { relay } from "../bus/outbox-relay.ts";
 import { publishEvents } from "../bus/publish.ts";
 import { NotFoundError } from "../domain/errors.ts";
 import type { Registration } from "../domain/registration.ts";

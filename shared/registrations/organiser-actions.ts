@@ -1,7 +1,7 @@
 import { message } from "../bus/define-event.ts";
 import { confirmationRequested } from "../bus/events/confirmation-requested.ts";
 import { registrationCancelled } from "../bus/events/registration-cancelled.ts";
-import { relay } from "../bus/outbox.ts";
+import { relay } from "../bus/outbox-relay.ts";
 import { publishEvents } from "../bus/publish.ts";
 import { ConflictError, ValidationError } from "../domain/errors.ts";
 import type { Session, WebinarEvent } from "../domain/event.ts";

@@ -1,6 +1,6 @@
 import { message } from "../bus/define-event.ts";
 import { registrationPromoted } from "../bus/events/registration-promoted.ts";
-import { relay } from "../bus/outbox.ts";
+import { relay } from "../bus/outbox-relay.ts";
 import { findEvent } from "../events/event-store.ts";
 import { promoteOldestWaitlisted } from "./registration-store.ts";
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { message } from "../bus/define-event.ts";
 import { confirmationRequested } from "../bus/events/confirmation-requested.ts";
 import { registrationCreated } from "../bus/events/registration-created.ts";
-import { relay } from "../bus/outbox.ts";
+import { relay } from "../bus/outbox-relay.ts";
 import { ConflictError, ValidationError } from "../domain/errors.ts";
 import type { Session, WebinarEvent } from "../domain/event.ts";
 import {
