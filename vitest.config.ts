@@ -9,6 +9,9 @@ export default defineConfig({
     // The functions' logger (Powertools) writes through the global console in dev mode, where
     // tests can watch it, instead of a private Console of its own.
     env: { POWERTOOLS_DEV: "true" },
+    // Most test time is waiting on the local services (mail pacing, the bus, child processes), not
+    // CPU: more files in flight than the 2 cores finishes the run sooner.
+    maxWorkers: 5,
     projects: [
       { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
       {

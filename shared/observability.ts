@@ -9,7 +9,7 @@ import type { Context } from "aws-lambda";
  * level come from `POWERTOOLS_*` variables (set by the stack; the local runtime sets its own).
  */
 const rootLogger = new Logger({ serviceName: "convene" });
-export const metrics = new Metrics({ namespace: "Convene", serviceName: "convene" });
+const metrics = new Metrics({ namespace: "Convene", serviceName: "convene" });
 
 /**
  * The logger of the invocation running now. Locally every function runs in one process and many
@@ -36,7 +36,7 @@ export function correlationIdsOf(...sources: unknown[]): Record<string, string |
 
 /**
  * Runs one invocation with its own logger, whose every line carries `keys` (request or bus event
- * id, the ids of what it works on) and the Lambda context, then publishes its metrics.
+ * id, the ids of what it works on) and the Lambda context.
  */
 export async function withInvocation<T>(
   keys: Record<string, string | number>,
@@ -45,16 +45,15 @@ export async function withInvocation<T>(
 ): Promise<T> {
   const logger = rootLogger.createChild({ persistentKeys: keys });
   if (context) logger.addContext(context);
-  try {
-    return await invocation.run(logger, run);
-  } finally {
-    metrics.publishStoredMetrics();
-  }
+  return invocation.run(logger, run);
 }
 
-/** Counts one occurrence of something worth a graph or an alarm (EMF, so no API call is made). */
+/**
+ * Counts one occurrence of something worth a graph or an alarm: one EMF line written at once (no
+ * API call, nothing kept to flush, so overlapping invocations never share a buffer).
+ */
 export function count(name: string, dimensions: Record<string, string> = {}): void {
-  const metric = Object.keys(dimensions).length > 0 ? metrics.singleMetric() : metrics;
+  const metric = metrics.singleMetric();
   for (const [dimension, value] of Object.entries(dimensions)) metric.addDimension(dimension, value);
   metric.addMetric(name, MetricUnit.Count, 1);
 }
