@@ -89,7 +89,9 @@ const reminderCounts = (emails: string[]) =>
   Promise.all(emails.map(async (email) => (await remindersTo(email)).length));
 
 // Each test works on its own event, so they run side by side: the first one waits for real time.
-describe.concurrent("reminders", () => {
+// Its tests wait on the minute tick (every second here) and run side by side: under a loaded run a
+// tick can take seconds, so they get more than the default 30 s.
+describe.concurrent("reminders", { timeout: 60_000 }, () => {
   it("mails each confirmed registrant one reminder in their language, with join link and invite, and nobody else", async ({
     expect,
   }) => {
