@@ -11,7 +11,7 @@ export default defineConfig({
     env: { POWERTOOLS_DEV: "true" },
     // Most test time is waiting on the local services (mail pacing, the bus, child processes), not
     // CPU: more files in flight than the 2 cores finishes the run sooner.
-    maxWorkers: 4,
+    maxWorkers: 3,
     projects: [
       { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
       {

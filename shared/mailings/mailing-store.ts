@@ -274,14 +274,15 @@ export async function recipientsPage(mailingId: string, page: number): Promise<R
 }
 
 /**
- * Lets exactly one step hand the chain on from `page` to `page + 1`, with the lease of the step it
- * hands on to: a duplicated or retried batch finds `nextPage` already moved and does not start a
- * second chain.
+ * Sets the lease of the step on the chain's current page, only while the mailing sends and `page`
+ * is that page (and, when `handOn`, moves the chain to the next page in the same write). False
+ * when that is not the case.
  */
-export async function claimNextPage(
+async function leaseChainStep(
   mailing: Pick<Mailing, "eventId" | "mailingId">,
   page: number,
   lease: Lease,
+  handOn: boolean,
 ): Promise<boolean> {
   const key = keys.mailing(mailing.eventId, mailing.mailingId);
   const leased = setLease(key, lease);
@@ -290,13 +291,13 @@ export async function claimNextPage(
       new UpdateCommand({
         TableName: tableName,
         Key: key,
-        UpdateExpression: `SET nextPage = :next, ${leased.set}`,
+        UpdateExpression: `SET ${handOn ? "nextPage = :next, " : ""}${leased.set}`,
         ConditionExpression: "nextPage = :page AND #status = :sending",
         ExpressionAttributeNames: { "#status": "status" },
         ExpressionAttributeValues: {
           ":page": page,
-          ":next": page + 1,
           ":sending": "sending",
+          ...(handOn && { ":next": page + 1 }),
           ...leased.values,
         },
       }),
@@ -305,30 +306,23 @@ export async function claimNextPage(
 }
 
 /**
+ * Lets exactly one step hand the chain on from `page` to `page + 1`, with the lease of the step it
+ * hands on to: a duplicated or retried batch finds `nextPage` already moved and does not start a
+ * second chain.
+ */
+export const claimNextPage = (mailing: Pick<Mailing, "eventId" | "mailingId">, page: number, lease: Lease) =>
+  leaseChainStep(mailing, page, lease, true);
+
+/**
  * Renews the mailing's lease for the step on `page`, only while it sends and `page` is the one
  * the chain is on: a late duplicate of an earlier page's step mails nobody twice (the delivery
  * claims see to that) and must not move the lease back. False when that is not the case.
  */
-export async function renewBatchLease(
+export const renewBatchLease = (
   mailing: Pick<Mailing, "eventId" | "mailingId">,
   page: number,
   lease: Lease,
-): Promise<boolean> {
-  const key = keys.mailing(mailing.eventId, mailing.mailingId);
-  const leased = setLease(key, lease);
-  return unlessConditionFails(
-    db.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: key,
-        UpdateExpression: `SET ${leased.set}`,
-        ConditionExpression: "nextPage = :page AND #status = :sending",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: { ":page": page, ":sending": "sending", ...leased.values },
-      }),
-    ),
-  );
-}
+) => leaseChainStep(mailing, page, lease, false);
 
 /** Adds a step's outcomes to the mailing's counters: one write per step, not one per recipient. */
 export async function addCounts(
