@@ -1,16 +1,6 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { db, tableName, unlessConditionFails } from "../aws/dynamo.ts";
-
-/**
- * The counter of one fixed window: `RATE#<action>#<scope>#<value>#<window start>`. The window is in
- * the partition key, so each window's hits go to a fresh partition and a busy address never
- * concentrates writes on one key for long. (Kept here rather than in `keys` of `shared/aws/table.ts`
- * only because that file was being changed by another engineer; it belongs there.)
- */
-const counterKey = (counter: string, windowStart: Date) => ({
-  pk: `RATE#${counter}#${windowStart.toISOString()}`,
-  sk: "RATE",
-});
+import { keys } from "../aws/table.ts";
 
 /**
  * Counts one hit in a fixed window, unless the window already has `limit` hits: one conditional
@@ -29,7 +19,7 @@ export async function countHit(
     db.send(
       new UpdateCommand({
         TableName: tableName,
-        Key: counterKey(counter, windowStart),
+        Key: keys.rateCounter(counter, windowStart),
         UpdateExpression: "ADD hits :one SET expiresAt = if_not_exists(expiresAt, :expiresAt)",
         ConditionExpression: "attribute_not_exists(hits) OR hits < :limit",
         ExpressionAttributeValues: {

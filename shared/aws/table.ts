@@ -18,6 +18,7 @@
  * | mailing delivery     | MAILING#<id>       | SENT#<registrationId>       |                                              |
  * | reminder (schedule)  | EVENT#<eventId>    | REMINDER#<sessionId>#<offset> | DUE / <dueAt>#<e>#<s>#<offset> (while due) |
  * | suppression          | SUPPRESSION#<normalized email> | SUPPRESSION           |                                              |
+ * | rate-limit counter   | RATE#<counter>#<window start> | RATE                 |                                              |
  * | outbox (to publish)  | OUTBOX#<id>        | OUTBOX                      | LEASES / <relay by>#OUTBOX#<id>#OUTBOX       |
  * | a step's lease       | (the item holding it: mailing, reminder, delivery) | | LEASES / <leaseUntil>#<pk>#<sk> (while held) |
  *
@@ -133,6 +134,23 @@ export const keys = {
   leases: () => ({ gsi1pk: "LEASES" }),
   /** A bus message written in the same transaction as the change it announces, until relayed. */
   outbox: (id: string): TableKey => ({ pk: `OUTBOX#${id}`, sk: "OUTBOX" }),
+  /** The email uniqueness items of an event (one per registered address). */
+  eventEmailLocks: (eventId: string) => ({ pk: `EVENT#${eventId}`, skPrefix: "EMAIL#" }),
+  /** Everything stored under a registration: the registration and its delivery records. */
+  registrationPartition: (registrationId: string) => ({ pk: `REG#${registrationId}` }),
+  /** Everything stored under a mailing: its recipient pages and delivery records. */
+  mailingPartition: (mailingId: string) => ({ pk: `MAILING#${mailingId}` }),
+  /** Everything stored under a session's attendance: its record pages and import item. */
+  attendancePartition: (eventId: string, sessionId: string) => ({ pk: `ATTENDANCE#${eventId}#${sessionId}` }),
+  /**
+   * The counter of one rate limit's fixed window (`shared/abuse/`). The window is in the partition
+   * key, so each window's hits go to a fresh partition and a busy address never concentrates
+   * writes on one key for long.
+   */
+  rateCounter: (counter: string, windowStart: Date): TableKey => ({
+    pk: `RATE#${counter}#${windowStart.toISOString()}`,
+    sk: "RATE",
+  }),
   /** The suppression of an address (normalized: trimmed, lower case), whatever event it came from. */
   suppression: (normalizedEmail: string): TableKey => ({
     pk: `SUPPRESSION#${normalizedEmail}`,
