@@ -3,11 +3,10 @@ import type { ImportSummary } from "#shared/attendance/attendance-store";
 import type { SessionStats } from "#shared/attendance/event-stats";
 import type { EventInput, WebinarEvent } from "#shared/domain/event";
 import type { Language } from "#shared/domain/languages";
-import type { RegistrationStatus } from "#shared/domain/registration";
 import type { EventSummary } from "#shared/events/list-events";
 import type { MailingInput } from "#shared/mailings/content/mailing-input";
 import type { mailingView } from "#shared/mailings/mailing";
-import type { ExportRow } from "#shared/registrations/list-registrations";
+import type { ExportRow, RegistrationFilter } from "#shared/registrations/list-registrations";
 import type { registrationDetail } from "#shared/registrations/registration-detail";
 import type { ReminderView } from "#shared/reminders/list-reminders";
 import type { Auth } from "./auth.ts";
@@ -22,11 +21,8 @@ export type RegistrationRow = ExportRow;
 export type Reminder = ReminderView;
 /** One registrant with the mails sent to them (`kind`, `number`, `state`, `at`, `reason`). */
 export type RegistrationDetail = Awaited<ReturnType<typeof registrationDetail>>;
-export interface RegistrationFilters {
-  session?: string;
-  status?: RegistrationStatus;
-  search?: string;
-}
+/** The API's filters of the registrations list (`?session=`, `?country=`…). */
+export type RegistrationFilters = RegistrationFilter;
 export interface Preview {
   recipient: string;
   subject: string;

@@ -21,6 +21,7 @@ export const formatPercent = (value: number) =>
 
 /** A country's name in the console's language, from its ISO code. */
 export function countryName(code: string): string {
+  if (!code) return "";
   try {
     return new Intl.DisplayNames([currentLocale()], { type: "region" }).of(code) ?? code;
   } catch {

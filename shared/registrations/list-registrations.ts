@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor, indexKeySchema } from "../aws/cursor.ts";
 import { keys } from "../aws/table.ts";
 import { ValidationError } from "../domain/errors.ts";
 import type { WebinarEvent } from "../domain/event.ts";
-import type { Registration, RegistrationStatus } from "../domain/registration.ts";
+import type { OrganisationType, Registration, RegistrationStatus } from "../domain/registration.ts";
 import { listSessionRegistrations } from "./registration-store.ts";
 
 /** The columns of the registrations export, in order (JSON keys and CSV header alike). */
@@ -55,22 +55,40 @@ function pageStart(text: string | undefined, event: WebinarEvent): PageCursor {
   return cursor;
 }
 
-/** What organisers narrow the list to: one session, one status, a text in name, email or organisation. */
+/** Attended, absent (after an attendance import), or not known yet (no import for the session). */
+export const attendanceFilters = ["attended", "absent", "unknown"] as const;
+
+/**
+ * What organisers narrow the list to: one session and one status (through the index keys), and
+ * a text in name, email or organisation, an organisation type, a country, an attendance (on the
+ * rows read).
+ */
 export interface RegistrationFilter {
   session?: string | undefined;
   status?: RegistrationStatus | undefined;
   search?: string | undefined;
+  organisationType?: OrganisationType | undefined;
+  country?: string | undefined;
+  attendance?: (typeof attendanceFilters)[number] | undefined;
 }
 
-const matchesSearch = (row: ExportRow, search: string) =>
-  [`${row.firstName} ${row.lastName}`, row.email, row.organisation].some((text) =>
-    text.toLocaleLowerCase().includes(search),
-  );
+const attendanceOfRow = (row: ExportRow) =>
+  row.attended === null ? "unknown" : row.attended ? "attended" : "absent";
+
+/** Whether a row passes the filters that the index keys cannot apply (`search` is lower-cased). */
+const rowMatches = (row: ExportRow, filter: RegistrationFilter, search: string | undefined) =>
+  (!search ||
+    [`${row.firstName} ${row.lastName}`, row.email, row.organisation].some((text) =>
+      text?.toLocaleLowerCase().includes(search),
+    )) &&
+  (!filter.organisationType || row.organisationType === filter.organisationType) &&
+  (!filter.country || row.country === filter.country) &&
+  (!filter.attendance || attendanceOfRow(row) === filter.attendance);
 
 /**
  * One page of an event's registrations, session by session, oldest first within a status: each
- * Query reads gsi1 (never a Scan), narrowed by session and status through its keys; a search is
- * applied to what the Queries read. `nextCursor` is absent on the last page.
+ * Query reads gsi1 (never a Scan), narrowed by session and status through its keys; the other
+ * filters are applied to what the Queries read, until the page is full. `nextCursor` is absent on the last page.
  */
 export async function listRegistrations(
   event: WebinarEvent,
@@ -97,7 +115,7 @@ export async function listRegistrations(
     const rows = result.registrations.map((registration) =>
       toRow({ ...registration, ...(attendanceOf?.(registration.registrationId) ?? noAttendanceYet) }),
     );
-    registrations.push(...(search ? rows.filter((row) => matchesSearch(row, search)) : rows));
+    registrations.push(...rows.filter((row) => rowMatches(row, page, search)));
     position = result.cursor
       ? { session: position.session, key: indexKeySchema.parse(result.cursor) }
       : { session: position.session + 1 };

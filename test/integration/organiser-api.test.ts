@@ -125,16 +125,33 @@ describe("organiser routes of the console", () => {
     expect(after.json.mailings.map((mailing: { name: string }) => mailing.name)).toEqual(["First, edited"]);
   });
 
-  it("filters registrations by session, status and search, and exports them as a typed workbook", async () => {
+  it("filters registrations by session, status, search, organisation type, country and attendance, and exports them as a typed workbook", async () => {
     const id = await createEvent();
-    await register(id, { sessionId: "fr", firstName: "Hélène", organisation: "Ville de Gênes" });
-    await register(id, { sessionId: "en", language: "en", firstName: "John", organisation: "City of Malmö" });
+    await register(id, {
+      sessionId: "fr",
+      firstName: "Hélène",
+      organisation: "Ville de Gênes",
+      country: "IT",
+    });
+    await register(id, {
+      sessionId: "en",
+      language: "en",
+      firstName: "John",
+      organisation: "City of Malmö",
+      organisationType: "civil-society",
+      country: "SE",
+    });
     const list = (query: string) => request("GET", `/admin/events/${id}/registrations?${query}`, admin);
 
     const bySession = await list("session=en");
     const bySearch = await list("search=g%C3%AAnes");
     const byStatus = await list("status=waitlisted");
     const badSession = await list("session=de");
+    const byType = await list("organisationType=civil-society");
+    const byCountry = await list("country=IT");
+    const attendanceUnknown = await list("attendance=unknown");
+    const attendedOnly = await list("attendance=attended");
+    const badCountry = await list("country=italy");
     const xlsx = await fetch(`${inject("api")}/admin/events/${id}/registrations?format=xlsx&session=fr`, {
       headers: { authorization: `Bearer ${inject("adminToken")}` },
     });
@@ -151,6 +168,14 @@ describe("organiser routes of the console", () => {
     expect(bySearch.json.registrations.map((r: { firstName: string }) => r.firstName)).toEqual(["Hélène"]);
     expect(byStatus.json.registrations).toEqual([]);
     expect(badSession.status).toBe(400);
+    const names = (page: { json: { registrations: { firstName: string }[] } }) =>
+      page.json.registrations.map((r) => r.firstName).sort();
+    expect(names(byType)).toEqual(["John"]);
+    expect(names(byCountry)).toEqual(["Hélène"]);
+    // No attendance import yet: both are "unknown", neither "attended".
+    expect(names(attendanceUnknown)).toEqual(["Hélène", "John"]);
+    expect(names(attendedOnly)).toEqual([]);
+    expect(badCountry.status).toBe(400);
     expect(xlsx.headers.get("content-type")).toContain("spreadsheetml");
     expect(sheet.rowCount).toBe(2);
     expect(column("firstName")).toBe("Hélène");

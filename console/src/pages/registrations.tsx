@@ -12,10 +12,12 @@ import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
 import {
+  type OrganisationType,
   organisationTypes,
   type RegistrationStatus,
   registrationStatuses,
 } from "#shared/domain/registration";
+import type { attendanceFilters } from "#shared/registrations/list-registrations";
 import { type RegistrationFilters, type RegistrationRow, saveFile, useApi } from "../api.ts";
 import { ConfirmDialog, ErrorMessage, Loading, Page, SelectField, TableScroller } from "../components.tsx";
 import { countryName, formatDateTime } from "../format.ts";
@@ -29,14 +31,7 @@ const helper = createColumnHelper<typeof features, RegistrationRow>();
 const pageSize = 50;
 const noRows: RegistrationRow[] = [];
 
-type Attendance = "" | "attended" | "absent" | "unknown";
-
-/** Filters the API does not take yet are applied to the page shown. */
-interface PageFilters {
-  organisationType: string;
-  country: string;
-  attendance: Attendance;
-}
+type Attendance = (typeof attendanceFilters)[number];
 
 function useDebounced<T>(value: T, delayMs: number): T {
   const [debounced, setDebounced] = useState(value);
@@ -45,22 +40,6 @@ function useDebounced<T>(value: T, delayMs: number): T {
     return () => clearTimeout(timer);
   }, [value, delayMs]);
   return debounced;
-}
-
-function matches(row: RegistrationRow, server: RegistrationFilters, local: PageFilters): boolean {
-  const search = server.search?.trim().toLowerCase();
-  const text = `${row.firstName} ${row.lastName} ${row.email} ${row.organisation}`.toLowerCase();
-  return (
-    (!search || text.includes(search)) &&
-    (!server.session || row.sessionId === server.session) &&
-    (!server.status || row.status === server.status) &&
-    (!local.organisationType || row.organisationType === local.organisationType) &&
-    (!local.country || row.country === local.country) &&
-    (local.attendance === "" ||
-      (local.attendance === "attended" && row.attended === true) ||
-      (local.attendance === "absent" && row.attended === false) ||
-      (local.attendance === "unknown" && row.attended === undefined))
-  );
 }
 
 /** Who registered: search, filters, sortable columns, server pages, one person's detail, exports. */
@@ -73,10 +52,20 @@ export function RegistrationsPage() {
   const search = useDebounced(searchText, 300);
   const [session, setSession] = useState("");
   const [status, setStatus] = useState<RegistrationStatus | "">("");
-  const [local, setLocal] = useState<PageFilters>({ organisationType: "", country: "", attendance: "" });
+  const [organisationType, setOrganisationType] = useState<OrganisationType | "">("");
+  const [country, setCountry] = useState("");
+  const [attendance, setAttendance] = useState<Attendance | "">("");
+  // Every filter is the API's, so that pages stay full and the exports hold what is shown.
   const filters = useMemo<RegistrationFilters>(
-    () => ({ search, session, status: status || undefined }),
-    [search, session, status],
+    () => ({
+      search,
+      session,
+      country,
+      status: status || undefined,
+      organisationType: organisationType || undefined,
+      attendance: attendance || undefined,
+    }),
+    [search, session, status, organisationType, country, attendance],
   );
   // Cursors of the pages seen so far: the API pages forward only, so going back reuses them.
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
@@ -93,13 +82,15 @@ export function RegistrationsPage() {
     queryFn: () => api.listRegistrations(eventId, filters, cursors[pageIndex], pageSize),
     placeholderData: keepPreviousData,
   });
-  const rows = useMemo(
-    () => page.data?.registrations.filter((row) => matches(row, filters, local)) ?? noRows,
-    [page.data, filters, local],
-  );
+  const rows = page.data?.registrations ?? noRows;
+  // The countries to choose from are those of the event's registrants (the statistics' breakdown).
+  const stats = useQuery({ queryKey: ["stats", eventId], queryFn: () => api.stats(eventId) });
   const countries = useMemo(
-    () => [...new Set(page.data?.registrations.map((row) => row.country))].sort(),
-    [page.data],
+    () =>
+      [...new Set(stats.data?.sessions.flatMap((item) => Object.keys(item.byCountry)))].sort((a, b) =>
+        countryName(a).localeCompare(countryName(b)),
+      ),
+    [stats.data],
   );
 
   const columns = useMemo(
@@ -122,18 +113,18 @@ export function RegistrationsPage() {
         helper.accessor("organisation", { header: t("registrations.organisation") }),
         helper.accessor("country", {
           header: t("registrations.country"),
-          cell: (cell) => countryName(cell.getValue()),
+          cell: (cell) => countryName(cell.getValue() ?? ""),
         }),
         helper.accessor("sessionId", { header: t("registrations.session") }),
         helper.accessor("status", {
           header: t("registrations.status"),
           cell: (cell) => t(`statuses.${cell.getValue()}`),
         }),
-        helper.accessor((row) => (row.attended === undefined ? "" : row.attended ? "1" : "0"), {
+        helper.accessor((row) => (row.attended === null ? "" : row.attended ? "1" : "0"), {
           id: "attended",
           header: t("registrations.attended"),
           cell: (cell) =>
-            cell.row.original.attended === undefined
+            cell.row.original.attended === null
               ? "—"
               : cell.row.original.attended
                 ? t("registrations.yes")
@@ -202,8 +193,8 @@ export function RegistrationsPage() {
         />
         <SelectField
           label={t("registrations.organisationType")}
-          value={local.organisationType}
-          onChange={(change) => setLocal({ ...local, organisationType: change.target.value })}
+          value={organisationType}
+          onChange={(change) => setOrganisationType(change.target.value as OrganisationType | "")}
           options={[
             { value: "", label: t("registrations.all") },
             ...organisationTypes.map((value) => ({ value, label: t(`organisationTypes.${value}`) })),
@@ -211,8 +202,8 @@ export function RegistrationsPage() {
         />
         <SelectField
           label={t("registrations.country")}
-          value={local.country}
-          onChange={(change) => setLocal({ ...local, country: change.target.value })}
+          value={country}
+          onChange={(change) => setCountry(change.target.value)}
           options={[
             { value: "", label: t("registrations.all") },
             ...countries.map((code) => ({ value: code, label: countryName(code) })),
@@ -220,8 +211,8 @@ export function RegistrationsPage() {
         />
         <SelectField
           label={t("registrations.attended")}
-          value={local.attendance}
-          onChange={(change) => setLocal({ ...local, attendance: change.target.value as Attendance })}
+          value={attendance}
+          onChange={(change) => setAttendance(change.target.value as Attendance | "")}
           options={[
             { value: "", label: t("registrations.all") },
             { value: "attended", label: t("registrations.attendedOnly") },
@@ -351,11 +342,14 @@ function RegistrationPanel({
   const fields: [string, string | undefined][] = [
     [t("registrations.email"), row.email],
     [t("registrations.organisation"), row.organisation],
-    [t("registrations.organisationType"), t(`organisationTypes.${row.organisationType}`)],
+    [
+      t("registrations.organisationType"),
+      row.organisationType && t(`organisationTypes.${row.organisationType}`),
+    ],
     [t("registrations.jobTitle"), row.jobTitle],
     [t("registrations.department"), row.department],
     [t("registrations.city"), row.city],
-    [t("registrations.country"), countryName(row.country)],
+    [t("registrations.country"), row.country && countryName(row.country)],
     [t("registrations.session"), row.sessionId],
     [t("registrations.language"), t(`languages.${row.language}`)],
     [t("registrations.status"), t(`statuses.${row.status}`)],
@@ -365,7 +359,7 @@ function RegistrationPanel({
     [t("registrations.updates"), row.updates ? t("registrations.yes") : t("registrations.no")],
     [
       t("registrations.attended"),
-      row.attended === undefined
+      row.attended === null
         ? t("registrations.noImport")
         : `${row.attended ? t("registrations.yes") : t("registrations.no")} (${row.attendedMinutes ?? 0} min)`,
     ],
