@@ -1,4 +1,3 @@
-import iconv from "iconv-lite";
 import { UnreadableReportError } from "./errors.ts";
 
 const signatures: readonly { bytes: readonly number[]; what: string }[] = [
@@ -9,12 +8,31 @@ const signatures: readonly { bytes: readonly number[]; what: string }[] = [
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 const lenientUtf8 = new TextDecoder("utf-8");
+const utf16le = new TextDecoder("utf-16le");
+const utf16be = new TextDecoder("utf-16be");
+const latin1 = new TextDecoder("latin1");
+
+/**
+ * What Windows-1252 puts at 0x80–0x9F (the WHATWG Encoding Standard's index), where Latin-1 has
+ * control characters; the five bytes it leaves undefined stay as Latin-1 decodes them. Node's
+ * TextDecoder decodes the `windows-1252` label as plain Latin-1 since 20.18.3 / 22.13.0
+ * (nodejs/node#56542, #60888), so these 27 are mapped here rather than trusted to the runtime.
+ */
+const windows1252High: Readonly<Record<string, string>> = Object.fromEntries(
+  [..."€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ"].map((character, index) => [
+    String.fromCharCode(0x80 + index),
+    character,
+  ]),
+);
+
+/** Windows-1252 with Node's own decoders: Latin-1, then the 0x80–0x9F range mapped. */
+const decodeWindows1252 = (bytes: Uint8Array): string =>
+  latin1.decode(bytes).replace(/[\u0080-\u009f]/g, (control) => windows1252High[control] ?? control);
 
 /**
  * The text of an uploaded report. Platforms write UTF-8 (with or without BOM) or UTF-16 with BOM
  * (Teams); a CSV saved by Excel on Windows is Windows-1252, recognised by not being valid UTF-8.
- * Windows-1252 goes through iconv-lite: Node 20's TextDecoder decodes that label as Latin-1, which
- * turns Excel's curly apostrophes and euro signs into control characters.
+ * All are decoded with the runtime's TextDecoder (no decoding library in the bundle).
  */
 export function decodeReport(bytes: Uint8Array): string {
   refuseKnownBinaries(bytes);
@@ -31,14 +49,13 @@ function refuseKnownBinaries(bytes: Uint8Array): void {
 }
 
 function decodeText(bytes: Uint8Array): string {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (startsWith(bytes, [0xff, 0xfe]) || looksUtf16Le(bytes)) return iconv.decode(buffer, "utf-16le");
-  if (startsWith(bytes, [0xfe, 0xff])) return iconv.decode(buffer, "utf-16be");
+  if (startsWith(bytes, [0xff, 0xfe]) || looksUtf16Le(bytes)) return utf16le.decode(bytes);
+  if (startsWith(bytes, [0xfe, 0xff])) return utf16be.decode(bytes);
   if (startsWith(bytes, [0xef, 0xbb, 0xbf])) return lenientUtf8.decode(bytes);
   try {
     return strictUtf8.decode(bytes);
   } catch {
-    return iconv.decode(buffer, "windows-1252");
+    return decodeWindows1252(bytes);
   }
 }
 
