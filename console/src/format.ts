@@ -1,3 +1,4 @@
+import { parseDurationMs } from "#shared/domain/duration";
 import { currentLocale } from "./i18n.ts";
 
 /** A date and time with its time zone named, as the organiser reads it ("4 March 2027, 10:00 CET"). */
@@ -78,3 +79,26 @@ export function fromZonedInput(local: string, timeZone: string): string {
 
 /** Every IANA zone the browser knows, UTC included (some browsers leave it out of the list). */
 export const timeZones: readonly string[] = [...new Set([...Intl.supportedValuesOf("timeZone"), "UTC"])];
+
+/**
+ * A reminder offset as words ("1 day", "2 hours and 30 minutes", "1 jour"), from its ISO 8601
+ * duration ("P1D", "PT2H30M"); the duration itself when it is not one.
+ */
+export function formatDuration(iso: string): string {
+  const totalMs = parseDurationMs(iso);
+  if (totalMs === undefined) return iso;
+  const units = [
+    ["day", 86_400_000],
+    ["hour", 3_600_000],
+    ["minute", 60_000],
+  ] as const;
+  let restMs = totalMs;
+  const parts = units.flatMap(([unit, unitMs]) => {
+    const count = Math.floor(restMs / unitMs);
+    restMs -= count * unitMs;
+    return count === 0
+      ? []
+      : [new Intl.NumberFormat(currentLocale(), { style: "unit", unit, unitDisplay: "long" }).format(count)];
+  });
+  return new Intl.ListFormat(currentLocale(), { type: "conjunction" }).format(parts);
+}

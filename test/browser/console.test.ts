@@ -155,7 +155,7 @@ describe("organiser console", () => {
     const zoe = people[2] as (typeof people)[number];
     await page.getByRole("button", { name: `${zoe.firstName} ${zoe.lastName}` }).click();
     const panel = page.getByRole("region", { name: `${zoe.firstName} ${zoe.lastName}` });
-    await expect.poll(() => panel.getByText(/^confirmation: sent/).isVisible()).toBe(true);
+    await expect.poll(() => panel.getByText(/^Confirmation: sent/).isVisible()).toBe(true);
 
     await panel.getByRole("button", { name: "Cancel the registration" }).click();
     const dialog = page.getByRole("alertdialog");

@@ -18,9 +18,14 @@ import {
   registrationStatuses,
 } from "#shared/domain/registration";
 import type { attendanceFilters } from "#shared/registrations/list-registrations";
+
+/** The kinds of mail about a registration (the mail texts' own list, less reminders). */
+const mailKinds = ["confirmation", "promotion", "waitlist", "cancellation"] as const;
+type MailKind = (typeof mailKinds)[number];
+
 import { type RegistrationFilters, type RegistrationRow, saveFile, useApi } from "../api.ts";
 import { ConfirmDialog, ErrorMessage, Loading, Page, SelectField, TableScroller } from "../components.tsx";
-import { countryName, formatDateTime } from "../format.ts";
+import { countryName, formatDateTime, formatDuration } from "../format.ts";
 
 const features = tableFeatures({
   rowSortingFeature,
@@ -327,6 +332,12 @@ function RegistrationPanel({
   });
   // biome-ignore lint/correctness/useExhaustiveDependencies: the focus moves when another person is opened.
   useEffect(() => heading.current?.focus(), [row.registrationId]);
+  // A delivery's kind as the API stores it: "confirmation", "reminder-P1D"… (an unknown one as is).
+  const mailKindLabel = (kind: string) => {
+    const reminder = /^reminder-(.+)$/.exec(kind);
+    if (reminder?.[1]) return t("registrations.mailKinds.reminder", { offset: formatDuration(reminder[1]) });
+    return mailKinds.includes(kind as MailKind) ? t(`registrations.mailKinds.${kind as MailKind}`) : kind;
+  };
   const action = useMutation({
     mutationFn: (name: "cancel" | "restore" | "resend" | "move") =>
       api.registrationAction(eventId, row.registrationId, name, name === "move" ? moveTo : undefined),
@@ -401,8 +412,9 @@ function RegistrationPanel({
         <ul className="plain">
           {detail.data.deliveries.map((delivery) => (
             <li key={`${delivery.kind}-${delivery.number}`}>
-              {delivery.kind}
-              {delivery.number > 1 ? ` (${delivery.number})` : ""}: {delivery.state}
+              {mailKindLabel(delivery.kind)}
+              {delivery.number > 1 ? ` (${delivery.number})` : ""}:{" "}
+              {t(`registrations.mailStates.${delivery.state}`)}
               {delivery.reason ? ` (${delivery.reason})` : ""} · {formatDateTime(delivery.at)}
             </li>
           ))}

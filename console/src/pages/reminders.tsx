@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
 import { useApi } from "../api.ts";
 import { ErrorMessage, Loading, Page, TableScroller } from "../components.tsx";
-import { formatDateTime, formatNumber } from "../format.ts";
+import { formatDateTime, formatDuration, formatNumber } from "../format.ts";
 
 /** The automatic schedule: each reminder of each session, when it goes out and to how many. */
 export function RemindersPage() {
@@ -36,7 +36,7 @@ export function RemindersPage() {
               {reminders.data.reminders.map((reminder) => (
                 <tr key={`${reminder.sessionId}-${reminder.offset}`}>
                   <td>{reminder.sessionId}</td>
-                  <td>{reminder.offset}</td>
+                  <td>{formatDuration(reminder.offset)}</td>
                   <td>{formatDateTime(reminder.dueAt, zoneOf(reminder.sessionId))}</td>
                   <td>{t(`reminderStatuses.${reminder.status}`)}</td>
                   <td>{formatNumber(reminder.sent)}</td>
