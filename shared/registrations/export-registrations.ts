@@ -1,6 +1,6 @@
 import { stringify } from "csv-stringify/sync";
-import ExcelJS from "exceljs";
 import { type ExportRow, exportColumns } from "./list-registrations.ts";
+import { type CellValue, xlsxWorkbook } from "./xlsx-workbook.ts";
 
 /**
  * The registrations as CSV: UTF-8 with a byte-order mark so spreadsheet programs show accents.
@@ -19,30 +19,22 @@ export function registrationsCsv(rows: readonly ExportRow[]): string {
 }
 
 /** Cells of a workbook take real types: a date is a date, a boolean a boolean, minutes a number. */
-function cellOf(column: (typeof exportColumns)[number], row: ExportRow): ExcelJS.CellValue {
+function cellOf(column: (typeof exportColumns)[number], row: ExportRow): CellValue {
   const value = row[column];
-  if (value === undefined || value === null) return null;
   if (column === "createdAt" && typeof value === "string") return new Date(value);
-  return value as ExcelJS.CellValue;
+  return value as CellValue;
 }
 
 /**
- * The registrations as an .xlsx workbook (exceljs): one sheet, a frozen bold header row, filters on
- * every column, real booleans, numbers and dates. Text cells are never formulas in exceljs, so a
- * name starting with `=` stays text.
+ * The registrations as an .xlsx workbook: one sheet, a frozen bold header row, filters on every
+ * column, real booleans, numbers and dates; text cells are never formulas, so a name starting
+ * with `=` stays text.
  */
 export async function registrationsXlsx(rows: readonly ExportRow[], sheetName: string): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = "Convene";
-  const sheet = workbook.addWorksheet(sheetName.slice(0, 31), { views: [{ state: "frozen", ySplit: 1 }] });
-  sheet.columns = exportColumns.map((column) => ({
-    header: column,
-    key: column,
-    width: Math.max(12, column.length + 2),
-    ...(column === "createdAt" && { style: { numFmt: "yyyy-mm-dd hh:mm" } }),
-  }));
-  sheet.getRow(1).font = { bold: true };
-  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: exportColumns.length } };
-  for (const row of rows) sheet.addRow(exportColumns.map((column) => cellOf(column, row)));
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return xlsxWorkbook({
+    name: sheetName,
+    header: exportColumns,
+    rows: rows.map((row) => exportColumns.map((column) => cellOf(column, row))),
+    widths: exportColumns.map((column) => Math.max(12, column.length + 2, column === "createdAt" ? 17 : 0)),
+  });
 }
