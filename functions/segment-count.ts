@@ -2,7 +2,7 @@ import * as z from "zod";
 import { slugSchema } from "#shared/domain/event";
 import { json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
-import { segmentSchema } from "#shared/mailings/content/mailing-input";
+import { segmentSchema } from "#shared/mailings/content/segment";
 import { countSegment } from "#shared/mailings/drafts";
 
 /** How many registrants a segment selects now, for the composer's live count. */

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { languageSchema, localizedTextSchema } from "../domain/languages.ts";
-import { linksSchema, segmentSchema } from "./content/mailing-input.ts";
+import { linksSchema, segmentSchema } from "./content/segment.ts";
 
 export const mailingStatuses = ["draft", "sending", "sent", "cancelled"] as const;
 export type MailingStatus = (typeof mailingStatuses)[number];

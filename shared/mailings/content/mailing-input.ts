@@ -1,16 +1,13 @@
 import * as z from "zod";
-import { slugSchema } from "../../domain/event.ts";
 import { type Language, type LocalizedText, languageSchema, languages } from "../../domain/languages.ts";
 import { oneLineSchema } from "../../domain/one-line.ts";
-import { registrationStatuses } from "../../domain/registration.ts";
 import { placeholdersIn } from "./fill-tokens.ts";
 import { parseMarkdown } from "./markdown.ts";
 import { placeholderProblem, splitPlaceholders } from "./placeholders.ts";
+import { linksSchema, segmentSchema } from "./segment.ts";
 
 export { knownPlaceholders, linkPlaceholderPrefix, mailingPlaceholders } from "./placeholders.ts";
-
-/** Who a mailing goes to by attendance, once the session's attendance report is imported. */
-export const segmentAttendances = ["attended", "absent", "any"] as const;
+export { linksSchema, segmentAttendances, segmentSchema } from "./segment.ts";
 
 /** A subject is a header: one line (a control character is refused, not silently removed), then trimmed. */
 const oneLine = (max: number) => oneLineSchema(max).refine((value) => value.length > 0, "required");
@@ -20,27 +17,6 @@ const localized = (text: z.ZodType<string, string>) =>
   z
     .partialRecord(languageSchema, text)
     .refine((texts) => Object.keys(texts).length > 0, "give the text in at least one language");
-
-/** An empty list would select nobody, and a repeated value is a slip worth pointing out. */
-const choiceList = <T extends string>(item: z.ZodType<T, T>) =>
-  z
-    .array(item)
-    .min(1, "list at least one, or leave the field out")
-    .refine((values) => new Set(values).size === values.length, "list each value once");
-
-export const segmentSchema = z.object({
-  attendance: z
-    .enum(segmentAttendances, { error: `must be one of: ${segmentAttendances.join(", ")}` })
-    .default("any"),
-  /** Absent means every session of the event, including sessions added after the draft. */
-  sessions: choiceList(slugSchema).max(20).optional(),
-  statuses: choiceList(z.enum(registrationStatuses)).default(["confirmed"]),
-  languages: choiceList(languageSchema).default([...languages]),
-});
-
-export const linksSchema = z
-  .record(slugSchema, z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2_000))
-  .refine((links) => Object.keys(links).length <= 20, "at most 20 links");
 
 type LocalizedFields = { subject: LocalizedText; body: LocalizedText };
 type Field = keyof LocalizedFields;
