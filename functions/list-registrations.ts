@@ -4,7 +4,11 @@ import { organisationTypes, registrationStatuses } from "#shared/domain/registra
 import { getEvent } from "#shared/events/event-store";
 import { json, text } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
-import { registrationsCsv, registrationsXlsx } from "#shared/registrations/export-registrations";
+import {
+  exportFormOf,
+  registrationsCsv,
+  registrationsXlsx,
+} from "#shared/registrations/export-registrations";
 import {
   allRegistrations,
   attendanceFilters,
@@ -45,8 +49,13 @@ export const handler = httpRoute({
       "content-disposition": `attachment; filename="${event.id}-registrations.${extension}"`,
     });
     if (format === "csv")
-      return text(200, registrationsCsv(rows), "text/csv; charset=utf-8", attachment("csv"));
-    const workbook = await registrationsXlsx(rows, event.id);
+      return text(
+        200,
+        registrationsCsv(rows, exportFormOf(event)),
+        "text/csv; charset=utf-8",
+        attachment("csv"),
+      );
+    const workbook = await registrationsXlsx(rows, event.id, exportFormOf(event));
     return { ...text(200, workbook.toString("base64"), xlsxType, attachment("xlsx")), isBase64Encoded: true };
   },
 });

@@ -2,10 +2,11 @@ import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import * as z from "zod";
 import { checkFormTraps } from "#shared/abuse/form-stamp";
 import { enforceRateLimits, rateLimitsFromEnv } from "#shared/abuse/rate-limits";
-import { ValidationError } from "#shared/domain/errors";
+import { ConflictError, ValidationError } from "#shared/domain/errors";
 import { slugSchema } from "#shared/domain/event";
-import { registrationInputSchema } from "#shared/domain/registration";
-import { getEvent } from "#shared/events/event-store";
+import { registrationInputSchemaFor } from "#shared/domain/registration";
+import { assertRegistrationOpen } from "#shared/domain/registration-form";
+import { getEvent, getEventForPublic } from "#shared/events/event-store";
 import { clientIpOf } from "#shared/http/client";
 import type { HttpResponse } from "#shared/http/responses";
 import { json } from "#shared/http/responses";
@@ -38,7 +39,10 @@ export const handler = httpRoute({
     const language = pickPageLanguage(query.lang ?? textOf(body.language), headers["accept-language"]);
     try {
       if (bodyKind === "form") await checkFormTraps(body);
-      const input = registrationInputSchema.safeParse(body);
+      // The event's form decides what is asked; outside its window nothing is checked further (409).
+      const registrationEvent = await getEventForPublic(params.eventId);
+      assertRegistrationOpen(registrationEvent, new Date());
+      const input = registrationInputSchemaFor(registrationEvent.form).safeParse(body);
       if (!input.success) throw ValidationError.fromZod(input.error);
       // Counted once valid, so fixing a form's errors costs nothing; a refused request adds nothing.
       await enforceRateLimits("register", { ip: clientIpOf(event), email: input.data.email }, limits);
@@ -48,6 +52,10 @@ export const handler = httpRoute({
       const { registrationId, status, sessionId } = result.registration;
       return json(201, { registrationId, status, sessionId });
     } catch (error) {
+      // A form posted after the window closed gets the form page, which says so with the dates.
+      if (bodyKind === "form" && error instanceof ConflictError && error.code === "registration-closed") {
+        return formPage(await getEvent(params.eventId), language, 409);
+      }
       if (bodyKind !== "form" || !(error instanceof ValidationError)) throw error;
       const errors = Object.fromEntries(error.issues.map((issue) => [issue.path, issue.message]));
       const values = Object.fromEntries(Object.entries(body).map(([key, value]) => [key, textOf(value)]));

@@ -46,5 +46,43 @@ export function demoEvent(firstStart: Date): EventInput {
       },
     ],
     reminders: ["P7D", "P1D", "PT1H"],
+    form: {
+      examples: {
+        organisation: {
+          fr: "Ville de Tunis, Croix-Rouge libanaise, Université de Bologne.",
+          en: "City of Tunis, Lebanese Red Cross, University of Bologna.",
+        },
+      },
+      // Most of the network's registrants work around the Mediterranean.
+      countryShortlist: {
+        label: { fr: "Pays méditerranéens", en: "Mediterranean countries" },
+        countries: "AL BA CY DZ EG ES FR GR HR IL IT LB LY MA MC ME MT PS SI SY TN TR".split(" "),
+      },
+      questions: [
+        {
+          id: "questions",
+          type: "long-text",
+          label: {
+            fr: "Vos questions pour la séance de questions-réponses",
+            en: "Your questions for the Q&A",
+          },
+          hint: {
+            fr: "Les questions que vous aimeriez poser aux intervenants.",
+            en: "Questions you would like to ask the speakers during the question-and-answer session.",
+          },
+          maxLength: 2000,
+        },
+        {
+          id: "practice",
+          type: "long-text",
+          label: { fr: "Une pratique à partager", en: "A practice to share" },
+          hint: {
+            fr: "Décrivez en quelques lignes une pratique ou un projet que votre ville ou votre organisation aimerait présenter lors de la session d’apprentissage entre pairs.",
+            en: "In a few lines, a practice or project that your city or organisation would like to present in the peer-learning session.",
+          },
+          maxLength: 2000,
+        },
+      ],
+    },
   };
 }

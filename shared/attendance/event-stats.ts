@@ -1,5 +1,6 @@
 import type { WebinarEvent } from "../domain/event.ts";
 import type { Registration } from "../domain/registration.ts";
+import { answersOf, choiceKeys } from "../domain/registration-form.ts";
 import { allSessionRegistrations } from "../registrations/registration-store.ts";
 import { sessionAttendance } from "./session-attendance.ts";
 
@@ -20,6 +21,11 @@ export interface SessionStats {
   /** Registrants not cancelled, and those who attended, per organisation type and per country. */
   byOrganisationType: Breakdown;
   byCountry: Breakdown;
+  /**
+   * For each choice and yes/no question of the event, registrants not cancelled (and those who
+   * attended) per answer: a choice's id, or `yes` / `no`. Every choice is listed, chosen or not.
+   */
+  byAnswer: Record<string, Breakdown>;
 }
 
 /**
@@ -28,10 +34,11 @@ export interface SessionStats {
  * registrations and attendance with Query pages, never a Scan.
  */
 export async function eventStats(event: WebinarEvent): Promise<{ sessions: SessionStats[] }> {
-  return { sessions: await Promise.all(event.sessions.map((session) => sessionStats(event.id, session.id))) };
+  return { sessions: await Promise.all(event.sessions.map((session) => sessionStats(event, session.id))) };
 }
 
-async function sessionStats(eventId: string, sessionId: string): Promise<SessionStats> {
+async function sessionStats(event: WebinarEvent, sessionId: string): Promise<SessionStats> {
+  const eventId = event.id;
   const [registrations, attendanceOf] = await Promise.all([
     allSessionRegistrations(eventId, sessionId),
     sessionAttendance(eventId, sessionId),
@@ -42,16 +49,35 @@ async function sessionStats(eventId: string, sessionId: string): Promise<Session
     ? confirmed.filter((r) => attendanceOf(r.registrationId).attended).length
     : null;
   const present = registrations.filter((r) => r.status !== "cancelled");
-  const breakdown = (field: "organisationType" | "country"): Breakdown => {
-    const result: Breakdown = {};
+  /** Counts each registrant under the keys `keysOf` gives them (none when a field was not asked). */
+  const breakdown = (keysOf: (registration: Registration) => readonly string[], result: Breakdown = {}) => {
     for (const registration of present) {
-      const entry = result[registration[field]] ?? { registered: 0, attended: 0 };
-      result[registration[field]] = entry;
-      entry.registered++;
-      if (attendanceOf?.(registration.registrationId).attended) entry.attended++;
+      for (const key of keysOf(registration)) {
+        const entry = result[key] ?? { registered: 0, attended: 0 };
+        result[key] = entry;
+        entry.registered++;
+        if (attendanceOf?.(registration.registrationId).attended) entry.attended++;
+      }
     }
     return result;
   };
+  const field = (name: "organisationType" | "country") => (registration: Registration) => {
+    const value = registration[name];
+    return value === undefined ? [] : [value];
+  };
+  const byAnswer: Record<string, Breakdown> = {};
+  for (const question of event.form?.questions ?? []) {
+    const keys = choiceKeys(question);
+    if (!keys) continue;
+    const zero = Object.fromEntries(keys.map((key) => [key, { registered: 0, attended: 0 }]));
+    byAnswer[question.id] = breakdown((registration) => {
+      const answer = answersOf(registration)[question.id];
+      if (typeof answer === "boolean") return [answer ? "yes" : "no"];
+      return (Array.isArray(answer) ? answer : answer === undefined ? [] : [answer]).filter((key) =>
+        keys.includes(key),
+      );
+    }, zero);
+  }
   return {
     sessionId,
     registered: registrations.length,
@@ -64,7 +90,8 @@ async function sessionStats(eventId: string, sessionId: string): Promise<Session
       attended === null || confirmed.length === 0
         ? null
         : Math.round((attended / confirmed.length) * 1000) / 1000,
-    byOrganisationType: breakdown("organisationType"),
-    byCountry: breakdown("country"),
+    byOrganisationType: breakdown(field("organisationType")),
+    byCountry: breakdown(field("country")),
+    byAnswer,
   };
 }

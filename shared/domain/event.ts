@@ -3,6 +3,7 @@ import { parseDurationMs } from "./duration.ts";
 import { languageSchema, localizedTextSchema } from "./languages.ts";
 import { oneLineSchema } from "./one-line.ts";
 import type { NoticeFacts } from "./privacy-notice.ts";
+import { eventLanguages, formSettingsSchema, missingLanguageIssues } from "./registration-form.ts";
 
 /** Ids of events and sessions appear in URLs and table keys, so they are kept to URL-safe slugs. */
 export const slugSchema = z
@@ -100,8 +101,34 @@ export const eventInputSchema = z
       .min(0)
       .max(24 * 60)
       .default(5),
+    /** The registration form: standard fields asked, the event's own questions, intro and examples. */
+    form: formSettingsSchema.optional(),
+    /** When registration opens and closes; outside, the form says so and a POST answers 409. */
+    registrationOpensAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional(),
+    registrationClosesAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional(),
+    /**
+     * Days registrants' data is kept after the last session ends, then DynamoDB's TTL deletes it
+     * (`shared/privacy/retention.ts`); 365 when absent, at most ten years.
+     */
+    retentionDays: z.int().min(1).max(3650).optional(),
   })
   .superRefine((event, context) => {
+    if (
+      event.registrationOpensAt &&
+      event.registrationClosesAt &&
+      Date.parse(event.registrationOpensAt) >= Date.parse(event.registrationClosesAt)
+    ) {
+      context.addIssue({
+        code: "custom",
+        path: ["registrationClosesAt"],
+        message: "must be after registrationOpensAt",
+      });
+    }
+    if (event.form) {
+      for (const issue of missingLanguageIssues(event.form, eventLanguages(event.title))) {
+        context.addIssue({ code: "custom", path: ["form", ...issue.path], message: issue.message });
+      }
+    }
     const seen = new Set<string>();
     event.sessions.forEach((session, index) => {
       if (seen.has(session.id)) {
@@ -139,6 +166,9 @@ export function publicView(event: WebinarEvent) {
     description: event.description,
     organiser: { name: event.organiser.name },
     sessions: event.sessions.map(({ joinUrl: _joinUrl, ...session }) => session),
+    ...(event.form && { form: event.form }),
+    ...(event.registrationOpensAt && { registrationOpensAt: event.registrationOpensAt }),
+    ...(event.registrationClosesAt && { registrationClosesAt: event.registrationClosesAt }),
   };
 }
 export type PublicEvent = ReturnType<typeof publicView>;
@@ -148,10 +178,9 @@ export const defaultRetentionDays = 365;
 
 /** What the event's privacy notice says about it: its controllers and contact (the organiser by default) and retention. */
 export function noticeFactsOf(event: WebinarEvent): NoticeFacts {
-  const retention = "retentionDays" in event ? event.retentionDays : undefined;
   return {
     controllers: event.privacy?.controllers ?? [{ name: event.organiser.name, email: event.organiser.email }],
     contact: event.privacy?.contact ?? event.organiser.email,
-    retentionDays: typeof retention === "number" ? retention : defaultRetentionDays,
+    retentionDays: event.retentionDays ?? defaultRetentionDays,
   };
 }

@@ -2,6 +2,16 @@ import * as z from "zod";
 import { isCountryCode } from "./countries.ts";
 import { languageSchema } from "./languages.ts";
 import { oneLineSchema } from "./one-line.ts";
+import {
+  answersSchema,
+  answersSchemaOf,
+  collectAnswers,
+  type FieldMode,
+  type FormSettings,
+  fieldMode,
+  type StandardField,
+  standardFields,
+} from "./registration-form.ts";
 
 export const organisationTypes = [
   "local-government",
@@ -31,12 +41,6 @@ const optionalLine = (max: number) =>
   oneLine(max)
     .optional()
     .transform((value) => value || undefined);
-const optionalText = (max: number) =>
-  z
-    .string()
-    .max(max, `at most ${max} characters`)
-    .optional()
-    .transform((value) => value?.trim() || undefined);
 
 /** Checkboxes of an HTML form send "on"; JSON sends booleans. Both mean the same. */
 const formBoolean = z.union([
@@ -45,8 +49,28 @@ const formBoolean = z.union([
   z.enum(["off", "false", "no", "0", ""]).transform(() => false),
 ]);
 
-/** The body of `POST /events/{eventId}/registrations`, as JSON or as a form. */
-export const registrationInputSchema = z.object({
+/** How each standard field is checked when the event asks it as required, and as optional. */
+const countryCode = z
+  .string({ error: "required" })
+  .trim()
+  .toUpperCase()
+  .refine(isCountryCode, "must be an ISO 3166-1 alpha-2 code such as FR");
+const organisationType = z.enum(organisationTypes, {
+  error: `must be one of: ${organisationTypes.join(", ")}`,
+});
+const blankIsAbsent = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+const standardFieldSchemas = {
+  organisation: { required: requiredLine(200), optional: optionalLine(200) },
+  organisationType: { required: organisationType, optional: blankIsAbsent(organisationType) },
+  country: { required: countryCode, optional: blankIsAbsent(countryCode) },
+  city: { required: requiredLine(100), optional: optionalLine(100) },
+  jobTitle: { required: requiredLine(200), optional: optionalLine(200) },
+  department: { required: requiredLine(200), optional: optionalLine(200) },
+} satisfies Record<StandardField, Record<Exclude<FieldMode, "off">, z.ZodType>>;
+
+/** What every form asks, whatever the event: the session, who registers, consent. */
+const commonFields = {
   sessionId: z.string({ error: "choose a session" }).min(1, "choose a session"),
   email: z
     .string({ error: "required" })
@@ -54,13 +78,6 @@ export const registrationInputSchema = z.object({
     .pipe(z.email("must be an email address such as name@example.org").max(254)),
   firstName: requiredLine(100),
   lastName: requiredLine(100),
-  organisation: requiredLine(200),
-  organisationType: z.enum(organisationTypes, { error: `must be one of: ${organisationTypes.join(", ")}` }),
-  country: z
-    .string({ error: "required" })
-    .trim()
-    .toUpperCase()
-    .refine(isCountryCode, "must be an ISO 3166-1 alpha-2 code such as FR"),
   /**
    * Only an explicit yes counts. Not `.optional().refine(...)`: zod skips the refinement of an
    * optional key that is absent, which let a body without `consent` through as consenting.
@@ -68,16 +85,57 @@ export const registrationInputSchema = z.object({
   consent: z.union([z.literal(true), z.enum(["on", "true", "yes", "1"]).transform((): true => true)], {
     error: "you must accept the privacy notice to register",
   }),
-  jobTitle: optionalLine(200),
-  department: optionalLine(200),
-  city: optionalLine(100),
   language: z.union([languageSchema, z.literal("").transform(() => undefined)]).optional(),
-  questions: optionalText(2_000),
-  practice: optionalText(2_000),
   updates: formBoolean.optional().transform((value) => value ?? false),
+};
+
+/**
+ * The body of `POST /events/{eventId}/registrations` for an event that says nothing about its
+ * form: the standard fields with today's rules, no questions of its own.
+ */
+export const registrationInputSchema = z.object({
+  ...commonFields,
+  organisation: standardFieldSchemas.organisation.required,
+  organisationType: standardFieldSchemas.organisationType.required,
+  country: standardFieldSchemas.country.required,
+  jobTitle: standardFieldSchemas.jobTitle.optional,
+  department: standardFieldSchemas.department.optional,
+  city: standardFieldSchemas.city.optional,
 });
 export type RegistrationInput = z.input<typeof registrationInputSchema>;
-export type ValidRegistrationInput = z.infer<typeof registrationInputSchema>;
+
+/**
+ * The body of a registration for one event's form, as JSON or as a form: its standard fields as it
+ * asks them (a field it leaves out is dropped, like any unknown key), and its questions' answers
+ * under `answers` (see `collectAnswers`). The HTML form and the API are checked by this one schema.
+ */
+export function registrationInputSchemaFor(form: FormSettings | undefined) {
+  const standard = Object.fromEntries(
+    standardFields.flatMap((field) => {
+      const mode = fieldMode(form, field);
+      return mode === "off" ? [] : [[field, standardFieldSchemas[field][mode]]];
+    }),
+  );
+  const answers = answersSchemaOf(form?.questions ?? []);
+  // Built from the event's settings, so its shape is known to the compiler only as a subset of any form's.
+  return z.preprocess(
+    (body) =>
+      typeof body === "object" && body !== null
+        ? { ...body, answers: collectAnswers(body as Record<string, unknown>) }
+        : body,
+    z.object({ ...commonFields, ...standard, answers }),
+  ) as unknown as z.ZodType<ValidRegistrationInput>;
+}
+
+/** What any event's form may give: every standard field optional, and answers. */
+const anyFormInputSchema = z.object({
+  ...commonFields,
+  ...(Object.fromEntries(standardFields.map((field) => [field, standardFieldSchemas[field].optional])) as {
+    [F in StandardField]: (typeof standardFieldSchemas)[F]["optional"];
+  }),
+  answers: answersSchema.optional(),
+});
+export type ValidRegistrationInput = z.infer<typeof anyFormInputSchema>;
 
 /**
  * A registration as stored. Stores parse what they read with it, so an item that does not have this
@@ -90,13 +148,17 @@ export const registrationSchema = z.object({
   email: z.string(),
   firstName: z.string(),
   lastName: z.string(),
-  organisation: z.string(),
-  organisationType: z.enum(organisationTypes),
+  /** Standard fields an event may leave out (see `shared/domain/registration-form.ts`). */
+  organisation: z.string().optional(),
+  organisationType: z.enum(organisationTypes).optional(),
   jobTitle: z.string().optional(),
   department: z.string().optional(),
   city: z.string().optional(),
-  country: z.string(),
+  country: z.string().optional(),
   language: languageSchema,
+  /** Answers to the event's own questions, by question id. */
+  answers: answersSchema.optional(),
+  /** Registrations made before forms per event kept the demo event's two questions here. */
   questions: z.string().optional(),
   practice: z.string().optional(),
   updates: z.boolean(),
@@ -109,6 +171,8 @@ export const registrationSchema = z.object({
   cancelledFrom: z.enum(["confirmed", "waitlisted"]).optional(),
   /** Counts the confirmations asked for (first one, then resends), so each is mailed once. */
   confirmationNumber: z.number().int(),
+  /** When DynamoDB's TTL deletes it (epoch seconds): see `shared/privacy/retention.ts`. */
+  expiresAt: z.number().int().optional(),
 });
 export type Registration = z.infer<typeof registrationSchema>;
 

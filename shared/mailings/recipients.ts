@@ -40,7 +40,7 @@ export async function resolveRecipients(
     email: registration.email,
     firstName: registration.firstName,
     lastName: registration.lastName,
-    organisation: registration.organisation,
+    organisation: registration.organisation ?? "",
     language: registration.language,
     sessionId: registration.sessionId,
   }));

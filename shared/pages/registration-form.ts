@@ -1,8 +1,18 @@
 import { honeypotField, stampField } from "../abuse/form-fields.ts";
 import { countryCodes, countryName } from "../domain/countries.ts";
+import { formatSessionTime } from "../domain/dates.ts";
 import type { PublicEvent } from "../domain/event.ts";
-import { type Language, languages, pickText } from "../domain/languages.ts";
+import { type Language, type LocalizedText, languages, pickText } from "../domain/languages.ts";
 import { organisationTypes, privacyNoticeVersion } from "../domain/registration.ts";
+import {
+  type FormSettings,
+  fieldMode,
+  type Question,
+  registrationWindow,
+  type StandardField,
+  standardFields,
+  textFields,
+} from "../domain/registration-form.ts";
 import { type Interpolation, type Markup, markup } from "../html.ts";
 import { pathTo } from "../paths.ts";
 import { renderLayout } from "./layout.ts";
@@ -39,6 +49,7 @@ interface FormContext {
   seatsLeft: Record<string, number | null>;
   organisers: string;
   eventId: string;
+  form: FormSettings | undefined;
 }
 
 /**
@@ -60,13 +71,16 @@ export function renderRegistrationForm(options: RegistrationFormOptions): string
     seatsLeft: options.seatsLeft,
     organisers: event.organiser.name,
     eventId: event.id,
+    form: event.form,
   };
   const hasErrors = Object.keys(errors).length > 0;
   const title = `${hasErrors ? texts.errorTitlePrefix : ""}${texts.form.pageTitle} – ${pickText(event.title, language)}`;
-  const body =
-    sessions.length === 0
-      ? markup`<h2>${texts.messages.registrationClosed.title}</h2><p>${texts.messages.registrationClosed.message}</p>`
-      : form(context, options.action, options.stamp);
+  const closed =
+    closedMessage(event, texts, language, now) ??
+    (sessions.length === 0 && texts.messages.registrationClosed);
+  const body = closed
+    ? markup`<h2>${closed.title}</h2><p>${closed.message}</p>`
+    : markup`${closingNote(event, texts, language)}${form(context, options.action, options.stamp)}`;
   return renderLayout({
     language,
     title,
@@ -87,19 +101,47 @@ function languageSwitch(eventId: string, language: Language): Markup {
 }
 
 function eventIntro(event: PublicEvent, texts: PageTexts, language: Language): Markup {
+  const intro = event.form?.intro;
   return markup`<p class="kicker">${texts.form.kicker}</p>
 <h1${langOf(event.title, language)}>${pickText(event.title, language)}</h1>
 <p class="muted">${texts.form.organisedBy(event.organiser.name)}</p>
-<p class="description"${langOf(event.description, language)}>${pickText(event.description, language)}</p>`;
+<p class="description"${langOf(event.description, language)}>${pickText(event.description, language)}</p>
+${intro && markup`<p class="intro"${langOf(intro, language)}>${pickText(intro, language)}</p>`}`;
+}
+
+/** A window date as the sessions' times are written: in the first session's time zone and in UTC. */
+function windowDate(event: PublicEvent, at: string, language: Language): string {
+  const { local, utc } = formatSessionTime(at, event.sessions[0]?.timezone ?? "UTC", language);
+  return `${local} – ${utc}`;
+}
+
+/** What the page says instead of the form outside the event's registration window. */
+function closedMessage(event: PublicEvent, texts: PageTexts, language: Language, now: Date) {
+  const state = registrationWindow(event, now);
+  if (state === "not-yet-open" && event.registrationOpensAt) {
+    return texts.form.notYetOpen(windowDate(event, event.registrationOpensAt, language));
+  }
+  if (state === "closed" && event.registrationClosesAt) {
+    return texts.form.closedSince(windowDate(event, event.registrationClosesAt, language));
+  }
+  return undefined;
+}
+
+function closingNote(event: PublicEvent, texts: PageTexts, language: Language): Markup | undefined {
+  const closesAt = event.registrationClosesAt;
+  return closesAt
+    ? markup`<p class="muted">${texts.form.closesAt(windowDate(event, closesAt, language))}</p>`
+    : undefined;
 }
 
 function errorSummary(context: FormContext): Markup {
   const { texts, errors } = context;
-  const fieldItems = fieldOrder
-    .filter((field) => errors[field] !== undefined)
-    .map((field) => markup`<li><a href="#${fieldId(field)}">${errorText(context, field)}</a></li>`);
+  const entries = formEntries(context);
+  const fieldItems = entries
+    .filter((entry) => errors[entry.path] !== undefined)
+    .map((entry) => markup`<li><a href="#${fieldId(entry.path)}">${entry.error()}</a></li>`);
   const otherItems = Object.entries(errors)
-    .filter(([path]) => !isFormField(path))
+    .filter(([path]) => !entries.some((entry) => entry.path === path))
     .map(([, message]) => markup`<li>${message}</li>`);
   return markup`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
 <h2 id="error-summary-title">${texts.form.errorSummaryTitle}</h2>
@@ -127,30 +169,76 @@ const controls: Record<FormField, (context: FormContext) => Markup> = {
   lastName: (context) =>
     textInput(context, "lastName", { autocomplete: "family-name", maxlength: 100, required: true }),
   organisation: (context) =>
-    textInput(context, "organisation", { autocomplete: "organization", maxlength: 200, required: true }),
+    textInput(context, "organisation", {
+      autocomplete: "organization",
+      maxlength: 200,
+      required: isRequired(context, "organisation"),
+    }),
   organisationType: (context) =>
-    select(context, "organisationType", organisationTypeOptions(context.texts), { required: true }),
+    select(context, "organisationType", organisationTypeOptions(context.texts), {
+      required: isRequired(context, "organisationType"),
+    }),
   jobTitle: (context) =>
-    textInput(context, "jobTitle", { autocomplete: "organization-title", maxlength: 200 }),
-  department: (context) => textInput(context, "department", { maxlength: 200 }),
-  city: (context) => textInput(context, "city", { autocomplete: "address-level2", maxlength: 100 }),
+    textInput(context, "jobTitle", {
+      autocomplete: "organization-title",
+      maxlength: 200,
+      required: isRequired(context, "jobTitle"),
+    }),
+  department: (context) =>
+    textInput(context, "department", { maxlength: 200, required: isRequired(context, "department") }),
+  city: (context) =>
+    textInput(context, "city", {
+      autocomplete: "address-level2",
+      maxlength: 100,
+      required: isRequired(context, "city"),
+    }),
   country: (context) =>
-    select(context, "country", countryGroups(context), { required: true, autocomplete: "country" }),
+    select(context, "country", countryGroups(context), {
+      required: isRequired(context, "country"),
+      autocomplete: "country",
+    }),
   language: (context) =>
     select(context, "language", languageOptions(), { required: true, fallback: context.language }),
-  questions: (context) => textarea(context, "questions"),
-  practice: (context) => textarea(context, "practice"),
   updates: (context) => markup`${privacyNotice(context)}${checkbox(context, "updates", false)}`,
   consent: (context) => checkbox(context, "consent", true),
 };
 const fieldOrder = Object.keys(controls) as FormField[];
-const isFormField = (path: string): path is FormField => (fieldOrder as string[]).includes(path);
+
+const isStandardField = (field: FormField): field is StandardField =>
+  (standardFields as readonly string[]).includes(field);
+const isRequired = ({ form }: FormContext, field: StandardField) => fieldMode(form, field) === "required";
+
+/** A control of the form, by the path its errors come under (`email`, `answers.topic`). */
+interface FormEntry {
+  path: string;
+  render: () => Markup;
+  /** Its error in the page language. */
+  error: () => string;
+}
+
+/**
+ * The form's controls in page order, which the error summary follows too: the standard fields the
+ * event asks, then its own questions before the privacy notice and consent.
+ */
+function formEntries(context: FormContext): FormEntry[] {
+  const standard = (field: FormField): FormEntry => ({
+    path: field,
+    render: () => controls[field](context),
+    error: () => errorText(context, field),
+  });
+  const asked = fieldOrder.filter(
+    (field) => !isStandardField(field) || fieldMode(context.form, field) !== "off",
+  );
+  const questions = (context.form?.questions ?? []).map((question) => questionEntry(context, question));
+  const before = asked.filter((field) => field !== "updates" && field !== "consent");
+  return [...before.map(standard), ...questions, standard("updates"), standard("consent")];
+}
 
 function form(context: FormContext, action: string, stamp: string | undefined): Markup {
   return markup`<form method="post" action="${action}" enctype="application/x-www-form-urlencoded" accept-charset="utf-8">
 <p class="muted">${context.texts.form.requiredNote}</p>
 ${traps(stamp)}
-${fieldOrder.map((field) => controls[field](context))}
+${formEntries(context).map((entry) => entry.render())}
 <button type="submit">${context.texts.form.submit}</button>
 </form>`;
 }
@@ -167,7 +255,7 @@ function traps(stamp: string | undefined): Markup {
 </div>`;
 }
 
-const fieldId = (field: FormField) => `field-${field}`;
+const fieldId = (path: string) => `field-${path}`;
 
 /** What to do about a field: what to enter when it was left empty, else what is wrong with it. */
 function errorText({ texts, values }: FormContext, field: FormField): string {
@@ -175,24 +263,40 @@ function errorText({ texts, values }: FormContext, field: FormField): string {
   return missing !== undefined && (values[field] ?? "").trim() === "" ? missing : error;
 }
 
-/** Label, hint and error of a field, and the attributes that tie them to its control. */
-function fieldParts(context: FormContext, field: FormField, optional: boolean) {
-  const { texts, errors } = context;
-  const id = fieldId(field);
-  const { label, hint } = texts.fields[field];
-  const invalid = errors[field] !== undefined;
-  const describedBy = [hint && `${id}-hint`, invalid && `${id}-error`].filter(Boolean).join(" ");
+interface ControlSpec {
+  path: string;
+  label: Markup | string;
+  hint: Markup | string | undefined;
+  optional: boolean;
+  error: () => string;
+}
+
+/** Label, hint and error of a control, and the attributes that tie them to it. */
+function controlParts({ texts, errors }: FormContext, spec: ControlSpec) {
+  const id = fieldId(spec.path);
+  const invalid = errors[spec.path] !== undefined;
+  const describedBy = [spec.hint && `${id}-hint`, invalid && `${id}-error`].filter(Boolean).join(" ");
   return {
     id,
     className: invalid ? "field invalid" : "field",
-    label: markup`${label}${optional && markup` <span class="muted">${texts.optional}</span>`}`,
-    hint: hint && markup`<p class="hint" id="${id}-hint">${hint}</p>`,
+    label: markup`${spec.label}${spec.optional && markup` <span class="muted">${texts.optional}</span>`}`,
+    hint: spec.hint && markup`<p class="hint" id="${id}-hint">${spec.hint}</p>`,
     error:
       invalid &&
-      markup`<p class="error-message" id="${id}-error"><span class="visually-hidden">${texts.errorPrefix} </span>${errorText(context, field)}</p>`,
+      markup`<p class="error-message" id="${id}-error"><span class="visually-hidden">${texts.errorPrefix} </span>${spec.error()}</p>`,
     describedBy: describedBy && markup` aria-describedby="${describedBy}"`,
     invalid: invalid && markup` aria-invalid="true"`,
   };
+}
+
+function fieldParts(context: FormContext, field: FormField, optional: boolean) {
+  return controlParts(context, {
+    path: field,
+    label: context.texts.fields[field].label,
+    hint: exampleHint(context, field) ?? context.texts.fields[field].hint,
+    optional,
+    error: () => errorText(context, field),
+  });
 }
 
 type AttributeValue = string | number | boolean | undefined;
@@ -215,12 +319,12 @@ function textInput(context: FormContext, field: FormField, options: Record<strin
 </div>`;
 }
 
-function textarea(context: FormContext, field: FormField): Markup {
-  const parts = fieldParts(context, field, true);
-  return markup`<div class="${parts.className}">
-<label for="${parts.id}">${parts.label}</label>${parts.hint}${parts.error}
-<textarea id="${parts.id}" name="${field}" rows="5" maxlength="2000"${parts.describedBy}${parts.invalid}>${context.values[field] ?? ""}</textarea>
-</div>`;
+/** The event's examples for a text field, as its hint ("For example: …"), in the page language. */
+function exampleHint({ form, texts, language }: FormContext, field: FormField): string | undefined {
+  const examples = (textFields as readonly string[]).includes(field)
+    ? form?.examples?.[field as (typeof textFields)[number]]
+    : undefined;
+  return examples && texts.form.example(pickText(examples, language));
 }
 
 interface Option {
@@ -281,20 +385,19 @@ const languageOptions = (): Option[] =>
   languages.map((language) => ({ value: language, label: pageTexts[language].languageName, lang: language }));
 
 /**
- * The countries on the Mediterranean, where most registrants work. Offered first, so that nobody
- * scrolls through 250 countries on a phone's picker; also in the full list, where people who
- * read it alphabetically look for them.
+ * The event's shortlist of countries, where most of its registrants work, offered first so that
+ * nobody scrolls through 250 countries on a phone's picker; they stay in the full list too, where
+ * people who read it alphabetically look for them. Without a shortlist, the full list alone.
  */
-const mediterraneanCountries = new Set(
-  "AL BA CY DZ EG ES FR GR HR IL IT LB LY MA MC ME MT PS SI SY TN TR".split(" "),
-);
-
-function countryGroups({ texts, language }: FormContext): OptionGroup[] {
+function countryGroups({ texts, language, form }: FormContext): Option[] | OptionGroup[] {
   const all = countryOptions(language);
+  const shortlist = form?.countryShortlist;
+  if (!shortlist) return all;
+  const chosen = new Set<string>(shortlist.countries);
   return [
     {
-      label: texts.form.countryGroups.mediterranean,
-      options: all.filter(({ value }) => mediterraneanCountries.has(value)),
+      label: shortlist.label ? pickText(shortlist.label, language) : texts.form.countryGroups.shortlist,
+      options: all.filter(({ value }) => chosen.has(value)),
     },
     { label: texts.form.countryGroups.all, options: all },
   ];
@@ -355,4 +458,87 @@ ${paragraphs}
 <p><a href="${pathTo("privacyNotice", { eventId }, { lang: language })}">${texts.privacy.fullNotice}</a></p>
 <p class="muted">${texts.privacy.version(privacyNoticeVersion)}</p>
 </section>`;
+}
+
+/** A question of the event: its label and hint in the page language (marked when shown in another). */
+function questionEntry(context: FormContext, question: Question): FormEntry {
+  const path = `answers.${question.id}`;
+  const error = () => answerError(context, question, path);
+  return { path, error, render: () => renderQuestion(context, question, path, error) };
+}
+
+/** What to do about an answer: give one when it is missing, else what was wrong with it. */
+function answerError({ texts, values }: FormContext, question: Question, path: string): string {
+  const isText = question.type === "short-text" || question.type === "long-text";
+  const given =
+    question.type === "multiple-choice"
+      ? Object.keys(values).some((name) => name.startsWith(`${path}.`))
+      : (values[path] ?? "").trim() !== "";
+  if (!given) return isText ? texts.answers.missing : texts.answers.missingChoice;
+  return isText ? texts.answers.tooLong(question.maxLength) : texts.answers.invalid;
+}
+
+const shownText = (text: LocalizedText, language: Language): Markup =>
+  markup`<span${langOf(text, language)}>${pickText(text, language)}</span>`;
+
+function renderQuestion(context: FormContext, question: Question, path: string, error: () => string): Markup {
+  const { language, values, texts } = context;
+  const parts = controlParts(context, {
+    path,
+    label: shownText(question.label, language),
+    hint: question.hint && shownText(question.hint, language),
+    optional: !question.required,
+    error,
+  });
+  const aria = markup`${parts.describedBy}${parts.invalid}`;
+  switch (question.type) {
+    case "short-text":
+      return markup`<div class="${parts.className}">
+<label for="${parts.id}">${parts.label}</label>${parts.hint}${parts.error}
+<input id="${parts.id}" name="${path}" type="text" value="${values[path] ?? ""}"${attributes({ maxlength: question.maxLength, required: question.required })}${aria}>
+</div>`;
+    case "long-text":
+      return markup`<div class="${parts.className}">
+<label for="${parts.id}">${parts.label}</label>${parts.hint}${parts.error}
+<textarea id="${parts.id}" name="${path}" rows="5"${attributes({ maxlength: question.maxLength, required: question.required })}${aria}>${values[path] ?? ""}</textarea>
+</div>`;
+    case "single-choice":
+    case "yes-no": {
+      const choices =
+        question.type === "yes-no"
+          ? [
+              { value: "yes", label: markup`${texts.form.yes}` },
+              { value: "no", label: markup`${texts.form.no}` },
+            ]
+          : question.choices.map((choice) => ({
+              value: choice.id,
+              label: shownText(choice.label, language),
+            }));
+      const chosen = values[path] ?? "";
+      const radios = choices.map((choice, index) => {
+        const id = index === 0 ? parts.id : `${parts.id}-${choice.value}`;
+        const attrs = attributes({ checked: choice.value === chosen, required: question.required });
+        return markup`<div class="choice"><input type="radio" id="${id}" name="${path}" value="${choice.value}"${attrs}${parts.invalid}>
+<label for="${id}">${choice.label}</label></div>`;
+      });
+      return markup`<fieldset class="${parts.className}"${parts.describedBy}>
+<legend>${parts.label}</legend>${parts.hint}${parts.error}
+${radios}
+</fieldset>`;
+    }
+    case "multiple-choice": {
+      // One name per choice: a form body keeps one value per name.
+      const boxes = question.choices.map((choice, index) => {
+        const id = index === 0 ? parts.id : `${parts.id}-${choice.id}`;
+        const name = `${path}.${choice.id}`;
+        const checked = checkedValues.has((values[name] ?? "").toLowerCase());
+        return markup`<div class="choice"><input type="checkbox" id="${id}" name="${name}" value="on"${attributes({ checked })}${parts.invalid}>
+<label for="${id}">${shownText(choice.label, language)}</label></div>`;
+      });
+      return markup`<fieldset class="${parts.className}"${parts.describedBy}>
+<legend>${parts.label}</legend>${parts.hint}${parts.error}
+${boxes}
+</fieldset>`;
+    }
+  }
 }

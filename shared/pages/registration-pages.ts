@@ -1,6 +1,7 @@
 import type { PublicEvent, WebinarEvent } from "../domain/event.ts";
 import { type Language, pickText } from "../domain/languages.ts";
 import type { Registration } from "../domain/registration.ts";
+import { answersOf, answerText } from "../domain/registration-form.ts";
 import { type Markup, markup } from "../html.ts";
 import { pathTo } from "../paths.ts";
 import { renderLayout } from "./layout.ts";
@@ -142,5 +143,15 @@ function registrationDetails(
     [labels.organisation, registration.organisation],
     [labels.email, registration.email],
     [labels.status, labels.statuses[registration.status]],
+    ...answerRows(texts, event, registration, language),
+  ]);
+}
+
+/** The registrant's answers to the event's questions, each under its label in the page language. */
+function answerRows(texts: PageTexts, event: ShownEvent, registration: Registration, language: Language) {
+  const answers = answersOf(registration);
+  return (event.form?.questions ?? []).map((question): [string, string | undefined] => [
+    pickText(question.label, language),
+    answerText(question, answers[question.id], language, texts.form),
   ]);
 }

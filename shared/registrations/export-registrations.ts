@@ -1,21 +1,29 @@
 import { stringify } from "csv-stringify/sync";
+import { type Language, languages } from "../domain/languages.ts";
+import { answerText, eventLanguages, type Question } from "../domain/registration-form.ts";
 import { type ExportRow, exportColumns } from "./list-registrations.ts";
 import { type CellValue, xlsxWorkbook } from "./xlsx-workbook.ts";
 
-/**
- * The registrations as CSV: UTF-8 with a byte-order mark so spreadsheet programs show accents.
- * Booleans are written `true`/`false`: an empty `attended` cell means "no report imported yet",
- * never "did not attend".
- */
-export function registrationsCsv(rows: readonly ExportRow[]): string {
-  return stringify(rows as ExportRow[], {
-    header: true,
-    columns: [...exportColumns],
-    bom: true,
-    // A registrant named "=HYPERLINK(…)" must not run in the organiser's spreadsheet.
-    escape_formulas: true,
-    cast: { boolean: (value) => (value ? "true" : "false") },
-  });
+/** What the export needs of the event: its questions, one column each, and the language of their choices. */
+export interface ExportForm {
+  questions: readonly Question[];
+  language: Language;
+}
+
+/** The export's shape for an event: its questions, choice labels in its first language. */
+export const exportFormOf = (event: {
+  title: Partial<Record<Language, string>>;
+  form?: { questions: Question[] } | undefined;
+}): ExportForm => ({
+  questions: event.form?.questions ?? [],
+  language: eventLanguages(event.title)[0] ?? languages[0],
+});
+
+/** An answer's cell: text as given, choices by their labels, yes/no as a boolean. */
+function answerCell(question: Question, row: ExportRow, language: Language): CellValue {
+  const answer = row.answers[question.id];
+  if (typeof answer === "boolean") return answer;
+  return answerText(question, answer, language, { yes: "true", no: "false" }) ?? null;
 }
 
 /** Cells of a workbook take real types: a date is a date, a boolean a boolean, minutes a number. */
@@ -25,16 +33,51 @@ function cellOf(column: (typeof exportColumns)[number], row: ExportRow): CellVal
   return value as CellValue;
 }
 
+/** The header and the cells of every row: the standard columns, then one per question, named by its id. */
+function table(rows: readonly ExportRow[], form: ExportForm) {
+  const header = [...exportColumns, ...form.questions.map((question) => question.id)];
+  const cells = rows.map((row) => [
+    ...exportColumns.map((column) => cellOf(column, row)),
+    ...form.questions.map((question) => answerCell(question, row, form.language)),
+  ]);
+  return { header, cells };
+}
+
+/**
+ * The registrations as CSV: UTF-8 with a byte-order mark so spreadsheet programs show accents.
+ * Booleans are written `true`/`false`: an empty `attended` cell means "no report imported yet",
+ * never "did not attend".
+ */
+export function registrationsCsv(rows: readonly ExportRow[], form: ExportForm): string {
+  const { header, cells } = table(rows, form);
+  return stringify(
+    cells.map((row) => row.map((cell) => (cell instanceof Date ? cell.toISOString() : cell))),
+    {
+      header: true,
+      columns: header,
+      bom: true,
+      // A registrant named "=HYPERLINK(…)" must not run in the organiser's spreadsheet.
+      escape_formulas: true,
+      cast: { boolean: (value) => (value ? "true" : "false") },
+    },
+  );
+}
+
 /**
  * The registrations as an .xlsx workbook: one sheet, a frozen bold header row, filters on every
  * column, real booleans, numbers and dates; text cells are never formulas, so a name starting
  * with `=` stays text.
  */
-export async function registrationsXlsx(rows: readonly ExportRow[], sheetName: string): Promise<Buffer> {
+export async function registrationsXlsx(
+  rows: readonly ExportRow[],
+  sheetName: string,
+  form: ExportForm,
+): Promise<Buffer> {
+  const { header, cells } = table(rows, form);
   return xlsxWorkbook({
     name: sheetName,
-    header: exportColumns,
-    rows: rows.map((row) => exportColumns.map((column) => cellOf(column, row))),
-    widths: exportColumns.map((column) => Math.max(12, column.length + 2, column === "createdAt" ? 17 : 0)),
+    header,
+    rows: cells,
+    widths: header.map((column) => Math.max(12, column.length + 2, column === "createdAt" ? 17 : 0)),
   });
 }

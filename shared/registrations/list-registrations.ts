@@ -9,6 +9,7 @@ import { keys } from "../aws/table.ts";
 import { ValidationError } from "../domain/errors.ts";
 import type { WebinarEvent } from "../domain/event.ts";
 import type { OrganisationType, Registration, RegistrationStatus } from "../domain/registration.ts";
+import { type Answers, answersOf } from "../domain/registration-form.ts";
 import { listSessionRegistrations } from "./registration-store.ts";
 
 /** The columns of the registrations export, in order (JSON keys and CSV header alike). */
@@ -27,17 +28,20 @@ export const exportColumns = [
   "language",
   "status",
   "createdAt",
-  "questions",
-  "practice",
   "updates",
   "attended",
   "attendedMinutes",
 ] as const satisfies readonly (keyof (Registration & AttendanceColumns))[];
 
-export type ExportRow = Pick<Registration & AttendanceColumns, (typeof exportColumns)[number]>;
+type ColumnValues = Pick<Registration & AttendanceColumns, (typeof exportColumns)[number]>;
 
-const toRow = (registration: Registration & AttendanceColumns): ExportRow =>
-  Object.fromEntries(exportColumns.map((column) => [column, registration[column]])) as ExportRow;
+/** A row of the export: its columns, and the answers to the event's questions by question id. */
+export type ExportRow = ColumnValues & { answers: Answers };
+
+const toRow = (registration: Registration & AttendanceColumns): ExportRow => ({
+  ...(Object.fromEntries(exportColumns.map((column) => [column, registration[column]])) as ColumnValues),
+  answers: answersOf(registration),
+});
 
 /** Where an export page stopped: which session, and where in it (a gsi1 key). Opaque to clients. */
 const cursorSchema = z.object({ session: z.int().min(0), key: indexKeySchema.optional() });

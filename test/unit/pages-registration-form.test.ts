@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { demoEvent } from "../../infra/local/demo-event.ts";
 import { honeypotField, stampField } from "../../shared/abuse/form-fields.ts";
-import { eventInputSchema, publicView, type WebinarEvent } from "../../shared/domain/event.ts";
+import {
+  type EventInput,
+  eventInputSchema,
+  publicView,
+  type WebinarEvent,
+} from "../../shared/domain/event.ts";
 import { privacyNoticeVersion, registrationInputSchema } from "../../shared/domain/registration.ts";
 import { pickPageLanguage } from "../../shared/pages/language.ts";
 import {
@@ -13,11 +19,13 @@ const frenchStart = "2027-03-04T09:00:00Z";
 const englishStart = "2027-03-04T13:00:00Z";
 const beforeBoth = new Date("2027-02-01T00:00:00Z");
 
-function webinar(): WebinarEvent {
+/** The sample event, with the demo event's form (its questions, shortlist and examples) if asked. */
+function webinar(form?: EventInput["form"]): WebinarEvent {
   const input = sampleEvent();
   const [fr, en] = input.sessions;
   const settings = eventInputSchema.parse({
     ...input,
+    ...(form && { form }),
     sessions: [
       { ...fr, startsAt: frenchStart },
       { ...en, startsAt: englishStart },
@@ -30,6 +38,8 @@ function webinar(): WebinarEvent {
     updatedAt: "2027-01-01T00:00:00Z",
   };
 }
+
+const demoForm = demoEvent(new Date(frenchStart)).form;
 
 function render(options: Partial<RegistrationFormOptions> = {}) {
   return renderRegistrationForm({
@@ -170,8 +180,9 @@ describe("registration form", () => {
     expect(tagWithId(html, "field-jobTitle")).toContain('autocomplete="organization-title"');
     expect(tagWithId(html, "field-city")).toContain('autocomplete="address-level2"');
     expect(tagWithId(html, "field-country")).toContain('autocomplete="country"');
-    expect(tagWithId(html, "field-questions")).toContain('maxlength="2000"');
-    expect(tagWithId(html, "field-practice")).toContain('maxlength="2000"');
+    expect(tagWithId(render({ event: publicView(webinar(demoForm)) }), "field-answers.practice")).toContain(
+      'maxlength="2000"',
+    );
   });
 
   it("posts the form to the given action", () => {
@@ -184,7 +195,7 @@ describe("registration form", () => {
 
   it("lists every country, named in the page language and sorted as that language sorts", () => {
     const allCountries = render({ language: "fr" }).match(
-      /<optgroup label="Tous les pays">[\s\S]*?<\/optgroup>/,
+      /<select id="field-country"[\s\S]*?<\/select>/,
     )?.[0];
     const options = [...(allCountries ?? "").matchAll(/<option value="([A-Z]{2})"[^>]*>([^<]+)</g)];
     const names = options.map((match) => match[2]);
@@ -197,8 +208,12 @@ describe("registration form", () => {
       expect(registrationInputSchema.shape.country.safeParse(code).success).toBe(true);
   });
 
-  it("offers the Mediterranean countries first, selecting a chosen one there only", () => {
-    const html = render({ language: "fr", values: { country: "TN" } });
+  it("offers no country first unless the event lists some", () => {
+    expect(render({ language: "fr" })).not.toContain("<optgroup");
+  });
+
+  it("offers the event's shortlist of countries first, selecting a chosen one there only", () => {
+    const html = render({ event: publicView(webinar(demoForm)), language: "fr", values: { country: "TN" } });
     const mediterranean =
       html.match(/<optgroup label="Pays méditerranéens">([\s\S]*?)<\/optgroup>/)?.[1] ?? "";
     const names = [...mediterranean.matchAll(/<option value="[A-Z]{2}"[^>]*>([^<]+)</g)].map(
@@ -235,13 +250,14 @@ describe("registration form", () => {
 
   it("shows each error next to its field and in a summary linking to it, with every value kept", () => {
     const html = render({
+      event: publicView(webinar(demoForm)),
       values: {
         sessionId: "en",
         email: "ada@",
         firstName: "Ada",
         organisationType: "academia",
         country: "tn",
-        questions: "How do cities\nshare data?",
+        "answers.questions": "How do cities\nshare data?",
         updates: "on",
       },
       errors: { email: "must be an email address such as name@example.org", consent: "you must accept" },
@@ -302,10 +318,10 @@ describe("registration form", () => {
 
   it("escapes submitted values and event texts, so no markup gets through", () => {
     const attack = '"><script>alert(1)</script>';
-    const event = publicView({ ...webinar(), title: { en: `<script>alert("title")</script>` } });
+    const event = publicView({ ...webinar(demoForm), title: { en: `<script>alert("title")</script>` } });
     const html = render({
       event,
-      values: { firstName: attack, questions: `</textarea>${attack}` },
+      values: { firstName: attack, "answers.questions": `</textarea>${attack}` },
       errors: { [attack]: attack },
     });
 

@@ -11,12 +11,14 @@ import {
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
+import { pickText } from "#shared/domain/languages";
 import {
   type OrganisationType,
   organisationTypes,
   type RegistrationStatus,
   registrationStatuses,
 } from "#shared/domain/registration";
+import { answerText } from "#shared/domain/registration-form";
 import type { attendanceFilters } from "#shared/registrations/list-registrations";
 
 /** The kinds of mail about a registration (the mail texts' own list, less reminders). */
@@ -26,6 +28,7 @@ type MailKind = (typeof mailKinds)[number];
 import { type RegistrationFilters, type RegistrationRow, saveFile, useApi } from "../api.ts";
 import { ConfirmDialog, ErrorMessage, Loading, Page, SelectField, TableScroller } from "../components.tsx";
 import { countryName, formatDateTime, formatDuration } from "../format.ts";
+import { currentLanguage } from "../i18n.ts";
 
 const features = tableFeatures({
   rowSortingFeature,
@@ -326,6 +329,7 @@ function RegistrationPanel({
   const [confirmCancel, setConfirmCancel] = useState(false);
   const [moveTo, setMoveTo] = useState(sessions.find((id) => id !== row.sessionId) ?? "");
   const [done, setDone] = useState("");
+  const event = useQuery({ queryKey: ["event", eventId], queryFn: () => api.getEvent(eventId) });
   const detail = useQuery({
     queryKey: ["registration", eventId, row.registrationId],
     queryFn: () => api.getRegistration(eventId, row.registrationId),
@@ -365,8 +369,14 @@ function RegistrationPanel({
     [t("registrations.language"), t(`languages.${row.language}`)],
     [t("registrations.status"), t(`statuses.${row.status}`)],
     [t("registrations.createdAt"), formatDateTime(row.createdAt)],
-    [t("registrations.questions"), row.questions],
-    [t("registrations.practice"), row.practice],
+    // The answers to the event's own questions, under their labels.
+    ...(event.data?.form?.questions ?? []).map((question): [string, string | undefined] => [
+      pickText(question.label, currentLanguage()),
+      answerText(question, row.answers[question.id], currentLanguage(), {
+        yes: t("registrations.yes"),
+        no: t("registrations.no"),
+      }),
+    ]),
     [t("registrations.updates"), row.updates ? t("registrations.yes") : t("registrations.no")],
     [
       t("registrations.attended"),

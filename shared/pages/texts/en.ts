@@ -16,7 +16,25 @@ export const en: PageTexts = {
     choose: "Choose…",
     submit: "Register",
     errorSummaryTitle: "Please correct the following to register",
-    countryGroups: { mediterranean: "Mediterranean countries", all: "All countries" },
+    countryGroups: { shortlist: "Suggested countries", all: "All countries" },
+    example: (examples) => `For example: ${examples}`,
+    yes: "Yes",
+    no: "No",
+    notYetOpen: (opensAt) => ({
+      title: "Registration is not open yet",
+      message: `Registration for this webinar opens on ${opensAt}. Please come back then.`,
+    }),
+    closedSince: (closedAt) => ({
+      title: "Registration is closed",
+      message: `Registration for this webinar closed on ${closedAt}. Thank you for your interest.`,
+    }),
+    closesAt: (closesAt) => `Registration closes on ${closesAt}.`,
+  },
+  answers: {
+    missing: "Answer this question.",
+    missingChoice: "Choose an answer.",
+    tooLong: (max) => `Your answer is too long: use at most ${max.toLocaleString("en")} characters.`,
+    invalid: "Choose among the answers offered.",
   },
   fields: {
     sessionId: {
@@ -42,20 +60,26 @@ export const en: PageTexts = {
     },
     organisation: {
       label: "Organisation",
-      hint: "For example: City of Tunis, Lebanese Red Cross, University of Bologna.",
+      hint: "The organisation you work for.",
       error: "The name of your organisation is too long: use at most 200 characters.",
       missing: "Enter the name of your organisation.",
     },
     organisationType: { label: "Type of organisation", error: "Choose the type of your organisation." },
-    jobTitle: { label: "Job title", error: "Your job title is too long: use at most 200 characters." },
+    jobTitle: {
+      label: "Job title",
+      error: "Your job title is too long: use at most 200 characters.",
+      missing: "Enter your job title.",
+    },
     department: {
       label: "Department or unit",
       error: "The name of your department is too long: use at most 200 characters.",
+      missing: "Enter the name of your department.",
     },
     city: {
       label: "City",
       hint: "The city where you work.",
       error: "The name of your city is too long: use at most 100 characters.",
+      missing: "Enter your city.",
     },
     country: {
       label: "Country",
@@ -66,16 +90,6 @@ export const en: PageTexts = {
       label: "Language of your emails",
       hint: "We will send your confirmation and reminders in this language.",
       error: "Choose a language from the list.",
-    },
-    questions: {
-      label: "Your questions for the Q&A",
-      hint: "Questions you would like to ask the speakers during the question-and-answer session.",
-      error: "Please keep your questions to at most 2,000 characters.",
-    },
-    practice: {
-      label: "A practice to share",
-      hint: "In a few lines, a practice or project that your city or organisation would like to present in the peer-learning session.",
-      error: "Please keep your description to at most 2,000 characters.",
     },
     updates: {
       label: updatesLabel,
@@ -107,7 +121,7 @@ export const en: PageTexts = {
     title: "Privacy notice",
     paragraphs: (organisers) => [
       `Your registration data is processed by the organisers of this webinar: ${organisers}. They use it only for this webinar: to register you, to send your confirmation, calendar invitation and reminders, and to follow up after the webinar (for example, to send you the presentations).`,
-      "Your questions and the practice you describe help the organisers prepare the sessions.",
+      "Your answers to the questions of this form help the organisers prepare the sessions.",
       "You can cancel your registration at any time with the link in your confirmation email.",
       `We only send you news of later webinars if you tick the box “${updatesLabel}”.`,
     ],

@@ -18,7 +18,26 @@ export const fr: PageTexts = {
     choose: "Choisissez…",
     submit: "Je m’inscris",
     errorSummaryTitle: "Pour vous inscrire, corrigez les points suivants",
-    countryGroups: { mediterranean: "Pays méditerranéens", all: "Tous les pays" },
+    countryGroups: { shortlist: "Pays proposés", all: "Tous les pays" },
+    example: (examples) => `Par exemple${nbsp}: ${examples}`,
+    yes: "Oui",
+    no: "Non",
+    notYetOpen: (opensAt) => ({
+      title: "Les inscriptions ne sont pas encore ouvertes",
+      message: `Les inscriptions à ce webinaire ouvrent le ${opensAt}. Merci de revenir à cette date.`,
+    }),
+    closedSince: (closedAt) => ({
+      title: "Les inscriptions sont closes",
+      message: `Les inscriptions à ce webinaire ont fermé le ${closedAt}. Merci de votre intérêt.`,
+    }),
+    closesAt: (closesAt) => `Les inscriptions ferment le ${closesAt}.`,
+  },
+  answers: {
+    missing: "Répondez à cette question.",
+    missingChoice: "Choisissez une réponse.",
+    tooLong: (max) =>
+      `Votre réponse est trop longue${nbsp}: ${max.toLocaleString("fr")}${nbsp}caractères au plus.`,
+    invalid: "Choisissez parmi les réponses proposées.",
   },
   fields: {
     sessionId: {
@@ -44,7 +63,7 @@ export const fr: PageTexts = {
     },
     organisation: {
       label: "Organisation",
-      hint: `Par exemple${nbsp}: Ville de Tunis, Croix-Rouge libanaise, Université de Bologne.`,
+      hint: "L’organisation pour laquelle vous travaillez.",
       error: `Le nom de votre organisation est trop long${nbsp}: 200 caractères au plus.`,
       missing: "Saisissez le nom de votre organisation.",
     },
@@ -52,15 +71,18 @@ export const fr: PageTexts = {
     jobTitle: {
       label: "Fonction",
       error: `Votre fonction est trop longue${nbsp}: 200 caractères au plus.`,
+      missing: "Saisissez votre fonction.",
     },
     department: {
       label: "Service ou direction",
       error: `Le nom de votre service est trop long${nbsp}: 200 caractères au plus.`,
+      missing: "Saisissez le nom de votre service.",
     },
     city: {
       label: "Ville",
       hint: "La ville où vous travaillez.",
       error: `Le nom de votre ville est trop long${nbsp}: 100 caractères au plus.`,
+      missing: "Saisissez votre ville.",
     },
     country: {
       label: "Pays",
@@ -71,16 +93,6 @@ export const fr: PageTexts = {
       label: "Langue de vos e-mails",
       hint: "Nous vous enverrons la confirmation et les rappels dans cette langue.",
       error: "Choisissez une langue dans la liste.",
-    },
-    questions: {
-      label: "Vos questions pour la séance de questions-réponses",
-      hint: "Les questions que vous aimeriez poser aux intervenants.",
-      error: `Vos questions doivent tenir en 2${nbsp}000 caractères au plus.`,
-    },
-    practice: {
-      label: "Une pratique à partager",
-      hint: "Décrivez en quelques lignes une pratique ou un projet que votre ville ou votre organisation aimerait présenter lors de la session d’apprentissage entre pairs.",
-      error: `Votre description doit tenir en 2${nbsp}000 caractères au plus.`,
     },
     updates: {
       label: updatesLabel,
@@ -114,7 +126,7 @@ export const fr: PageTexts = {
     title: "Protection de vos données",
     paragraphs: (organisers) => [
       `Vos données d’inscription sont traitées par les organisateurs de ce webinaire${nbsp}: ${organisers}. Elles servent uniquement à ce webinaire${nbsp}: votre inscription, l’envoi de la confirmation, de l’invitation d’agenda et des rappels, puis le suivi du webinaire (par exemple l’envoi des présentations).`,
-      "Vos questions et la pratique que vous décrivez aident les organisateurs à préparer les sessions.",
+      "Vos réponses aux questions de ce formulaire aident les organisateurs à préparer les sessions.",
       "Vous pouvez annuler votre inscription à tout moment grâce au lien figurant dans votre e-mail de confirmation.",
       `Nous ne vous enverrons de nouvelles des prochains webinaires que si vous cochez la case «${nbsp}${updatesLabel}${nbsp}».`,
     ],

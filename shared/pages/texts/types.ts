@@ -43,8 +43,24 @@ export interface PageTexts {
     choose: string;
     submit: string;
     errorSummaryTitle: string;
-    /** The country list's groups: the Mediterranean countries first, then all countries. */
-    countryGroups: { mediterranean: string; all: string };
+    /** The country list's groups: the event's shortlist first (its own label, else this one), then all. */
+    countryGroups: { shortlist: string; all: string };
+    /** A hint giving the event's examples of what to enter in a field. */
+    example: (examples: string) => string;
+    yes: string;
+    no: string;
+    /** Outside the event's registration window; dates are written in the page language. */
+    notYetOpen: (opensAt: string) => PageMessage;
+    closedSince: (closedAt: string) => PageMessage;
+    /** Under the intro while registration is open and has an end. */
+    closesAt: (closesAt: string) => string;
+  };
+  /** Errors next to the event's own questions. */
+  answers: {
+    missing: string;
+    missingChoice: string;
+    tooLong: (max: number) => string;
+    invalid: string;
   };
   fields: Record<FormField, FieldTexts>;
   organisationTypes: Record<OrganisationType, string>;
