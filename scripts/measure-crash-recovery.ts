@@ -76,6 +76,9 @@ async function call(method: string, path: string, body?: unknown) {
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
+/** The time in an outbox file's name (`20261129T141502123Z-…`), as `14:15:02.123`. */
+const sentAt = (file: string) => file.replace(/^(\d{8})T(\d\d)(\d\d)(\d\d)(\d{3})Z.*$/, "$2:$3:$4.$5");
+
 const eventId = "crash-measure";
 const people = Array.from({ length: recipients }, () => registrant());
 let child = await start();
@@ -94,8 +97,10 @@ try {
   const mailingId = json.mailingId as string;
   await call("POST", `/admin/events/${eventId}/mailings/${mailingId}/send`);
 
+  const killedAt: number[] = [];
   for (let kill_ = 0; kill_ < kills; kill_++) {
     await sleep(500 + Math.random() * 2_500);
+    killedAt.push(Date.now());
     await kill(child);
     child = await start();
   }
@@ -111,20 +116,36 @@ try {
   await sleep(3_000);
   // One recipient at a time: reading every outbox file for all of them at once runs out of files.
   const counts: { confirmation: number; mailing: number }[] = [];
+  const twice: string[] = [];
   for (const person of people) {
     const mails = await mailsTo(outbox, person.email);
-    const mailing = mails.filter((mail) => /panne|crash/.test(mail.parsed.subject ?? "")).length;
-    counts.push({ confirmation: mails.length - mailing, mailing });
+    const isMailing = (mail: (typeof mails)[number]) => /panne|crash/.test(mail.parsed.subject ?? "");
+    const mailing = mails.filter(isMailing);
+    const confirmations = mails.filter((mail) => !isMailing(mail));
+    counts.push({ confirmation: confirmations.length, mailing: mailing.length });
+    for (const [kind, copies] of [
+      ["confirmation", confirmations],
+      ["mailing", mailing],
+    ] as const) {
+      if (copies.length > 1)
+        twice.push(`${kind} ${person.email}: ${copies.map((mail) => sentAt(mail.file)).join(", ")}`);
+    }
+  }
+  // Where a duplicate comes from: when each copy went out, against when the stack was killed.
+  if (twice.length > 0) {
+    console.log(`killed at ${killedAt.map((at) => new Date(at).toISOString().slice(11, 23)).join(", ")}`);
+    for (const line of twice) console.log(`twice: ${line}`);
   }
   const lostConfirmations = counts.filter((count) => count.confirmation === 0).length;
   const lostMailings = counts.filter((count) => count.mailing === 0).length;
   const lost = lostConfirmations + lostMailings;
-  const duplicated =
-    counts.filter((count) => count.confirmation > 1).length +
-    counts.filter((count) => count.mailing > 1).length;
+  const duplicatedConfirmations = counts.filter((count) => count.confirmation > 1).length;
+  const duplicatedMailings = counts.filter((count) => count.mailing > 1).length;
+  const duplicated = duplicatedConfirmations + duplicatedMailings;
   console.log(
     `${kills} kills, ${recipients} confirmations + ${recipients} mailing mails: lost ${lost} ` +
-      `(${lostConfirmations} confirmations, ${lostMailings} mailing mails), duplicated ${duplicated}, ` +
+      `(${lostConfirmations} confirmations, ${lostMailings} mailing mails), duplicated ${duplicated} ` +
+      `(${duplicatedConfirmations} confirmations, ${duplicatedMailings} mailing mails), ` +
       `${seconds.toFixed(1)} s from the last restart to the mailing sent`,
   );
   process.exitCode = lost + duplicated > 0 ? 1 : 0;
