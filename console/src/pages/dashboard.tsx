@@ -14,6 +14,7 @@ import { Bar, Line } from "react-chartjs-2";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
 import { pickText } from "#shared/domain/languages";
+import { answerText } from "#shared/domain/registration-form";
 import { type Api, type SessionStats, useApi } from "../api.ts";
 import { ErrorMessage, Loading, Page, TableScroller } from "../components.tsx";
 import { countryName, formatDateTime, formatNumber, formatPercent } from "../format.ts";
@@ -126,6 +127,24 @@ export function DashboardPage() {
             ])}
             attendanceKnown={attendanceKnown}
           />
+          {/* The answers to the event's choice and yes/no questions, one chart and table each. */}
+          {(event.data?.form?.questions ?? []).map((question) => {
+            const words = { yes: t("registrations.yes"), no: t("registrations.no") };
+            const label = (key: string) =>
+              question.type === "yes-no"
+                ? words[key as "yes" | "no"]
+                : (answerText(question, key, currentLanguage(), words) ?? key);
+            return (
+              <BreakdownSection
+                key={question.id}
+                heading={pickText(question.label, currentLanguage())}
+                rows={merge(sessions.map((session) => session.byAnswer[question.id] ?? {})).map(
+                  ([key, value]) => [label(key), value],
+                )}
+                attendanceKnown={attendanceKnown}
+              />
+            );
+          })}
         </>
       )}
     </Page>

@@ -16,6 +16,7 @@ import {
   TimeZonePicker,
 } from "../components.tsx";
 import { fromZonedInput, toZonedInput } from "../format.ts";
+import { type FormDraft, FormEditor, formDraftOf, formInputOf } from "./form-editor.tsx";
 
 /** A session as the form holds it: its start on the clocks of its own time zone. */
 interface SessionDraft {
@@ -39,6 +40,7 @@ interface Draft {
   sessions: SessionDraft[];
   reminders: string;
   attendanceMinMinutes: string;
+  form: FormDraft;
 }
 
 const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -68,6 +70,7 @@ function draftOf(event: WebinarEvent | undefined): Draft {
       sessions: [newSession(0)],
       reminders: "P7D, P1D, PT1H",
       attendanceMinMinutes: "5",
+      form: formDraftOf(undefined),
     };
   }
   return {
@@ -88,6 +91,7 @@ function draftOf(event: WebinarEvent | undefined): Draft {
     })),
     reminders: event.reminders.join(", "),
     attendanceMinMinutes: String(event.attendanceMinMinutes),
+    form: formDraftOf(event),
   };
 }
 
@@ -114,6 +118,7 @@ function inputOf(draft: Draft): EventInput {
       .map((offset) => offset.trim().toUpperCase())
       .filter(Boolean),
     attendanceMinMinutes: Number(draft.attendanceMinMinutes),
+    ...formInputOf(draft.form),
   };
 }
 
@@ -360,6 +365,7 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
             onChange={(change) => update({ attendanceMinMinutes: change.target.value })}
           />
         </fieldset>
+        <FormEditor draft={draft.form} issues={issues} onChange={(form) => update({ form })} />
         <div className="actions">
           <button type="submit" className="primary" disabled={save.isPending}>
             {isNew ? t("editor.create") : t("editor.save")}
