@@ -35,8 +35,14 @@ async function createEvent(extra: Partial<EventInput> = {}) {
   return id;
 }
 
-const formPost = (fields: Record<string, string>) => ({
-  rawBody: new URLSearchParams(fields).toString(),
+/** A valid registrant as the HTML form posts it, with more fields. */
+const formPost = (fields: Record<string, string> = {}) => ({
+  rawBody: new URLSearchParams({
+    ...Object.fromEntries(
+      Object.entries(registrant({ consent: "on" })).map(([key, value]) => [key, String(value)]),
+    ),
+    ...fields,
+  }).toString(),
   contentType: "application/x-www-form-urlencoded",
 });
 
@@ -54,10 +60,7 @@ describe("an event's own registration form", () => {
     const missingInForm = await request(
       "POST",
       `/events/${id}/registrations?lang=fr`,
-      formPost({
-        ...(registrant({ consent: "on" }) as Record<string, string>),
-        "answers.remarks": "Bonjour",
-      }),
+      formPost({ "answers.remarks": "Bonjour" }),
     );
     const json = await request("POST", `/events/${id}/registrations`, {
       body: registrant({
@@ -68,10 +71,7 @@ describe("an event's own registration form", () => {
     const posted = await request(
       "POST",
       `/events/${id}/registrations?lang=fr`,
-      formPost({
-        ...(registrant({ consent: "on", firstName: "Karim" }) as Record<string, string>),
-        "answers.topic": "schooling",
-      }),
+      formPost({ firstName: "Karim", "answers.topic": "schooling" }),
     );
     const csv = await request("GET", `/admin/events/${id}/registrations?format=csv`, admin);
     const stats = await request("GET", `/admin/events/${id}/stats`, admin);
@@ -120,11 +120,7 @@ describe("an event's own registration form", () => {
 
     const page = await request("GET", `/events/${closed}/register?lang=fr`);
     const json = await request("POST", `/events/${closed}/registrations`, { body: registrant() });
-    const posted = await request(
-      "POST",
-      `/events/${closed}/registrations?lang=en`,
-      formPost(registrant({ consent: "on" }) as Record<string, string>),
-    );
+    const posted = await request("POST", `/events/${closed}/registrations?lang=en`, formPost());
     const tooEarly = await request("POST", `/events/${early}/registrations`, { body: registrant() });
     const earlyPage = await request("GET", `/events/${early}/register?lang=en`);
 
