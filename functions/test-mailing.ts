@@ -3,7 +3,7 @@ import { slugSchema } from "#shared/domain/event";
 import { languageSchema } from "#shared/domain/languages";
 import { json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
-import { sendTestCopy } from "#shared/mailings/preview-mailing";
+import { sendTestCopy } from "#shared/mailings/test-copy";
 
 /** One test copy of a mailing to an organiser's address, as a sample registrant would get it. */
 export const handler = httpRoute({

@@ -1,5 +1,6 @@
 import type { TableKey } from "../aws/table.ts";
 import { normalizeEmail } from "../domain/registration.ts";
+import type { SendOptions } from "../mail/mailer.ts";
 import { type Audience, stopsMail } from "../suppression/suppression.ts";
 import { type SuppressionsRead, suppressionOf } from "../suppression/suppression-store.ts";
 import { claimDelivery, recordDelivery, releaseDelivery } from "./delivery-store.ts";
@@ -39,6 +40,12 @@ export interface Delivery {
    * it, the claim holds for the longest a Lambda can run.
    */
   lease?: Lease;
+  /**
+   * The time the step has left for this send (its remaining time minus what it needs to hand on),
+   * passed to the sender as `SendOptions.timeLeftMs`: a throttled send stops backing off in time
+   * with `SendDeadlineError`, the claim is released at once, and the step hands on from there.
+   */
+  timeLeftMs?: () => number;
 }
 
 /**
@@ -48,9 +55,10 @@ export interface Delivery {
  * 2. Claims the delivery with a conditional write keyed by what is sent and to whom, holding a
  *    lease: a duplicated event or a retried step finds the live claim (or the outcome) and sends
  *    nothing; once the lease has expired, its sender is dead and the claim is taken over.
- * 3. Sends, and records the outcome in the very next write. If SES refuses the address for good
- *    (`MessageRejected`), the record says `rejected` and the caller moves on; any other error ends
- *    the lease at once so that the retry sends it.
+ * 3. Sends (within `delivery.timeLeftMs`), and records the outcome in the very next write. If SES
+ *    refuses the address for good (`MessageRejected`), the record says `rejected` and the caller
+ *    moves on; any other error (`SendDeadlineError` included) ends the lease at once so that the
+ *    retry or the next step sends it.
  *
  * The one window for a duplicate: a process that dies after SES accepted the message and before
  * the outcome's write (one DynamoDB round trip, a few milliseconds) leaves a `sending` claim, and
@@ -59,7 +67,7 @@ export interface Delivery {
  */
 export async function deliverOnce(
   delivery: Delivery,
-  send: () => Promise<{ messageId: string }>,
+  send: (options: SendOptions) => Promise<{ messageId: string }>,
   now = new Date(),
 ): Promise<DeliveryOutcome> {
   const { key, to, audience } = delivery;
@@ -72,7 +80,7 @@ export async function deliverOnce(
   if (suppressed) return "suppressed";
   let messageId: string;
   try {
-    ({ messageId } = await send());
+    ({ messageId } = await send(delivery.timeLeftMs ? { timeLeftMs: delivery.timeLeftMs } : {}));
   } catch (error) {
     if (error instanceof Error && error.name === "MessageRejected") {
       await recordDelivery(key, { state: "rejected", reason: error.message });

@@ -1,6 +1,5 @@
 import type { WebinarEvent } from "../domain/event.ts";
-import { mailSettings } from "../mail/mailer.ts";
-import { publicUrl } from "../mail/settings.ts";
+import { mailSettings, publicUrl } from "../mail/settings.ts";
 import { manageUrl } from "../registrations/links.ts";
 import { unsubscribeUrl } from "../suppression/unsubscribe.ts";
 import { buildMailingMessage } from "./content/mailing-message.ts";

@@ -7,7 +7,7 @@ import { handOnLease, type Lease, leaseFor } from "../deliveries/lease.ts";
 import type { Session, WebinarEvent } from "../domain/event.ts";
 import type { Registration } from "../domain/registration.ts";
 import { findEvent } from "../events/event-store.ts";
-import { mailSettings, sendRawMail } from "../mail/mailer.ts";
+import { mailSettings, SendDeadlineError, sendConcurrency, sendRawMail } from "../mail/mailer.ts";
 import { buildRegistrationMail } from "../mail/registration-mail.ts";
 import { publicUrl } from "../mail/settings.ts";
 import { runPool } from "../pool.ts";
@@ -27,9 +27,13 @@ export interface StepOptions {
    * sends in flight, counting them and publishing the next step (20 s by default).
    */
   handOverMarginMs?: number;
-  /** Registrants read per Query page. */
+  /**
+   * Registrants read per Query page (250 by default). SES idles between pages, while the page's
+   * count and lease are written and the next page and its suppressions are read: a few round
+   * trips, which pages of 250 (2.5 s of sending at 100/s) make a small share.
+   */
   pageSize?: number;
-  /** Sends in flight at once; the mailer's pacer holds them to the SES max send rate. */
+  /** Sends in flight at once (by default `sendConcurrency()`); the mailer's pacer holds them to the SES max send rate. */
   concurrency?: number;
   now?: () => Date;
 }
@@ -90,7 +94,10 @@ export async function sendReminderStep(detail: ReminderDue, options: StepOptions
   const timeIsShort = () => attempted > 0 && options.timeLeftMs() < margin;
   // The delivery claims are leased as long as the step can run.
   const claimLease: Lease = { until: leaseFor(options.timeLeftMs()).until };
-  const send = reminderSender(event, session, reminder, claimLease);
+  // A send still waiting for a slot or backing off when only half the margin is left gives up
+  // (`SendDeadlineError`): its claim is released and the step hands on from that registrant.
+  const send = reminderSender(event, session, reminder, claimLease, () => options.timeLeftMs() - margin / 2);
+  const concurrency = options.concurrency ?? (await sendConcurrency());
   const stepLease = (cursor: ReminderDue["cursor"]) =>
     renewReminderLease(reminder, leaseFor(options.timeLeftMs(), message(reminderDue, { ...detail, cursor })));
 
@@ -100,19 +107,26 @@ export async function sendReminderStep(detail: ReminderDue, options: StepOptions
     if (hasStarted()) return stop(reminder, sentInStep, now());
     if (timeIsShort()) return handOn(detail, cursor, reminder.status === "sent");
     const page = await listSessionRegistrations(detail.eventId, detail.sessionId, "confirmed", {
-      limit: options.pageSize ?? 50,
+      limit: options.pageSize ?? 250,
       cursor,
     });
     const due = page.registrations.filter((registration) => isReminded(registration, reminder));
     const suppressions = await suppressionsOf(due.map((registration) => registration.email));
+    let firstUnsent: number | undefined;
     const { settled, started } = await runPool(
-      due,
-      options.concurrency ?? 10,
-      (registration) => {
+      due.map((registration, index) => ({ registration, index })),
+      concurrency,
+      async ({ registration, index }) => {
         attempted++;
-        return send(registration, suppressions);
+        try {
+          return await send(registration, suppressions);
+        } catch (error) {
+          if (!(error instanceof SendDeadlineError)) throw error;
+          firstUnsent = Math.min(firstUnsent ?? index, index);
+          return "already-claimed";
+        }
       },
-      () => !hasStarted() && !timeIsShort(),
+      () => firstUnsent === undefined && !hasStarted() && !timeIsShort(),
     );
     const sentInPage = settled.filter(
       (result) => result.status === "fulfilled" && result.value === "sent",
@@ -125,6 +139,12 @@ export async function sendReminderStep(detail: ReminderDue, options: StepOptions
         failures,
         `${failures.length} reminder(s) could not be sent; the step will be retried`,
       );
+    }
+    if (firstUnsent !== undefined) {
+      // Hands on from just before the first registrant whose send ran out of time; those after it
+      // who were mailed find their claims and are skipped.
+      const lastDone = due[firstUnsent - 1];
+      return handOn(detail, lastDone ? cursorAfter(lastDone) : cursor, reminder.status === "sent");
     }
     const lastStarted = due[started - 1];
     if (started < due.length) {
@@ -146,7 +166,13 @@ export async function sendReminderStep(detail: ReminderDue, options: StepOptions
  * Addresses that bounced or complained are skipped (`suppressed`, not counted as sent);
  * unsubscribing from mailings does not stop the reminders of a registration one keeps.
  */
-function reminderSender(event: WebinarEvent, session: Session, reminder: Reminder, lease: Lease) {
+function reminderSender(
+  event: WebinarEvent,
+  session: Session,
+  reminder: Reminder,
+  lease: Lease,
+  timeLeftMs: () => number,
+) {
   const reminderOffsetMs = offsetMs(reminder.offset);
   return (registration: Registration, suppressions: SuppressionsRead): Promise<DeliveryOutcome> =>
     deliverOnce(
@@ -156,8 +182,9 @@ function reminderSender(event: WebinarEvent, session: Session, reminder: Reminde
         audience: "registrant",
         suppressions,
         lease,
+        timeLeftMs,
       },
-      async () => {
+      async (sendOptions) => {
         const mail = await buildRegistrationMail({
           kind: "reminder",
           event,
@@ -167,7 +194,7 @@ function reminderSender(event: WebinarEvent, session: Session, reminder: Reminde
           from: mailSettings.senderEmail,
           reminderOffsetMs,
         });
-        return sendRawMail({ raw: mail.raw, to: mail.to });
+        return sendRawMail({ raw: mail.raw, to: mail.to }, sendOptions);
       },
     );
 }
