@@ -1,13 +1,41 @@
+import Negotiator from "negotiator";
 import * as z from "zod";
 import { publicView, slugSchema } from "#shared/domain/event";
 import { getEventForPublic } from "#shared/events/event-store";
-import { json } from "#shared/http/responses";
+import { html, json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
+import { htmlErrorPage } from "#shared/pages/error-page";
+import { renderEventPage } from "#shared/pages/event-page";
+import { pickPageLanguage } from "#shared/pages/language";
+import { seatsLeft } from "#shared/registrations/seats";
 
-/** The public view of an event: what the registration form and anyone may see. */
+/** JSON first: what scripts get when they send `*\/*` or no `Accept` at all, as before the page existed. */
+const mediaTypes = ["application/json", "text/html"];
+
+/**
+ * The public view of an event: the JSON that the registration form and scripts read, or, for a
+ * browser (whose `Accept` prefers `text/html`), the event's public page to share and register from.
+ */
 export const handler = httpRoute({
   params: z.object({ eventId: slugSchema }),
-  async handle({ params }) {
-    return json(200, publicView(await getEventForPublic(params.eventId)));
+  query: z.object({ lang: z.string().optional() }),
+  renderError: (response, event) =>
+    wantsPage(event.headers.accept) ? htmlErrorPage(response, event) : response,
+  async handle({ params, query, headers, event: request }) {
+    const event = await getEventForPublic(params.eventId);
+    // One URL, two representations: caches must key on Accept.
+    const vary = { vary: "Accept" };
+    if (!wantsPage(headers.accept)) return json(200, publicView(event), vary);
+    const page = renderEventPage({
+      event: publicView(event),
+      language: pickPageLanguage(query.lang, headers["accept-language"]),
+      seatsLeft: await seatsLeft(event),
+      pageUrl: `${headers["x-forwarded-proto"] ?? "https"}://${request.requestContext.domainName}${request.rawPath}`,
+    });
+    return html(200, page, vary);
   },
 });
+
+function wantsPage(accept: string | undefined): boolean {
+  return new Negotiator({ headers: { accept } }).mediaType(mediaTypes) === "text/html";
+}

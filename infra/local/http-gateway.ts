@@ -280,6 +280,8 @@ function toApiGatewayEvent(
     if (value !== undefined && name !== "cookie")
       headers[name] = Array.isArray(value) ? value.join(",") : value;
   }
+  // As API Gateway adds them, so a function can tell the URL it was called at.
+  headers["x-forwarded-proto"] = "http";
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams)
     query[name] = name in query ? `${query[name]},${value}` : value;

@@ -51,6 +51,9 @@ textarea{min-height:8rem;resize:vertical}
 .warning{padding-left:1rem;border-left:6px solid #b00020}
 button{min-height:2.75rem;padding:.625rem 1.25rem;font:inherit;font-weight:600;color:#fff;background:#00703c;border:0;border-radius:4px;cursor:pointer}
 button.danger{background:#b00020}
+a.button{display:inline-flex;align-items:center;min-height:2.75rem;padding:.625rem 1.25rem;font-weight:600;color:#fff;background:#00703c;border-radius:4px;text-decoration:none}
+.sessions{list-style:none;margin:0 0 1.5rem;padding:0}
+.sessions p{margin:0 0 .25rem}
 .seats.full{font-weight:600}
 dt{color:#4d4d4d;font-size:.9375rem}
 dd{margin:0 0 .75rem}
@@ -63,6 +66,8 @@ export interface LayoutOptions {
   content: Markup;
   /** Above the main content, e.g. the language switch. */
   header?: Markup;
+  /** More of the document's head: link previews' tags, structured data. */
+  head?: Markup;
   /** Only the registration form is for search engines; other pages are answers to one registrant. */
   indexable?: boolean;
 }
@@ -71,7 +76,14 @@ export interface LayoutOptions {
  * The frame of every page, so each one declares its language (screen readers, translation tools),
  * scales on phones and looks the same. Referrer off: manage and cancel URLs carry a token.
  */
-export function renderLayout({ language, title, content, header, indexable = false }: LayoutOptions): string {
+export function renderLayout({
+  language,
+  title,
+  content,
+  header,
+  head,
+  indexable = false,
+}: LayoutOptions): string {
   return `<!doctype html>\n${markup`<html lang="${language}">
 <head>
 <meta charset="utf-8">
@@ -79,6 +91,7 @@ export function renderLayout({ language, title, content, header, indexable = fal
 <meta name="referrer" content="no-referrer">
 ${!indexable && markup`<meta name="robots" content="noindex">`}
 <title>${title}</title>
+${head}
 <style>${styles}</style>
 </head>
 <body>

@@ -1,0 +1,120 @@
+import { sessionEnd } from "../domain/dates.ts";
+import type { PublicEvent } from "../domain/event.ts";
+import { type Language, languages, locales, pickText } from "../domain/languages.ts";
+import { markup, renderedHtml } from "../html.ts";
+import { pathTo } from "../paths.ts";
+import { renderLayout } from "./layout.ts";
+import { langOf, languageName, type PageSession, registrationFormPath, sessionTime } from "./parts.ts";
+import { eventPageTexts } from "./texts/event-page.ts";
+import { pageTexts } from "./texts/index.ts";
+
+export interface EventPageOptions {
+  event: PublicEvent;
+  language: Language;
+  /** Seats left per session: `null` for no limit, 0 when newcomers would be waitlisted. */
+  seatsLeft: Record<string, number | null>;
+  /** The page's own absolute URL, without query: the canonical link, Open Graph's and schema.org's. */
+  pageUrl: string;
+}
+
+/** Sessions not started yet can be registered for; the page still lists the others. */
+const isUpcoming = (session: PageSession, now: Date) => Date.parse(session.startsAt) > now.getTime();
+
+/**
+ * The public page of an event for browsers (`GET /events/{eventId}` asking for HTML): what it is,
+ * who organises it, each session with its times and seats, and the way to register; with Open
+ * Graph and Twitter card tags, so a link shared in a newsletter or on social media shows the title
+ * and the date, and schema.org `Event` data (one per session, online), so search engines show it.
+ * Indexable, unlike the pages that answer one registrant.
+ */
+export function renderEventPage({ event, language, seatsLeft, pageUrl }: EventPageOptions, now = new Date()) {
+  const texts = pageTexts[language];
+  const own = eventPageTexts[language];
+  const title = pickText(event.title, language);
+  const description = pickText(event.description, language);
+  const upcoming = event.sessions.filter((session) => isUpcoming(session, now));
+  const others = languages
+    .filter((other) => other !== language)
+    .map(
+      (other) =>
+        markup`<a href="${pathTo("publicEvent", { eventId: event.id }, { lang: other })}" hreflang="${other}" lang="${other}">${pageTexts[other].languageName}</a>`,
+    );
+  const sessions = event.sessions.map((session) => {
+    const seats = seatsLeft[session.id] ?? null;
+    const about = `${texts.session.language(languageName(session.language, language))} · ${texts.session.duration(session.durationMinutes)}`;
+    const availability =
+      seats === null
+        ? undefined
+        : seats <= 0
+          ? markup`<p class="seats full">${texts.session.waitingList}</p>`
+          : markup`<p class="seats">${texts.session.seatsLeft(seats)}</p>`;
+    return markup`<li class="notice">
+<p>${sessionTime(session, language)}</p>
+<p>${about}</p>
+${availability}
+</li>`;
+  });
+  const head = markup`<link rel="canonical" href="${pageUrl}">
+${languages.map((other) => markup`<link rel="alternate" hreflang="${other}" href="${pageUrl}?lang=${other}">`)}
+<meta name="description" content="${summaryOf(description)}">
+<meta property="og:type" content="website">
+<meta property="og:title" content="${title}">
+<meta property="og:description" content="${summaryOf(description)}">
+<meta property="og:url" content="${pageUrl}">
+<meta property="og:locale" content="${locales[language].replace("-", "_")}">
+<meta name="twitter:card" content="summary">
+<meta name="twitter:title" content="${title}">
+<meta name="twitter:description" content="${summaryOf(description)}">
+<script type="application/ld+json">${renderedHtml(jsonLd(event, language, pageUrl))}</script>`;
+  return renderLayout({
+    language,
+    title,
+    indexable: true,
+    head,
+    header: markup`<nav aria-label="${texts.languageSwitchLabel}">${others}</nav>`,
+    content: markup`<p class="kicker">${own.kicker}</p>
+<h1${langOf(event.title, language)}>${title}</h1>
+<p class="muted">${texts.form.organisedBy(event.organiser.name)}</p>
+${upcoming.length > 0 && markup`<p><a class="button" href="${registrationFormPath(event.id, language)}">${own.register}</a></p>`}
+<h2>${own.sessionsTitle}</h2>
+<p class="hint">${own.utcNote}</p>
+<ul class="sessions">${sessions}</ul>
+<p class="description"${langOf(event.description, language)}>${description}</p>
+${upcoming.length > 0 && markup`<p><a class="button" href="${registrationFormPath(event.id, language)}">${own.register}</a></p>`}`,
+  });
+}
+
+/** The first paragraph of the description, cut to what link previews show (about 200 characters). */
+function summaryOf(description: string): string {
+  const first =
+    description
+      .split(/\n\s*\n/)[0]
+      ?.replace(/\s+/g, " ")
+      .trim() ?? "";
+  return first.length <= 200 ? first : `${first.slice(0, 199).replace(/\s+\S*$/, "")}…`;
+}
+
+/**
+ * schema.org data: one `Event` per session (search engines list dated events, and each session is
+ * one date), online, with the organiser and the page to register from. Written as JSON in a
+ * `<script>` data block, which the page's policy does not run; `<` is escaped so that no text of
+ * the event can close the element.
+ */
+function jsonLd(event: PublicEvent, language: Language, pageUrl: string): string {
+  const name = pickText(event.title, language);
+  const graph = event.sessions.map((session) => ({
+    "@type": "Event",
+    name,
+    description: summaryOf(pickText(event.description, language)),
+    startDate: session.startsAt,
+    endDate: sessionEnd(session.startsAt, session.durationMinutes).toISOString(),
+    eventAttendanceMode: "https://schema.org/OnlineEventAttendanceMode",
+    eventStatus: "https://schema.org/EventScheduled",
+    inLanguage: session.language,
+    location: { "@type": "VirtualLocation", url: pageUrl },
+    organizer: { "@type": "Organization", name: event.organiser.name },
+    url: pageUrl,
+    isAccessibleForFree: true,
+  }));
+  return JSON.stringify({ "@context": "https://schema.org", "@graph": graph }).replace(/</g, "\\u003c");
+}
