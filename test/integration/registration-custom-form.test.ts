@@ -1,6 +1,8 @@
 import ExcelJS from "exceljs";
 import { describe, expect, inject, it } from "vitest";
-import type { EventInput } from "../../shared/domain/event.ts";
+import { type EventInput, eventInputSchema } from "../../shared/domain/event.ts";
+import { exportFormOf, registrationsCsv } from "../../shared/registrations/export-registrations.ts";
+import type { ExportRow } from "../../shared/registrations/list-registrations.ts";
 import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
 import { apiClient } from "./api-client.ts";
 
@@ -157,5 +159,55 @@ describe("an event's own registration form", () => {
       "organisation",
     ]);
     expect(older.status).toBe(201);
+  });
+});
+
+/** A multiple choice and a yes/no, beside the two questions. */
+const moreQuestions: NonNullable<EventInput["form"]>["questions"] = [
+  {
+    id: "tools",
+    type: "multiple-choice",
+    label: { fr: "Outils", en: "Tools" },
+    choices: [
+      { id: "zoom", label: { fr: "Zoom", en: "Zoom" } },
+      { id: "teams", label: { fr: "Teams", en: "Teams" } },
+    ],
+  },
+  { id: "speaker", type: "yes-no", label: { fr: "Intervenir ?", en: "Speak?" } },
+];
+
+describe("answers in the export", () => {
+  it("gives each question a column: text as written, choices by their labels, yes/no as true/false", () => {
+    const event = eventInputSchema.parse({
+      ...sampleEvent(),
+      form: { questions: [...(form?.questions ?? []), ...moreQuestions] },
+    });
+    const row: ExportRow = {
+      registrationId: "r-1",
+      email: "ada@example.org",
+      firstName: "Ada",
+      lastName: "Lovelace",
+      organisation: "Ville de Lyon",
+      organisationType: "local-government",
+      jobTitle: undefined,
+      department: undefined,
+      city: undefined,
+      country: "FR",
+      sessionId: "fr",
+      language: "fr",
+      status: "confirmed",
+      createdAt: "2027-01-02T10:00:00.000Z",
+      updates: false,
+      attended: null,
+      attendedMinutes: null,
+      answers: { topic: "schooling", tools: ["zoom", "teams"], speaker: true },
+    };
+
+    const [header, line] = registrationsCsv([row], exportFormOf(event))
+      .replace(/^\uFEFF/, "")
+      .split("\n");
+
+    expect(header?.split(",").slice(-4)).toEqual(["topic", "remarks", "tools", "speaker"]);
+    expect(line?.split(",").slice(-4)).toEqual(["Scolarité", "", "Zoom; Teams", "true"]);
   });
 });
