@@ -7,8 +7,8 @@ import * as z from "zod";
 export const languages = ["fr", "en"] as const;
 
 /**
- * The locale each language's dates and numbers are written in. English readers around the
- * Mediterranean expect "Thursday 4 March 2027, 14:00", not the US "March 4, 2027 at 2:00 PM".
+ * The locale each language's dates and numbers are written in. English readers in Europe, Africa
+ * and the Middle East expect "Thursday 4 March 2027, 14:00", not the US "March 4, 2027 at 2:00 PM".
  */
 export const locales: Record<(typeof languages)[number], string> = { fr: "fr-FR", en: "en-GB" };
 

@@ -16,7 +16,7 @@ export function langOf(text: LocalizedText, language: Language): Markup | undefi
   return shownIn && markup` lang="${shownIn}"`;
 }
 
-/** Both times, because registrants around the Mediterranean are in several time zones. */
+/** Both times, because an event's registrants are often in several time zones. */
 export function sessionTime(session: PageSession, language: Language): Markup {
   const { local, utc } = formatSessionTime(session.startsAt, session.timezone, language);
   return markup`<span class="when">${local}</span> <span class="utc muted">${utc}</span>`;
