@@ -6,8 +6,10 @@ import { mailingBatch } from "../shared/bus/events/mailing-batch.ts";
 import { mailingRequested } from "../shared/bus/events/mailing-requested.ts";
 import { registrationCancelled } from "../shared/bus/events/registration-cancelled.ts";
 import { registrationCreated } from "../shared/bus/events/registration-created.ts";
+import { registrationErasure } from "../shared/bus/events/registration-erasure.ts";
 import { registrationPromoted } from "../shared/bus/events/registration-promoted.ts";
 import { reminderDue } from "../shared/bus/events/reminder-due.ts";
+import { retentionChanged } from "../shared/bus/events/retention-changed.ts";
 import { emailBounced, emailComplaintReceived, sesEventSource } from "../shared/bus/events/ses-feedback.ts";
 import type { EventPattern } from "./event-pattern.ts";
 
@@ -110,7 +112,8 @@ export const functions: readonly FunctionSpec[] = [
     name: "put-event",
     description: "Creates or replaces an event and its sessions",
     routes: [{ method: "PUT", path: "/admin/events/{eventId}", auth: "admin" }],
-    access: { table: ["Query", "PutItem", "UpdateItem", "DeleteItem"] },
+    // The bus: a changed retention end asks for the walk that gives it to the event's items.
+    access: { table: ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem"], bus: true },
   },
   {
     name: "get-event-admin",
@@ -362,5 +365,51 @@ export const functions: readonly FunctionSpec[] = [
     description: "The privacy notice of an event, in its languages",
     routes: [{ method: "GET", path: "/events/{eventId}/privacy", auth: "public" }],
     access: { table: ["GetItem"] },
+  },
+  {
+    name: "registration-data",
+    description: "Download my data: everything stored about a registrant, behind their manage link",
+    routes: [{ method: "GET", path: "/registrations/{registrationId}/data", auth: "public" }],
+    access: { table: ["GetItem", "Query"], signingKey: "verify" },
+  },
+  {
+    name: "erase-my-data",
+    description: "Delete my data: asks for confirmation, then erases a registrant, behind their manage link",
+    routes: [{ method: "POST", path: "/registrations/{registrationId}/erase", auth: "public" }],
+    access: {
+      table: ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"],
+      signingKey: "verify",
+      bus: true,
+    },
+    timeoutSeconds: 30,
+  },
+  {
+    name: "delete-registration",
+    description: "Erases one registrant's data on an organiser's request",
+    routes: [
+      { method: "DELETE", path: "/admin/events/{eventId}/registrations/{registrationId}", auth: "admin" },
+    ],
+    access: {
+      table: ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"],
+      bus: true,
+    },
+    timeoutSeconds: 30,
+  },
+  {
+    name: "finish-erasure",
+    description: "Finishes an erasure whose process stopped half-way (published by the sweeper)",
+    rule: onEvents(registrationErasure),
+    access: {
+      table: ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"],
+      bus: true,
+    },
+    timeoutSeconds: 60,
+  },
+  {
+    name: "sync-retention",
+    description: "Gives every item about an event's registrants the event's retention end (expiresAt)",
+    rule: onEvents(retentionChanged),
+    access: { table: ["GetItem", "Query", "UpdateItem"], bus: true },
+    timeoutSeconds: 120,
   },
 ];

@@ -10,6 +10,8 @@ export const routes = {
   privacyNotice: { method: "GET", path: "/events/{eventId}/privacy" },
   manageRegistration: { method: "GET", path: "/registrations/{registrationId}" },
   cancelRegistration: { method: "POST", path: "/registrations/{registrationId}/cancel" },
+  registrationData: { method: "GET", path: "/registrations/{registrationId}/data" },
+  eraseRegistration: { method: "POST", path: "/registrations/{registrationId}/erase" },
   unsubscribePage: { method: "GET", path: "/unsubscribe" },
   unsubscribe: { method: "POST", path: "/unsubscribe" },
 } as const;

@@ -79,6 +79,8 @@ export async function replaceAttendance(
   sessionId: string,
   records: readonly AttendanceRecord[],
   importItem: Omit<ImportItem, "pages">,
+  /** When DynamoDB's TTL deletes the records (they name people): see `shared/privacy/retention.ts`. */
+  expiresAt: number,
 ): Promise<void> {
   const previousPages = (await readImport(eventId, sessionId))?.pages ?? 0;
   // The import item goes first and comes back last: if this stops half-way, the session reads as
@@ -89,13 +91,13 @@ export async function replaceAttendance(
   for (let page = 0; page < Math.max(pages, previousPages); page++) {
     const key = keys.attendancePage(eventId, sessionId, page);
     const pageRecords = records.slice(page * recordsPerPage, (page + 1) * recordsPerPage);
-    writes.push(page < pages ? { put: { ...key, records: pageRecords } } : { delete: key });
+    writes.push(page < pages ? { put: { ...key, records: pageRecords, expiresAt } } : { delete: key });
   }
   await batchWrite(writes);
   await db.send(
     new PutCommand({
       TableName: tableName,
-      Item: { ...keys.attendanceImport(eventId, sessionId), ...importItem, pages },
+      Item: { ...keys.attendanceImport(eventId, sessionId), ...importItem, pages, expiresAt },
     }),
   );
 }

@@ -4,6 +4,7 @@ import { attendanceImported } from "../bus/events/attendance-imported.ts";
 import { publishEvents } from "../bus/publish.ts";
 import { NotFoundError, UnprocessableError } from "../domain/errors.ts";
 import { getEvent } from "../events/event-store.ts";
+import { expiresAtOf } from "../privacy/retention.ts";
 import { allSessionRegistrations } from "../registrations/registration-store.ts";
 import { type ImportSummary, readAttendance, readImport, replaceAttendance } from "./attendance-store.ts";
 import { matchAttendance, unmatchedOf } from "./match-attendance.ts";
@@ -40,7 +41,13 @@ export async function importAttendance(
   const registrations = await allSessionRegistrations(eventId, sessionId);
   const { records, summary } = matchAttendance(report, registrations, event.attendanceMinMinutes);
   const { unmatched, ...counts } = summary;
-  await replaceAttendance(eventId, sessionId, records, { fileHash, counts, importedAt: now.toISOString() });
+  await replaceAttendance(
+    eventId,
+    sessionId,
+    records,
+    { fileHash, counts, importedAt: now.toISOString() },
+    expiresAtOf(event),
+  );
   await publishEvents([
     message(attendanceImported, { eventId, sessionId, ...counts, unmatched: unmatched.length }),
   ]);

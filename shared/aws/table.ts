@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /**
  * The one DynamoDB table: its definition (used by the CDK stack and by the local runtime to create
  * it) and every key. Nothing else in the code base writes a key string, so the access patterns
@@ -18,7 +20,7 @@
  * | mailing delivery     | MAILING#<id>       | SENT#<registrationId>       |                                              |
  * | reminder (schedule)  | EVENT#<eventId>    | REMINDER#<sessionId>#<offset> | DUE / <dueAt>#<e>#<s>#<offset> (while due) |
  * | suppression          | SUPPRESSION#<normalized email> | SUPPRESSION           |                                              |
- * | rate-limit counter   | RATE#<counter>#<window start> | RATE                 |                                              |
+ * | rate-limit counter   | RATE#<hash of counter>#<window start> | RATE         |                                              |
  * | outbox (to publish)  | OUTBOX#<id>        | OUTBOX                      | LEASES / <relay by>#OUTBOX#<id>#OUTBOX       |
  * | a step's lease       | (the item holding it: mailing, reminder, delivery) | | LEASES / <leaseUntil>#<pk>#<sk> (while held) |
  *
@@ -145,10 +147,11 @@ export const keys = {
   /**
    * The counter of one rate limit's fixed window (`shared/abuse/`). The window is in the partition
    * key, so each window's hits go to a fresh partition and a busy address never concentrates
-   * writes on one key for long.
+   * writes on one key for long. The counter names a client IP or a mailbox, which are personal
+   * data: the key holds a hash of it (counting needs only equality), never the address itself.
    */
   rateCounter: (counter: string, windowStart: Date): TableKey => ({
-    pk: `RATE#${counter}#${windowStart.toISOString()}`,
+    pk: `RATE#${createHash("sha256").update(counter).digest("base64url")}#${windowStart.toISOString()}`,
     sk: "RATE",
   }),
   /** The suppression of an address (normalized: trimmed, lower case), whatever event it came from. */

@@ -41,6 +41,11 @@ export interface Delivery {
    */
   lease?: Lease;
   /**
+   * When DynamoDB's TTL deletes the record, which is about a registrant: the event's `expiresAtOf`
+   * (`shared/privacy/retention.ts`). Every sender of the app passes it; tests may leave it out.
+   */
+  expiresAt?: number;
+  /**
    * The time the step has left for this send (its remaining time minus what it needs to hand on),
    * passed to the sender as `SendOptions.timeLeftMs`: a throttled send stops backing off in time
    * with `SendDeadlineError`, the claim is released at once, and the step hands on from there.
@@ -75,7 +80,7 @@ export async function deliverOnce(
   const readAhead = delivery.suppressions?.get(normalizeEmail(to));
   const suppression = readAhead === undefined ? await suppressionOf(to) : readAhead;
   const suppressed = stopsMail(suppression, audience);
-  if (!(await claimDelivery(key, suppressed ? "suppressed" : "sending", now, lease)))
+  if (!(await claimDelivery(key, suppressed ? "suppressed" : "sending", now, lease, delivery.expiresAt)))
     return "already-claimed";
   if (suppressed) return "suppressed";
   let messageId: string;

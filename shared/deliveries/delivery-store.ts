@@ -14,6 +14,7 @@ export async function claimDelivery(
   state: "sending" | "suppressed",
   now: Date,
   lease: Lease,
+  expiresAt?: number,
 ): Promise<boolean> {
   const free = leaseFree(now);
   return unlessConditionFails(
@@ -24,6 +25,7 @@ export async function claimDelivery(
           ...key,
           state,
           claimedAt: now.toISOString(),
+          expiresAt,
           ...(state === "sending" && leaseAttributes(key, lease)),
         },
         ConditionExpression: `attribute_not_exists(pk) OR (#state = :sending AND ${free.condition})`,

@@ -5,6 +5,7 @@ import { mailingRequested } from "../bus/events/mailing-requested.ts";
 import { publishEvents } from "../bus/publish.ts";
 import { handOnLease, leaseFor } from "../deliveries/lease.ts";
 import { getEvent } from "../events/event-store.ts";
+import { expiresAtOf } from "../privacy/retention.ts";
 import { finishMailing } from "./finish-mailing.ts";
 import { claimDispatch, fixRecipients, getMailing, renewBatchLease } from "./mailing-store.ts";
 import { resolveRecipients } from "./recipients.ts";
@@ -28,7 +29,8 @@ export async function dispatchMailing(
   const lease = leaseFor(step.timeLeftMs(), message(mailingRequested, { eventId, mailingId }), now);
   if (mailing.status !== "sending" || !(await claimDispatch(mailing, step.busEventId, lease, now))) return;
   if (mailing.pages === undefined) {
-    await fixRecipients(mailing, await resolveRecipients(await getEvent(eventId), mailing.segment), now);
+    const event = await getEvent(eventId);
+    await fixRecipients(mailing, await resolveRecipients(event, mailing.segment), now, expiresAtOf(event));
   }
   const fixed = await getMailing(eventId, mailingId);
   if (fixed.pages === 0) return finishMailing(fixed, now);

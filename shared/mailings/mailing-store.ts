@@ -233,6 +233,11 @@ export async function fixRecipients(
   mailing: Mailing,
   recipients: readonly Recipient[],
   now: Date,
+  /**
+   * When DynamoDB's TTL deletes the pages, which name registrants (`shared/privacy/retention.ts`);
+   * the dispatch always passes it, tests may leave it out.
+   */
+  expiresAt?: number,
 ): Promise<boolean> {
   if (mailing.pages !== undefined) return false;
   const pages = Math.ceil(recipients.length / recipientsPerPage);
@@ -241,6 +246,7 @@ export async function fixRecipients(
       put: {
         ...keys.mailingRecipients(mailing.mailingId, page),
         recipients: recipients.slice(page * recipientsPerPage, (page + 1) * recipientsPerPage),
+        expiresAt,
       },
     })),
   );

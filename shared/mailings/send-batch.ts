@@ -7,6 +7,7 @@ import { handOnLease, leaseFor } from "../deliveries/lease.ts";
 import { getEvent } from "../events/event-store.ts";
 import { SendDeadlineError, sendConcurrency, sendRawMail } from "../mail/mailer.ts";
 import { runPool } from "../pool.ts";
+import { expiresAtOf } from "../privacy/retention.ts";
 import { finishMailing } from "./finish-mailing.ts";
 import {
   addCounts,
@@ -107,6 +108,7 @@ export async function sendMailingBatch(
             to: recipient.email,
             audience: "mailing",
             lease: { until: lease.until },
+            expiresAt: expiresAtOf(event),
             timeLeftMs: sendTimeLeftMs,
           },
           async (sendOptions) => {

@@ -5,6 +5,7 @@ import { answersOf, answerText } from "../domain/registration-form.ts";
 import { type Markup, markup } from "../html.ts";
 import { pathTo } from "../paths.ts";
 import { renderLayout } from "./layout.ts";
+import { type MyDataLinks, myDataSection } from "./my-data-pages.ts";
 import { details, findSession, langOf, languageName, registrationFormPath, sessionTime } from "./parts.ts";
 import { type PageMessage, type PageTexts, pageTexts } from "./texts/index.ts";
 
@@ -49,11 +50,13 @@ function thankYouMessage(
 }
 
 /**
- * The page behind the link in a registrant's emails: their registration as recorded and, unless
- * it is already cancelled, a button to cancel it. Cancelling is a POST to `cancelAction` (which
+ * The page behind the link in a registrant's emails: their registration as recorded, unless it
+ * is already cancelled a button to cancel it, and their data (download it, have it deleted). Cancelling is a POST to `cancelAction` (which
  * carries the token), so mail scanners that follow links never cancel anyone.
  */
-export function renderManagePage(options: RegistrationPageOptions & { cancelAction: string }): string {
+export function renderManagePage(
+  options: RegistrationPageOptions & { cancelAction: string; myData: MyDataLinks },
+): string {
   const { event, registration, language, cancelAction } = options;
   const texts = pageTexts[language];
   const cancel =
@@ -68,6 +71,7 @@ export function renderManagePage(options: RegistrationPageOptions & { cancelActi
   return registrationPage(options, texts.manage.pageTitle, [
     registrationDetails(texts, event, registration, language),
     cancel,
+    myDataSection(options.myData),
     notice,
   ]);
 }

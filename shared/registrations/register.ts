@@ -11,6 +11,7 @@ import {
   type ValidRegistrationInput,
 } from "../domain/registration.ts";
 import { getEventForPublic } from "../events/event-store.ts";
+import { expiresAtOf } from "../privacy/retention.ts";
 import {
   createRegistration,
   findRegistrationByEmail,
@@ -55,6 +56,7 @@ export async function register(
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
     confirmationNumber: 1,
+    expiresAt: expiresAtOf(event),
   };
 
   const announce = (status: Registration["status"]) =>

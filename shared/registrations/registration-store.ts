@@ -104,6 +104,7 @@ export async function createRegistration(
       Item: {
         ...keys.emailLock(registration.eventId, normalizeEmail(registration.email)),
         registrationId: registration.registrationId,
+        expiresAt: registration.expiresAt,
       },
       ConditionExpression: "attribute_not_exists(pk)",
     },
@@ -182,6 +183,7 @@ export async function restoreRegistration(
           Item: {
             ...keys.emailLock(registration.eventId, normalizeEmail(registration.email)),
             registrationId: registration.registrationId,
+            expiresAt: registration.expiresAt,
           },
           ConditionExpression: "attribute_not_exists(pk)",
         },
@@ -255,7 +257,8 @@ export async function findRegistration(registrationId: string): Promise<Registra
   const { Item } = await db.send(
     new GetCommand({ TableName: tableName, Key: keys.registration(registrationId) }),
   );
-  return Item ? toRegistration(Item) : undefined;
+  // An erased registration leaves a tombstone with no personal field (`shared/privacy/`): no registration.
+  return Item && !("erasedAt" in Item) ? toRegistration(Item) : undefined;
 }
 
 export async function findRegistrationByEmail(

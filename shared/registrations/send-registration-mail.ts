@@ -6,6 +6,7 @@ import { findEvent } from "../events/event-store.ts";
 import { mailSettings, sendRawMail } from "../mail/mailer.ts";
 import { buildRegistrationMail, type MailKind } from "../mail/registration-mail.ts";
 import { publicUrl } from "../mail/settings.ts";
+import { expiresAtOf } from "../privacy/retention.ts";
 import { manageUrl } from "./links.ts";
 import { findRegistration } from "./registration-store.ts";
 
@@ -50,6 +51,7 @@ export async function sendRegistrationMail(
     key: keys.delivery(registrationId, kind, sequence),
     to: registration.email,
     audience: "registrant",
+    expiresAt: expiresAtOf(event),
     ...(lease && { lease }),
   } as const;
   return deliverOnce(delivery, async () => {

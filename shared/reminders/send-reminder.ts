@@ -11,6 +11,7 @@ import { mailSettings, SendDeadlineError, sendConcurrency, sendRawMail } from ".
 import { buildRegistrationMail } from "../mail/registration-mail.ts";
 import { publicUrl } from "../mail/settings.ts";
 import { runPool } from "../pool.ts";
+import { expiresAtOf } from "../privacy/retention.ts";
 import { manageUrl } from "../registrations/links.ts";
 import { type Cursor, listSessionRegistrations } from "../registrations/registration-store.ts";
 import { type SuppressionsRead, suppressionsOf } from "../suppression/suppression-store.ts";
@@ -182,6 +183,7 @@ function reminderSender(
         audience: "registrant",
         suppressions,
         lease,
+        expiresAt: expiresAtOf(event),
         timeLeftMs,
       },
       async (sendOptions) => {

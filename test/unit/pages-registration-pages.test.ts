@@ -114,6 +114,7 @@ describe("thank-you page", () => {
 
 describe("manage page", () => {
   const cancelAction = "/registrations/r-1/cancel?token=abc&lang=en";
+  const myData = { registrationId: "r-1", token: "abc", language: "en" } as const;
 
   it("shows the registration and a cancel form posting to the given action, with a warning", () => {
     const html = renderManagePage({
@@ -121,6 +122,7 @@ describe("manage page", () => {
       registration: registration(),
       language: "en",
       cancelAction,
+      myData,
     });
     const text = visibleText(html);
 
@@ -136,7 +138,13 @@ describe("manage page", () => {
 
   it("never shows a join URL, even when given the whole event", () => {
     const event = webinar();
-    const html = renderManagePage({ event, registration: registration(), language: "en", cancelAction });
+    const html = renderManagePage({
+      event,
+      registration: registration(),
+      language: "en",
+      cancelAction,
+      myData,
+    });
 
     for (const session of event.sessions) expect(html).not.toContain(session.joinUrl);
     expect(html).not.toContain("webinar.example.org");
@@ -148,6 +156,7 @@ describe("manage page", () => {
       registration: registration(),
       language: "en",
       cancelAction,
+      myData,
     });
 
     expect(html).toContain("Test webinar");
@@ -159,11 +168,12 @@ describe("manage page", () => {
       registration: registration({ status: "cancelled" }),
       language: "en",
       cancelAction,
+      myData,
     });
 
     expect(visibleText(html)).toContain("This registration has been cancelled.");
-    expect(html).not.toContain("<form");
-    expect(html).not.toContain("<button");
+    expect(html).not.toContain("/cancel?");
+    expect(html).not.toContain("Cancel my registration");
   });
 });
 
@@ -221,5 +231,23 @@ describe("message page", () => {
     });
 
     expect(html).not.toMatch(/<b>|<script/);
+  });
+});
+
+describe("the registrant's data on the manage page", () => {
+  it("links the download and asks before deleting: the button posts without confirm", () => {
+    const html = renderManagePage({
+      event: webinar(),
+      registration: registration(),
+      language: "fr",
+      cancelAction: "/registrations/r-1/cancel?token=abc&lang=fr",
+      myData: { registrationId: "r-1", token: "abc", language: "fr" },
+    });
+
+    expect(html).toContain('href="/registrations/r-1/data?token=abc&amp;lang=fr" download');
+    expect(html).toContain(
+      '<form method="post" action="/registrations/r-1/erase?token=abc&amp;lang=fr"><button type="submit" class="danger">Supprimer mes données…</button></form>',
+    );
+    expect(html).not.toContain('name="confirm"');
   });
 });

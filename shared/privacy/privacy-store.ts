@@ -1,0 +1,259 @@
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import * as z from "zod";
+import { db, tableName, unlessConditionFails } from "../aws/dynamo.ts";
+import { keys, type TableKey } from "../aws/table.ts";
+import { type Lease, setLease } from "../deliveries/lease.ts";
+import { languageSchema } from "../domain/languages.ts";
+import { normalizeEmail, type Registration, registrationSchema } from "../domain/registration.ts";
+
+/** Where a walk over the table's items goes: a partition (by sort key prefix) or a gsi1 key. */
+export type ItemQuery = { pk: string; skPrefix?: string } | { gsi1pk: string; gsi1skPrefix: string };
+export type QueryCursor = Record<string, unknown>;
+
+const keySchema = z.object({ pk: z.string(), sk: z.string() });
+
+/** One page (1 MB at most) of the keys a query finds, and where the next page starts. */
+export async function queryKeys(
+  query: ItemQuery,
+  cursor: QueryCursor | undefined,
+): Promise<{ keys: TableKey[]; next: QueryCursor | undefined }> {
+  const input =
+    "gsi1pk" in query
+      ? {
+          IndexName: "gsi1",
+          KeyConditionExpression: "gsi1pk = :pk AND begins_with(gsi1sk, :prefix)",
+          ExpressionAttributeValues: { ":pk": query.gsi1pk, ":prefix": query.gsi1skPrefix },
+        }
+      : query.skPrefix === undefined
+        ? { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": query.pk } }
+        : {
+            KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues: { ":pk": query.pk, ":prefix": query.skPrefix },
+          };
+  const { Items, LastEvaluatedKey } = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      ...input,
+      ProjectionExpression: "pk, sk",
+      ExclusiveStartKey: cursor,
+    }),
+  );
+  return { keys: (Items ?? []).map((item) => keySchema.parse(item)), next: LastEvaluatedKey };
+}
+
+/** Every key a query finds, page after page. */
+export async function allKeys(query: ItemQuery): Promise<TableKey[]> {
+  const found: TableKey[] = [];
+  let cursor: QueryCursor | undefined;
+  do {
+    const page = await queryKeys(query, cursor);
+    found.push(...page.keys);
+    cursor = page.next;
+  } while (cursor);
+  return found;
+}
+
+/** Sets an item's TTL time, unless the item is gone meanwhile (a stub is never created). */
+export const setExpiresAt = (key: TableKey, expiresAt: number) =>
+  unlessConditionFails(
+    db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: "SET expiresAt = :expiresAt",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":expiresAt": expiresAt },
+      }),
+    ),
+  );
+
+/** The retention end the last complete walk gave an event's items, kept on the event item. */
+export async function retentionApplied(eventId: string): Promise<number | undefined> {
+  const { Item } = await db.send(
+    new GetCommand({
+      TableName: tableName,
+      Key: keys.event(eventId),
+      ProjectionExpression: "retentionApplied",
+      ConsistentRead: true,
+    }),
+  );
+  return z.object({ retentionApplied: z.number().optional() }).parse(Item ?? {}).retentionApplied;
+}
+
+export const markRetentionApplied = (eventId: string, expiresAt: number) =>
+  unlessConditionFails(
+    db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.event(eventId),
+        UpdateExpression: "SET retentionApplied = :expiresAt",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":expiresAt": expiresAt },
+      }),
+    ),
+  );
+
+/**
+ * What is left of an erased registration: its ids and language (none of them personal) and when it was erased,
+ * so that its manage link says the data was deleted instead of failing.
+ */
+const tombstoneSchema = z.object({
+  registrationId: z.string(),
+  eventId: z.string(),
+  sessionId: z.string(),
+  /** The language its pages were in, so that "your data was deleted" is said in it. */
+  language: languageSchema,
+  erasedAt: z.string(),
+});
+export type Tombstone = z.infer<typeof tombstoneSchema>;
+
+/** A registration being erased: still whole, marked, its seat already freed. */
+const erasingSchema = registrationSchema.extend({ erasingSince: z.string() });
+
+export type RegistrationState =
+  | { state: "absent" }
+  | { state: "erased"; tombstone: Tombstone }
+  | { state: "erasing"; registration: Registration }
+  | { state: "active"; registration: Registration };
+
+/** The registration item as it stands: whole, being erased, or erased. */
+export async function registrationState(registrationId: string): Promise<RegistrationState> {
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName, Key: keys.registration(registrationId), ConsistentRead: true }),
+  );
+  if (!Item) return { state: "absent" };
+  if ("erasedAt" in Item) return { state: "erased", tombstone: tombstoneSchema.parse(Item) };
+  if ("erasingSince" in Item) return { state: "erasing", registration: erasingSchema.parse(Item) };
+  return { state: "active", registration: registrationSchema.parse(Item) };
+}
+
+/**
+ * Step 1 of an erasure, in one transaction: the registration is marked as being erased and
+ * cancelled (it leaves the session's lists at once: no reminder or mailing reaches it from now),
+ * its uniqueness item is deleted and its seat or waiting-list place freed (unless a cancellation
+ * did that before), and it takes `lease`, whose message finishes the erasure should this process
+ * stop before it does. False when the registration changed since it was read (or a concurrent
+ * transaction on the same items won): read it again and retry.
+ */
+export async function markErasing(registration: Registration, lease: Lease, now: Date): Promise<boolean> {
+  const key = keys.registration(registration.registrationId);
+  const leased = setLease(key, lease);
+  const held = registration.status !== "cancelled";
+  const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]> = [
+    {
+      Update: {
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: `SET erasingSince = :now, #status = :cancelled, updatedAt = :now, cancelledAt = if_not_exists(cancelledAt, :now)${held ? ", cancelledFrom = :read" : ""}, ${leased.set}`,
+        ConditionExpression: "#status = :read AND attribute_not_exists(erasingSince)",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":now": now.toISOString(),
+          ":cancelled": "cancelled",
+          ":read": registration.status,
+          ...leased.values,
+        },
+      },
+    },
+  ];
+  if (held) {
+    items.push(
+      {
+        Delete: {
+          TableName: tableName,
+          Key: keys.emailLock(registration.eventId, normalizeEmail(registration.email)),
+          ConditionExpression: "registrationId = :id",
+          ExpressionAttributeValues: { ":id": registration.registrationId },
+        },
+      },
+      {
+        Update: {
+          TableName: tableName,
+          Key: keys.sessionCounters(registration.eventId, registration.sessionId),
+          UpdateExpression: `ADD ${registration.status} :minusOne`,
+          ExpressionAttributeValues: { ":minusOne": -1 },
+        },
+      },
+    );
+  }
+  try {
+    await db.send(new TransactWriteCommand({ TransactItems: items }));
+    return true;
+  } catch (error) {
+    // A condition failed or a concurrent transaction won: the caller reads the registration again.
+    if (error instanceof TransactionCanceledException) return false;
+    throw error;
+  }
+}
+
+/**
+ * The last step of an erasure: the registration item is replaced by its tombstone, which drops
+ * every personal field and the lease (the item leaves the sweeper's index).
+ */
+export async function putTombstone(tombstone: Tombstone, expiresAt: number): Promise<void> {
+  await db.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: { ...keys.registration(tombstone.registrationId), ...tombstone, expiresAt },
+    }),
+  );
+}
+
+/** A page item's list (`recipients` of a mailing page, `records` of an attendance page). */
+export async function readList(key: TableKey, attribute: "recipients" | "records"): Promise<unknown[]> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+  const lists = z.object({ recipients: z.array(z.unknown()), records: z.array(z.unknown()) }).partial();
+  return lists.parse(Item ?? {})[attribute] ?? [];
+}
+
+/** Replaces a page item's list, unless the item is gone meanwhile. */
+export const writeList = (key: TableKey, attribute: "recipients" | "records", list: readonly unknown[]) =>
+  unlessConditionFails(
+    db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: "SET #list = :list",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#list": attribute },
+        ExpressionAttributeValues: { ":list": list },
+      }),
+    ),
+  );
+
+/**
+ * Strips a mailing's delivery record of what could name the recipient (SES's refusal reason quotes
+ * the address); its state stays, so the mailing's counts stay right.
+ */
+export const stripMailingDelivery = (key: TableKey) =>
+  unlessConditionFails(
+    db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: "REMOVE reason",
+        ConditionExpression: "attribute_exists(pk)",
+      }),
+    ),
+  );
+
+const mailingDeliverySchema = z.object({
+  state: z.string(),
+  claimedAt: z.string(),
+  sentAt: z.string().optional(),
+});
+
+/** What a mailing's delivery record says of one registrant, if it was sent to them. */
+export async function mailingDeliveryOf(mailingId: string, registrationId: string) {
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName, Key: keys.mailingDelivery(mailingId, registrationId) }),
+  );
+  return Item ? mailingDeliverySchema.parse(Item) : undefined;
+}

@@ -1,0 +1,257 @@
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { describe, expect, inject, it } from "vitest";
+import { db, tableName } from "../../shared/aws/dynamo.ts";
+import { message } from "../../shared/bus/define-event.ts";
+import { registrationErasure } from "../../shared/bus/events/registration-erasure.ts";
+import { getEvent } from "../../shared/events/event-store.ts";
+import { markErasing, registrationState } from "../../shared/privacy/privacy-store.ts";
+import { expiresAtOf } from "../../shared/privacy/retention.ts";
+import { findRegistration, getSessionCounters } from "../../shared/registrations/registration-store.ts";
+import { manageLinkIn, waitForMails } from "../support/outbox.ts";
+import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
+import { waitUntil } from "../support/wait.ts";
+import { apiClient } from "./api-client.ts";
+
+const { request } = apiClient();
+const outbox = inject("outboxDir");
+
+/** Every item of the table (test only: the app never scans), read page by page. */
+async function scanTable(): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: cursor }));
+    items.push(...(page.Items ?? []));
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+  return items;
+}
+
+/** The items that mention any of `needles` anywhere (keys, attributes, nested lists). */
+const itemsMentioning = async (...needles: string[]) =>
+  (await scanTable()).filter((item) => {
+    const text = JSON.stringify(item).toLowerCase();
+    return needles.some((needle) => text.includes(needle.toLowerCase()));
+  });
+
+/** A person nobody else in the table is: a unique address and name. */
+function person(sessionId = "fr") {
+  const tag = uniqueId("x").slice(2);
+  return registrant({
+    sessionId,
+    email: `erase-${tag}@example.org`,
+    firstName: `Zelda${tag}`,
+    lastName: `Quark${tag}`,
+  });
+}
+
+async function createEvent(changes: Record<string, unknown> = {}) {
+  const eventId = uniqueId("privacy");
+  const created = await request("PUT", `/admin/events/${eventId}`, {
+    body: { ...sampleEvent(), ...changes },
+    admin: true,
+  });
+  expect(created.status, created.text).toBe(201);
+  return eventId;
+}
+
+/** Registers, and waits for the confirmation: its manage link and the registration's id. */
+async function registerAndConfirm(eventId: string, body: ReturnType<typeof person>) {
+  const response = await request("POST", `/events/${eventId}/registrations`, { body });
+  expect(response.status, response.text).toBe(201);
+  const [mail] = await waitForMails(outbox, body.email);
+  const link = manageLinkIn(mail as NonNullable<typeof mail>) ?? "";
+  return { registrationId: response.json.registrationId as string, manage: new URL(link) };
+}
+
+/** An attendance report naming them, and a mailing sent to the session: pages with their data. */
+async function attendAndMail(eventId: string, body: ReturnType<typeof person>) {
+  const report = `Full name,E-mail address,Duration (minutes)\n${body.firstName} ${body.lastName},${body.email},45\n`;
+  const imported = await request("POST", `/admin/events/${eventId}/sessions/${body.sessionId}/attendance`, {
+    rawBody: report,
+    contentType: "text/csv",
+    admin: true,
+  });
+  expect(imported.status, imported.text).toBe(200);
+  const mailing = await request("POST", `/admin/events/${eventId}/mailings`, {
+    body: {
+      name: "Thanks",
+      segment: {},
+      subject: { fr: "Merci", en: "Thanks" },
+      body: { fr: "Merci {{firstName}}", en: "Thanks {{firstName}}" },
+    },
+    admin: true,
+  });
+  expect(mailing.status, mailing.text).toBe(201);
+  const sent = await request("POST", `/admin/events/${eventId}/mailings/${mailing.json.mailingId}/send`, {
+    admin: true,
+  });
+  expect(sent.status).toBe(202);
+  await waitForMails(outbox, body.email, 2);
+  await waitUntil(
+    "the mailing to finish",
+    async () =>
+      (await request("GET", `/admin/events/${eventId}/mailings/${mailing.json.mailingId}`, { admin: true }))
+        .json.status,
+    (status) => status === "sent",
+  );
+}
+
+const postForm = (url: URL, form: Record<string, string> = {}) =>
+  fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(form).toString(),
+  });
+
+describe("retention", () => {
+  it("gives every item about a registrant an expiresAt, and moves it when retentionDays changes", async () => {
+    const eventId = await createEvent({ retentionDays: 30 });
+    const body = person();
+    const { registrationId } = await registerAndConfirm(eventId, body);
+    await attendAndMail(eventId, body);
+
+    const expected = expiresAtOf(await getEvent(eventId));
+    const items = await itemsMentioning(body.email, registrationId);
+    // Registration, uniqueness item, confirmation and mailing delivery records, attendance and
+    // recipient pages.
+    expect(items.map((item) => String(item.sk).replace(/#.*/, "")).sort()).toEqual(
+      expect.arrayContaining(["EMAIL", "MAIL", "PAGE", "PAGE", "REG", "SENT"]),
+    );
+    for (const item of items)
+      expect([item.pk, item.sk, item.expiresAt]).toEqual([item.pk, item.sk, expected]);
+
+    const changed = await request("PUT", `/admin/events/${eventId}`, {
+      body: { ...(await getEvent(eventId)), retentionDays: 90 },
+      admin: true,
+    });
+    expect(changed.status, changed.text).toBe(200);
+    const later = expected + 60 * 24 * 3600;
+    expect(expiresAtOf(await getEvent(eventId))).toBe(later);
+    await waitUntil(
+      "every item to get the new expiresAt",
+      () => itemsMentioning(body.email, registrationId),
+      (found) => found.length === items.length && found.every((item) => item.expiresAt === later),
+    );
+  });
+
+  it("refuses a retention that is not a positive number of days up to ten years", async () => {
+    for (const retentionDays of [0, 3651, 1.5, "365"]) {
+      const refused = await request("PUT", `/admin/events/${uniqueId("privacy")}`, {
+        body: { ...sampleEvent(), retentionDays },
+        admin: true,
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.json.issues[0].path).toBe("retentionDays");
+    }
+  });
+});
+
+describe("delete my data", () => {
+  it("downloads, then erases everything about the registrant from the manage link; their seat goes to the waiting list", async () => {
+    const eventId = await createEvent();
+    await request("PUT", `/admin/events/${eventId}`, {
+      body: {
+        ...(await getEvent(eventId)),
+        sessions: sampleEvent().sessions.map((s) => ({ ...s, capacity: 1 })),
+      },
+      admin: true,
+    });
+    const body = person();
+    const { registrationId, manage } = await registerAndConfirm(eventId, body);
+    const waiting = person();
+    const next = await registerAndConfirm(eventId, waiting);
+    expect((await findRegistration(next.registrationId))?.status).toBe("waitlisted");
+    await attendAndMail(eventId, body);
+
+    const page = await fetch(manage);
+    const pageText = await page.text();
+    expect(pageText).toContain("Supprimer mes données");
+    const download = await fetch(new URL(`/registrations/${registrationId}/data${manage.search}`, manage));
+    expect(download.headers.get("content-disposition")).toMatch(/^attachment; filename="my-data-/);
+    const data = (await download.json()) as {
+      registration: { email: string };
+      deliveries: unknown[];
+      mailings: unknown[];
+      attendance: unknown[];
+    };
+    expect(data.registration.email).toBe(body.email);
+    expect(data.deliveries[0]).toMatchObject({ kind: "confirmation", state: "sent" });
+    expect(data.mailings).toEqual([expect.objectContaining({ mailing: "Thanks", state: "sent" })]);
+    expect(data.attendance).toEqual([expect.objectContaining({ attended: true, minutes: 45 })]);
+
+    const erase = new URL(`/registrations/${registrationId}/erase${manage.search}`, manage);
+    const asked = await postForm(erase);
+    const askedText = await asked.text();
+    expect(askedText).toContain('name="confirm" value="yes"');
+    expect(await itemsMentioning(body.email)).not.toHaveLength(0);
+
+    const done = await postForm(erase, { confirm: "yes" });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain("Vos données ont été supprimées");
+    expect(await itemsMentioning(body.email, body.firstName, body.lastName)).toEqual([]);
+    expect(await getSessionCounters(eventId, "fr")).toEqual({ confirmed: 1, waitlisted: 0 });
+    await waitUntil(
+      "the waitlisted registrant to get the seat",
+      async () => (await findRegistration(next.registrationId))?.status,
+      (status) => status === "confirmed",
+    );
+
+    const again = await postForm(erase, { confirm: "yes" });
+    expect(await again.text()).toContain("Vos données avaient déjà été supprimées");
+    const link = await fetch(manage);
+    expect(link.status).toBe(200);
+    expect(await link.text()).toContain("Vos données avaient déjà été supprimées");
+    const forged = await fetch(new URL(`/registrations/${registrationId}?token=x${"A".repeat(42)}`, manage));
+    expect(forged.status).toBe(403);
+  });
+
+  it("lets an organiser erase a registrant: 204, again 204, 404 for an unknown one", async () => {
+    const eventId = await createEvent();
+    const body = person();
+    const { registrationId } = await registerAndConfirm(eventId, body);
+    const path = `/admin/events/${eventId}/registrations/${registrationId}`;
+
+    const first = await request("DELETE", path, { admin: true });
+    const second = await request("DELETE", path, { admin: true });
+    const unknown = await request("DELETE", `/admin/events/${eventId}/registrations/${crypto.randomUUID()}`, {
+      admin: true,
+    });
+    const otherEvent = await request(
+      "DELETE",
+      `/admin/events/${await createEvent()}/registrations/${registrationId}`,
+      {
+        admin: true,
+      },
+    );
+
+    expect([first.status, second.status, unknown.status, otherEvent.status]).toEqual([204, 204, 404, 404]);
+    expect(unknown.json.error).toBe("not-found");
+    expect(await itemsMentioning(body.email, body.firstName)).toEqual([]);
+    expect((await request("GET", path, { admin: true })).status).toBe(404);
+  });
+
+  it("finishes an erasure whose process stopped after its first step (the sweeper resumes it)", async () => {
+    const eventId = await createEvent();
+    const body = person();
+    const { registrationId } = await registerAndConfirm(eventId, body);
+    const current = await registrationState(registrationId);
+    if (current.state !== "active") throw new Error("expected an active registration");
+
+    // Step 1 only, as a process that stops right after it: the seat is freed, the lease expired.
+    const resume = message(registrationErasure, { registrationId });
+    expect(
+      await markErasing(current.registration, { until: new Date(Date.now() - 1000), resume }, new Date()),
+    ).toBe(true);
+    expect(await getSessionCounters(eventId, "fr")).toEqual({ confirmed: 0, waitlisted: 0 });
+    expect(await itemsMentioning(body.email)).not.toHaveLength(0);
+
+    await waitUntil(
+      "the sweeper to finish the erasure",
+      () => registrationState(registrationId),
+      (state) => state.state === "erased",
+    );
+    expect(await itemsMentioning(body.email, body.firstName, body.lastName)).toEqual([]);
+    expect(await getSessionCounters(eventId, "fr")).toEqual({ confirmed: 0, waitlisted: 0 });
+  });
+});
