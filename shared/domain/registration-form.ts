@@ -48,11 +48,32 @@ export const questionTypes = [
 export type QuestionType = (typeof questionTypes)[number];
 
 /** Question ids become form names, export columns and stats keys: slugs, never a standard column's name. */
+const questionIdPattern = /^[a-z0-9-]{1,40}$/;
+/** The export's own columns that a slug could spell: a question of that id would have two columns of one name. */
+const reservedQuestionIds = new Set([
+  "answers",
+  "attended",
+  "city",
+  "country",
+  "department",
+  "email",
+  "language",
+  "organisation",
+  "status",
+  "updates",
+]);
 const questionIdSchema = z
   .string()
-  .regex(/^[a-z0-9-]{1,40}$/, "use 1 to 40 characters: lowercase letters, digits and hyphens");
+  .regex(questionIdPattern, "use 1 to 40 characters: lowercase letters, digits and hyphens")
+  .refine(
+    (id) => !reservedQuestionIds.has(id),
+    "this id names a standard column of the export: choose another",
+  );
 
-const choiceSchema = z.object({ id: questionIdSchema, label: localizedTextSchema });
+const choiceSchema = z.object({
+  id: z.string().regex(questionIdPattern, "use 1 to 40 characters: lowercase letters, digits and hyphens"),
+  label: localizedTextSchema,
+});
 
 const choicesSchema = z
   .array(choiceSchema)
@@ -254,7 +275,8 @@ export function collectAnswers(body: Record<string, unknown>): unknown {
   const answers: Record<string, unknown> = { ...(given as Record<string, unknown> | undefined) };
   for (const [key, value] of Object.entries(body)) {
     const [prefix, question, choice, ...rest] = key.split(".");
-    if (prefix !== "answers" || !question || rest.length > 0) continue;
+    // Only names a question could have: a field named `answers.__proto__` sets nothing.
+    if (prefix !== "answers" || !question || rest.length > 0 || !questionIdPattern.test(question)) continue;
     if (choice === undefined) answers[question] = value;
     else if (value === "on" || value === "true" || value === true) {
       const chosen = answers[question];

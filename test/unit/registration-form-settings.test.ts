@@ -80,6 +80,15 @@ describe("event form settings", () => {
     );
   });
 
+  it("refuses a question id that names a standard column of the export", () => {
+    const result = eventInputSchema.safeParse({
+      ...sampleEvent(),
+      form: { questions: [{ id: "email", type: "yes-no", label: { fr: "Oui ?", en: "Yes?" } }] },
+    });
+
+    expect(result.error?.issues.map((issue) => issue.path.join("."))).toEqual(["form.questions.0.id"]);
+  });
+
   it("refuses a window that closes before it opens", () => {
     const result = eventInputSchema.safeParse({
       ...sampleEvent(),
