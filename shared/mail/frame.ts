@@ -1,5 +1,6 @@
 import type { Language } from "../domain/languages.ts";
 import { type Markup, markup } from "../html.ts";
+import { urlTo } from "../paths.ts";
 
 /** A link; rendered as its text in the plain part and as an anchor in the HTML part. */
 export interface MailLink {
@@ -40,15 +41,40 @@ export function webUrl(url: string): string {
 export const mailAnchor = (link: MailLink, style: string = mailStyles.link): Markup =>
   markup`<a href="${webUrl(link.url)}" style="${style}">${link.label}</a>`;
 
+/** The label of the privacy notice's link at the foot of every mail, per language. */
+const privacyLabels: Record<Language, string> = {
+  en: "Privacy notice",
+  fr: "Politique de confidentialité",
+};
+
 /**
- * The HTML document of every mail: the card with the mail's own content, the small print under it.
- * Built with `markup`, so every value is escaped unless it is markup already.
+ * The link to the event's privacy notice (`GET /events/{eventId}/privacy`) in the mail's language,
+ * which every mail carries at its foot (`mailFrame`, `mailTextFooter`).
+ */
+export const privacyLink = (publicUrl: string, eventId: string, language: Language): MailLink => ({
+  label: privacyLabels[language],
+  url: urlTo(publicUrl, "privacyNotice", { eventId }, { lang: language }),
+});
+
+/**
+ * The plain-text foot of every mail: after the `--` line, the mail's own small print, then the
+ * privacy notice's link.
+ */
+export function mailTextFooter(lines: readonly string[], privacy: MailLink, colon: string): string {
+  return `--\n${[...lines, `${privacy.label}${colon}${webUrl(privacy.url)}`].join("\n")}`;
+}
+
+/**
+ * The HTML document of every mail: the card with the mail's own content, the small print under it
+ * and the privacy notice's link. Built with `markup`, so every value is escaped unless it is
+ * markup already.
  */
 export function mailFrame(frame: {
   language: Language;
   subject: string;
   card: Markup;
   footer: Markup;
+  privacy: MailLink;
 }): string {
   return markup`<!doctype html>
 <html lang="${frame.language}">
@@ -59,6 +85,7 @@ export function mailFrame(frame: {
 ${frame.card}
 </div>
 ${frame.footer}
+<p style="${mailStyles.footer}">${mailAnchor(frame.privacy, mailStyles.footerLink)}</p>
 </div>
 </body>
 </html>

@@ -5,6 +5,7 @@ import type { Registration } from "../domain/registration.ts";
 import { calendarInvite } from "./calendar.ts";
 import { composeMessage } from "./compose.ts";
 import { formatDuration, formatStartsIn } from "./format.ts";
+import { privacyLink } from "./frame.ts";
 import { type MailContent, renderHtml, renderText } from "./render.ts";
 import { type MailKind, type MailTexts, mailTexts, type TextValues } from "./texts/index.ts";
 
@@ -17,6 +18,8 @@ export interface RegistrationMailInput {
   registration: Registration;
   /** Where the registrant views or cancels the registration. */
   manageUrl: string;
+  /** Base of the links in mails (`publicUrl`): the event's privacy notice is linked at the foot. */
+  publicUrl: string;
   /** The From header, e.g. the sender address of `mailSettings`. */
   from: string;
   /** How long before the session a reminder goes out; required for `reminder`. */
@@ -106,6 +109,7 @@ function mailContent(input: RegistrationMailInput, texts: MailTexts, values: Tex
     signOff: texts.signOff,
     signature: event.organiser.name,
     footer: texts.footer(values),
+    privacy: privacyLink(input.publicUrl, event.id, language),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Language } from "../domain/languages.ts";
 import { type Markup, markup } from "../html.ts";
-import { type MailLink, mailAnchor, mailFrame, mailStyles, webUrl } from "./frame.ts";
+import { type MailLink, mailAnchor, mailFrame, mailStyles, mailTextFooter, webUrl } from "./frame.ts";
 
 export type { MailLink } from "./frame.ts";
 
@@ -23,6 +23,8 @@ export interface MailContent {
   signOff: string;
   signature: string;
   footer: string;
+  /** The event's privacy notice, linked at the foot of both parts. */
+  privacy: MailLink;
 }
 
 /** The plain-text alternative: what screen readers, watches and text-only clients show. */
@@ -38,7 +40,7 @@ export function renderText(content: MailContent): string {
     ...content.notes,
     `${content.manage.label}${content.colon}${webUrl(content.manage.url)}`,
     `${content.signOff}\n${content.signature}`,
-    `--\n${content.footer}`,
+    mailTextFooter([content.footer], content.privacy, content.colon),
   ];
   return `${blocks.join("\n\n")}\n`;
 }
@@ -80,5 +82,6 @@ export function renderHtml(content: MailContent): string {
 `,
     )}`,
     footer: paragraph(content.footer, styles.footer),
+    privacy: content.privacy,
   });
 }

@@ -16,6 +16,7 @@ async function renderInput(mailing: Mailing, event: WebinarEvent, recipient: Rec
     event,
     session,
     recipient,
+    publicUrl,
     unsubscribeUrl: await unsubscribeUrl(publicUrl, recipient.email, recipient.language),
     manageUrl: recipient.registrationId ? await manageUrl(publicUrl, recipient.registrationId) : undefined,
   };

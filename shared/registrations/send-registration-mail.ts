@@ -61,6 +61,7 @@ export async function sendRegistrationMail(
       session,
       registration,
       manageUrl: await manageUrl(publicUrl, registrationId),
+      publicUrl,
       from: mailSettings.senderEmail,
     });
     return sendRawMail({ raw: mail.raw, to: mail.to });

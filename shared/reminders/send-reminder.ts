@@ -193,6 +193,7 @@ function reminderSender(
           session,
           registration,
           manageUrl: await manageUrl(publicUrl, registration.registrationId),
+          publicUrl,
           from: mailSettings.senderEmail,
           reminderOffsetMs,
         });

@@ -163,6 +163,7 @@ async function receivedMail(kind: MailKind, changes: Changes = {}) {
     session: { ...session, ...changes.session },
     registration: { ...registration, ...changes.registration },
     manageUrl: "https://convene.example.org/registrations/reg-123?token=abc",
+    publicUrl: "https://convene.example.org",
     from: "webinars@convene.example.org",
     reminderOffsetMs: 60 * 60 * 1000,
   });

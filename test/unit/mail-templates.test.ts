@@ -71,6 +71,7 @@ function mailInput(kind: MailKind, options: Options = {}): RegistrationMailInput
     session,
     registration: { ...registration, language: options.language ?? "en", ...options.registration },
     manageUrl,
+    publicUrl: "https://convene.example.org",
     from: "Convene <webinars@convene.example.org>",
     ...(options.reminderOffsetMs !== undefined && { reminderOffsetMs: options.reminderOffsetMs }),
   };
@@ -150,6 +151,19 @@ describe("registration mails in English", () => {
 
     expect(parsed.subject).toBe(subject);
     expect(text).toContain(joinUrl);
+  });
+
+  it("link the event's privacy notice at the foot of both parts, in the registrant's language", async () => {
+    for (const kind of ["confirmation", "waitlist", "promotion", "cancellation"] as const) {
+      const english = await receive(kind);
+      const french = await receive(kind, { language: "fr" });
+      const notice = `https://convene.example.org/events/${event.id}/privacy`;
+
+      expect(english.text).toMatch(new RegExp(`\\n--\\n[^]*Privacy notice: ${notice}\\?lang=en\\n$`));
+      expect(english.html).toContain(`href="${notice}?lang=en"`);
+      expect(french.text).toContain(`Politique de confidentialité\u00a0: ${notice}?lang=fr`);
+      expect(french.html).toContain(`href="${notice}?lang=fr"`);
+    }
   });
 
   it("refuse to build a reminder without knowing how far away the session is", async () => {

@@ -16,6 +16,7 @@ import { type MailingRecipient, renderMailing } from "../../shared/mailings/cont
 
 const unsubscribeUrl = "https://convene.example.org/unsubscribe?token=tok-123&lang=en";
 const manageUrl = "https://convene.example.org/registrations/reg-1?token=abc";
+const publicUrl = "https://convene.example.org";
 const recordingUrl = "https://video.example.org/watch?v=42&t=0";
 
 const event: WebinarEvent = {
@@ -75,6 +76,7 @@ function render(mailing: MailingInput, recipient: Partial<MailingRecipient> = {}
     recipient: { ...ada, ...recipient },
     unsubscribeUrl,
     manageUrl,
+    publicUrl,
   });
 }
 
@@ -93,6 +95,7 @@ function messageInput(mailing: MailingInput, recipient: Partial<MailingRecipient
     recipient: { ...ada, ...recipient },
     unsubscribeUrl,
     manageUrl,
+    publicUrl,
     from: "Convene <webinars@convene.example.org>",
   };
 }
@@ -275,6 +278,7 @@ describe("rendering a mailing for one recipient", () => {
       session,
       recipient: ada,
       unsubscribeUrl,
+      publicUrl,
     });
 
     expect(mail.subject).toBe("About Unaccompanied minors");
@@ -287,6 +291,17 @@ describe("a mailing as sent", () => {
 
     expect(header("list-unsubscribe")).toEqual([`List-Unsubscribe: <${unsubscribeUrl}>`]);
     expect(header("list-unsubscribe-post")).toEqual(["List-Unsubscribe-Post: List-Unsubscribe=One-Click"]);
+  });
+
+  it("links the event's privacy notice at the foot of the HTML and text parts", async () => {
+    const english = await receive(thankYou);
+    const french = await receive(thankYou, { language: "fr" });
+    const notice = `${publicUrl}/events/${event.id}/privacy`;
+
+    expect(english.text).toContain(`Privacy notice: ${notice}?lang=en`);
+    expect(english.html).toContain(`href="${notice}?lang=en"`);
+    expect(french.text).toContain(`${notice}?lang=fr`);
+    expect(french.html).toContain(`>Politique de confidentialité</a>`);
   });
 
   it("shows the unsubscribe link in the HTML and text parts, in the recipient's language", async () => {

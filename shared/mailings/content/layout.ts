@@ -1,6 +1,6 @@
 import type { Language } from "../../domain/languages.ts";
 import { type Markup, markup, renderedHtml } from "../../html.ts";
-import { type MailLink, mailAnchor, mailFrame, mailStyles } from "../../mail/frame.ts";
+import { type MailLink, mailAnchor, mailFrame, mailStyles, mailTextFooter } from "../../mail/frame.ts";
 
 /** What every mailing says under the organiser's text, in the recipient's language. */
 export interface MailingFooter {
@@ -9,6 +9,8 @@ export interface MailingFooter {
   links: [MailLink, ...MailLink[]];
   /** Between a label and its URL in the text part. */
   colon: string;
+  /** The event's privacy notice, linked at the foot of both parts. */
+  privacy: MailLink;
 }
 
 export interface MailingLayout {
@@ -34,12 +36,13 @@ export function layoutHtml(layout: MailingLayout): string {
     subject: layout.subject,
     card: renderedHtml(layout.bodyHtml),
     footer: footerHtml(layout.footer),
+    privacy: layout.footer.privacy,
   });
 }
 
 /** The text part: the body, then the footer after the `--` line the transactional mails use too. */
 export function layoutText(layout: MailingLayout): string {
-  const { reason, links, colon } = layout.footer;
-  const footer = [reason, ...links.map((link) => `${link.label}${colon}${link.url}`)].join("\n");
-  return `${layout.bodyText}\n\n--\n${footer}\n`;
+  const { reason, links, colon, privacy } = layout.footer;
+  const lines = [reason, ...links.map((link) => `${link.label}${colon}${link.url}`)];
+  return `${layout.bodyText}\n\n${mailTextFooter(lines, privacy, colon)}\n`;
 }

@@ -1,6 +1,7 @@
 import { formatSessionTime } from "../../domain/dates.ts";
 import type { Session, WebinarEvent } from "../../domain/event.ts";
 import { type Language, type LocalizedText, languages, pickText } from "../../domain/languages.ts";
+import { privacyLink } from "../../mail/frame.ts";
 import { fillTokens } from "./fill-tokens.ts";
 import { layoutHtml, layoutText, type MailingFooter } from "./layout.ts";
 import type { MailingContent } from "./mailing-input.ts";
@@ -21,7 +22,7 @@ export interface MailingRecipient {
 
 export interface RenderMailingInput {
   mailing: MailingContent;
-  event: Pick<WebinarEvent, "title" | "organiser">;
+  event: Pick<WebinarEvent, "id" | "title" | "organiser">;
   /** The recipient's session: `{{sessionDate}}` is its start. */
   session: Pick<Session, "startsAt" | "timezone">;
   recipient: MailingRecipient;
@@ -29,6 +30,8 @@ export interface RenderMailingInput {
   unsubscribeUrl: string;
   /** The registration's manage page, linked in the footer when given. */
   manageUrl?: string | undefined;
+  /** Base of the links in mails (`publicUrl`): the event's privacy notice is linked in the footer. */
+  publicUrl: string;
 }
 
 export interface RenderedMailing {
@@ -68,6 +71,7 @@ function footer(input: RenderMailingInput, language: Language): MailingFooter {
     reason: texts.reason({ title: pickText(input.event.title, language) }),
     links: [{ label: texts.unsubscribe, url: requireWebUrl(input.unsubscribeUrl) }, ...manage],
     colon: texts.colon,
+    privacy: privacyLink(input.publicUrl, input.event.id, language),
   };
 }
 
