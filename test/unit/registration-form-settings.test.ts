@@ -6,9 +6,10 @@ import {
   publicView,
   type WebinarEvent,
 } from "../../shared/domain/event.ts";
-import { registrationInputSchemaFor } from "../../shared/domain/registration.ts";
+import { privacyNoticeVersion, registrationInputSchemaFor } from "../../shared/domain/registration.ts";
 import { assertRegistrationOpen, registrationWindow } from "../../shared/domain/registration-form.ts";
 import { renderRegistrationForm } from "../../shared/pages/registration-form.ts";
+import { renderThankYou } from "../../shared/pages/registration-pages.ts";
 import { registrant, sampleEvent } from "../support/sample-event.ts";
 
 /** Two questions of the "done when": a required single choice and an optional long text. */
@@ -229,5 +230,35 @@ describe("the form of an event with its own settings", () => {
     expect(late).toContain("Les inscriptions sont closes");
     expect(late).toContain("jeudi 14 janvier 2027");
     expect(late).not.toContain("<form");
+  });
+});
+
+describe("answers on the registrant's pages", () => {
+  it("lists each answer under its question, choices by their labels and yes/no in words, in the page language", () => {
+    const html = renderThankYou({
+      event: publicView(eventWith({ form: { questions } })),
+      language: "fr",
+      registration: {
+        registrationId: "r-1",
+        eventId: "forms",
+        sessionId: "fr",
+        email: "ada@example.org",
+        firstName: "Ada",
+        lastName: "Lovelace",
+        language: "fr",
+        updates: false,
+        consent: { acceptedAt: "2027-01-02T10:00:00Z", noticeVersion: privacyNoticeVersion },
+        status: "confirmed",
+        createdAt: "2027-01-02T10:00:00Z",
+        updatedAt: "2027-01-02T10:00:00Z",
+        confirmationNumber: 1,
+        answers: { topic: "schooling", tools: ["zoom", "teams"], speaker: true },
+      },
+    });
+
+    expect(html).toContain("<dt>Votre thème</dt><dd>Scolarité</dd>");
+    expect(html).toContain("<dt>Outils</dt><dd>Zoom; Teams</dd>");
+    expect(html).toContain("<dt>Intervenir ?</dt><dd>Oui</dd>");
+    expect(html).not.toContain("<dt>Remarques</dt>");
   });
 });
