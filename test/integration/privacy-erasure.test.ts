@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, inject, it } from "vitest";
 import { db, tableName } from "../../shared/aws/dynamo.ts";
@@ -97,6 +99,26 @@ async function attendAndMail(eventId: string, body: ReturnType<typeof person>) {
   );
 }
 
+/** `convene` as an organiser runs it: a real process, its output and its exit code. */
+function convene(args: string[]) {
+  const shim = fileURLToPath(new URL("../../bin/convene.mjs", import.meta.url));
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [shim, ...args],
+      {
+        env: {
+          ...process.env,
+          CONVENE_API_URL: inject("api"),
+          CONVENE_ADMIN_TOKEN: inject("adminToken"),
+          CONVENE_TOKEN: undefined,
+        },
+      },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
 const postForm = (url: URL, form: Record<string, string> = {}) =>
   fetch(url, {
     method: "POST",
@@ -104,7 +126,8 @@ const postForm = (url: URL, form: Record<string, string> = {}) =>
     body: new URLSearchParams(form).toString(),
   });
 
-describe("retention", () => {
+// Each test has its own event and people: they run side by side (most of their time is waiting on mail).
+describe.concurrent("retention", () => {
   it("gives every item about a registrant an expiresAt, and moves it when retentionDays changes", async () => {
     const eventId = await createEvent({ retentionDays: 30 });
     const body = person();
@@ -147,7 +170,7 @@ describe("retention", () => {
   });
 });
 
-describe("delete my data", () => {
+describe.concurrent("delete my data", () => {
   it("downloads, then erases everything about the registrant from the manage link; their seat goes to the waiting list", async () => {
     const eventId = await createEvent();
     await request("PUT", `/admin/events/${eventId}`, {
@@ -229,6 +252,21 @@ describe("delete my data", () => {
     expect(unknown.json.error).toBe("not-found");
     expect(await itemsMentioning(body.email, body.firstName)).toEqual([]);
     expect((await request("GET", path, { admin: true })).status).toBe(404);
+  });
+
+  it("lets an organiser erase a registrant with the CLI, once confirmed with --yes", async () => {
+    const eventId = await createEvent();
+    const body = person();
+    const { registrationId } = await registerAndConfirm(eventId, body);
+    const args = ["registrations", "delete", "--event", eventId, registrationId];
+
+    // Two processes at once: each spends seconds compiling TypeScript as it starts.
+    const [unconfirmed, confirmed] = await Promise.all([convene(args), convene([...args, "--yes"])]);
+
+    expect(unconfirmed.code).toBe(1);
+    expect(unconfirmed.stderr).toContain("--yes");
+    expect(confirmed).toMatchObject({ code: 0, stdout: expect.stringContaining("Deleted the data") });
+    expect(await itemsMentioning(body.email, body.firstName)).toEqual([]);
   });
 
   it("finishes an erasure whose process stopped after its first step (the sweeper resumes it)", async () => {
