@@ -128,6 +128,9 @@ export function createApi(baseUrl: string, auth: Auth, onUnauthorized: () => voi
       json<unknown>("POST", `${registrationPath(eventId, registrationId)}/${action}`, {
         json: action === "move" ? { sessionId } : {},
       }),
+    /** Erases everything stored about one registrant (as their own "delete my data"); 204 again when done. */
+    deleteRegistration: (eventId: string, registrationId: string) =>
+      json<void>("DELETE", registrationPath(eventId, registrationId)),
     /** The export as the API writes it (CSV with its byte-order mark, or an .xlsx workbook). */
     exportRegistrations: async (eventId: string, format: "csv" | "xlsx", filters: RegistrationFilters) =>
       (await send("GET", `${eventPath(eventId)}/registrations${query({ ...filters, format })}`)).blob(),

@@ -79,6 +79,8 @@ export function RegistrationsPage() {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [pageIndex, setPageIndex] = useState(0);
   const [selected, setSelected] = useState<string | undefined>();
+  // Said once a person's data is erased: their panel (and row) are gone by then.
+  const [erased, setErased] = useState("");
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter starts again from the first page.
   useEffect(() => {
     setCursors([undefined]);
@@ -232,6 +234,7 @@ export function RegistrationsPage() {
       <p role="status" className="muted">
         {page.isSuccess ? t("registrations.shown", { count: rows.length }) : ""}
       </p>
+      <p role="status">{erased}</p>
       {page.isPending && <Loading />}
       <ErrorMessage error={page.error} />
       {page.isSuccess && rows.length === 0 && <p>{t("registrations.empty")}</p>}
@@ -303,6 +306,10 @@ export function RegistrationsPage() {
           row={selectedRow}
           sessions={sessions.map((item) => item.id)}
           onClose={() => setSelected(undefined)}
+          onErased={(name) => {
+            setErased(t("registrations.erased", { name }));
+            setSelected(undefined);
+          }}
         />
       )}
     </Page>
@@ -315,11 +322,14 @@ function RegistrationPanel({
   row,
   sessions,
   onClose,
+  onErased,
 }: {
   eventId: string;
   row: RegistrationRow;
   sessions: string[];
   onClose: () => void;
+  /** Their data is erased: the panel closes, the page says so. */
+  onErased: (name: string) => void;
 }) {
   const { t } = useTranslation();
   const api = useApi();
@@ -327,6 +337,7 @@ function RegistrationPanel({
   const headingId = useId();
   const heading = useRef<HTMLHeadingElement>(null);
   const [confirmCancel, setConfirmCancel] = useState(false);
+  const [confirmErase, setConfirmErase] = useState(false);
   const [moveTo, setMoveTo] = useState(sessions.find((id) => id !== row.sessionId) ?? "");
   const [done, setDone] = useState("");
   const event = useQuery({ queryKey: ["event", eventId], queryFn: () => api.getEvent(eventId) });
@@ -350,6 +361,15 @@ function RegistrationPanel({
       setDone(t(`registrations.done.${name}`));
       await queryClient.invalidateQueries({ queryKey: ["registrations", eventId] });
       await queryClient.invalidateQueries({ queryKey: ["registration", eventId, row.registrationId] });
+      await queryClient.invalidateQueries({ queryKey: ["stats", eventId] });
+    },
+  });
+  const erase = useMutation({
+    mutationFn: () => api.deleteRegistration(eventId, row.registrationId),
+    onSuccess: async () => {
+      setConfirmErase(false);
+      onErased(`${row.firstName} ${row.lastName}`);
+      await queryClient.invalidateQueries({ queryKey: ["registrations", eventId] });
       await queryClient.invalidateQueries({ queryKey: ["stats", eventId] });
     },
   });
@@ -460,8 +480,14 @@ function RegistrationPanel({
           </button>
         </div>
       )}
+      <div className="actions">
+        <button type="button" className="danger" onClick={() => setConfirmErase(true)}>
+          {t("registrations.erase")}
+        </button>
+      </div>
       <p role="status">{done}</p>
       <ErrorMessage error={action.error} />
+      <ErrorMessage error={erase.error} />
       <ConfirmDialog
         isOpen={confirmCancel}
         onOpenChange={setConfirmCancel}
@@ -471,6 +497,16 @@ function RegistrationPanel({
         onConfirm={() => action.mutate("cancel")}
       >
         <p>{t("registrations.cancelBody")}</p>
+      </ConfirmDialog>
+      <ConfirmDialog
+        isOpen={confirmErase}
+        onOpenChange={setConfirmErase}
+        title={t("registrations.eraseTitle", { name: `${row.firstName} ${row.lastName}` })}
+        confirmLabel={t("registrations.eraseConfirm")}
+        pending={erase.isPending}
+        onConfirm={() => erase.mutate()}
+      >
+        <p>{t("registrations.eraseBody")}</p>
       </ConfirmDialog>
     </section>
   );

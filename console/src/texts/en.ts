@@ -232,6 +232,12 @@ export const en = {
       resend: "The confirmation is sent again.",
       move: "The registration is moved.",
     },
+    erase: "Delete this person's data",
+    eraseTitle: "Delete all data of {{name}}?",
+    eraseBody:
+      "Their registration, the record of the mails sent to them and their attendance are deleted for good, as if they had used “Delete my data” themselves. A confirmed seat goes to the first person on the waitlist. This cannot be undone.",
+    eraseConfirm: "Delete their data",
+    erased: "The data of {{name}} is deleted.",
   },
   attendance: {
     title: "Attendance",

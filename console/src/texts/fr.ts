@@ -232,6 +232,12 @@ export const fr: Texts = {
       resend: "La confirmation est renvoyée.",
       move: "L'inscription est déplacée.",
     },
+    erase: "Supprimer les données de cette personne",
+    eraseTitle: "Supprimer toutes les données de {{name}} ?",
+    eraseBody:
+      "Son inscription, la trace des courriels qui lui ont été envoyés et sa présence sont définitivement supprimées, comme si la personne avait utilisé « Supprimer mes données ». Une place confirmée revient à la première personne en liste d'attente. Cette action est irréversible.",
+    eraseConfirm: "Supprimer ses données",
+    erased: "Les données de {{name}} sont supprimées.",
   },
   attendance: {
     title: "Présence",
