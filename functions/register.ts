@@ -48,8 +48,11 @@ export const handler = httpRoute({
       await enforceRateLimits("register", { ip: clientIpOf(event), email: input.data.email }, limits);
       const result = await register(params.eventId, input.data);
       if (bodyKind === "form") return thankYouPage(result, language);
-      if (result.outcome === "already-registered") return json(200, { status: "already-registered" });
       const { registrationId, status, sessionId } = result.registration;
+      // The registration already stored for this email: a client retrying after a lost answer
+      // learns the id of the one it made.
+      if (result.outcome === "already-registered")
+        return json(200, { status: "already-registered", registrationId, sessionId });
       return json(201, { registrationId, status, sessionId });
     } catch (error) {
       // A form posted after the window closed gets the form page, which says so with the dates.

@@ -10,7 +10,7 @@ import {
 } from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpUserPoolAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
-import { AttributeType, Billing, TableV2 } from "aws-cdk-lib/aws-dynamodb";
+import { AttributeType, Billing, StreamViewType, TableV2 } from "aws-cdk-lib/aws-dynamodb";
 import {
   type EventPattern as CdkEventPattern,
   EventBus,
@@ -20,6 +20,8 @@ import {
   Schedule,
 } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
+import { FilterCriteria, StartingPosition } from "aws-cdk-lib/aws-lambda";
+import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
@@ -104,6 +106,8 @@ export class ConveneStack extends Stack {
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: tableDefinition.timeToLiveAttribute,
+      // The outbox relay reads the stream (`relay-outbox`): new images carry the items' messages.
+      dynamoStream: StreamViewType[tableDefinition.streamViewType],
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -245,6 +249,25 @@ export class ConveneStack extends Stack {
           targets: [target(2)],
         });
         rules.push({ name: `${spec.name}-schedule`, rule: schedule });
+      }
+      if (spec.stream) {
+        // A function on the stream, rather than an EventBridge Pipe straight to the bus: a Pipe's
+        // target takes one fixed detail-type (or a path into the record), and its input transformer
+        // cannot turn the message kept as a JSON string into the event's detail object, nor delete
+        // the outbox item once published; left in the table, every item would be published again
+        // by the sweeper. The function publishes and deletes with the code the local runtime runs.
+        // A batch that still fails after its retries goes to the dead-letter queue as a pointer to
+        // the records; its items stay in the table, and the sweeper publishes them.
+        fn.addEventSource(
+          new DynamoEventSource(table, {
+            startingPosition: StartingPosition.TRIM_HORIZON,
+            batchSize: 10,
+            retryAttempts: 10,
+            bisectBatchOnError: true,
+            onFailure: new SqsDlq(deadLetters),
+            filters: [FilterCriteria.filter(spec.stream.filter as Record<string, unknown>)],
+          }),
+        );
       }
       if (spec.rule || spec.schedule) {
         // `convene dead-letters redrive` hands a failed event back to this function only.

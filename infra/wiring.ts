@@ -33,6 +33,12 @@ export interface FunctionSpec {
   bus?: "default";
   /** Runs on a schedule (on AWS every `everyMinutes`; locally every `CONVENE_LOCAL_SCHEDULE_SECONDS`). */
   schedule?: { everyMinutes: number };
+  /**
+   * Takes batches of the table's stream records that match `filter` (a Lambda event filter, which
+   * is written like an event pattern, over the record): on AWS through an event source mapping,
+   * locally through the runtime's reader of DynamoDB Local's own stream.
+   */
+  stream?: { filter: EventPattern };
   access: Access;
   timeoutSeconds?: number;
   memoryMb?: number;
@@ -107,6 +113,12 @@ export const onEvents = (...events: BusEvent[]): EventPattern => ({
   "detail-type": events.map((event) => event.detailType),
 });
 
+/** The stream records of outbox items as they are written (`shared/bus/outbox.ts`). */
+export const outboxRecords: EventPattern = {
+  eventName: ["INSERT"],
+  dynamodb: { NewImage: { relayOnce: { BOOL: [true] } } },
+};
+
 export const functions: readonly FunctionSpec[] = [
   {
     name: "put-event",
@@ -137,7 +149,8 @@ export const functions: readonly FunctionSpec[] = [
     name: "register",
     description: "Registers someone for a session (JSON or form post)",
     routes: [{ method: "POST", path: "/events/{eventId}/registrations", auth: "public" }],
-    access: { table: ["GetItem", "PutItem", "UpdateItem", "DeleteItem"], signingKey: "sign", bus: true },
+    // One transaction and no PutEvents: its messages go through the outbox (relay-outbox).
+    access: { table: ["GetItem", "PutItem", "UpdateItem"], signingKey: "sign" },
   },
   {
     name: "manage-registration",
@@ -168,7 +181,7 @@ export const functions: readonly FunctionSpec[] = [
     name: "promote-waitlist",
     description: "Gives a freed seat to the oldest waitlisted registrant",
     rule: onEvents(registrationCancelled),
-    access: { table: ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem"], bus: true },
+    access: { table: ["GetItem", "Query", "PutItem", "UpdateItem"] },
   },
   {
     name: "reminders-tick",
@@ -400,7 +413,7 @@ export const functions: readonly FunctionSpec[] = [
     description: "Finishes an erasure whose process stopped half-way (published by the sweeper)",
     rule: onEvents(registrationErasure),
     access: {
-      table: ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"],
+      table: ["GetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem"],
       bus: true,
     },
     timeoutSeconds: 60,
@@ -411,5 +424,11 @@ export const functions: readonly FunctionSpec[] = [
     rule: onEvents(retentionChanged),
     access: { table: ["GetItem", "Query", "UpdateItem"], bus: true },
     timeoutSeconds: 120,
+  },
+  {
+    name: "relay-outbox",
+    description: "Publishes the message of each outbox item the table's stream shows, then deletes the item",
+    stream: { filter: outboxRecords },
+    access: { table: ["DeleteItem"], bus: true },
   },
 ];

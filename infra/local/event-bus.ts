@@ -47,6 +47,11 @@ export interface EventBusOptions {
   journalDir?: string;
   /** Attempts per delivery and the first backoff, doubled at each retry. */
   retry?: { attempts: number; firstDelayMs: number };
+  /**
+   * What feeds the bus from upstream and has yet to (the table stream's outbox relay): the settle
+   * hook waits for it at each round, as it waits for the deliveries in flight.
+   */
+  upstream?: () => Promise<void>;
   /** How long `close` lets deliveries in flight finish; what is left stays in the journal. */
   closeWithinMs?: number;
   log?: (line: string) => void;
@@ -72,6 +77,13 @@ const maxEntryBytes = 256 * 1024;
 const defaultBusName = "default";
 /** Test hook of the emulator only (EventBridge has no such thing): `GET /_local/settled?ticks=N`. */
 const settledPath = "/_local/settled";
+/**
+ * Test switch of the emulator only: `POST /_local/refuse-put-events?refuse=1` makes every
+ * `PutEvents` fail (503, as a bus that is down), `?refuse=0` accepts again. `npm start` begins
+ * refusing when `CONVENE_LOCAL_REFUSE_PUT_EVENTS=1`. What the bus already accepted is still
+ * delivered: only new events are refused.
+ */
+const refusePath = "/_local/refuse-put-events";
 /** How many generations of deliveries `settled` waits for: a step, the step it hands on, and one more. */
 const settleRounds = 3;
 
@@ -151,10 +163,21 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
   };
   const busNames = new Set([options.busName, defaultBusName]);
 
+  let refusing = process.env.CONVENE_LOCAL_REFUSE_PUT_EVENTS === "1";
   const server = createServer((request, response) => {
+    if (request.method === "POST" && request.url?.startsWith(refusePath)) {
+      refusing = new URL(request.url, "http://bus").searchParams.get("refuse") !== "0";
+      log(`[bus] ${refusing ? "refusing" : "accepting"} PutEvents (test switch)`);
+      sendJson(response, 200, { refusing });
+      return;
+    }
     if (request.method === "GET" && request.url?.startsWith(settledPath)) {
       const ticks = Number(new URL(request.url, "http://bus").searchParams.get("ticks") ?? 0);
       settled(ticks).then(() => sendJson(response, 200, { settled: true }));
+      return;
+    }
+    if (refusing) {
+      sendError(response, 503, "ServiceUnavailable", "the local bus refuses PutEvents (test switch)");
       return;
     }
     handlePutEvents(request, response, busNames, route).catch((error) => {
@@ -200,7 +223,9 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
     while (ticksDone.some((done, index) => done < (target[index] ?? 0))) await sleep(20);
     // What was in flight then, and what those deliveries published in turn (a few rounds): not
     // "until the bus is idle", which tests running beside this one may never let it be.
-    for (let round = 0; round < settleRounds && pending.size > 0; round++) {
+    for (let round = 0; round < settleRounds; round++) {
+      await options.upstream?.();
+      if (pending.size === 0) break;
       await Promise.allSettled([...pending]);
     }
   };

@@ -18,6 +18,7 @@ import { type LocalRoute, startHttpGateway } from "./http-gateway.ts";
 import { lambdaContext } from "./lambda-context.ts";
 import { mailboxSimulator } from "./mailbox-simulator.ts";
 import { senderIdentities, startSesServer } from "./ses-server.ts";
+import { type StreamConsumer, startTableStream, type TableStream } from "./table-stream.ts";
 
 export interface LocalStackOptions {
   dataDir: string;
@@ -110,10 +111,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const routes: LocalRoute[] = [];
     const rules: LocalRule[] = [];
     const schedules: LocalSchedule[] = [];
+    const streamConsumers: StreamConsumer[] = [];
     for (const spec of functions) {
       const handler = await loadHandler(spec);
-      const invoke = (event: APIGatewayProxyEventV2 | BusEnvelope) =>
+      const invoke = (event: HandlerEvent) =>
         handler(event, lambdaContext(spec.name, timeoutSecondsOf(spec)));
+      if (spec.stream) streamConsumers.push({ name: spec.name, filter: spec.stream.filter, target: invoke });
       for (const route of spec.routes ?? []) routes.push({ ...route, handler: invoke });
       if (spec.rule) rules.push({ name: spec.name, pattern: spec.rule, target: invoke, bus: spec.bus });
       if (spec.schedule) {
@@ -122,8 +125,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }
     }
 
+    let stream: TableStream | undefined;
     const bus = await startEventBus({
       port: busPort,
+      // What the stream has yet to relay is on its way to the bus: settling waits for it too.
+      upstream: () => stream?.drained() ?? Promise.resolve(),
       busName: localBusName,
       deadLetterDir: join(options.dataDir, "dead-letters"),
       // Accepted events survive a crash: the next start delivers them.
@@ -161,8 +167,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             dir: options.consoleDir,
             config: { auth: "local-token", apiUrl: "", outboxUrl: `${ses.url}/` },
           };
+    // The outbox relay reads the table's stream from its end, from now on (as the event source
+    // mapping of `relay-outbox` on AWS); what was written before is the sweep's below. Stopped
+    // after the HTTP edge, before the bus it publishes to.
+    stream = await startTableStream({
+      endpoint: dynamo.endpoint,
+      tableName: localTableName,
+      consumers: streamConsumers,
+      log,
+    });
+    stops.push(stream.close);
+
     // Steps the last run left half done (a crash, a stop) are published again now, not when
-    // their leases expire: nothing of that run is alive any more.
+    // their leases expire: nothing of that run is alive any more. That includes outbox items
+    // written before the stream's reader started.
     const { resumeStoppedSteps } = await import("../../shared/deliveries/resume-stopped-steps.ts");
     await resumeStoppedSteps(new Date("9999-12-31T00:00:00Z"));
     bus.deliverJournaled();
@@ -193,10 +211,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-type AnyHandler = (
-  event: APIGatewayProxyEventV2 | BusEnvelope,
-  context: Context,
-) => Promise<APIGatewayProxyResultV2>;
+/** What a function is invoked with: an HTTP request, a bus event, or a batch of stream records. */
+type HandlerEvent = APIGatewayProxyEventV2 | BusEnvelope | { Records: unknown[] };
+
+type AnyHandler = (event: HandlerEvent, context: Context) => Promise<APIGatewayProxyResultV2>;
 
 async function loadHandler(spec: FunctionSpec): Promise<AnyHandler> {
   const module = (await import(pathToFileURL(entryOf(spec)).href)) as { handler?: AnyHandler };

@@ -44,6 +44,8 @@ export const tableDefinition = {
   sortKey: "sk",
   globalSecondaryIndexes: [{ indexName: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" }],
   timeToLiveAttribute: "expiresAt",
+  /** The stream the outbox relay reads: new images of written items (`shared/bus/outbox-relay.ts`). */
+  streamViewType: "NEW_IMAGE",
 } as const;
 
 export type TableKey = { pk: string; sk: string };

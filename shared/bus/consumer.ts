@@ -82,3 +82,24 @@ export function scheduledTask(handle: (step: Step) => Promise<unknown>) {
   return (event: EventBridgeEvent<string, unknown>, context: Context): Promise<void> =>
     runStep(event, context, {}, handle);
 }
+
+/**
+ * The Lambda handler of a table stream's consumer (a DynamoDB event source mapping, locally the
+ * runtime's reader of DynamoDB Local's stream): the same wrapper, given the batch's records. A
+ * failure fails the batch, which the stream retries.
+ */
+export function streamConsumer(handle: (records: readonly unknown[]) => Promise<unknown>) {
+  return (event: { Records: readonly unknown[] }, context: Context): Promise<void> =>
+    withInvocation({ records: event.Records.length }, context, async () => {
+      const started = Date.now();
+      try {
+        const outcome = await handle(event.Records);
+        log().info("batch done", { outcome: summaryOf(outcome), durationMs: Date.now() - started });
+        count("StreamBatchSucceeded");
+      } catch (error) {
+        log().error("batch failed", { error: errorFields(error), durationMs: Date.now() - started });
+        count("StreamBatchFailed");
+        throw error;
+      }
+    });
+}

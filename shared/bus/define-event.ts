@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import * as z from "zod";
 
 /**
  * One bus event: its detail-type and the schema of its detail. Rules (CDK and local), publishers
@@ -25,6 +25,9 @@ export type DetailOf<Event extends BusEvent> = z.infer<Event["schema"]>;
 
 /** An event and its detail, ready to publish. */
 export type BusMessage = { detailType: string; detail: unknown };
+
+/** A stored `BusMessage` (an outbox item's, a lease's resume message), checked as it is read back. */
+export const busMessageSchema = z.object({ detailType: z.string().min(1), detail: z.unknown() });
 
 export function message<Schema extends z.ZodType>(
   event: BusEvent<string, Schema>,

@@ -1,18 +1,48 @@
-import { errorFields, log } from "../observability.ts";
-import { deleteOutboxItem, type OutboxEntry } from "./outbox.ts";
+import * as z from "zod";
+import { busMessageSchema } from "./define-event.ts";
+import { deleteOutboxItem } from "./outbox.ts";
 import { publishEvents } from "./publish.ts";
 
 /**
- * Publishes committed outbox entries now and deletes them. A failure is not the request's: the
- * change is committed and its message kept, so the sweeper relays it; the caller answers as if
- * it had been published (a registrant whose registration was stored gets 201, not 500).
+ * An outbox item as the table's stream shows it when it is written (`INSERT`, new image): its key
+ * and its message as a JSON string, read as is (DynamoDB's typed JSON of a nested map would need
+ * unmarshalling; a string is the same on AWS, in DynamoDB Local's stream and in the sweeper).
  */
-export async function relay(entries: readonly OutboxEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  try {
-    await publishEvents(entries.map((entry) => entry.message));
-    await Promise.all(entries.map((entry) => deleteOutboxItem(entry.key)));
-  } catch (error) {
-    log().warn("outbox: left for the sweeper to relay", { error: errorFields(error) });
+const outboxRecordSchema = z.object({
+  dynamodb: z.object({
+    NewImage: z.object({
+      pk: z.object({ S: z.string() }),
+      sk: z.object({ S: z.string() }),
+      message: z.object({ S: z.string() }),
+    }),
+  }),
+});
+
+/** `PutEvents` takes at most 10 entries. */
+const entriesPerCall = 10;
+
+/**
+ * The outbox relay: publishes the messages of the outbox items the table's stream shows, then
+ * deletes those items. The stream's filter (`outboxRecords` in the wiring list) passes only
+ * outbox inserts. It runs as a stream-triggered function on AWS, and locally on the records the
+ * runtime reads from DynamoDB Local's own stream: the same code, the same records. If the bus
+ * refuses, the batch fails and the stream retries it; an item whose batch the stream gave up on
+ * is still in the table, and the sweeper relays it (`shared/bus/outbox.ts`). A message may so be
+ * published twice (published, then the delete failed or the batch was retried): its consumers
+ * are idempotent. Returns how many messages were published.
+ */
+export async function relayOutboxRecords(records: readonly unknown[]): Promise<number> {
+  const items = records.map((record) => {
+    const image = outboxRecordSchema.parse(record).dynamodb.NewImage;
+    return {
+      key: { pk: image.pk.S, sk: image.sk.S },
+      message: busMessageSchema.parse(JSON.parse(image.message.S)),
+    };
+  });
+  for (let start = 0; start < items.length; start += entriesPerCall) {
+    const chunk = items.slice(start, start + entriesPerCall);
+    await publishEvents(chunk.map((item) => item.message));
+    await Promise.all(chunk.map((item) => deleteOutboxItem(item.key)));
   }
+  return items.length;
 }

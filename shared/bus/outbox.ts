@@ -8,19 +8,20 @@ import type { BusMessage } from "./define-event.ts";
 /**
  * The transactional outbox: a change that must be announced on the bus (a registration, a
  * cancellation, a promotion…) writes the message as an outbox item in the same DynamoDB
- * transaction, so the change and its announcement are stored together or not at all. The item is
- * then relayed: right away by the request (`relay`), and if that fails or the process dies first,
- * by the sweeper once `relayAfterMs` has passed (the item sits in gsi1 under `LEASES` with the
- * message to publish, and is deleted once published). A message may so be published twice (the
- * relay published, then died before the delete); its consumers are idempotent (delivery claims,
- * conditional promotions), which is what makes that harmless.
+ * transaction, so the change and its announcement are stored together or not at all, and the
+ * request itself never calls `PutEvents`. The item is then relayed from the table's stream
+ * (`relayOutboxRecords`: a stream-triggered function on AWS, DynamoDB Local's stream locally),
+ * and if that fails for good, by the sweeper once `relayAfterMs` has passed (the item sits in gsi1
+ * under `LEASES` with the message to publish, and is deleted once published). A message may so be
+ * published twice (the relay published, then died before the delete); its consumers are
+ * idempotent (delivery claims, conditional promotions), which is what makes that harmless.
  */
 export interface OutboxEntry {
   key: TableKey;
   message: BusMessage;
 }
 
-/** How long the request has to relay its own messages before the sweeper relays them. */
+/** How long the stream relay has to publish a message before the sweeper relays it. */
 export const relayAfterMs = 30_000;
 
 /** An outbox item is kept this long at most (DynamoDB's TTL), should it never be relayed. */
@@ -36,6 +37,8 @@ export function outboxEntry(message: BusMessage, now: Date) {
     ...key,
     ...leaseAttributes(key, { until: new Date(now.getTime() + relayAfterMs), resume: message }),
     relayOnce: true,
+    // The message again, as the JSON the stream relay reads without unmarshalling DynamoDB's types.
+    message: JSON.stringify(message),
     expiresAt: Math.ceil(now.getTime() / 1000) + keptSeconds,
   };
   return { entry: { key, message } as OutboxEntry, item };

@@ -2,7 +2,7 @@ import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { db, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys, type TableKey } from "../aws/table.ts";
-import type { BusMessage } from "../bus/define-event.ts";
+import { type BusMessage, busMessageSchema } from "../bus/define-event.ts";
 import { readConfig } from "../config.ts";
 
 /**
@@ -112,7 +112,7 @@ export const expiredLeaseSchema = z.object({
   pk: z.string(),
   sk: z.string(),
   gsi1sk: z.string(),
-  resume: z.object({ detailType: z.string().min(1), detail: z.unknown() }),
+  resume: busMessageSchema,
   /** An outbox item: deleted once its message is published. */
   relayOnce: z.boolean().optional(),
 });

@@ -1,6 +1,5 @@
 import { message } from "../bus/define-event.ts";
 import { registrationCancelled } from "../bus/events/registration-cancelled.ts";
-import { relay } from "../bus/outbox-relay.ts";
 import { publishEvents } from "../bus/publish.ts";
 import { NotFoundError } from "../domain/errors.ts";
 import type { Registration } from "../domain/registration.ts";
@@ -24,7 +23,7 @@ export async function cancel(
  * 1. One transaction cancels it, frees its seat (or waitlist place) and puts
  *    `registration.cancelled` in the outbox: the cancellation mail goes out and, if a seat was
  *    freed, the oldest waitlisted registrant is promoted.
- * 2. Relays it now; if the bus refuses, the sweeper relays it later.
+ * 2. The outbox is relayed from the table's stream (the sweeper, should that fail).
  * Cancelling again changes nothing, but publishes the event again (both consumers are
  * idempotent).
  */
@@ -40,8 +39,7 @@ export async function cancelAndAnnounce(registration: Registration, now = new Da
   let cancelled: Registration;
   const entry = await cancelRegistration(registration, now, announce);
   if (entry && registration.status !== "cancelled") {
-    // Written with the cancellation (the outbox): relayed now, or by the sweeper.
-    await relay([entry]);
+    // Written with the cancellation (the outbox): relayed from the table's stream.
     return {
       ...registration,
       status: "cancelled",

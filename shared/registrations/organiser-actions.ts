@@ -1,8 +1,6 @@
 import { message } from "../bus/define-event.ts";
 import { confirmationRequested } from "../bus/events/confirmation-requested.ts";
 import { registrationCancelled } from "../bus/events/registration-cancelled.ts";
-import { relay } from "../bus/outbox-relay.ts";
-import { publishEvents } from "../bus/publish.ts";
 import { ConflictError, ValidationError } from "../domain/errors.ts";
 import type { Session, WebinarEvent } from "../domain/event.ts";
 import type { Registration } from "../domain/registration.ts";
@@ -29,18 +27,19 @@ function openSession(event: WebinarEvent, sessionId: string, now: Date): Session
 
 /**
  * Asks for a new confirmation (with its invite) for the registration's current state: the count
- * and the message go in one transaction (the outbox), then the message is relayed.
+ * and the message go in one transaction (the outbox), relayed from the table's stream.
  */
 async function announceConfirmation(registration: Registration, now: Date): Promise<void> {
-  const entry = await requestConfirmationResend(registration, now, 0, (confirmationNumber) =>
-    message(confirmationRequested, {
-      eventId: registration.eventId,
-      registrationId: registration.registrationId,
-      confirmationNumber,
-    }),
-  );
-  if (entry) await relay([entry]);
+  await requestConfirmationResend(registration, now, 0, (number) => confirmationOf(registration, number));
 }
+
+/** The message that asks for the registration's `confirmationNumber`-th confirmation. */
+const confirmationOf = (registration: Registration, confirmationNumber: number) =>
+  message(confirmationRequested, {
+    eventId: registration.eventId,
+    registrationId: registration.registrationId,
+    confirmationNumber,
+  });
 
 function placed(outcome: PlaceOutcome): "confirmed" | "waitlisted" {
   if (outcome.outcome === "placed") return outcome.status;
@@ -63,7 +62,8 @@ export async function cancelForRegistrant(eventId: string, registrationId: strin
 
 /**
  * Gives a cancelled registrant their place back: a seat if one is free and nobody waits, else the
- * waiting list; they get the matching mail (a confirmation with its invite, or the waitlist mail).
+ * waiting list; they get the matching mail (a confirmation with its invite, or the waitlist mail),
+ * asked for in the restore's own transaction (the outbox).
  */
 export async function restore(eventId: string, registrationId: string, now = new Date()) {
   const registration = await registrationOf(eventId, registrationId);
@@ -74,16 +74,24 @@ export async function restore(eventId: string, registrationId: string, now = new
     );
   }
   const session = openSession(await getEvent(eventId), registration.sessionId, now);
-  const status = placed(await restoreRegistration(registration, session.capacity, now));
-  const restored = { ...registration, status, updatedAt: now.toISOString() };
-  await announceConfirmation(restored, now);
-  return restored;
+  const status = placed(
+    await restoreRegistration(registration, session.capacity, now, (number) => [
+      confirmationOf(registration, number),
+    ]),
+  );
+  return {
+    ...registration,
+    status,
+    updatedAt: now.toISOString(),
+    confirmationNumber: registration.confirmationNumber + 1,
+  };
 }
 
 /**
  * Moves a registrant to another session: a seat there if one is free and nobody waits, else its
  * waiting list. They get the new session's mail and invite (same calendar entry, moved); a seat
- * they leave goes to the old session's waiting list, as after a cancellation.
+ * they leave goes to the old session's waiting list, as after a cancellation. Both messages are
+ * written in the move's own transaction (the outbox).
  */
 export async function move(eventId: string, registrationId: string, toSessionId: string, now = new Date()) {
   const registration = await registrationOf(eventId, registrationId);
@@ -93,22 +101,33 @@ export async function move(eventId: string, registrationId: string, toSessionId:
   if (registration.sessionId === toSessionId) return registration;
   const session = openSession(await getEvent(eventId), toSessionId, now);
   const status = placed(
-    await moveRegistration(registration, { sessionId: session.id, capacity: session.capacity }, now),
+    await moveRegistration(
+      registration,
+      { sessionId: session.id, capacity: session.capacity },
+      now,
+      (number) => [
+        confirmationOf(registration, number),
+        // The seat left behind: the old session's oldest waitlisted registrant takes it.
+        ...(registration.status === "confirmed"
+          ? [
+              message(registrationCancelled, {
+                eventId,
+                registrationId,
+                sessionId: registration.sessionId,
+                previousStatus: "confirmed" as const,
+              }),
+            ]
+          : []),
+      ],
+    ),
   );
-  const moved = { ...registration, sessionId: session.id, status, updatedAt: now.toISOString() };
-  await announceConfirmation(moved, now);
-  if (registration.status === "confirmed") {
-    // The seat left behind: the old session's oldest waitlisted registrant takes it.
-    await publishEvents([
-      message(registrationCancelled, {
-        eventId,
-        registrationId,
-        sessionId: registration.sessionId,
-        previousStatus: "confirmed",
-      }),
-    ]);
-  }
-  return moved;
+  return {
+    ...registration,
+    sessionId: session.id,
+    status,
+    updatedAt: now.toISOString(),
+    confirmationNumber: registration.confirmationNumber + 1,
+  };
 }
 
 /** Sends the registrant their confirmation (or waitlist mail) again, now. */

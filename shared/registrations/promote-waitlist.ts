@@ -1,13 +1,12 @@
 import { message } from "../bus/define-event.ts";
 import { registrationPromoted } from "../bus/events/registration-promoted.ts";
-import { relay } from "../bus/outbox-relay.ts";
 import { findEvent } from "../events/event-store.ts";
 import { promoteOldestWaitlisted } from "./registration-store.ts";
 
 /**
  * Fills the free seats of a session from its waitlist, oldest first, and publishes
  * `registration.promoted` for each promoted registrant (written with the promotion, in the
- * outbox, then relayed). Safe to run twice for one cancellation:
+ * outbox, relayed from the table's stream). Safe to run twice for one cancellation:
  * each promotion re-checks the capacity in its transaction, so a duplicated event never
  * overbooks; it only fills seats that are really free.
  */
@@ -20,7 +19,6 @@ export async function promoteWaitlist(eventId: string, sessionId: string, now = 
       message(registrationPromoted, { eventId, sessionId, registrationId: registration.registrationId }),
     );
     if (!done) return promoted;
-    await relay([done.outbox]);
     promoted++;
   }
 }

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { message } from "../bus/define-event.ts";
 import { confirmationRequested } from "../bus/events/confirmation-requested.ts";
 import { registrationCreated } from "../bus/events/registration-created.ts";
-import { relay } from "../bus/outbox-relay.ts";
 import { ConflictError, ValidationError } from "../domain/errors.ts";
 import type { Session, WebinarEvent } from "../domain/event.ts";
 import {
@@ -30,11 +29,11 @@ export type RegisterResult =
  * 1. The event and session must exist, and the session must not have started.
  * 2. One transaction stores the registration as confirmed, or waitlisted when the session is full,
  *    with `registration.created` in the outbox (its consumer sends the confirmation or waitlist
- *    mail).
- * 3. Relays the outbox: if the bus refuses, the registration stands (201) and the sweeper
- *    publishes it later.
- * The same email again (any letter case) stores nothing and re-sends the confirmation, at most once
- * per ten minutes.
+ *    mail). That is the whole request: the outbox is relayed to the bus from the table's stream,
+ *    so a bus that refuses `PutEvents` delays the mail and never fails the registration.
+ * The same email again (any letter case) stores nothing, answers with the registration already
+ * stored (so a client retrying after a lost answer gets the one it made), and re-sends the
+ * confirmation, at most once per ten minutes.
  */
 export async function register(
   eventId: string,
@@ -77,7 +76,6 @@ export async function register(
     created = await createRegistration(registration, session.capacity, now, announce);
   }
   const stored: Registration = { ...registration, status: created.status };
-  await relay(created.outbox);
   return { outcome: "created", registration: stored, event };
 }
 
@@ -96,12 +94,11 @@ function openSession(event: WebinarEvent, sessionId: string, now: Date): Session
 }
 
 async function resendConfirmation(registration: Registration, now: Date) {
-  const entry = await requestConfirmationResend(registration, now, confirmationResendGapMs, (number) =>
+  await requestConfirmationResend(registration, now, confirmationResendGapMs, (number) =>
     message(confirmationRequested, {
       eventId: registration.eventId,
       registrationId: registration.registrationId,
       confirmationNumber: number,
     }),
   );
-  if (entry) await relay([entry]);
 }

@@ -140,6 +140,27 @@ export async function createRegistration(
   return { outcome: "already-registered" };
 }
 
+/**
+ * A change that asks for the registrant's next confirmation (a restore, a move) counts it in the
+ * registration's own update, conditional on the count as read, and puts the messages that
+ * announce it (`announce(next number)`) in the same transaction as outbox items.
+ */
+function nextConfirmation(
+  registration: Pick<Registration, "confirmationNumber">,
+  now: Date,
+  announce: (confirmationNumber: number) => BusMessage[],
+) {
+  const next = registration.confirmationNumber + 1;
+  return {
+    set: "confirmationNumber = :nextConfirmation, lastConfirmationAt = :now",
+    condition: "confirmationNumber = :readConfirmation",
+    values: { ":nextConfirmation": next, ":readConfirmation": registration.confirmationNumber },
+    outbox: announce(next).map((message) => ({
+      Put: { TableName: tableName, Item: outboxEntry(message, now).item },
+    })),
+  };
+}
+
 /** What became of a restore or a move: the new status, or why nothing changed. */
 export type PlaceOutcome =
   | { outcome: "placed"; status: "confirmed" | "waitlisted" }
@@ -150,14 +171,16 @@ export type PlaceOutcome =
  * Gives a cancelled registration its place back, in one transaction per try: the registration
  * (only if still cancelled), its (event, email) uniqueness item (unless that address registered
  * again since), and the session's counter: a seat if one is free and nobody waits, else the
- * waiting list.
+ * waiting list; with the messages `announce` makes (the new confirmation) in the outbox.
  */
 export async function restoreRegistration(
   registration: Registration,
   capacity: number | undefined,
   now: Date,
+  announce: (confirmationNumber: number) => BusMessage[],
 ): Promise<PlaceOutcome> {
   const counters = sessionCounterUpdates(registration.eventId, registration.sessionId, capacity);
+  const next = nextConfirmation(registration, now, announce);
   for (const status of ["confirmed", "waitlisted"] as const) {
     const restored: Registration = { ...registration, status, updatedAt: now.toISOString() };
     const failed = await transact([
@@ -165,15 +188,15 @@ export async function restoreRegistration(
         Update: {
           TableName: tableName,
           Key: keys.registration(registration.registrationId),
-          UpdateExpression:
-            "SET #status = :status, updatedAt = :now, gsi1sk = :gsi1sk REMOVE cancelledAt, cancelledFrom",
-          ConditionExpression: "#status = :cancelled",
+          UpdateExpression: `SET #status = :status, updatedAt = :now, gsi1sk = :gsi1sk, ${next.set} REMOVE cancelledAt, cancelledFrom`,
+          ConditionExpression: `#status = :cancelled AND ${next.condition}`,
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: {
             ":status": status,
             ":cancelled": "cancelled",
             ":now": now.toISOString(),
             ":gsi1sk": keys.registrationIndex(restored).gsi1sk,
+            ...next.values,
           },
         },
       },
@@ -189,6 +212,7 @@ export async function restoreRegistration(
         },
       },
       status === "confirmed" ? counters.seat : counters.waitlist,
+      ...next.outbox,
     ]);
     if (failed === undefined) return { outcome: "placed", status };
     if (failed === 0) return { outcome: "changed-meanwhile" };
@@ -200,15 +224,18 @@ export async function restoreRegistration(
 /**
  * Moves a registration to another session of its event, in one transaction per try: the
  * registration (only from the session and status it was read in), its old session's counter, and
- * the new session's (a seat if one is free and nobody waits there, else its waiting list).
+ * the new session's (a seat if one is free and nobody waits there, else its waiting list), with
+ * the messages `announce` makes (the new confirmation, the seat left behind) in the outbox.
  */
 export async function moveRegistration(
   registration: Registration,
   to: { sessionId: string; capacity: number | undefined },
   now: Date,
+  announce: (confirmationNumber: number) => BusMessage[],
 ): Promise<PlaceOutcome> {
   if (registration.status === "cancelled") return { outcome: "changed-meanwhile" };
   const counters = sessionCounterUpdates(registration.eventId, to.sessionId, to.capacity);
+  const next = nextConfirmation(registration, now, announce);
   for (const status of ["confirmed", "waitlisted"] as const) {
     const moved: Registration = {
       ...registration,
@@ -222,9 +249,8 @@ export async function moveRegistration(
         Update: {
           TableName: tableName,
           Key: keys.registration(registration.registrationId),
-          UpdateExpression:
-            "SET sessionId = :to, #status = :status, updatedAt = :now, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk",
-          ConditionExpression: "#status = :current AND sessionId = :from",
+          UpdateExpression: `SET sessionId = :to, #status = :status, updatedAt = :now, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, ${next.set}`,
+          ConditionExpression: `#status = :current AND sessionId = :from AND ${next.condition}`,
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: {
             ":to": to.sessionId,
@@ -234,6 +260,7 @@ export async function moveRegistration(
             ":now": now.toISOString(),
             ":gsi1pk": index.gsi1pk,
             ":gsi1sk": index.gsi1sk,
+            ...next.values,
           },
         },
       },
@@ -246,6 +273,7 @@ export async function moveRegistration(
         },
       },
       status === "confirmed" ? counters.seat : counters.waitlist,
+      ...next.outbox,
     ]);
     if (failed === undefined) return { outcome: "placed", status };
     if (failed === 0) return { outcome: "changed-meanwhile" };

@@ -38,6 +38,9 @@ const tableActions = (statements: Statement[]) =>
     .filter((s) => s.Effect === "Allow")
     .flatMap(actionsOf)
     .filter((a) => a.startsWith("dynamodb:"));
+/** What reading the table's stream takes (granted with an event source mapping). */
+const isStreamRead = (action: string) =>
+  /^dynamodb:(GetRecords|GetShardIterator|DescribeStream|ListStreams)$/.test(action);
 const isRedrive = (pattern: unknown) =>
   (pattern as { source?: string[] } | undefined)?.source?.includes(redriveSource) === true;
 
@@ -116,7 +119,7 @@ describe("least privilege from the wiring list", () => {
       const keyActions = { sign: ["GetItem", "PutItem"], verify: ["GetItem"], none: [] }[
         spec.access.signingKey ?? "none"
       ];
-      expect(new Set(tableActions(statementsOf(spec)))).toEqual(
+      expect(new Set(tableActions(statementsOf(spec)).filter((action) => !isStreamRead(action)))).toEqual(
         new Set([...declared, ...keyActions].map((action) => `dynamodb:${action}`)),
       );
     },
@@ -176,16 +179,40 @@ describe("least privilege from the wiring list", () => {
     }
   });
 
-  it("grants no Scan, no stream read and no wildcard action to anyone", () => {
+  it("grants no Scan and no wildcard action to anyone, and the stream's reads to its consumers only", () => {
     const all = resources("AWS::IAM::Policy").flatMap(
       ({ Properties }) => (Properties.PolicyDocument as { Statement: Statement[] }).Statement,
     );
     const actions = all.flatMap(actionsOf);
     expect(actions).not.toContain("dynamodb:Scan");
-    expect(
-      actions.filter((a) => /^dynamodb:(GetRecords|GetShardIterator|DescribeStream|ListStreams|\*)/.test(a)),
-    ).toEqual([]);
+    expect(actions).not.toContain("dynamodb:*");
     expect(actions.filter((a) => a.endsWith(":*") || a === "*")).toEqual([]);
+    for (const spec of functions) {
+      const streamReads = statementsOf(spec)
+        .filter((s) => s.Effect === "Allow")
+        .flatMap(actionsOf)
+        .filter(isStreamRead);
+      expect(streamReads.length > 0, spec.name).toBe(spec.stream !== undefined);
+      for (const statement of statementsOf(spec).filter((s) => actionsOf(s).some(isStreamRead))) {
+        expect(JSON.stringify(statement.Resource), spec.name).toContain("StreamArn");
+      }
+    }
+  });
+
+  it("invokes each stream consumer from the table's stream, filtered as the wiring list says", () => {
+    const mappings = resources("AWS::Lambda::EventSourceMapping");
+    const consumers = functions.filter((spec) => spec.stream);
+    expect(mappings).toHaveLength(consumers.length);
+    for (const spec of consumers) {
+      const mapping = mappings.find(({ Properties }) =>
+        JSON.stringify(Properties.FunctionName).includes(spec.name.replace(/-/g, "")),
+      );
+      if (!mapping) throw new Error(`no event source mapping for ${spec.name}`);
+      expect(JSON.stringify(mapping.Properties.EventSourceArn), spec.name).toContain("StreamArn");
+      const { Filters } = mapping.Properties.FilterCriteria as { Filters: { Pattern: string }[] };
+      expect(Filters.map((filter) => JSON.parse(filter.Pattern))).toEqual([spec.stream?.filter]);
+      expect(mapping.Properties.DestinationConfig, spec.name).toBeDefined();
+    }
   });
 
   it("gives bus and mail access to the functions that declare them, mail only from the sender on its identity", () => {
@@ -210,8 +237,11 @@ describe("least privilege from the wiring list", () => {
       expect(actions, spec.name).toEqual(
         expect.arrayContaining(["xray:PutTraceSegments", "logs:PutLogEvents"]),
       );
-      // Only asynchronously invoked functions hand their failures to the dead-letter queue.
-      expect(actions.includes("sqs:SendMessage"), spec.name).toBe(Boolean(spec.rule || spec.schedule));
+      // Only asynchronously invoked functions and stream consumers (their batches given up on)
+      // hand their failures to the dead-letter queue.
+      expect(actions.includes("sqs:SendMessage"), spec.name).toBe(
+        Boolean(spec.rule || spec.schedule || spec.stream),
+      );
     }
     const roles = resources("AWS::IAM::Role").filter(({ Properties }) =>
       JSON.stringify(Properties.AssumeRolePolicyDocument).includes("lambda.amazonaws.com"),

@@ -1,9 +1,10 @@
 import { describe, expect, inject, it, vi } from "vitest";
 
 /**
- * The bus refuses: this worker's EventBridge endpoint is a port where nothing listens, so every
- * `PutEvents` made here fails, as when the bus is down or throttles. The stack (its consumers and
- * its sweeper) keeps its own working bus. Set before the publisher's client is built.
+ * This worker's EventBridge endpoint is a port where nothing listens, so any `PutEvents` made here
+ * fails. The changes below run here: if one published its message itself instead of writing it
+ * to the outbox, it would fail or its mail would never come. The stack (its own working bus and
+ * its reader of the table's stream) relays what they wrote. Set before any client is built.
  */
 vi.hoisted(() => {
   process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = "http://127.0.0.1:1";
@@ -12,8 +13,9 @@ vi.hoisted(() => {
 
 const { registrationInputSchema } = await import("../../shared/domain/registration.ts");
 const { register } = await import("../../shared/registrations/register.ts");
-const { cancelAndAnnounce } = await import("../../shared/registrations/cancel.ts");
-const { relayAfterMs } = await import("../../shared/bus/outbox.ts");
+const { cancelForRegistrant, move, restore } = await import(
+  "../../shared/registrations/organiser-actions.ts"
+);
 const { mailsTo } = await import("../support/outbox.ts");
 const { registrant, sampleEvent, uniqueId } = await import("../support/sample-event.ts");
 const { busSettled, waitUntil } = await import("../support/wait.ts");
@@ -22,39 +24,42 @@ const { apiClient } = await import("./api-client.ts");
 const { request } = apiClient();
 const outbox = inject("outboxDir");
 
-describe("the outbox: no event lost between a write and the bus", () => {
-  it("registers while the bus refuses PutEvents, and confirms everyone once the relay gets through", async () => {
+describe("the outbox: changes write their messages, the table's stream relays them", () => {
+  it("registers, cancels, restores and moves without PutEvents of their own, and mails each step once", async () => {
     const id = uniqueId("outbox");
     await request("PUT", `/admin/events/${id}`, { body: sampleEvent(), admin: true });
-    // Registered as long ago as the request had to relay its own messages: the sweeper's turn.
-    const then = new Date(Date.now() - relayAfterMs - 1_000);
-    const people = [registrant(), registrant(), registrant()];
-
-    const results = [];
-    for (const person of people) {
-      results.push(await register(id, registrationInputSchema.parse(person), then));
-    }
-    const [first, second, third] = results;
-    if (!first || !second || !third) throw new Error("a registration is missing");
-    const cancelled = await cancelAndAnnounce(third.registration, then);
-    for (const person of people) {
-      await waitUntil(
-        `mail to ${person.email}`,
+    const person = registrant();
+    const mailsOf = (count: number) =>
+      waitUntil(
+        `${count} mail(s) to ${person.email}`,
         () => mailsTo(outbox, person.email),
-        (mails) => mails.length > 0,
+        (mails) => mails.length >= count,
       );
-    }
+
+    const created = await register(id, registrationInputSchema.parse(person));
+    await mailsOf(1);
+    const { registrationId } = created.registration;
+    const cancelled = await cancelForRegistrant(id, registrationId);
+    await mailsOf(2);
+    const restored = await restore(id, registrationId);
+    await mailsOf(3);
+    const moved = await move(id, registrationId, "en");
+    await mailsOf(4);
     await busSettled(1);
 
-    expect(results.map((result) => result.outcome)).toEqual(["created", "created", "created"]);
-    expect(cancelled.status).toBe("cancelled");
-    // One mail each: the confirmation, or for the one cancelled before the relay, the cancellation.
-    const subjects = await Promise.all(
-      people.map(async (person) => (await mailsTo(outbox, person.email)).map((mail) => mail.parsed.subject)),
-    );
-    expect(subjects.map((list) => list.length)).toEqual([1, 1, 1]);
-    expect(subjects[0]?.[0]).toMatch(/confirmée/);
-    expect(subjects[1]?.[0]).toMatch(/confirmée/);
-    expect(subjects[2]?.[0]).toMatch(/annulée/);
+    expect([created.outcome, cancelled.status, restored.status]).toEqual([
+      "created",
+      "cancelled",
+      "confirmed",
+    ]);
+    expect([moved.sessionId, moved.status]).toEqual(["en", "confirmed"]);
+    const subjects = (await mailsTo(outbox, person.email)).map((mail) => mail.parsed.subject ?? "");
+    expect(subjects).toHaveLength(4);
+    expect(subjects.map((subject) => /annulée|cancelled/i.test(subject))).toEqual([
+      false,
+      true,
+      false,
+      false,
+    ]);
   });
 });

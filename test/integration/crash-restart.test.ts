@@ -14,7 +14,7 @@ const adminToken = "crash-restart-admin-token";
 /**
  * `npm start` killed with `kill -9` (the whole process group, DynamoDB Local included) in the
  * middle of a mailing, then started again on the same data dir: the mailing finishes by itself,
- * everyone mailed exactly once.
+ * everyone mailed exactly once. Then, on the same stack, its bus refusing `PutEvents` for a while.
  */
 describe("kill -9 of npm start during a mailing", () => {
   const started: ChildProcess[] = [];
@@ -66,23 +66,24 @@ describe("kill -9 of npm start during a mailing", () => {
     return child;
   }
 
+  let ports: Record<"http" | "dynamo" | "ses" | "bus", number>;
+  const outbox = () => join(dataDir, "outbox");
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`http://127.0.0.1:${ports.http}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  };
+
   it("finishes the mailing after a restart: nobody missing, nobody twice", { timeout: 90_000 }, async () => {
     dataDir = await mkdtemp(join(tmpdir(), "convene-crash-"));
-    const outbox = join(dataDir, "outbox");
-    const ports = {
+    ports = {
       http: await freePort(),
       dynamo: await freePort(),
       ses: await freePort(),
       bus: await freePort(),
-    };
-    const api = `http://127.0.0.1:${ports.http}`;
-    const call = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${api}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, json: (await response.json()) as Record<string, unknown> };
     };
 
     const first = await start(ports);
@@ -99,7 +100,7 @@ describe("kill -9 of npm start during a mailing", () => {
     });
     const mailingId = mailing.json.mailingId as string;
     const mailingMails = async () =>
-      (await Promise.all(people.map((person) => mailsTo(outbox, person.email)))).map(
+      (await Promise.all(people.map((person) => mailsTo(outbox(), person.email)))).map(
         (mails) => mails.filter((mail) => /panne|crash/.test(mail.parsed.subject ?? "")).length,
       );
     expect((await call("POST", `/admin/events/${id}/mailings/${mailingId}/send`)).status).toBe(202);
@@ -119,5 +120,39 @@ describe("kill -9 of npm start during a mailing", () => {
 
     expect(await mailingMails()).toEqual(people.map(() => 1));
     expect(sent.sent).toBe(30);
+  });
+
+  // The same restarted stack: its bus made to refuse `PutEvents` (the local bus's test switch).
+  it("registers while the bus refuses PutEvents, and confirms everyone once it accepts again", {
+    timeout: 90_000,
+  }, async () => {
+    const refuse = (on: boolean) =>
+      fetch(`http://127.0.0.1:${ports.bus}/_local/refuse-put-events?refuse=${on ? 1 : 0}`, {
+        method: "POST",
+      });
+    const id = uniqueId("refused");
+    await call("PUT", `/admin/events/${id}`, sampleEvent());
+    const people = Array.from({ length: 5 }, () => registrant());
+    const confirmations = () =>
+      Promise.all(people.map(async (person) => (await mailsTo(outbox(), person.email)).length));
+
+    await refuse(true);
+    const statuses = [];
+    for (const person of people)
+      statuses.push((await call("POST", `/events/${id}/registrations`, person)).status);
+    // Refused across several of the stream relay's retries: nothing can have been mailed yet.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const whileRefused = await confirmations();
+    await refuse(false);
+    const after = await waitUntil(
+      "everyone's confirmation",
+      confirmations,
+      (counts) => counts.every((n) => n > 0),
+      60_000,
+    );
+
+    expect(statuses).toEqual(people.map(() => 201));
+    expect(whileRefused).toEqual(people.map(() => 0));
+    expect(after).toEqual(people.map(() => 1));
   });
 });

@@ -228,10 +228,15 @@ describe("organiser routes of the console", () => {
     const action = (name: string, body?: unknown) =>
       request("POST", `/admin/events/${id}/registrations/${registrationId}/${name}`, { body, admin: true });
 
+    // Each mail is written for the registration as it is when it goes out (the outbox is relayed
+    // from the table's stream, a moment later): each action waits for the mail of the one before.
     const cancelled = await action("cancel");
+    await waitForMails(outbox, email, 2);
     const restored = await action("restore");
     const restoredAgain = await action("restore");
+    await waitForMails(outbox, email, 3);
     const moved = await action("move", { sessionId: "en" });
+    await waitForMails(outbox, email, 4);
     const resent = await action("resend");
     const unknown = await action("forget");
     const noSession = await action("move", {});
