@@ -261,6 +261,8 @@ export function fuzzRequest(target: FuzzTarget): fc.Arbitrary<FuzzRequest> {
     fc.record({ method: fc.constant("POST"), path: eventPath("/registrations"), query: query(undefined) }),
     fc.record({ method: fc.constant("GET"), path: registrationPath(""), query: query(manageToken) }),
     fc.record({ method: fc.constant("POST"), path: registrationPath("/cancel"), query: query(manageToken) }),
+    fc.record({ method: fc.constant("GET"), path: registrationPath("/data"), query: query(manageToken) }),
+    fc.record({ method: fc.constant("POST"), path: registrationPath("/erase"), query: query(manageToken) }),
     fc.record({
       method: fc.constantFrom("GET", "POST"),
       path: fc.constant("/unsubscribe"),
