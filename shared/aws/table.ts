@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
  * | session counters     | EVENT#<eventId>    | SESSION#<sessionId>         |                                              |
  * | email uniqueness     | EVENT#<eventId>    | EMAIL#<normalized email>    |                                              |
  * | registration         | REG#<id>           | REG                         | EVENT#<e>#SESSION#<s> / STATUS#<st>#<at>#<id> |
+ * | erased registration  | REG#<id>           | REG (ids only, `erasedAt`)  |                                              |
  * | delivery (mail sent) | REG#<id>           | MAIL#<kind>#<n>             |                                              |
  * | token signing key    | CONFIG             | TOKEN-KEY                   |                                              |
  * | attendance (500/page)| ATTENDANCE#<e>#<s> | PAGE#<0000>                 |                                              |
@@ -34,6 +35,11 @@ import { createHash } from "node:crypto";
  * mailed) holds a lease on its own item until a time; while it holds one, the item sits in gsi1
  * under `LEASES`, sorted by that time, with the bus message that resumes the step. The sweeper
  * finds the expired ones with one Query; a finished step drops its gsi1 keys and leaves the index.
+ *
+ * An item that names a registrant carries `expiresAt`, the event's retention end (its last session
+ * end plus `retentionDays`, `shared/privacy/retention.ts`), and DynamoDB's TTL deletes it then. A
+ * registration being erased holds a lease (it leaves its session's lists at once); once erased it
+ * is a tombstone of ids, so its manage link can say the data was deleted.
  *
  * A suppression (unsubscribed, bounced, complained) is one item per address, across all events, read
  * with GetItem before a send or BatchGetItem for a page of recipients; one partition per address
