@@ -8,6 +8,7 @@ import { getEvent } from "../events/event-store.ts";
 import { SendDeadlineError, sendConcurrency, sendRawMail } from "../mail/mailer.ts";
 import { runPool } from "../pool.ts";
 import { expiresAtOf } from "../privacy/retention.ts";
+import { suppressionsOf } from "../suppression/suppression-store.ts";
 import { finishMailing } from "./finish-mailing.ts";
 import {
   addCounts,
@@ -67,7 +68,7 @@ function countsInProgress(mailing: Pick<Mailing, "eventId" | "mailingId">, every
  *    work), paced by the mailer. Each recipient's delivery is claimed before sending
  *    (`deliverOnce`), leased as long as the step: a duplicated or retried batch never mails
  *    anyone twice, and a crash half-way leaves claims that the resumed step takes over once they
- *    expire; suppressed addresses are skipped.
+ *    expire; suppressed addresses (read for the whole page at once) are skipped.
  * 3. Adds the outcomes to the mailing's counts about once a second while it sends (so the
  *    organiser's progress moves during a page, at one write a second, not one per recipient),
  *    and the rest at the end, even when a send failed (then the step fails and is retried by
@@ -90,6 +91,8 @@ export async function sendMailingBatch(
   await renewBatchLease(mailing, detail.page, lease);
   const event = await getEvent(detail.eventId);
   const recipients = (await recipientsPage(detail.mailingId, detail.page)).slice(detail.offset);
+  // The page's suppressions in a few BatchGetItems rather than a GetItem per recipient.
+  const suppressions = await suppressionsOf(recipients.map((recipient) => recipient.email));
   const progress = countsInProgress(mailing, options.progressEveryMs ?? 1_000);
   const margin = options.marginMs ?? 30_000;
 
@@ -107,6 +110,7 @@ export async function sendMailingBatch(
             key: keys.mailingDelivery(mailing.mailingId, recipient.registrationId),
             to: recipient.email,
             audience: "mailing",
+            suppressions,
             lease: { until: lease.until },
             expiresAt: expiresAtOf(event),
             timeLeftMs: sendTimeLeftMs,
