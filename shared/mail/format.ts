@@ -1,4 +1,4 @@
-import type { Language } from "../domain/languages.ts";
+import { type Language, locales } from "../domain/languages.ts";
 
 const minuteMs = 60_000;
 const hourMs = 60 * minuteMs;
@@ -10,7 +10,7 @@ const dayMs = 24 * hourMs;
  * so PT1H stays "in 1 hour" and P1DT12H reads "in 36 hours", never a rounded "in 2 days".
  */
 export function formatStartsIn(offsetMs: number, language: Language): string {
-  const relative = new Intl.RelativeTimeFormat(language, { numeric: "auto" });
+  const relative = new Intl.RelativeTimeFormat(locales[language], { numeric: "auto" });
   if (offsetMs >= dayMs && offsetMs % dayMs === 0) return relative.format(offsetMs / dayMs, "day");
   if (offsetMs >= hourMs && offsetMs % hourMs === 0) return relative.format(offsetMs / hourMs, "hour");
   return relative.format(Math.round(offsetMs / minuteMs), "minute");
@@ -19,9 +19,11 @@ export function formatStartsIn(offsetMs: number, language: Language): string {
 /** A session's length in words ("1 hour 30 minutes", "1 heure 30 minutes"), by Intl for any language. */
 export function formatDuration(minutes: number, language: Language): string {
   const unit = (value: number, name: "hour" | "minute") =>
-    new Intl.NumberFormat(language, { style: "unit", unit: name, unitDisplay: "long" }).format(value);
+    new Intl.NumberFormat(locales[language], { style: "unit", unit: name, unitDisplay: "long" }).format(
+      value,
+    );
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
   const parts = [...(hours > 0 ? [unit(hours, "hour")] : []), ...(rest > 0 ? [unit(rest, "minute")] : [])];
-  return new Intl.ListFormat(language, { type: "unit", style: "narrow" }).format(parts);
+  return new Intl.ListFormat(locales[language], { type: "unit", style: "narrow" }).format(parts);
 }

@@ -1,4 +1,4 @@
-import type { Language } from "../domain/languages.ts";
+import { directions, type Language } from "../domain/languages.ts";
 import { type Markup, markup } from "../html.ts";
 import { urlTo } from "../paths.ts";
 
@@ -45,6 +45,7 @@ export const mailAnchor = (link: MailLink, style: string = mailStyles.link): Mar
 const privacyLabels: Record<Language, string> = {
   en: "Privacy notice",
   fr: "Politique de confidentialité",
+  ar: "إشعار الخصوصية",
 };
 
 /**
@@ -67,7 +68,8 @@ export function mailTextFooter(lines: readonly string[], privacy: MailLink, colo
 /**
  * The HTML document of every mail: the card with the mail's own content, the small print under it
  * and the privacy notice's link. Built with `markup`, so every value is escaped unless it is
- * markup already.
+ * markup already. The direction is on the frame's `<div>` as well as on `<html>`: webmail clients
+ * such as Gmail drop the `<html>` element, and an Arabic mail must still read right to left.
  */
 export function mailFrame(frame: {
   language: Language;
@@ -77,10 +79,10 @@ export function mailFrame(frame: {
   privacy: MailLink;
 }): string {
   return markup`<!doctype html>
-<html lang="${frame.language}">
+<html lang="${frame.language}" dir="${directions[frame.language]}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${frame.subject}</title></head>
 <body style="${mailStyles.body}">
-<div style="${mailStyles.frame}">
+<div dir="${directions[frame.language]}" style="${mailStyles.frame}">
 <div style="${mailStyles.card}">
 ${frame.card}
 </div>

@@ -61,7 +61,7 @@ ${languages.map((other) => markup`<link rel="alternate" hreflang="${other}" href
 <meta property="og:title" content="${title}">
 <meta property="og:description" content="${summaryOf(description)}">
 <meta property="og:url" content="${pageUrl}">
-<meta property="og:locale" content="${locales[language].replace("-", "_")}">
+<meta property="og:locale" content="${new Intl.Locale(locales[language]).baseName.replace("-", "_")}">
 <meta name="twitter:card" content="summary">
 <meta name="twitter:title" content="${title}">
 <meta name="twitter:description" content="${summaryOf(description)}">

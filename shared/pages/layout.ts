@@ -1,10 +1,12 @@
-import type { Language } from "../domain/languages.ts";
+import { directions, type Language } from "../domain/languages.ts";
 import { type Markup, markup } from "../html.ts";
 
 /**
  * Inline because the CSP allows no stylesheet URL. One column of at most 40rem that fits a 360px
  * phone, large touch targets (44px; a choice's whole box is its label), a focus ring on
  * everything that can take focus, and colours above WCAG AA (text at least 6:1, borders 3:1).
+ * Logical properties only (`margin-inline-end`, `border-inline-start`, `text-align:end`), never
+ * left or right, so the layout mirrors under `dir="rtl"` (Arabic).
  * A template without interpolation, so nothing in it is escaped.
  */
 const styles = markup`
@@ -12,9 +14,9 @@ const styles = markup`
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;font-size:1.0625rem;line-height:1.5;color:#1a1a1a;background:#fff;overflow-wrap:break-word}
 header,main{max-width:40rem;margin:0 auto;padding:1rem}
-header{padding-bottom:0;text-align:right}
+header{padding-bottom:0;text-align:end}
 header a,a.standalone{display:inline-flex;align-items:center;min-height:2.75rem}
-header a{padding:0 .5rem;margin-right:-.5rem}
+header a{padding:0 .5rem;margin-inline-end:-.5rem}
 h1{font-size:1.75rem;line-height:1.2;margin:.25rem 0 1rem}
 h2{font-size:1.25rem;line-height:1.3;margin:2rem 0 .75rem}
 a{color:#0b4f9c;text-underline-offset:.15em}
@@ -37,7 +39,7 @@ textarea{min-height:8rem;resize:vertical}
 .choice label span{display:block}
 .when,.utc{display:block}
 .when{font-weight:600}
-.invalid{border-left:4px solid #b00020;padding-left:.75rem}
+.invalid{border-inline-start:4px solid #b00020;padding-inline-start:.75rem}
 .invalid input[type=text],.invalid input[type=email],.invalid select,.invalid textarea,.invalid .choice{border-color:#b00020}
 .invalid :is(input,select,textarea){scroll-margin-top:12rem}
 .error-message{margin:0 0 .25rem;color:#b00020;font-weight:600}
@@ -48,7 +50,7 @@ textarea{min-height:8rem;resize:vertical}
 .error-summary a{display:block;padding:.625rem 0;color:#b00020;font-weight:600}
 .notice{margin:0 0 1.5rem;padding:1rem;background:#f3f3f3;border-radius:6px}
 .notice h2{margin-top:0}
-.warning{padding-left:1rem;border-left:6px solid #b00020}
+.warning{padding-inline-start:1rem;border-inline-start:6px solid #b00020}
 button{min-height:2.75rem;padding:.625rem 1.25rem;font:inherit;font-weight:600;color:#fff;background:#00703c;border:0;border-radius:4px;cursor:pointer}
 button.danger{background:#b00020}
 a.button{display:inline-flex;align-items:center;min-height:2.75rem;padding:.625rem 1.25rem;font-weight:600;color:#fff;background:#00703c;border-radius:4px;text-decoration:none}
@@ -84,7 +86,7 @@ export function renderLayout({
   head,
   indexable = false,
 }: LayoutOptions): string {
-  return `<!doctype html>\n${markup`<html lang="${language}">
+  return `<!doctype html>\n${markup`<html lang="${language}" dir="${directions[language]}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

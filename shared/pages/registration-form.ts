@@ -249,7 +249,7 @@ ${formEntries(context).map((entry) => entry.render())}
  */
 function traps(stamp: string | undefined): Markup {
   return markup`${stamp && markup`<input type="hidden" name="${stampField}" value="${stamp}">`}
-<div style="position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden" aria-hidden="true">
+<div style="position:absolute;inset-inline-start:-10000px;width:1px;height:1px;overflow:hidden" aria-hidden="true">
 <label for="field-${honeypotField}">Website</label>
 <input id="field-${honeypotField}" name="${honeypotField}" type="text" value="" tabindex="-1" autocomplete="off">
 </div>`;

@@ -184,7 +184,7 @@ describe("registration mails in French", () => {
     expect(text).toContain("En heure UTC\u00a0: jeudi 4 mars 2027 à 09:00 UTC");
     expect(text).toMatch(/Durée\u00a0: 1\sheure 30\sminutes/);
     expect(text).toContain(`Consulter ou annuler votre inscription\u00a0: ${manageUrl}`);
-    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('<html lang="fr" dir="ltr">');
     expect(html).toContain("Rejoindre le webinaire");
   });
 

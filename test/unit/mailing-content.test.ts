@@ -115,7 +115,11 @@ describe("the mailing schema", () => {
   it("applies the segment defaults: any attendance, every session, confirmed registrants, all languages", () => {
     const mailing = parse(thankYou);
 
-    expect(mailing.segment).toEqual({ attendance: "any", statuses: ["confirmed"], languages: ["fr", "en"] });
+    expect(mailing.segment).toEqual({
+      attendance: "any",
+      statuses: ["confirmed"],
+      languages: ["fr", "en", "ar"],
+    });
     expect(mailing.segment.sessions).toBeUndefined();
   });
 
@@ -190,7 +194,7 @@ describe("rendering a mailing for one recipient", () => {
     expect(mail.language).toBe("fr");
     expect(mail.subject).toBe("Merci Ada");
     expect(mail.text).toContain("le jeudi 4 mars 2027 à 10:00 (heure normale d’Europe centrale)");
-    expect(mail.html).toContain('<html lang="fr">');
+    expect(mail.html).toContain('<html lang="fr" dir="ltr">');
   });
 
   it("gives an English registrant the French text when the mailing has no English one", () => {

@@ -14,7 +14,8 @@ describe("page language", () => {
 
   it("picks the best-rated language Convene speaks, skipping the others", () => {
     expect(pickPageLanguage(undefined, "en;q=0.5, fr;q=0.8")).toBe("fr");
-    expect(pickPageLanguage(undefined, "ar-TN, it;q=0.9, fr;q=0.3, en;q=0.2")).toBe("fr");
+    expect(pickPageLanguage(undefined, "de-CH, it;q=0.9, fr;q=0.3, en;q=0.2")).toBe("fr");
+    expect(pickPageLanguage(undefined, "ar-TN, fr;q=0.8, en;q=0.5")).toBe("ar");
     expect(pickPageLanguage(undefined, "fr;q=0, en;q=0.1")).toBe("en");
   });
 

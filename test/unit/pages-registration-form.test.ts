@@ -93,7 +93,7 @@ describe("registration form", () => {
     ]) {
       const html = render({ language });
 
-      expect(html).toContain('<html lang="fr">');
+      expect(html).toContain('<html lang="fr" dir="ltr">');
       expect(html).toContain("<h1>Webinaire test</h1>");
       expect(visibleText(html)).toContain("Je m’inscris");
       expect(html).toContain(
@@ -105,7 +105,7 @@ describe("registration form", () => {
   it("is in English by default, with a link to the French form", () => {
     const html = render({ language: pickPageLanguage(undefined, undefined) });
 
-    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('<html lang="en" dir="ltr">');
     expect(html).toContain("<h1>Test webinar</h1>");
     // Not "?lang=fr": the form also comes back from the POST URL, which has no page for a GET.
     expect(html).toContain(

@@ -106,7 +106,7 @@ describe("thank-you page", () => {
   it("speaks French on a French page", () => {
     const html = renderThankYou({ event: webinar(), registration: registration(), language: "fr" });
 
-    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('<html lang="fr" dir="ltr">');
     expect(visibleText(html)).toContain("Votre inscription est confirmée");
     expect(visibleText(html)).toContain("Langue : anglais");
   });
@@ -211,7 +211,7 @@ describe("message page", () => {
       status: 410,
     });
 
-    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('<html lang="fr" dir="ltr">');
     expect(html).toContain("<h1>Les inscriptions sont closes</h1>");
     expect(html).not.toContain("410");
   });

@@ -25,4 +25,10 @@ export const eventPageTexts: Record<Language, EventPageTexts> = {
     register: "S'inscrire",
     utcNote: "Les horaires sont donnés dans le fuseau horaire de chaque session, puis en UTC.",
   },
+  ar: {
+    kicker: "ندوة إلكترونية عبر الإنترنت",
+    sessionsTitle: "الجلسات",
+    register: "سجّل",
+    utcNote: "تُذكر المواعيد بتوقيت كل جلسة، ثم بالتوقيت العالمي المنسق (UTC).",
+  },
 };
