@@ -285,8 +285,9 @@ export async function findRegistration(registrationId: string): Promise<Registra
   const { Item } = await db.send(
     new GetCommand({ TableName: tableName, Key: keys.registration(registrationId) }),
   );
-  // An erased registration leaves a tombstone with no personal field (`shared/privacy/`): no registration.
-  return Item && !("erasedAt" in Item) ? toRegistration(Item) : undefined;
+  // A registration being erased is gone for everyone else (nobody restores or mails it half-way), and
+  // an erased one is a tombstone with no personal field (`shared/privacy/`): neither is a registration.
+  return Item && !("erasingSince" in Item) && !("erasedAt" in Item) ? toRegistration(Item) : undefined;
 }
 
 export async function findRegistrationByEmail(
