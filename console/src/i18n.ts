@@ -1,6 +1,7 @@
 import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
-import { type Language, languages, locales } from "#shared/domain/languages";
+import { directions, type Language, languages, locales } from "#shared/domain/languages";
+import { ar } from "./texts/ar.ts";
 import { en, type Texts } from "./texts/en.ts";
 import { fr } from "./texts/fr.ts";
 
@@ -8,7 +9,7 @@ import { fr } from "./texts/fr.ts";
  * The console's texts, one file per language of `shared/domain/languages.ts`: adding a language
  * there is a type error here until its texts exist.
  */
-const texts: Record<Language, Texts> = { en, fr };
+const texts: Record<Language, Texts> = { en, fr, ar };
 
 declare module "i18next" {
   interface CustomTypeOptions {
@@ -31,12 +32,17 @@ function initialLanguage(): Language {
   return "en";
 }
 
+/** The page's language and direction (right to left for Arabic, which the CSS mirrors with logical properties). */
+function showLanguage(language: string) {
+  const known = languages.find((candidate) => candidate === language) ?? "en";
+  document.documentElement.lang = known;
+  document.documentElement.dir = directions[known];
+}
+
 export function setupI18n() {
   const lng = initialLanguage();
-  document.documentElement.lang = lng;
-  i18next.on("languageChanged", (language) => {
-    document.documentElement.lang = language;
-  });
+  showLanguage(lng);
+  i18next.on("languageChanged", showLanguage);
   return i18next.use(initReactI18next).init({
     lng,
     fallbackLng: "en",

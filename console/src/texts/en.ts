@@ -14,7 +14,7 @@ export const en = {
     newWindow: "(opens in a new tab)",
   },
   errors: { notFound: "Not found: it may have been deleted, or the address is wrong." },
-  languages: { fr: "French", en: "English" },
+  languages: { fr: "French", en: "English", ar: "Arabic" },
   statuses: { confirmed: "Confirmed", waitlisted: "Waitlisted", cancelled: "Cancelled" },
   mailingStatuses: { draft: "Draft", sending: "Sending", sent: "Sent", cancelled: "Cancelled" },
   reminderStatuses: { scheduled: "Scheduled", sending: "Sending", sent: "Sent", skipped: "Skipped" },

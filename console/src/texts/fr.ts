@@ -12,7 +12,7 @@ export const fr: Texts = {
     newWindow: "(s'ouvre dans un nouvel onglet)",
   },
   errors: { notFound: "Introuvable : l'élément a peut-être été supprimé, ou l'adresse est erronée." },
-  languages: { fr: "Français", en: "Anglais" },
+  languages: { fr: "Français", en: "Anglais", ar: "Arabe" },
   statuses: { confirmed: "Confirmée", waitlisted: "En liste d'attente", cancelled: "Annulée" },
   mailingStatuses: { draft: "Brouillon", sending: "Envoi en cours", sent: "Envoyé", cancelled: "Arrêté" },
   reminderStatuses: { scheduled: "Programmé", sending: "Envoi en cours", sent: "Envoyé", skipped: "Sauté" },
