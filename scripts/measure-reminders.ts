@@ -137,7 +137,8 @@ try {
     .reminders as {
     dueAt: string;
   }[];
-  const files = await waitForOutbox(confirmations.size + registrants, 120_000);
+  // Waits as long as a loaded machine may need: a reminder merely late would count as missing.
+  const files = await waitForOutbox(confirmations.size + registrants, 600_000);
   await sleep(2_000); // any duplicate would arrive now
   const reminderFiles = (await outboxFiles()).filter((file) => !confirmations.has(file));
 
