@@ -2,6 +2,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BusEvent, eventSource } from "../shared/bus/define-event.ts";
 import { confirmationRequested } from "../shared/bus/events/confirmation-requested.ts";
+import { eventSaved } from "../shared/bus/events/event-saved.ts";
 import { mailingBatch } from "../shared/bus/events/mailing-batch.ts";
 import { mailingRequested } from "../shared/bus/events/mailing-requested.ts";
 import { registrationCancelled } from "../shared/bus/events/registration-cancelled.ts";
@@ -179,8 +180,8 @@ export const functions: readonly FunctionSpec[] = [
   },
   {
     name: "promote-waitlist",
-    description: "Gives a freed seat to the oldest waitlisted registrant",
-    rule: onEvents(registrationCancelled),
+    description: "Gives freed seats (a cancellation, a raised capacity) to the oldest waitlisted registrants",
+    rule: onEvents(registrationCancelled, eventSaved),
     access: { table: ["GetItem", "Query", "PutItem", "UpdateItem"] },
   },
   {
@@ -206,7 +207,8 @@ export const functions: readonly FunctionSpec[] = [
     name: "list-reminders",
     description: "The reminders of an event and where each stands, for organisers",
     routes: [{ method: "GET", path: "/admin/events/{eventId}/reminders", auth: "admin" }],
-    access: { table: ["GetItem", "Query"] },
+    // BatchGetItem: the counts come from the delivery records.
+    access: { table: ["GetItem", "BatchGetItem", "Query"] },
   },
   {
     name: "import-attendance",

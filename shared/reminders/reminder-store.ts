@@ -1,9 +1,11 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import * as z from "zod";
+import { batchGet } from "../aws/batch-get.ts";
 import { db, queryAll, queryPages, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
 import { type Lease, leaseAttributesToRemove, renewStepLease, setLease } from "../deliveries/lease.ts";
 import type { ExpectedState, PlannedReminder, Reminder, ScheduleChange } from "./reminder.ts";
-import { reminderSchema } from "./reminder.ts";
+import { reminderDeliveryKind, reminderSchema } from "./reminder.ts";
 
 /**
  * The reminder items of the table. Every write that changes a reminder's state is conditional on
@@ -202,4 +204,49 @@ export function finishReminder(
       }),
     ),
   );
+}
+
+/** What a reminder did, as its delivery records say: mailed, refused by SES for good, suppressed. */
+export interface ReminderCounts {
+  sent: number;
+  failed: number;
+  skipped: number;
+}
+
+const deliveryStateSchema = z.object({
+  pk: z.string(),
+  sk: z.string(),
+  state: z.enum(["sending", "sent", "suppressed", "rejected"]),
+});
+
+/**
+ * The counts of a session's reminders taken from the delivery records (`reminder-<offset>`, one
+ * per registrant), not from the counter each page adds to: a crash between a page's sends and its
+ * count, or a page counted again by a retried step, cannot make them wrong. A claim still
+ * `sending` (in flight, or left by a crash and not yet taken over) is not counted. Reads the
+ * records of `registrationIds` (the session's registrations, whatever their status now) with one
+ * BatchGetItem per 100 keys. Returns the counts by offset.
+ */
+export async function reminderDeliveryCounts(
+  registrationIds: readonly string[],
+  offsets: readonly string[],
+): Promise<Map<string, ReminderCounts>> {
+  const counts = new Map(offsets.map((offset) => [offset, { sent: 0, failed: 0, skipped: 0 }]));
+  const offsetOfKind = new Map(offsets.map((offset) => [reminderDeliveryKind(offset), offset]));
+  const records = await batchGet(
+    offsets.flatMap((offset) =>
+      registrationIds.map((id) => keys.delivery(id, reminderDeliveryKind(offset), 1)),
+    ),
+  );
+  for (const item of records) {
+    const record = deliveryStateSchema.parse(item);
+    // MAIL#<kind>#<n>
+    const offset = offsetOfKind.get(record.sk.split("#")[1] ?? "");
+    const count = offset === undefined ? undefined : counts.get(offset);
+    if (!count) continue;
+    if (record.state === "sent") count.sent++;
+    else if (record.state === "rejected") count.failed++;
+    else if (record.state === "suppressed") count.skipped++;
+  }
+  return counts;
 }

@@ -1,4 +1,4 @@
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, inject, it } from "vitest";
 import { db, tableName } from "../../shared/aws/dynamo.ts";
 import { keys } from "../../shared/aws/table.ts";
@@ -20,6 +20,7 @@ import {
 } from "../../shared/mailings/mailing-store.ts";
 import { mailingMessageFor } from "../../shared/mailings/message.ts";
 import { resolveRecipients } from "../../shared/mailings/recipients.ts";
+import { reminderDeliveryKind } from "../../shared/reminders/reminder.ts";
 import { mailsTo, waitForMails } from "../support/outbox.ts";
 import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
 import { busSettled, waitUntil } from "../support/wait.ts";
@@ -196,5 +197,53 @@ describe("steps resumed after a crash", () => {
 
     expect(mails).toHaveLength(2);
     expect(await mailsTo(outbox, person.email)).toHaveLength(2);
+  });
+
+  it("counts a reminder from its delivery records: what a crash left uncounted or counted twice does not show", async () => {
+    const { id, people } = await eventWithRegistrants(4);
+    const [sent1, sent2, refused, dead] = people;
+    if (!sent1 || !sent2 || !refused || !dead) throw new Error("four registrants expected");
+    const keyOf = (registrationId: string) => keys.delivery(registrationId, reminderDeliveryKind("P1D"), 1);
+    const deliver = (registrationId: string, send: () => Promise<{ messageId: string }>) =>
+      deliverOnce(
+        { key: keyOf(registrationId), to: `${registrationId}@example.org`, audience: "registrant" },
+        send,
+      );
+    // The reminder's step mailed two, SES refused one, and it died with a fourth claimed, before
+    // writing its page's count; a retried step then counted a page again: the counter says 7.
+    await deliver(sent1.registrationId, async () => ({ messageId: "sent-1" }));
+    await deliver(sent2.registrationId, async () => ({ messageId: "sent-2" }));
+    await deliver(refused.registrationId, async () => {
+      throw Object.assign(new Error("Address blacklisted."), { name: "MessageRejected" });
+    });
+    await claimDelivery(keyOf(dead.registrationId), "sending", new Date(), {
+      until: new Date(Date.now() + 60_000),
+    });
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.reminder(id, "fr", "P1D"),
+        UpdateExpression: "SET #status = :sent, sent = :wrong REMOVE gsi1pk, gsi1sk",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":sent": "sent", ":wrong": 7 },
+      }),
+    );
+
+    const response = await request("GET", `/admin/events/${id}/reminders`, { admin: true });
+
+    expect(response.status).toBe(200);
+    const rows = response.json.reminders as { sessionId: string; offset: string }[];
+    expect(rows.find((row) => row.sessionId === "fr" && row.offset === "P1D")).toMatchObject({
+      status: "sent",
+      sent: 2,
+      failed: 1,
+      skipped: 0,
+    });
+    // A reminder that has not fired has sent nothing.
+    expect(rows.find((row) => row.sessionId === "fr" && row.offset === "PT1H")).toMatchObject({
+      status: "scheduled",
+      sent: 0,
+      failed: 0,
+    });
   });
 });
