@@ -1,8 +1,15 @@
 import { busConsumer } from "#shared/bus/consumer";
+import { eventSaved } from "#shared/bus/events/event-saved";
 import { registrationCancelled } from "#shared/bus/events/registration-cancelled";
+import { fillFreedSeats } from "#shared/registrations/fill-freed-seats";
 import { promoteWaitlist } from "#shared/registrations/promote-waitlist";
 
-/** On a cancellation that freed a seat, the oldest waitlisted registrant of the session gets it. */
-export const handler = busConsumer([registrationCancelled], async ({ detail }) => {
-  if (detail.previousStatus === "confirmed") await promoteWaitlist(detail.eventId, detail.sessionId);
+/**
+ * Seats go to the oldest waitlisted registrants: the seat a cancellation freed, or those that a
+ * saved event's raised or removed capacity made (every session of it is looked at).
+ */
+export const handler = busConsumer([registrationCancelled, eventSaved], async ({ detailType, detail }) => {
+  if (detailType === "event.saved") return fillFreedSeats(detail.eventId);
+  if (detail.previousStatus === "confirmed") return promoteWaitlist(detail.eventId, detail.sessionId);
+  return 0;
 });

@@ -1,25 +1,38 @@
+import { message } from "../bus/define-event.ts";
+import { eventSaved } from "../bus/events/event-saved.ts";
+import { publishEvents } from "../bus/publish.ts";
 import type { EventSettings, WebinarEvent } from "../domain/event.ts";
 import { requestRetentionSync } from "../privacy/sync-retention.ts";
 import { syncReminders } from "../reminders/sync-reminders.ts";
-import { saveEvent } from "./event-store.ts";
+import { findEvent, saveEvent } from "./event-store.ts";
+import { refuseRemovingRegisteredSessions } from "./removed-sessions.ts";
 
 /**
  * Creates or replaces an event (organisers edit the whole event at once, as in the JSON file
  * they keep). Returns whether it was created.
- * 1. Saves the event's settings.
- * 2. Syncs its reminder schedule: one reminder per session and offset, moved with its session,
+ * 1. Refuses (409) to remove a session that people registered for: it can be cancelled instead.
+ *    (Not airtight: a registration accepted between this check and the save, or by a warm
+ *    container still holding the event it read less than 5 s before, `getEventForPublic`, is not
+ *    seen.)
+ * 2. Saves the event's settings.
+ * 3. Syncs its reminder schedule: one reminder per session and offset, moved with its session,
  *    skipped when already past. Should this step fail, the PUT fails and can simply be sent
  *    again: both steps give the same result however often they run.
- * 3. When the event's retention end (last session end + `retentionDays`) is not the one its
+ * 4. When the event's retention end (last session end + `retentionDays`) is not the one its
  *    items were last given, asks for the walk that gives it to them (`event.retention-changed`).
+ * 5. Publishes `event.saved`, whose consumer gives the seats a raised or removed capacity freed to
+ *    the waitlist. Published after every save (not only when a capacity grew), so a PUT sent again
+ *    after a lost publish completes what the first one left; promoting is idempotent.
  */
 export async function putEvent(
   id: string,
   settings: EventSettings,
   now = new Date(),
 ): Promise<{ event: WebinarEvent; created: boolean }> {
+  await refuseRemovingRegisteredSessions(await findEvent(id), settings);
   const saved = await saveEvent(id, settings, now);
   await syncReminders(saved.event, now);
   await requestRetentionSync(saved.event);
+  await publishEvents([message(eventSaved, { eventId: id })]);
   return saved;
 }

@@ -1,0 +1,140 @@
+import { describe, inject, it } from "vitest";
+import type { OutboxMail } from "../support/outbox.ts";
+import { mailsTo } from "../support/outbox.ts";
+import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
+import { busSettled, waitUntil } from "../support/wait.ts";
+import { apiClient } from "./api-client.ts";
+
+/**
+ * What organisers' changes to a saved event do to its registrants (issue 15): freed seats filled,
+ * sessions with registrants kept, cancellations and updates announced once per change.
+ */
+const { request } = apiClient();
+const outbox = inject("outboxDir");
+
+type Event = ReturnType<typeof sampleEvent>;
+
+async function putEvent(id: string, event: Event) {
+  return request("PUT", `/admin/events/${id}`, { body: event, admin: true });
+}
+
+async function createEvent(change: (event: Event) => void = () => {}) {
+  const id = uniqueId("chg");
+  const event = sampleEvent();
+  change(event);
+  const response = await putEvent(id, event);
+  if (response.status !== 201) throw new Error(`PUT event answered ${response.status}: ${response.text}`);
+  return { id, event };
+}
+
+async function register(eventId: string, overrides: Record<string, unknown> = {}) {
+  const person = registrant(overrides);
+  const response = await request("POST", `/events/${eventId}/registrations`, { body: person });
+  if (response.status !== 201) throw new Error(`registration answered ${response.status}: ${response.text}`);
+  return { email: person.email, status: response.json.status as string };
+}
+
+/** `count` registrants, one after the other (so that they join a waitlist in this order). */
+async function registerInTurn(eventId: string, count: number, overrides: Record<string, unknown> = {}) {
+  const people: { email: string; status: string }[] = [];
+  for (let i = 0; i < count; i++) people.push(await register(eventId, overrides));
+  return people;
+}
+
+async function statuses(eventId: string): Promise<Map<string, string>> {
+  const response = await request("GET", `/admin/events/${eventId}/registrations?limit=1000`, { admin: true });
+  if (response.status !== 200) throw new Error(`GET registrations answered ${response.status}`);
+  const rows = response.json.registrations as { email: string; status: string }[];
+  return new Map(rows.map((row) => [row.email, row.status]));
+}
+
+const isPromotion = (mail: OutboxMail) => /^(A seat became free|Une place)/.test(mail.parsed.subject ?? "");
+
+// Under a loaded run (registrations, mail pacing, the bus) a test can take more than the default 30 s.
+describe.concurrent("event changes", { timeout: 60_000 }, () => {
+  it("raising a session's capacity from 10 to 12 with 5 waiting promotes and mails the 2 oldest, once each", async ({
+    expect,
+  }) => {
+    const { id, event } = await createEvent((event) => {
+      event.sessions[0].capacity = 10;
+    });
+    // One after the other: the waitlist is served oldest first.
+    const people = await registerInTurn(id, 15, { language: "en" });
+    const [confirmed, waiting] = [people.slice(0, 10), people.slice(10)];
+
+    event.sessions[0].capacity = 12;
+    const saved = await putEvent(id, event);
+    const promotionsOf = async () =>
+      Promise.all(
+        waiting.map(async ({ email }) => (await mailsTo(outbox, email)).filter(isPromotion).length),
+      );
+    await waitUntil("two promotion mails", promotionsOf, (counts) => counts.filter(Boolean).length >= 2);
+    // The same PUT again (as after a lost publish) and the stack settled: nobody more, nobody twice.
+    const again = await putEvent(id, event);
+    await busSettled();
+
+    expect(confirmed.map((person) => person.status)).toEqual(Array(10).fill("confirmed"));
+    expect(waiting.map((person) => person.status)).toEqual(Array(5).fill("waitlisted"));
+    expect([saved.status, again.status]).toEqual([200, 200]);
+    const now = await statuses(id);
+    expect(waiting.map(({ email }) => now.get(email))).toEqual([
+      "confirmed",
+      "confirmed",
+      "waitlisted",
+      "waitlisted",
+      "waitlisted",
+    ]);
+    expect(await promotionsOf()).toEqual([1, 1, 0, 0, 0]);
+  });
+
+  it("lowering a capacity below the confirmed count confirms nobody new, and removing it fills every seat", async ({
+    expect,
+  }) => {
+    const { id, event } = await createEvent((event) => {
+      event.sessions[0].capacity = 2;
+    });
+    const people = await registerInTurn(id, 4);
+
+    event.sessions[0].capacity = 1;
+    const lowered = await putEvent(id, event);
+    await busSettled();
+    const afterLowering = await statuses(id);
+    event.sessions[0].capacity = undefined;
+    const removed = await putEvent(id, event);
+    const afterRemoving = await waitUntil(
+      "everyone confirmed",
+      () => statuses(id),
+      (now) => [...now.values()].every((status) => status === "confirmed"),
+    );
+
+    expect([lowered.status, removed.status]).toEqual([200, 200]);
+    expect(people.map(({ email }) => afterLowering.get(email))).toEqual([
+      "confirmed",
+      "confirmed",
+      "waitlisted",
+      "waitlisted",
+    ]);
+    expect(people.map(({ email }) => afterRemoving.get(email))).toEqual(Array(4).fill("confirmed"));
+  });
+
+  it("refuses a PUT that removes a session people registered for, naming it and its counts, and changes nothing", async ({
+    expect,
+  }) => {
+    const { id, event } = await createEvent();
+    await register(id, { sessionId: "en", language: "en" });
+    await register(id, { sessionId: "en", language: "en" });
+    const before = (await request("GET", `/admin/events/${id}`, { admin: true })).json;
+
+    const withoutEnglish = { ...event, sessions: [event.sessions[0]] };
+    const refused = await request("PUT", `/admin/events/${id}`, { body: withoutEnglish, admin: true });
+    const after = (await request("GET", `/admin/events/${id}`, { admin: true })).json;
+    const withoutFrench = { ...event, sessions: [event.sessions[1]] };
+    const allowed = await request("PUT", `/admin/events/${id}`, { body: withoutFrench, admin: true });
+
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toBe("session-has-registrations");
+    expect(refused.json.message).toContain('"en" (2 confirmed, 0 waitlisted, 0 cancelled)');
+    expect(after).toEqual(before);
+    expect(allowed.status).toBe(200);
+  });
+});
