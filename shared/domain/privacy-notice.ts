@@ -70,7 +70,7 @@ const notices: Record<Language, (facts: NoticeFacts) => Omit<PrivacyNotice, "ver
         heading: "Your rights",
         paragraphs: [
           "You may ask to see your data, to correct it, to have it deleted, to restrict or object to its use, and to receive it in a common format; you may withdraw your consent at any time, which does not affect what was done before.",
-          `To cancel your registration, use the link in your confirmation email. For anything else, write to ${facts.contact}; we answer within one month. You may also complain to the data protection authority of your country.`,
+          `To cancel your registration, download your data or have it deleted, use the link in your confirmation email. For anything else, write to ${facts.contact}; we answer within one month. You may also complain to the data protection authority of your country.`,
         ],
       },
     ],
@@ -114,7 +114,7 @@ const notices: Record<Language, (facts: NoticeFacts) => Omit<PrivacyNotice, "ver
         heading: "Vos droits",
         paragraphs: [
           "Vous pouvez demander à accéder à vos données, à les faire rectifier ou effacer, à en limiter l’usage ou vous y opposer, et à les recevoir dans un format courant\u00a0; vous pouvez retirer votre consentement à tout moment, sans effet sur ce qui a été fait auparavant.",
-          `Pour annuler votre inscription, utilisez le lien de votre e-mail de confirmation. Pour tout le reste, écrivez à ${facts.contact}\u00a0; nous répondons sous un mois. Vous pouvez aussi saisir l’autorité de protection des données de votre pays.`,
+          `Pour annuler votre inscription, télécharger vos données ou les faire supprimer, utilisez le lien de votre e-mail de confirmation. Pour tout le reste, écrivez à ${facts.contact}\u00a0; nous répondons sous un mois. Vous pouvez aussi saisir l’autorité de protection des données de votre pays.`,
         ],
       },
     ],
