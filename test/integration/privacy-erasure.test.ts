@@ -293,4 +293,23 @@ describe.concurrent("delete my data", { timeout: 60_000 }, () => {
     expect(await itemsMentioning(body.email, body.firstName, body.lastName)).toEqual([]);
     expect(await getSessionCounters(eventId, "fr")).toEqual({ confirmed: 0, waitlisted: 0 });
   });
+
+  it("finishes an erasure whose process stopped after its first step when it is asked again", async () => {
+    const eventId = await createEvent();
+    const body = person();
+    const { registrationId, manage } = await registerAndConfirm(eventId, body);
+    const current = await registrationState(registrationId);
+    if (current.state !== "active") throw new Error("expected an active registration");
+
+    // Step 1 only, its lease still running (the sweeper leaves it alone): the registrant clicks again.
+    const resume = message(registrationErasure, { registrationId });
+    await markErasing(current.registration, { until: new Date(Date.now() + 120_000), resume }, new Date());
+    const again = await postForm(new URL(`/registrations/${registrationId}/erase${manage.search}`, manage), {
+      confirm: "yes",
+    });
+
+    expect(await again.text()).toContain("Vos données ont été supprimées");
+    expect(await itemsMentioning(body.email, body.firstName, body.lastName)).toEqual([]);
+    expect(await getSessionCounters(eventId, "fr")).toEqual({ confirmed: 0, waitlisted: 0 });
+  });
 });
