@@ -75,6 +75,21 @@ describe("organiser console", () => {
     await page.getByLabel("Description in English").fill("A description");
     await page.getByLabel("Organiser's name").fill("UCLG and UNICEF");
     await page.getByLabel("Organiser's email").fill("organisers@example.org");
+    // The event's own question, which the public form then asks (required, one of two choices).
+    await page.getByRole("button", { name: "Add a question" }).click();
+    await page.getByLabel("Question id").fill("role");
+    await page.getByLabel("Kind of answer").selectOption({ label: "One choice" });
+    await page.getByLabel("An answer is required").check();
+    await page.getByLabel("Question in French").fill("Votre rôle");
+    await page.getByLabel("Question in English").fill("Your role");
+    for (const [number, [fr, en]] of [
+      ["Élu·e", "Elected official"],
+      ["Agent·e", "Staff member"],
+    ].entries()) {
+      await page.getByLabel(`Id of choice ${number + 1}`).fill(`choice-${number + 1}`);
+      await page.getByLabel(`Choice ${number + 1} in French`).fill(fr as string);
+      await page.getByLabel(`Choice ${number + 1} in English`).fill(en as string);
+    }
     await page.getByLabel("Start").fill("2030-03-04T10:00");
     await page.getByLabel("Join link (sent to registrants only)").fill("not a link");
     await page.getByRole("button", { name: "Create the event" }).click();
@@ -88,11 +103,14 @@ describe("organiser console", () => {
     await page.getByRole("heading", { level: 1, name: "Statistics: Browser webinar" }).waitFor();
     const saved = await fetch(`${api}/admin/events/${eventId}`, {
       headers: { authorization: `Bearer ${inject("adminToken")}` },
-    }).then((response) => response.json() as Promise<{ sessions: unknown }>);
+    }).then((response) => response.json() as Promise<{ sessions: unknown; form: unknown }>);
     // The browser is in Paris: 10:00 there on 4 March 2030 is 09:00 UTC.
     expect(saved.sessions).toMatchObject([
       { id: "fr", startsAt: "2030-03-04T09:00:00Z", timezone: "Europe/Paris" },
     ]);
+    expect(saved.form).toMatchObject({
+      questions: [{ id: "role", type: "single-choice", required: true, label: { en: "Your role" } }],
+    });
 
     await nav("Events").click();
     const upcoming = page.getByRole("region", { name: "Upcoming" });
@@ -113,6 +131,7 @@ describe("organiser console", () => {
       }
       await form.locator("[name=organisationType]").selectOption("local-government");
       await form.locator("[name=country]").selectOption("TN");
+      await form.locator("label", { hasText: "Staff member" }).click();
       await form.locator("label[for=field-consent]").click();
     }
     await new Promise((resolve) => setTimeout(resolve, personFillingTheFormMs));
@@ -156,6 +175,8 @@ describe("organiser console", () => {
     await page.getByRole("button", { name: `${zoe.firstName} ${zoe.lastName}` }).click();
     const panel = page.getByRole("region", { name: `${zoe.firstName} ${zoe.lastName}` });
     await expect.poll(() => panel.getByText(/^Confirmation: sent/).isVisible()).toBe(true);
+    // The answer to the event's own question, under its label.
+    expect(await panel.getByText("Staff member").isVisible()).toBe(true);
 
     await panel.getByRole("button", { name: "Cancel the registration" }).click();
     const dialog = page.getByRole("alertdialog");
