@@ -217,6 +217,46 @@ describe("registration mails in French", () => {
   });
 });
 
+describe("registration mails in Arabic", () => {
+  const arabicEvent = { title: { ...event.title, ar: "توطين أهداف التنمية المستدامة" } };
+
+  it("speak Arabic, right to left, to an Arabic-speaking registrant of a French session, with Latin digits", async () => {
+    const { parsed, text, html } = await receive("confirmation", { language: "ar", event: arabicEvent });
+
+    expect(parsed.subject).toBe("تأكيد التسجيل: توطين أهداف التنمية المستدامة");
+    expect(text).toContain("مرحبًا Ada،");
+    expect(text).toContain("تم تأكيد تسجيلك.");
+    expect(text).toContain("التاريخ والوقت: الخميس، 4 مارس 2027 في 10:00 ص");
+    expect(text).toContain("المدة: ساعة و30 دقيقة");
+    expect(text).not.toMatch(/[\u0660-\u0669]/); // no Arabic-Indic digits: the Maghreb reads Latin ones
+    expect(html).toContain('<html lang="ar" dir="rtl">');
+    // Webmail drops <html>: the frame itself carries the direction.
+    expect(html).toMatch(/<div dir="rtl" style="max-width:600px/);
+    expect(html).toContain("انضم إلى الندوة الإلكترونية");
+  });
+
+  it.each([
+    [hourMs, "خلال ساعة واحدة"],
+    [24 * hourMs, "غدًا"],
+    [7 * 24 * hourMs, "خلال 7 أيام"],
+  ])("remind %d ms before: the session starts “%s”", async (reminderOffsetMs, startsIn) => {
+    const { parsed, text } = await receive("reminder", {
+      language: "ar",
+      reminderOffsetMs,
+      event: arabicEvent,
+    });
+
+    expect(parsed.subject).toBe(`تذكير: تبدأ الجلسة ${startsIn} – توطين أهداف التنمية المستدامة`);
+    expect(text).toContain(`تبدأ جلستك ${startsIn}.`);
+  });
+
+  it("fall back to another language's title when the event has none in Arabic", async () => {
+    const { parsed } = await receive("cancellation", { language: "ar" });
+
+    expect(parsed.subject).toBe("إلغاء التسجيل: Localiser les ODD");
+  });
+});
+
 describe("values typed by registrants and organisers", () => {
   const hostile = "<script>alert(1)</script>\"&'";
 

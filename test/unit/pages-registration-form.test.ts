@@ -113,6 +113,28 @@ describe("registration form", () => {
     );
   });
 
+  it("is in Arabic, right to left, for ?lang=ar, with the demo event's questions and Arabic counts", () => {
+    const event = { ...webinar(demoForm), title: { ...webinar().title, ar: "ندوة تجريبية" } };
+    const html = render({ event: publicView(event), language: pickPageLanguage("ar", undefined) });
+    const text = visibleText(html);
+
+    expect(html).toContain('<html lang="ar" dir="rtl">');
+    expect(html).toContain("<h1>ندوة تجريبية</h1>");
+    expect(text).toContain("سجّلني");
+    expect(text).toContain("أسئلتك لجلسة الأسئلة والأجوبة");
+    // The sessions stay French and English; their language is named in Arabic, seats counted in Arabic.
+    expect(text).toContain("اللغة: الفرنسية");
+    expect(text).toContain("المقاعد المتبقية: 12 مقعدًا");
+    expect(text).toContain("المدة: 90 دقيقة");
+  });
+
+  it("lays out with logical CSS properties only, so an Arabic page mirrors", () => {
+    const css = /<style>([\s\S]*?)<\/style>/.exec(render())?.[1] ?? "";
+
+    expect(css).toContain("text-align:end");
+    expect(css).not.toMatch(/(margin|padding|border)-(left|right)|text-align:(left|right)|[{;](left|right):/);
+  });
+
   it("fits a phone screen", () => {
     expect(render()).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
   });
