@@ -12,6 +12,7 @@ import { registrationPromoted } from "../shared/bus/events/registration-promoted
 import { reminderDue } from "../shared/bus/events/reminder-due.ts";
 import { retentionChanged } from "../shared/bus/events/retention-changed.ts";
 import { emailBounced, emailComplaintReceived, sesEventSource } from "../shared/bus/events/ses-feedback.ts";
+import { sessionCancelled } from "../shared/bus/events/session-cancelled.ts";
 import type { EventPattern } from "./event-pattern.ts";
 
 /**
@@ -127,6 +128,28 @@ export const functions: readonly FunctionSpec[] = [
     routes: [{ method: "PUT", path: "/admin/events/{eventId}", auth: "admin" }],
     // The bus: a changed retention end asks for the walk that gives it to the event's items.
     access: { table: ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem"], bus: true },
+  },
+  {
+    name: "cancel-sessions",
+    description: "Cancels a session, or every session of an event, and has their registrants told",
+    routes: [
+      { method: "POST", path: "/admin/events/{eventId}/sessions/{sessionId}/cancel", auth: "admin" },
+      { method: "POST", path: "/admin/events/{eventId}/cancel", auth: "admin" },
+    ],
+    access: { table: ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem"], bus: true },
+  },
+  {
+    name: "send-session-cancellations",
+    description:
+      "Mails each registrant of a cancelled session once (CANCEL invite), handing on with a cursor",
+    rule: onEvents(sessionCancelled),
+    access: {
+      table: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem"],
+      signingKey: "sign",
+      mail: true,
+      bus: true,
+    },
+    timeoutSeconds: 120,
   },
   {
     name: "get-event-admin",

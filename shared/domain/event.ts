@@ -56,6 +56,12 @@ export const sessionSchema = z.object({
   timezone: timezoneSchema,
   joinUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
   capacity: z.int().min(1).optional(),
+  /**
+   * When the session was cancelled (`POST /admin/events/{eventId}/sessions/{sessionId}/cancel`).
+   * Set by that route only: a PUT keeps what is stored, whatever its body says. A cancelled session
+   * stays in the event (export, stats) and takes no registrations.
+   */
+  cancelledAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type Session = z.infer<typeof sessionSchema>;
 

@@ -14,7 +14,8 @@ import { refuseRemovingRegisteredSessions } from "./removed-sessions.ts";
  *    (Not airtight: a registration accepted between this check and the save, or by a warm
  *    container still holding the event it read less than 5 s before, `getEventForPublic`, is not
  *    seen.)
- * 2. Saves the event's settings.
+ * 2. Saves the event's settings, its sessions' cancellations as stored (only the cancel route
+ *    cancels a session, and nothing un-cancels one).
  * 3. Syncs its reminder schedule: one reminder per session and offset, moved with its session,
  *    skipped when already past. Should this step fail, the PUT fails and can simply be sent
  *    again: both steps give the same result however often they run.
@@ -29,10 +30,23 @@ export async function putEvent(
   settings: EventSettings,
   now = new Date(),
 ): Promise<{ event: WebinarEvent; created: boolean }> {
-  await refuseRemovingRegisteredSessions(await findEvent(id), settings);
-  const saved = await saveEvent(id, settings, now);
+  const previous = await findEvent(id);
+  await refuseRemovingRegisteredSessions(previous, settings);
+  const saved = await saveEvent(id, keepCancellations(previous, settings), now);
   await syncReminders(saved.event, now);
   await requestRetentionSync(saved.event);
   await publishEvents([message(eventSaved, { eventId: id })]);
   return saved;
+}
+
+/** The settings with each session's `cancelledAt` as stored, whatever the body said. */
+function keepCancellations(previous: WebinarEvent | undefined, settings: EventSettings): EventSettings {
+  const cancelled = new Map(previous?.sessions.map((session) => [session.id, session.cancelledAt]));
+  return {
+    ...settings,
+    sessions: settings.sessions.map(({ cancelledAt: _asked, ...session }) => {
+      const cancelledAt = cancelled.get(session.id);
+      return cancelledAt ? { ...session, cancelledAt } : session;
+    }),
+  };
 }

@@ -24,6 +24,8 @@ export interface RegistrationMailInput {
   from: string;
   /** How long before the session a reminder goes out; required for `reminder`. */
   reminderOffsetMs?: number;
+  /** For `session-cancelled`: the organiser's word (in the registrant's language) and where to register for another session. */
+  sessionCancellation?: { message?: string; otherSessionsUrl?: string };
 }
 
 export interface RegistrationMail {
@@ -41,6 +43,7 @@ const inviteMethods: Record<MailKind, InviteMethod | undefined> = {
   promotion: "REQUEST",
   reminder: "REQUEST",
   cancellation: "CANCEL",
+  "session-cancelled": "CANCEL",
   waitlist: undefined,
 };
 
@@ -70,7 +73,9 @@ const fullName = (registration: Registration) => `${registration.firstName} ${re
 
 function textValues(input: RegistrationMailInput, language: Language): TextValues {
   const title = pickText(input.event.title, language);
-  if (input.kind !== "reminder") return { title, startsIn: "" };
+  const otherSessionsUrl = input.sessionCancellation?.otherSessionsUrl;
+  if (input.kind !== "reminder")
+    return { title, startsIn: "", ...(otherSessionsUrl && { otherSessionsUrl }) };
   if (input.reminderOffsetMs === undefined) throw new Error("A reminder mail needs reminderOffsetMs");
   return { title, startsIn: formatStartsIn(input.reminderOffsetMs, language) };
 }
@@ -86,7 +91,10 @@ function mailContent(input: RegistrationMailInput, texts: MailTexts, values: Tex
     heading: values.title,
     greeting: texts.greeting(registration.firstName),
     colon: texts.colon,
-    paragraphs: texts.kinds[kind].paragraphs(values),
+    paragraphs: [
+      ...texts.kinds[kind].paragraphs(values),
+      ...(input.sessionCancellation?.message ? [input.sessionCancellation.message] : []),
+    ],
     details: [
       { label: texts.labels.localTime, value: times.local },
       { label: texts.labels.utcTime, value: times.utc },
@@ -103,7 +111,10 @@ function mailContent(input: RegistrationMailInput, texts: MailTexts, values: Tex
     notes:
       method === undefined ? [] : [method === "CANCEL" ? texts.calendarNote.remove : texts.calendarNote.add],
     manage: {
-      label: kind === "cancellation" ? texts.manage.cancelled : texts.manage.active,
+      label:
+        kind === "cancellation" || kind === "session-cancelled"
+          ? texts.manage.cancelled
+          : texts.manage.active,
       url: input.manageUrl,
     },
     signOff: texts.signOff,

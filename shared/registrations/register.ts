@@ -87,6 +87,7 @@ function openSession(event: WebinarEvent, sessionId: string, now: Date): Session
       { path: "sessionId", message: `no session "${sessionId}" in this event (sessions: ${known})` },
     ]);
   }
+  if (session.cancelledAt) throw new ConflictError("session-cancelled", "this session has been cancelled");
   if (Date.parse(session.startsAt) <= now.getTime()) {
     throw new ConflictError("registration-closed", "this session has started: registration is closed");
   }

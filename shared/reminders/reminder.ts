@@ -82,12 +82,14 @@ const identity = (reminder: Pick<Reminder, "sessionId" | "offset">) =>
  *   only waiting for the next tick, and saving an unrelated change (a title) must not drop it;
  * - a reminder already fired (`sending`, `sent`) is history and is never touched;
  * - a reminder the event no longer asks for is deleted, unless it was fired.
- * A skipped reminder moved to a time still ahead is scheduled again: nobody got it.
+ * A skipped reminder moved to a time still ahead is scheduled again: nobody got it. The pending
+ * reminders of a cancelled session (`cancelledSessions`) are skipped: its registrants were told.
  */
 export function planScheduleSync(
   planned: readonly PlannedReminder[],
   stored: readonly Reminder[],
   now: Date,
+  cancelledSessions: ReadonlySet<string> = new Set(),
 ): ScheduleChange[] {
   const storedByIdentity = new Map(stored.map((reminder) => [identity(reminder), reminder]));
   const changes: ScheduleChange[] = [];
@@ -95,8 +97,9 @@ export function planScheduleSync(
     const current = storedByIdentity.get(identity(reminder));
     storedByIdentity.delete(identity(reminder));
     if (current && isFired(current)) continue;
-    if (current?.status === "scheduled" && current.dueAt === reminder.dueAt) continue;
-    const status = Date.parse(reminder.dueAt) > now.getTime() ? "scheduled" : "skipped";
+    const cancelled = cancelledSessions.has(reminder.sessionId);
+    if (current?.status === "scheduled" && current.dueAt === reminder.dueAt && !cancelled) continue;
+    const status = !cancelled && Date.parse(reminder.dueAt) > now.getTime() ? "scheduled" : "skipped";
     if (current?.status === status && current.dueAt === reminder.dueAt) continue;
     changes.push({
       action: "put",

@@ -82,7 +82,8 @@ export async function sendReminderStep(detail: ReminderDue, options: StepOptions
   if (!reminder || !active || reminder.dueAt !== detail.dueAt) return "nothing-to-do";
   const event = await findEvent(detail.eventId);
   const session = event?.sessions.find((candidate) => candidate.id === detail.sessionId);
-  if (!event || !session) {
+  // A session removed or cancelled since the reminder fired: its registrants get no reminder.
+  if (!event || !session || session.cancelledAt) {
     await finishReminder(reminder, reminder.sent > 0 ? "sent" : "skipped", now());
     return "stopped";
   }

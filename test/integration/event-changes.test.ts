@@ -1,6 +1,5 @@
 import { describe, inject, it } from "vitest";
-import type { OutboxMail } from "../support/outbox.ts";
-import { mailsTo } from "../support/outbox.ts";
+import { mailsTo, type OutboxMail, waitForMails } from "../support/outbox.ts";
 import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
 import { busSettled, waitUntil } from "../support/wait.ts";
 import { apiClient } from "./api-client.ts";
@@ -51,6 +50,10 @@ async function statuses(eventId: string): Promise<Map<string, string>> {
 const isPromotion = (mail: OutboxMail) => /^(A seat became free|Une place)/.test(mail.parsed.subject ?? "");
 
 // Under a loaded run (registrations, mail pacing, the bus) a test can take more than the default 30 s.
+/** A property of the invite a mail carries (`UID`, `SEQUENCE`, `METHOD`, `DTSTART`). */
+const inviteField = (mail: OutboxMail | undefined, name: string) =>
+  new RegExp(`^${name}[:;](.*)$`, "m").exec(mail?.calendar ?? "")?.[1]?.trim();
+
 describe.concurrent("event changes", { timeout: 60_000 }, () => {
   it("raising a session's capacity from 10 to 12 with 5 waiting promotes and mails the 2 oldest, once each", async ({
     expect,
@@ -136,5 +139,69 @@ describe.concurrent("event changes", { timeout: 60_000 }, () => {
     expect(refused.json.message).toContain('"en" (2 confirmed, 0 waitlisted, 0 cancelled)');
     expect(after).toEqual(before);
     expect(allowed.status).toBe(200);
+  });
+
+  it("cancelling a session mails each of its registrants one CANCEL of their invite, skips its reminders and closes it", async ({
+    expect,
+  }) => {
+    const { id, event } = await createEvent((event) => {
+      event.sessions[0].capacity = 1;
+    });
+    const confirmed = await register(id);
+    const waitlisted = await register(id, { language: "en" });
+    const [confirmation] = await waitForMails(outbox, confirmed.email);
+    await waitForMails(outbox, waitlisted.email);
+    const cancel = (body: unknown) =>
+      request("POST", `/admin/events/${id}/sessions/fr/cancel`, { body, admin: true });
+    const message = { fr: "Rendez-vous au prochain webinaire.", en: "See you at the next webinar." };
+
+    const cancelled = await cancel({ message });
+    const again = await cancel({ message }); // sent twice, as a script retrying would
+    const cancellationsTo = async (email: string) =>
+      (await mailsTo(outbox, email)).filter((mail) =>
+        /^(Session annulée|Session cancelled)/.test(mail.parsed.subject ?? ""),
+      );
+    await waitUntil(
+      "both cancellations",
+      () => Promise.all([cancellationsTo(confirmed.email), cancellationsTo(waitlisted.email)]),
+      (lists) => lists.every((list) => list.length > 0),
+    );
+    await busSettled();
+    const [toConfirmed, toWaitlisted] = [
+      await cancellationsTo(confirmed.email),
+      await cancellationsTo(waitlisted.email),
+    ];
+    const late = await request("POST", `/events/${id}/registrations`, { body: registrant() });
+    const reminders = (await request("GET", `/admin/events/${id}/reminders`, { admin: true })).json
+      .reminders as {
+      sessionId: string;
+      status: string;
+    }[];
+    const resaved = await putEvent(id, event); // the organiser's file knows nothing of the cancellation
+
+    expect([cancelled.status, again.status]).toEqual([200, 200]);
+    expect(cancelled.json.sessions[0].cancelledAt).toEqual(expect.any(String));
+    expect([toConfirmed.length, toWaitlisted.length]).toEqual([1, 1]);
+    const [french, english] = [toConfirmed[0], toWaitlisted[0]];
+    expect(inviteField(french, "METHOD")).toBe("CANCEL");
+    expect(inviteField(english, "METHOD")).toBe("CANCEL");
+    expect(inviteField(french, "UID")).toBe(inviteField(confirmation, "UID"));
+    expect(Number(inviteField(french, "SEQUENCE"))).toBeGreaterThan(
+      Number(inviteField(confirmation, "SEQUENCE")),
+    );
+    expect(french?.parsed.text).toContain("Rendez-vous au prochain webinaire.");
+    expect(english?.parsed.text).toContain("See you at the next webinar.");
+    // The English session is still open: the mail says where to register for it.
+    expect(english?.parsed.text).toContain(`/events/${id}/register`);
+    expect([late.status, late.json?.error]).toEqual([409, "session-cancelled"]);
+    expect(reminders.filter((row) => row.sessionId === "fr").map((row) => row.status)).toEqual([
+      "skipped",
+      "skipped",
+      "skipped",
+    ]);
+    expect([resaved.status, resaved.json.sessions[0].cancelledAt]).toEqual([
+      200,
+      cancelled.json.sessions[0].cancelledAt,
+    ]);
   });
 });

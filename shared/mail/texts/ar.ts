@@ -25,6 +25,13 @@ export const ar: MailTexts = {
       subject: ({ title }) => `إلغاء التسجيل: ${title}`,
       paragraphs: () => ["تم إلغاء تسجيلك.", "إذا حدث ذلك عن طريق الخطأ، فما عليك إلا الرد على هذه الرسالة."],
     },
+    "session-cancelled": {
+      subject: ({ title }) => `إلغاء الجلسة: ${title}`,
+      paragraphs: ({ otherSessionsUrl }) => [
+        "نأسف لإبلاغك بأن الجهة المنظمة ألغت الجلسة التي سجّلت فيها.",
+        ...(otherSessionsUrl ? [`يمكنك التسجيل في جلسة أخرى من هذه الفعالية: ${otherSessionsUrl}`] : []),
+      ],
+    },
     reminder: {
       subject: ({ title, startsIn }) => `تذكير: تبدأ الجلسة ${startsIn} – ${title}`,
       paragraphs: ({ startsIn }) => [`تبدأ جلستك ${startsIn}. إليك رابط الانضمام.`],

@@ -31,6 +31,15 @@ export const en: MailTexts = {
       subject: ({ title, startsIn }) => `Reminder: ${title} starts ${startsIn}`,
       paragraphs: ({ startsIn }) => [`Your session starts ${startsIn}. Here is the link to join.`],
     },
+    "session-cancelled": {
+      subject: ({ title }) => `Session cancelled: ${title}`,
+      paragraphs: ({ otherSessionsUrl }) => [
+        "We are sorry: the session you registered for has been cancelled by the organisers.",
+        ...(otherSessionsUrl
+          ? [`You can register for another session of this event: ${otherSessionsUrl}`]
+          : []),
+      ],
+    },
   },
   greeting: (firstName) => `Hello ${firstName},`,
   colon: ": ",

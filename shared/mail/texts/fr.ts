@@ -30,6 +30,15 @@ export const fr: MailTexts = {
         "S’il s’agit d’une erreur, il vous suffit de répondre à ce message.",
       ],
     },
+    "session-cancelled": {
+      subject: ({ title }) => `Session annulée${nb}: ${title}`,
+      paragraphs: ({ otherSessionsUrl }) => [
+        `Nous sommes désolés${nb}: les organisateurs ont annulé votre session.`,
+        ...(otherSessionsUrl
+          ? [`Vous pouvez vous inscrire à une autre session de cet événement${nb}: ${otherSessionsUrl}`]
+          : []),
+      ],
+    },
     reminder: {
       subject: ({ title, startsIn }) => `Rappel${nb}: «${nb}${title}${nb}» commence ${startsIn}`,
       paragraphs: ({ startsIn }) => [`Votre session commence ${startsIn}. Voici le lien pour la rejoindre.`],

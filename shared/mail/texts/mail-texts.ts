@@ -1,5 +1,15 @@
-/** The mails sent about a registration. A promotion is a confirmation after the waiting list. */
-export const mailKinds = ["confirmation", "promotion", "waitlist", "cancellation", "reminder"] as const;
+/**
+ * The mails sent about a registration. A promotion is a confirmation after the waiting list; a
+ * session cancellation is the organiser's cancelling of the session itself, not the registrant's.
+ */
+export const mailKinds = [
+  "confirmation",
+  "promotion",
+  "waitlist",
+  "cancellation",
+  "reminder",
+  "session-cancelled",
+] as const;
 export type MailKind = (typeof mailKinds)[number];
 
 /**
@@ -10,6 +20,8 @@ export interface TextValues {
   title: string;
   /** "in 1 hour", "tomorrow", "in 7 days", in the mail's language; empty except in reminders. */
   startsIn: string;
+  /** Where to register for another session of the event, in a session cancellation when one is open. */
+  otherSessionsUrl?: string;
 }
 
 export interface KindTexts {
