@@ -142,7 +142,12 @@ function errorSummary(context: FormContext): Markup {
     .map((entry) => markup`<li><a href="#${fieldId(entry.path)}">${entry.error()}</a></li>`);
   const otherItems = Object.entries(errors)
     .filter(([path]) => !entries.some((entry) => entry.path === path))
-    .map(([, message]) => markup`<li>${message}</li>`);
+    // The traps' messages are English (they come from shared/abuse): a person who sent the form
+    // too soon reads what to do in the page language.
+    .map(([path, message]) =>
+      path === stampField || path === honeypotField ? texts.form.sendAgain : message,
+    )
+    .map((message) => markup`<li>${message}</li>`);
   return markup`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
 <h2 id="error-summary-title">${texts.form.errorSummaryTitle}</h2>
 <ul>${fieldItems}${otherItems}</ul>

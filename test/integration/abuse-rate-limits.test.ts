@@ -200,7 +200,7 @@ describe("registration past the limit", () => {
     });
     expect(form.statusCode).toBe(429);
     expect(form.headers?.["retry-after"]).toBe(third.headers?.["retry-after"]);
-    expect(form.body).toContain('<html lang="fr">');
+    expect(form.body).toContain('<html lang="fr" dir="ltr">');
     expect(form.body).toContain("Trop de demandes");
     expect(await registrationCount(eventId)).toBe(2);
     // Another client is not held back by this one.
@@ -230,7 +230,7 @@ describe("the registration form's traps for scripts", () => {
 
     expect(page.text).toMatch(/<input type="hidden" name="formStartedAt" value="\d+\.[\w-]{43}">/);
     expect(page.text).toMatch(
-      /<div style="position:absolute;left:-10000px[^"]*" aria-hidden="true">\s*<label for="field-website">/,
+      /<div style="position:absolute;inset-inline-start:-10000px[^"]*" aria-hidden="true">\s*<label for="field-website">/,
     );
     expect(page.text).toMatch(/name="website" type="text" value="" tabindex="-1" autocomplete="off"/);
   });
@@ -249,7 +249,7 @@ describe("the registration form's traps for scripts", () => {
     });
 
     expect([honeypot.status, atOnce.status, forged.status]).toEqual([400, 400, 400]);
-    expect(atOnce.text).toContain("too quickly");
+    expect(atOnce.text).toContain("The form was sent very quickly after it opened");
     expect(await registrationCount(eventId)).toBe(0);
   });
 

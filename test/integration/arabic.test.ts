@@ -60,9 +60,15 @@ describe("Arabic, right to left", () => {
         contentType: "application/x-www-form-urlencoded",
       });
 
+    const form = await request("GET", `/events/${id}/register?lang=ar`);
+    const stamp = /name="formStartedAt" value="([^"]+)"/.exec(form.text)?.[1] ?? "";
+    const atOnce = await post({ ...fields, formStartedAt: stamp });
     const invalid = await post({ ...fields, email: "ليس-بريدًا" });
     const valid = await post(fields);
 
+    // Sent within seconds of loading the form: refused by the anti-script trap, in Arabic too.
+    expect(atOnce.status).toBe(400);
+    expect(atOnce.text).toContain("أُرسلت الاستمارة بسرعة كبيرة بعد فتحها");
     expect(invalid.status).toBe(400);
     expect(invalid.text).toContain('<html lang="ar" dir="rtl">');
     expect(invalid.text).toContain("أدخل عنوان بريد إلكتروني مثل name@example.org.");

@@ -37,7 +37,7 @@ describe("GET /events/{eventId} for browsers and for scripts", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/html");
     expect(response.headers.get("vary")).toBe("Accept");
-    expect(page).toContain('<html lang="fr">');
+    expect(page).toContain('<html lang="fr" dir="ltr">');
     expect(page).toContain("<h1>Webinaire test</h1>");
     expect(page).toContain(`href="/events/${id}/register?lang=fr"`);
     expect(page).toContain("500 places restantes"); // the French session (the English one has no limit)

@@ -28,9 +28,9 @@ describe("the privacy notice of an event", () => {
     });
 
     expect(french.status).toBe(200);
-    expect(french.text).toContain('<html lang="fr">');
+    expect(french.text).toContain('<html lang="fr" dir="ltr">');
     expect(french.text).toContain("Politique de confidentialité");
-    expect(english.text).toContain('<html lang="en">');
+    expect(english.text).toContain('<html lang="en" dir="ltr">');
     for (const page of [french.text, english.text]) {
       expect(page).toContain("UCLG and UNICEF (organisers@example.org)");
       expect(page).toContain("Amazon SES");

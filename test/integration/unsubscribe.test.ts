@@ -56,11 +56,11 @@ describe("unsubscribe", () => {
 
     expect(french.status).toBe(200);
     expect(french.headers.get("content-type")).toContain("text/html");
-    expect(french.text).toContain('<html lang="fr">');
+    expect(french.text).toContain('<html lang="fr" dir="ltr">');
     expect(french.text).toContain(email);
     expect(french.text).toMatch(/<form method="post" action="\/unsubscribe\?token=[\w.-]+&amp;lang=fr"/);
     expect(french.text).toContain('<input type="hidden" name="List-Unsubscribe" value="One-Click">');
-    expect(english.text).toContain('<html lang="en">');
+    expect(english.text).toContain('<html lang="en" dir="ltr">');
     expect(english.text).toContain("Unsubscribe");
     expect(await suppressionOf(email)).toBeUndefined();
   });

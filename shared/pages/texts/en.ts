@@ -29,6 +29,7 @@ export const en: PageTexts = {
       message: `Registration for this webinar closed on ${closedAt}. Thank you for your interest.`,
     }),
     closesAt: (closesAt) => `Registration closes on ${closesAt}.`,
+    sendAgain: "The form was sent very quickly after it opened: please check your answers and send it again.",
   },
   answers: {
     missing: "Answer this question.",

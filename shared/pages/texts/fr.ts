@@ -31,6 +31,7 @@ export const fr: PageTexts = {
       message: `Les inscriptions à ce webinaire ont fermé le ${closedAt}. Merci de votre intérêt.`,
     }),
     closesAt: (closesAt) => `Les inscriptions ferment le ${closesAt}.`,
+    sendAgain: `Le formulaire a été envoyé très vite après son ouverture${nbsp}: vérifiez vos réponses et envoyez-le à nouveau.`,
   },
   answers: {
     missing: "Répondez à cette question.",

@@ -54,6 +54,8 @@ export interface PageTexts {
     closedSince: (closedAt: string) => PageMessage;
     /** Under the intro while registration is open and has an end. */
     closesAt: (closesAt: string) => string;
+    /** When the form's anti-script traps refused a post (sent within seconds of loading it, or altered). */
+    sendAgain: string;
   };
   /** Errors next to the event's own questions. */
   answers: {
