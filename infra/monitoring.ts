@@ -30,6 +30,8 @@ export interface MonitoringProps {
   /** Stage-suffixed base of physical names, e.g. `convene-dev`. */
   baseName: string;
   functions: readonly { name: string; fn: IFunction }[];
+  /** The functions on the table's stream (the outbox relay): their iterator age says if they fall behind. */
+  streamConsumers: readonly { name: string; fn: IFunction }[];
   /** The schedule that must run every minute (the reminders tick). */
   tick: IFunction;
   api: IHttpApi;
@@ -114,6 +116,14 @@ export class Monitoring extends Construct {
       alarm(`${name}-throttles`, fn.metricThrottles({ period: fiveMinutes, statistic: "Sum" }), {
         threshold: 1,
         description: `${name} was throttled: the account's Lambda concurrency is exhausted.`,
+      });
+    }
+
+    for (const { name, fn } of props.streamConsumers) {
+      const iteratorAge = fn.metric("IteratorAge", { period: fiveMinutes, statistic: "Maximum" });
+      alarm(`${name}-iterator-age`, iteratorAge, {
+        threshold: 5 * 60_000,
+        description: `${name} is more than 5 minutes behind the table's stream: the bus may be refusing events; the sweeper relays outbox items meanwhile, check ${name}'s log group.`,
       });
     }
 

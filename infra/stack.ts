@@ -292,6 +292,9 @@ export class ConveneStack extends Stack {
     const monitoring = new Monitoring(this, "Monitoring", {
       baseName,
       functions: built,
+      streamConsumers: built.filter(({ name }) =>
+        functions.some((spec) => spec.name === name && spec.stream),
+      ),
       tick,
       api,
       rules,
