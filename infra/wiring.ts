@@ -13,6 +13,7 @@ import { reminderDue } from "../shared/bus/events/reminder-due.ts";
 import { retentionChanged } from "../shared/bus/events/retention-changed.ts";
 import { emailBounced, emailComplaintReceived, sesEventSource } from "../shared/bus/events/ses-feedback.ts";
 import { sessionCancelled } from "../shared/bus/events/session-cancelled.ts";
+import { sessionChanged } from "../shared/bus/events/session-changed.ts";
 import type { EventPattern } from "./event-pattern.ts";
 
 /**
@@ -143,6 +144,19 @@ export const functions: readonly FunctionSpec[] = [
     description:
       "Mails each registrant of a cancelled session once (CANCEL invite), handing on with a cursor",
     rule: onEvents(sessionCancelled),
+    access: {
+      table: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem"],
+      signingKey: "sign",
+      mail: true,
+      bus: true,
+    },
+    timeoutSeconds: 120,
+  },
+  {
+    name: "send-session-updates",
+    description:
+      "Mails a changed session's registrants what changed (updated invite), once per change, with a cursor",
+    rule: onEvents(sessionChanged),
     access: {
       table: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem"],
       signingKey: "sign",

@@ -73,6 +73,11 @@ export const keys = {
     pk: `EVENT#${eventId}`,
     sk: `SESSION#${sessionId}`,
   }),
+  /** A session's last announced start, duration and join link, and the number of its last change. */
+  sessionChanges: (eventId: string, sessionId: string): TableKey => ({
+    pk: `EVENT#${eventId}`,
+    sk: `CHANGES#${sessionId}`,
+  }),
   emailLock: (eventId: string, normalizedEmail: string): TableKey => ({
     pk: `EVENT#${eventId}`,
     sk: `EMAIL#${normalizedEmail}`,

@@ -6,6 +6,7 @@ import { requestRetentionSync } from "../privacy/sync-retention.ts";
 import { syncReminders } from "../reminders/sync-reminders.ts";
 import { findEvent, saveEvent } from "./event-store.ts";
 import { refuseRemovingRegisteredSessions } from "./removed-sessions.ts";
+import { announceSessionChanges } from "./session-changes.ts";
 
 /**
  * Creates or replaces an event (organisers edit the whole event at once, as in the JSON file
@@ -21,7 +22,10 @@ import { refuseRemovingRegisteredSessions } from "./removed-sessions.ts";
  *    again: both steps give the same result however often they run.
  * 4. When the event's retention end (last session end + `retentionDays`) is not the one its
  *    items were last given, asks for the walk that gives it to them (`event.retention-changed`).
- * 5. Publishes `event.saved`, whose consumer gives the seats a raised or removed capacity freed to
+ * 5. Announces each session whose start, duration or join link changed (`session.changed`, through
+ *    the outbox, with the session's change number): its registrants get an update mail, once.
+ *    An edit of the title or description announces nothing.
+ * 6. Publishes `event.saved`, whose consumer gives the seats a raised or removed capacity freed to
  *    the waitlist. Published after every save (not only when a capacity grew), so a PUT sent again
  *    after a lost publish completes what the first one left; promoting is idempotent.
  */
@@ -35,6 +39,7 @@ export async function putEvent(
   const saved = await saveEvent(id, keepCancellations(previous, settings), now);
   await syncReminders(saved.event, now);
   await requestRetentionSync(saved.event);
+  await announceSessionChanges(previous, saved.event, now);
   await publishEvents([message(eventSaved, { eventId: id })]);
   return saved;
 }

@@ -26,6 +26,8 @@ export interface RegistrationMailInput {
   reminderOffsetMs?: number;
   /** For `session-cancelled`: the organiser's word (in the registrant's language) and where to register for another session. */
   sessionCancellation?: { message?: string; otherSessionsUrl?: string };
+  /** For `update` and `waitlist-update`: the start before the change (if it moved), whether the join link changed. */
+  change?: { previousStartsAt?: string; joinLinkChanged: boolean };
 }
 
 export interface RegistrationMail {
@@ -44,11 +46,13 @@ const inviteMethods: Record<MailKind, InviteMethod | undefined> = {
   reminder: "REQUEST",
   cancellation: "CANCEL",
   "session-cancelled": "CANCEL",
+  update: "REQUEST",
   waitlist: undefined,
+  "waitlist-update": undefined,
 };
 
 /** Only registrants with a seat get the join link. */
-const joinLinkKinds: ReadonlySet<MailKind> = new Set(["confirmation", "promotion", "reminder"]);
+const joinLinkKinds: ReadonlySet<MailKind> = new Set(["confirmation", "promotion", "reminder", "update"]);
 
 const sequenceEpochMs = Date.UTC(2026, 0, 1);
 
@@ -74,8 +78,18 @@ const fullName = (registration: Registration) => `${registration.firstName} ${re
 function textValues(input: RegistrationMailInput, language: Language): TextValues {
   const title = pickText(input.event.title, language);
   const otherSessionsUrl = input.sessionCancellation?.otherSessionsUrl;
+  const previousStartsAt = input.change?.previousStartsAt;
+  const previous = previousStartsAt
+    ? formatSessionTime(previousStartsAt, input.session.timezone, language)
+    : undefined;
   if (input.kind !== "reminder")
-    return { title, startsIn: "", ...(otherSessionsUrl && { otherSessionsUrl }) };
+    return {
+      title,
+      startsIn: "",
+      ...(otherSessionsUrl && { otherSessionsUrl }),
+      ...(previous && { previousTime: `${previous.local} – ${previous.utc}` }),
+      ...(input.kind === "update" && input.change?.joinLinkChanged && { joinLinkChanged: true }),
+    };
   if (input.reminderOffsetMs === undefined) throw new Error("A reminder mail needs reminderOffsetMs");
   return { title, startsIn: formatStartsIn(input.reminderOffsetMs, language) };
 }

@@ -1,4 +1,8 @@
 import { describe, inject, it } from "vitest";
+import { message } from "../../shared/bus/define-event.ts";
+import { sessionChanged } from "../../shared/bus/events/session-changed.ts";
+import { publishEvents } from "../../shared/bus/publish.ts";
+import { sendSessionUpdates } from "../../shared/events/send-session-updates.ts";
 import { mailsTo, type OutboxMail, waitForMails } from "../support/outbox.ts";
 import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
 import { busSettled, waitUntil } from "../support/wait.ts";
@@ -203,5 +207,62 @@ describe.concurrent("event changes", { timeout: 60_000 }, () => {
       200,
       cancelled.json.sessions[0].cancelledAt,
     ]);
+  });
+
+  it("moving a session by one hour mails each registrant one update (confirmed: the invite moved, same UID, higher SEQUENCE), and a description edit mails nobody", async ({
+    expect,
+  }) => {
+    const { id, event } = await createEvent((event) => {
+      event.sessions[0].capacity = 1;
+    });
+    const confirmed = await register(id);
+    const waitlisted = await register(id, { language: "en" });
+    const [confirmation] = await waitForMails(outbox, confirmed.email);
+    await waitForMails(outbox, waitlisted.email);
+    const countMails = async () => [
+      (await mailsTo(outbox, confirmed.email)).length,
+      (await mailsTo(outbox, waitlisted.email)).length,
+    ];
+
+    event.description = { fr: "Une autre description", en: "Another description" };
+    const described = await putEvent(id, event);
+    await busSettled();
+    const afterDescription = await countMails();
+    const previousStart = event.sessions[0].startsAt;
+    const newStart = new Date(Date.parse(previousStart) + 60 * 60_000).toISOString().replace(".000Z", "Z");
+    event.sessions[0].startsAt = newStart;
+    const moved = await putEvent(id, event);
+    await waitUntil("both updates", countMails, (counts) => counts[0] === 2 && counts[1] === 2);
+    // The same step again, handled here and delivered by the bus: claimed per registrant, it mails nobody.
+    const detail = {
+      eventId: id,
+      sessionId: "fr",
+      change: 1,
+      previous: { ...event.sessions[0], startsAt: previousStart },
+      changedAt: new Date().toISOString(),
+    };
+    await publishEvents([message(sessionChanged, detail)]);
+    const direct = await sendSessionUpdates(detail, { timeLeftMs: () => 60_000 });
+    await busSettled();
+    const [update] = (await mailsTo(outbox, confirmed.email)).slice(1);
+    const [waitlistUpdate] = (await mailsTo(outbox, waitlisted.email)).slice(1);
+
+    expect([described.status, moved.status, direct]).toEqual([200, 200, "finished"]);
+    expect(afterDescription).toEqual([1, 1]);
+    expect(await countMails()).toEqual([2, 2]);
+    expect(update?.parsed.subject).toMatch(/^Changement de votre session/);
+    expect(inviteField(update, "METHOD")).toBe("REQUEST");
+    expect(inviteField(update, "UID")).toBe(inviteField(confirmation, "UID"));
+    expect(Number(inviteField(update, "SEQUENCE"))).toBeGreaterThan(
+      Number(inviteField(confirmation, "SEQUENCE")),
+    );
+    expect(inviteField(update, "DTSTART")?.split(":").at(-1)).toBe(newStart.replace(/[-:]/g, ""));
+    expect(update?.parsed.text).toContain("Elle était prévue le");
+    expect(update?.parsed.text).toContain("https://webinar.example.org/j/fr-secret");
+    // The waitlisted registrant learns the new time, without the join link or an invite.
+    expect(waitlistUpdate?.parsed.subject).toMatch(/^Change to the session you are waiting for/);
+    expect(waitlistUpdate?.parsed.text).toContain("It was planned for");
+    expect(waitlistUpdate?.parsed.text).not.toContain("fr-secret");
+    expect(waitlistUpdate?.calendar).toBeUndefined();
   });
 });

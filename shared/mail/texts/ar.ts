@@ -25,6 +25,22 @@ export const ar: MailTexts = {
       subject: ({ title }) => `إلغاء التسجيل: ${title}`,
       paragraphs: () => ["تم إلغاء تسجيلك.", "إذا حدث ذلك عن طريق الخطأ، فما عليك إلا الرد على هذه الرسالة."],
     },
+    update: {
+      subject: ({ title }) => `تغيير في جلستك: ${title}`,
+      paragraphs: ({ previousTime, joinLinkChanged }) => [
+        "طرأ تغيير على الجلسة التي سجّلت فيها. إليك تفاصيلها المحدَّثة.",
+        ...(previousTime ? [`كان موعدها المقرر: ${previousTime}.`] : []),
+        ...(joinLinkChanged ? ["تغيّر رابط الانضمام: يُرجى استخدام الرابط الجديد أدناه."] : []),
+      ],
+    },
+    "waitlist-update": {
+      subject: ({ title }) => `تغيير في الجلسة التي تنتظرها: ${title}`,
+      paragraphs: ({ previousTime }) => [
+        "طرأ تغيير على الجلسة التي أنت مدرج في قائمة انتظارها. إليك تفاصيلها المحدَّثة.",
+        ...(previousTime ? [`كان موعدها المقرر: ${previousTime}.`] : []),
+        "ما زلت في قائمة الانتظار: إذا شغر مقعد، فسنرسل إليك رابط الانضمام عبر البريد الإلكتروني.",
+      ],
+    },
     "session-cancelled": {
       subject: ({ title }) => `إلغاء الجلسة: ${title}`,
       paragraphs: ({ otherSessionsUrl }) => [

@@ -31,6 +31,22 @@ export const en: MailTexts = {
       subject: ({ title, startsIn }) => `Reminder: ${title} starts ${startsIn}`,
       paragraphs: ({ startsIn }) => [`Your session starts ${startsIn}. Here is the link to join.`],
     },
+    update: {
+      subject: ({ title }) => `Change to your session: ${title}`,
+      paragraphs: ({ previousTime, joinLinkChanged }) => [
+        "The session you registered for has changed. Here are its details as they are now.",
+        ...(previousTime ? [`It was planned for ${previousTime}.`] : []),
+        ...(joinLinkChanged ? ["The join link has changed: please use the new one below."] : []),
+      ],
+    },
+    "waitlist-update": {
+      subject: ({ title }) => `Change to the session you are waiting for: ${title}`,
+      paragraphs: ({ previousTime }) => [
+        "The session you are on the waiting list for has changed. Here are its details as they are now.",
+        ...(previousTime ? [`It was planned for ${previousTime}.`] : []),
+        "You are still on the waiting list: if a seat frees up, we will email you the link to join.",
+      ],
+    },
     "session-cancelled": {
       subject: ({ title }) => `Session cancelled: ${title}`,
       paragraphs: ({ otherSessionsUrl }) => [

@@ -30,6 +30,24 @@ export const fr: MailTexts = {
         "S’il s’agit d’une erreur, il vous suffit de répondre à ce message.",
       ],
     },
+    update: {
+      subject: ({ title }) => `Changement de votre session${nb}: ${title}`,
+      paragraphs: ({ previousTime, joinLinkChanged }) => [
+        "La session à laquelle vous êtes inscrit a changé. Voici ses informations à jour.",
+        ...(previousTime ? [`Elle était prévue le ${previousTime}.`] : []),
+        ...(joinLinkChanged
+          ? [`Le lien de connexion a changé${nb}: merci d’utiliser le nouveau lien ci-dessous.`]
+          : []),
+      ],
+    },
+    "waitlist-update": {
+      subject: ({ title }) => `Changement de la session que vous attendez${nb}: ${title}`,
+      paragraphs: ({ previousTime }) => [
+        "La session pour laquelle vous êtes en liste d’attente a changé. Voici ses informations à jour.",
+        ...(previousTime ? [`Elle était prévue le ${previousTime}.`] : []),
+        `Vous êtes toujours en liste d’attente${nb}: si une place se libère, nous vous enverrons le lien de connexion.`,
+      ],
+    },
     "session-cancelled": {
       subject: ({ title }) => `Session annulée${nb}: ${title}`,
       paragraphs: ({ otherSessionsUrl }) => [

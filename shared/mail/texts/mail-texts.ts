@@ -9,6 +9,8 @@ export const mailKinds = [
   "cancellation",
   "reminder",
   "session-cancelled",
+  "update",
+  "waitlist-update",
 ] as const;
 export type MailKind = (typeof mailKinds)[number];
 
@@ -22,6 +24,10 @@ export interface TextValues {
   startsIn: string;
   /** Where to register for another session of the event, in a session cancellation when one is open. */
   otherSessionsUrl?: string;
+  /** In an update whose start moved: the former start, in the session's time zone and in UTC. */
+  previousTime?: string;
+  /** In an update to a confirmed registrant: whether the join link changed. */
+  joinLinkChanged?: boolean;
 }
 
 export interface KindTexts {
