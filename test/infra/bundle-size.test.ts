@@ -109,11 +109,11 @@ describe("function bundles as cdk synth builds them", () => {
       return sdkKb > allowance ? [`${name}: AWS SDK ${sdkKb.toFixed(0)} KB > ${allowance} KB`] : [];
     });
     expect(over).toEqual([]);
+    // Only the functions that send mail carry the SES client (`send-*`, and the test copy).
     const sesUsers = bundles
       .filter(({ packages }) => packages.has("@aws-sdk/client-ses"))
       .map(({ name }) => name);
-    expect(sesUsers.sort()).toEqual(
-      ["send-mailing-batch", "send-registration-mail", "send-reminders", "test-mailing"].sort(),
-    );
+    expect(sesUsers.filter((name) => !/^send-|^test-mailing$/.test(name))).toEqual([]);
+    expect(sesUsers).toContain("send-mailing-batch");
   });
 });
