@@ -16,11 +16,6 @@ import type { BusMessage } from "./define-event.ts";
  * published twice (the relay published, then died before the delete); its consumers are
  * idempotent (delivery claims, conditional promotions), which is what makes that harmless.
  */
-export interface OutboxEntry {
-  key: TableKey;
-  message: BusMessage;
-}
-
 /** How long the stream relay has to publish a message before the sweeper relays it. */
 export const relayAfterMs = 30_000;
 
@@ -28,8 +23,8 @@ export const relayAfterMs = 30_000;
 const keptSeconds = 14 * 24 * 3600;
 
 /**
- * The outbox entry of `message` and the item that stores it, for the caller's transaction (as a
- * `Put` written in the caller's own transaction, where the grants of its function are read).
+ * The outbox item that stores `message`, for the caller's transaction (as a `Put` written in the
+ * caller's own transaction, where the grants of its function are read).
  */
 export function outboxEntry(message: BusMessage, now: Date) {
   const key = keys.outbox(randomUUID());
@@ -41,7 +36,7 @@ export function outboxEntry(message: BusMessage, now: Date) {
     message: JSON.stringify(message),
     expiresAt: Math.ceil(now.getTime() / 1000) + keptSeconds,
   };
-  return { entry: { key, message } as OutboxEntry, item };
+  return { item };
 }
 
 /** Deletes an outbox item once its message is on the bus. */

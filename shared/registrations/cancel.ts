@@ -37,8 +37,8 @@ export async function cancelAndAnnounce(registration: Registration, now = new Da
       previousStatus,
     });
   let cancelled: Registration;
-  const entry = await cancelRegistration(registration, now, announce);
-  if (entry && registration.status !== "cancelled") {
+  const written = await cancelRegistration(registration, now, announce);
+  if (written && registration.status !== "cancelled") {
     // Written with the cancellation (the outbox): relayed from the table's stream.
     return {
       ...registration,

@@ -5,7 +5,7 @@ import * as z from "zod";
 import { db, tableName } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
 import type { BusMessage } from "../bus/define-event.ts";
-import { type OutboxEntry, outboxEntry } from "../bus/outbox.ts";
+import { outboxEntry } from "../bus/outbox.ts";
 import {
   normalizeEmail,
   type Registration,
@@ -82,7 +82,7 @@ function sessionCounterUpdates(eventId: string, sessionId: string, capacity: num
 }
 
 export type CreateOutcome =
-  | { outcome: "created"; status: RegistrationStatus; outbox: OutboxEntry[] }
+  | { outcome: "created"; status: RegistrationStatus }
   | { outcome: "already-registered" };
 
 /**
@@ -90,7 +90,7 @@ export type CreateOutcome =
  * item, and the session's counter. The counter's condition is what keeps a session from being
  * overbooked under concurrent requests: past `capacity` confirmed (or while others wait), the
  * same registration is stored as waitlisted instead. The message that announces it
- * (`announce(status)`) goes into the same transaction as an outbox item, for the caller to relay.
+ * (`announce(status)`) goes into the same transaction as an outbox item (relayed from the stream).
  */
 export async function createRegistration(
   registration: Omit<Registration, "status">,
@@ -129,13 +129,12 @@ export async function createRegistration(
     ]);
 
   const failed = await attempt("confirmed", counters.seat);
-  if (failed === undefined)
-    return { outcome: "created", status: "confirmed", outbox: [outbox.confirmed.entry] };
+  if (failed === undefined) return { outcome: "created", status: "confirmed" };
   if (failed === 1) return { outcome: "already-registered" };
 
   const failedAgain = await attempt("waitlisted", counters.waitlist);
   if (failedAgain === undefined) {
-    return { outcome: "created", status: "waitlisted", outbox: [outbox.waitlisted.entry] };
+    return { outcome: "created", status: "waitlisted" };
   }
   return { outcome: "already-registered" };
 }
@@ -304,14 +303,14 @@ export async function findRegistrationByEmail(
  * Counts one more confirmation for a registrant who registered again, unless one was asked for
  * less than `minimumGapMs` ago, in one transaction with the message that asks for it
  * (`announce(number)`) in the outbox. Conditional on the confirmation number as read, so two
- * requests at once count one. Returns the outbox entry to relay, or `undefined` when too soon.
+ * requests at once count one. False when too soon (nothing written).
  */
 export async function requestConfirmationResend(
   registration: Pick<Registration, "registrationId" | "confirmationNumber">,
   now: Date,
   minimumGapMs: number,
   announce: (confirmationNumber: number) => BusMessage,
-): Promise<OutboxEntry | undefined> {
+): Promise<boolean> {
   const next = registration.confirmationNumber + 1;
   const outbox = outboxEntry(announce(next), now);
   const failed = await transact([
@@ -332,21 +331,21 @@ export async function requestConfirmationResend(
     },
     { Put: { TableName: tableName, Item: outbox.item } },
   ]);
-  return failed === undefined ? outbox.entry : undefined;
+  return failed === undefined;
 }
 
 /**
  * Cancels in one transaction: the registration's status (only from the status it was read in,
  * so two cancels never both count), the uniqueness item (the person may register again later),
- * and the session counter, with `announce(previous status)` in the outbox. Returns the outbox
- * entry to relay, or `undefined` when it was already cancelled.
+ * and the session counter, with `announce(previous status)` in the outbox. False when it was
+ * already cancelled (nothing written).
  */
 export async function cancelRegistration(
   registration: Registration,
   now: Date,
   announce: (previousStatus: "confirmed" | "waitlisted") => BusMessage,
-): Promise<OutboxEntry | undefined> {
-  if (registration.status === "cancelled") return undefined;
+): Promise<boolean> {
+  if (registration.status === "cancelled") return false;
   const outbox = outboxEntry(announce(registration.status), now);
   const cancelled: Registration = {
     ...registration,
@@ -389,14 +388,13 @@ export async function cancelRegistration(
     },
     { Put: { TableName: tableName, Item: outbox.item } },
   ]);
-  return failed === undefined ? outbox.entry : undefined;
+  return failed === undefined;
 }
 
 /**
  * Gives a free seat to the oldest waitlisted registrant of a session, in one transaction that
  * re-checks the seat (capacity) and the registrant's status, with `announce(registration)` in the
- * outbox. Returns the promoted registration and the outbox entry to relay, or `undefined` when
- * nobody waits or no seat is free.
+ * outbox. Returns the promoted registration, or `undefined` when nobody waits or no seat is free.
  */
 export async function promoteOldestWaitlisted(
   eventId: string,
@@ -404,7 +402,7 @@ export async function promoteOldestWaitlisted(
   capacity: number | undefined,
   now: Date,
   announce: (registration: Registration) => BusMessage,
-): Promise<{ promoted: Registration; outbox: OutboxEntry } | undefined> {
+): Promise<Registration | undefined> {
   for (;;) {
     const [oldest] = (await listSessionRegistrations(eventId, sessionId, "waitlisted", { limit: 1 }))
       .registrations;
@@ -442,7 +440,7 @@ export async function promoteOldestWaitlisted(
       },
       { Put: { TableName: tableName, Item: outbox.item } },
     ]);
-    if (failed === undefined) return { promoted, outbox: outbox.entry };
+    if (failed === undefined) return promoted;
     if (failed === 1) return undefined; // no free seat
     // The oldest was cancelled meanwhile: look again.
   }
