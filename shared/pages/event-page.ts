@@ -1,10 +1,17 @@
 import { sessionEnd } from "../domain/dates.ts";
 import type { PublicEvent } from "../domain/event.ts";
-import { type Language, languages, locales, pickText } from "../domain/languages.ts";
+import { type Language, locales, pickText } from "../domain/languages.ts";
 import { markup, renderedHtml } from "../html.ts";
 import { pathTo } from "../paths.ts";
 import { renderLayout } from "./layout.ts";
-import { langOf, languageName, type PageSession, registrationFormPath, sessionTime } from "./parts.ts";
+import {
+  eventLanguages,
+  langOf,
+  languageName,
+  type PageSession,
+  registrationFormPath,
+  sessionTime,
+} from "./parts.ts";
 import { eventPageTexts } from "./texts/event-page.ts";
 import { pageTexts } from "./texts/index.ts";
 
@@ -33,7 +40,7 @@ export function renderEventPage({ event, language, seatsLeft, pageUrl }: EventPa
   const title = pickText(event.title, language);
   const description = pickText(event.description, language);
   const upcoming = event.sessions.filter((session) => isUpcoming(session, now));
-  const others = languages
+  const others = eventLanguages(event)
     .filter((other) => other !== language)
     .map(
       (other) =>
@@ -55,7 +62,7 @@ ${availability}
 </li>`;
   });
   const head = markup`<link rel="canonical" href="${pageUrl}">
-${languages.map((other) => markup`<link rel="alternate" hreflang="${other}" href="${pageUrl}?lang=${other}">`)}
+${eventLanguages(event).map((other) => markup`<link rel="alternate" hreflang="${other}" href="${pageUrl}?lang=${other}">`)}
 <meta name="description" content="${summaryOf(description)}">
 <meta property="og:type" content="website">
 <meta property="og:title" content="${title}">

@@ -16,6 +16,20 @@ export function langOf(text: LocalizedText, language: Language): Markup | undefi
   return shownIn && markup` lang="${shownIn}"`;
 }
 
+/**
+ * The languages an event speaks: those of its sessions, then those of its title. Its pages offer
+ * these in their language switch (an event without an Arabic title offers no Arabic pages, whose
+ * title and questions would show in another language); any language stays reachable by `?lang=`.
+ */
+export const eventLanguages = (event: {
+  title: LocalizedText;
+  sessions: readonly { language: Language }[];
+}): Language[] =>
+  languages.filter(
+    (language) =>
+      event.sessions.some((session) => session.language === language) || event.title[language] !== undefined,
+  );
+
 /** Both times, because an event's registrants are often in several time zones. */
 export function sessionTime(session: PageSession, language: Language): Markup {
   const { local, utc } = formatSessionTime(session.startsAt, session.timezone, language);

@@ -1,18 +1,11 @@
 import { noticeFactsOf, type WebinarEvent } from "../domain/event.ts";
-import { type Language, languages, pickText } from "../domain/languages.ts";
+import { type Language, pickText } from "../domain/languages.ts";
 import { privacyNotice } from "../domain/privacy-notice.ts";
 import { markup } from "../html.ts";
 import { pathTo } from "../paths.ts";
 import { renderLayout } from "./layout.ts";
-import { langOf } from "./parts.ts";
+import { eventLanguages, langOf } from "./parts.ts";
 import { pageTexts } from "./texts/index.ts";
-
-/** The languages an event speaks: those of its sessions, then those of its title. */
-export const eventLanguages = (event: WebinarEvent): Language[] =>
-  languages.filter(
-    (language) =>
-      event.sessions.some((session) => session.language === language) || event.title[language] !== undefined,
-  );
 
 /**
  * The privacy notice of an event (`GET /events/{eventId}/privacy`), in one of the event's languages

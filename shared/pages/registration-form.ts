@@ -16,7 +16,14 @@ import {
 import { type Interpolation, type Markup, markup } from "../html.ts";
 import { pathTo } from "../paths.ts";
 import { renderLayout } from "./layout.ts";
-import { langOf, languageName, type PageSession, registrationFormPath, sessionTime } from "./parts.ts";
+import {
+  eventLanguages,
+  langOf,
+  languageName,
+  type PageSession,
+  registrationFormPath,
+  sessionTime,
+} from "./parts.ts";
 import { type FormField, type PageTexts, pageTexts } from "./texts/index.ts";
 
 export interface RegistrationFormOptions {
@@ -50,6 +57,8 @@ interface FormContext {
   organisers: string;
   eventId: string;
   form: FormSettings | undefined;
+  /** The event's languages (`eventLanguages`), offered for the registrant's mails. */
+  languages: Language[];
 }
 
 /**
@@ -72,6 +81,7 @@ export function renderRegistrationForm(options: RegistrationFormOptions): string
     organisers: event.organiser.name,
     eventId: event.id,
     form: event.form,
+    languages: eventLanguages(event),
   };
   const hasErrors = Object.keys(errors).length > 0;
   const title = `${hasErrors ? texts.errorTitlePrefix : ""}${texts.form.pageTitle} – ${pickText(event.title, language)}`;
@@ -85,17 +95,17 @@ export function renderRegistrationForm(options: RegistrationFormOptions): string
     language,
     title,
     indexable: true,
-    header: languageSwitch(event.id, language),
+    header: languageSwitch(event, language),
     content: markup`${hasErrors && errorSummary(context)}${eventIntro(event, texts, language)}${body}`,
   });
 }
 
 /** Links to the form itself in the other languages; starting over is fine, as values are kept only on errors. */
-function languageSwitch(eventId: string, language: Language): Markup {
-  const others = languages.filter((other) => other !== language);
+function languageSwitch(event: PublicEvent, language: Language): Markup {
+  const others = eventLanguages(event).filter((other) => other !== language);
   const links = others.map(
     (other) =>
-      markup`<a href="${registrationFormPath(eventId, other)}" hreflang="${other}" lang="${other}">${pageTexts[other].languageName}</a>`,
+      markup`<a href="${registrationFormPath(event.id, other)}" hreflang="${other}" lang="${other}">${pageTexts[other].languageName}</a>`,
   );
   return markup`<nav aria-label="${pageTexts[language].languageSwitchLabel}">${links}</nav>`;
 }
@@ -203,7 +213,7 @@ const controls: Record<FormField, (context: FormContext) => Markup> = {
       autocomplete: "country",
     }),
   language: (context) =>
-    select(context, "language", languageOptions(), { required: true, fallback: context.language }),
+    select(context, "language", languageOptions(context), { required: true, fallback: context.language }),
   updates: (context) => markup`${privacyNotice(context)}${checkbox(context, "updates", false)}`,
   consent: (context) => checkbox(context, "consent", true),
 };
@@ -385,9 +395,14 @@ function checkbox(context: FormContext, field: FormField, required: boolean): Ma
 const organisationTypeOptions = (texts: PageTexts): Option[] =>
   organisationTypes.map((type) => ({ value: type, label: texts.organisationTypes[type] }));
 
-/** Each language in its own name, as registrants look for it ("Français" on an English page too). */
-const languageOptions = (): Option[] =>
-  languages.map((language) => ({ value: language, label: pageTexts[language].languageName, lang: language }));
+/**
+ * Each of the event's languages in its own name, as registrants look for it ("Français" on an
+ * English page too); the page's language too, when reached by `?lang=` though the event lacks it.
+ */
+const languageOptions = (context: FormContext): Option[] =>
+  languages
+    .filter((language) => context.languages.includes(language) || language === context.language)
+    .map((language) => ({ value: language, label: pageTexts[language].languageName, lang: language }));
 
 /**
  * The event's shortlist of countries, where most of its registrants work, offered first so that

@@ -128,6 +128,20 @@ describe("registration form", () => {
     expect(text).toContain("المدة: 90 دقيقة");
   });
 
+  it("offers Arabic in its language switch and for the mails only when the event has Arabic texts", () => {
+    const arabicEvent = { ...webinar(demoForm), title: { ...webinar().title, ar: "ندوة تجريبية" } };
+    const withArabic = render({ event: publicView(arabicEvent) });
+    const without = render();
+
+    expect(withArabic).toContain(
+      '<a href="/events/mc2cm-webinar-4/register?lang=ar" hreflang="ar" lang="ar">العربية</a>',
+    );
+    expect(withArabic).toContain('<option value="ar" lang="ar">العربية</option>');
+    expect(without).not.toContain("العربية");
+    // Reached by ?lang=ar all the same, the page keeps its own language among the mails' languages.
+    expect(render({ language: "ar" })).toContain('<option value="ar" lang="ar" selected>العربية</option>');
+  });
+
   it("lays out with logical CSS properties only, so an Arabic page mirrors", () => {
     const css = /<style>([\s\S]*?)<\/style>/.exec(render())?.[1] ?? "";
 
