@@ -8,6 +8,8 @@ type Breakdown = Record<string, { registered: number; attended: number }>;
 
 export interface SessionStats {
   sessionId: string;
+  /** When an organiser cancelled the session; absent while it is on. */
+  cancelledAt?: string;
   /** Every registration ever made, cancelled ones included. */
   registered: number;
   confirmed: number;
@@ -34,7 +36,14 @@ export interface SessionStats {
  * registrations and attendance with Query pages, never a Scan.
  */
 export async function eventStats(event: WebinarEvent): Promise<{ sessions: SessionStats[] }> {
-  return { sessions: await Promise.all(event.sessions.map((session) => sessionStats(event, session.id))) };
+  return {
+    sessions: await Promise.all(
+      event.sessions.map(async (session) => ({
+        ...(await sessionStats(event, session.id)),
+        ...(session.cancelledAt && { cancelledAt: session.cancelledAt }),
+      })),
+    ),
+  };
 }
 
 async function sessionStats(event: WebinarEvent, sessionId: string): Promise<SessionStats> {

@@ -8,15 +8,21 @@ import { type CellValue, xlsxWorkbook } from "./xlsx-workbook.ts";
 export interface ExportForm {
   questions: readonly Question[];
   language: Language;
+  /** The sessions an organiser cancelled: their rows say so (`sessionCancelled`). */
+  cancelledSessions?: ReadonlySet<string>;
 }
 
-/** The export's shape for an event: its questions, choice labels in its first language. */
+/** The export's shape for an event: its questions, choice labels in its first language, its cancelled sessions. */
 export const exportFormOf = (event: {
   title: Partial<Record<Language, string>>;
   form?: { questions: Question[] } | undefined;
+  sessions?: readonly { id: string; cancelledAt?: string | undefined }[];
 }): ExportForm => ({
   questions: event.form?.questions ?? [],
   language: eventLanguages(event.title)[0] ?? languages[0],
+  cancelledSessions: new Set(
+    (event.sessions ?? []).filter((session) => session.cancelledAt).map((session) => session.id),
+  ),
 });
 
 /** An answer's cell: text as given, choices by their labels, yes/no as a boolean. */
@@ -33,11 +39,15 @@ function cellOf(column: (typeof exportColumns)[number], row: ExportRow): CellVal
   return value as CellValue;
 }
 
-/** The header and the cells of every row: the standard columns, then one per question, named by its id. */
+/**
+ * The header and the cells of every row: the standard columns, whether the row's session was
+ * cancelled, then one column per question, named by its id.
+ */
 function table(rows: readonly ExportRow[], form: ExportForm) {
-  const header = [...exportColumns, ...form.questions.map((question) => question.id)];
+  const header = [...exportColumns, "sessionCancelled", ...form.questions.map((question) => question.id)];
   const cells = rows.map((row) => [
     ...exportColumns.map((column) => cellOf(column, row)),
+    form.cancelledSessions?.has(row.sessionId) ?? false,
     ...form.questions.map((question) => answerCell(question, row, form.language)),
   ]);
   return { header, cells };

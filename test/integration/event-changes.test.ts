@@ -182,6 +182,8 @@ describe.concurrent("event changes", { timeout: 60_000 }, () => {
       status: string;
     }[];
     const resaved = await putEvent(id, event); // the organiser's file knows nothing of the cancellation
+    const csv = (await request("GET", `/admin/events/${id}/registrations?format=csv`, { admin: true })).text;
+    const stats = (await request("GET", `/admin/events/${id}/stats`, { admin: true })).json;
 
     expect([cancelled.status, again.status]).toEqual([200, 200]);
     expect(cancelled.json.sessions[0].cancelledAt).toEqual(expect.any(String));
@@ -202,6 +204,17 @@ describe.concurrent("event changes", { timeout: 60_000 }, () => {
       "skipped",
       "skipped",
       "skipped",
+    ]);
+    // Still there, as cancelled, in the export and the stats.
+    const [header, ...lines] = csv
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\n");
+    const cancelledColumn = header?.split(",").indexOf("sessionCancelled") ?? -1;
+    expect(lines.map((line) => line.split(",")[cancelledColumn])).toEqual(["true", "true"]);
+    expect(stats.sessions.map((row: { cancelledAt?: string }) => row.cancelledAt)).toEqual([
+      cancelled.json.sessions[0].cancelledAt,
+      undefined,
     ]);
     expect([resaved.status, resaved.json.sessions[0].cancelledAt]).toEqual([
       200,
