@@ -197,6 +197,24 @@ describe("rendering a mailing for one recipient", () => {
     expect(mail.html).toContain('<html lang="fr" dir="ltr">');
   });
 
+  it("writes to an Arabic registrant in Arabic, right to left, with the date in Arabic and Latin digits", () => {
+    const arabic = {
+      ...thankYou,
+      subject: { ...thankYou.subject, ar: "شكرًا {{firstName}}" },
+      body: { ...thankYou.body, ar: "شكرًا لحضورك يوم {{sessionDate}}.\n\n- العرض التقديمي\n- التسجيل" },
+    };
+
+    const mail = render(arabic, { language: "ar" });
+
+    expect(mail.language).toBe("ar");
+    expect(mail.subject).toBe("شكرًا Ada");
+    expect(mail.text).toContain("شكرًا لحضورك يوم الخميس، 4 مارس 2027 في 10:00 ص");
+    expect(mail.text).toContain("تصلك هذه الرسالة لأنك سجّلت في");
+    expect(mail.html).toContain('<html lang="ar" dir="rtl">');
+    // Lists padded on both sides: the bullets of a right-to-left list stay inside the card.
+    expect(mail.html).toContain('<ul style="margin:0 0 16px;padding:0 24px;">');
+  });
+
   it("gives an English registrant the French text when the mailing has no English one", () => {
     const frenchOnly = {
       ...thankYou,

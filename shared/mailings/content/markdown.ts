@@ -2,7 +2,12 @@ import { Marked, type MarkedToken, type Token, type Tokens } from "marked";
 import { escapeHtml } from "../../html.ts";
 import { readableUrl, safeLinkUrl } from "./urls.ts";
 
-/** Inline styles only, in the palette of the transactional mails: many clients drop `<style>`. */
+/**
+ * Inline styles only, in the palette of the transactional mails: many clients drop `<style>`.
+ * The same for both directions (an Arabic mail is `dir="rtl"`): lists padded on both sides and
+ * cells aligned to the start, as logical properties such as `padding-inline-start` are not
+ * understood by every mail client.
+ */
 const styles = {
   paragraph: "margin:0 0 16px;",
   headings: [
@@ -10,7 +15,7 @@ const styles = {
     "margin:24px 0 12px;font-size:18px;line-height:1.3;",
     "margin:16px 0 8px;font-size:16px;line-height:1.3;",
   ],
-  list: "margin:0 0 16px;padding-left:24px;",
+  list: "margin:0 0 16px;padding:0 24px;",
   listItem: "margin:0 0 4px;",
   blockquote: "margin:0 0 16px;padding:0 0 0 12px;border-left:3px solid #d0d7de;color:#57606a;",
   code: "font-family:Consolas,Menlo,monospace;font-size:14px;background:#f4f5f7;border-radius:4px;padding:1px 4px;",
@@ -18,7 +23,7 @@ const styles = {
   literal: "margin:0 0 16px;white-space:pre-wrap;",
   hr: "border:0;border-top:1px solid #d0d7de;margin:24px 0;",
   table: "border-collapse:collapse;margin:0 0 16px;",
-  cell: "border:1px solid #d0d7de;padding:6px 10px;text-align:left;",
+  cell: "border:1px solid #d0d7de;padding:6px 10px;text-align:start;",
   link: "color:#0b57d0;",
   url: "color:#0b57d0;word-break:break-all;",
 };
