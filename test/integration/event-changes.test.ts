@@ -278,4 +278,48 @@ describe.concurrent("event changes", { timeout: 60_000 }, () => {
     expect(waitlistUpdate?.parsed.text).not.toContain("fr-secret");
     expect(waitlistUpdate?.calendar).toBeUndefined();
   });
+
+  it("two quick moves leave each registrant with the latest time, and a step of the older change stops", async ({
+    expect,
+  }) => {
+    const { id, event } = await createEvent();
+    const person = await register(id);
+    await waitForMails(outbox, person.email);
+    const start = Date.parse(event.sessions[0].startsAt);
+    const moveTo = (hours: number) => {
+      event.sessions[0].startsAt = new Date(start + hours * 60 * 60_000).toISOString().replace(".000Z", "Z");
+      return putEvent(id, event);
+    };
+
+    const moves = [await moveTo(1), await moveTo(2)];
+    const stale = await sendSessionUpdates(
+      {
+        eventId: id,
+        sessionId: "fr",
+        change: 1,
+        previous: { ...event.sessions[0], startsAt: new Date(start).toISOString() },
+        changedAt: new Date().toISOString(),
+      },
+      { timeLeftMs: () => 60_000 },
+    );
+    const updates = await waitUntil(
+      "the update of the second move",
+      async () => (await mailsTo(outbox, person.email)).slice(1),
+      (mails) =>
+        mails.some(
+          (mail) =>
+            inviteField(mail, "DTSTART")?.endsWith(event.sessions[0].startsAt.replace(/[-:]/g, "")) ?? false,
+        ),
+    );
+    await busSettled();
+
+    expect(moves.map((move) => move.status)).toEqual([200, 200]);
+    expect(stale).toBe("superseded");
+    const final = (await mailsTo(outbox, person.email)).slice(1);
+    expect(final.length).toBeLessThanOrEqual(2); // the first move's update, if it went out before the second
+    expect(inviteField(final.at(-1), "DTSTART")?.split(":").at(-1)).toBe(
+      event.sessions[0].startsAt.replace(/[-:]/g, ""),
+    );
+    expect(updates.length).toBeGreaterThan(0);
+  });
 });
