@@ -95,6 +95,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       TABLE_NAME: localTableName,
       EVENT_BUS_NAME: localBusName,
       SENDER_EMAIL: "webinars@convene.local",
+      SENDER_NAME: "Convene (local)",
       SES_CONFIGURATION_SET: "convene-local",
       PUBLIC_URL: publicUrl,
       // The functions' JSON logs (Powertools), indented when a person watches a terminal; metrics

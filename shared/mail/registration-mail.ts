@@ -3,7 +3,7 @@ import type { Session, WebinarEvent } from "../domain/event.ts";
 import { type Language, pickText } from "../domain/languages.ts";
 import type { Registration } from "../domain/registration.ts";
 import { calendarInvite } from "./calendar.ts";
-import { composeMessage } from "./compose.ts";
+import { composeMessage, type MailAddress } from "./compose.ts";
 import { formatDuration, formatStartsIn } from "./format.ts";
 import { privacyLink } from "./frame.ts";
 import { type MailContent, renderHtml, renderText } from "./render.ts";
@@ -20,8 +20,8 @@ export interface RegistrationMailInput {
   manageUrl: string;
   /** Base of the links in mails (`publicUrl`): the event's privacy notice is linked at the foot. */
   publicUrl: string;
-  /** The From header, e.g. the sender address of `mailSettings`. */
-  from: string;
+  /** The From header: `mailSettings.from` (the sender's display name and address). */
+  from: MailAddress;
   /** How long before the session a reminder goes out; required for `reminder`. */
   reminderOffsetMs?: number;
   /** For `session-cancelled`: the organiser's word (in the registrant's language) and where to register for another session. */

@@ -7,6 +7,13 @@ import { readConfig } from "../config.ts";
  */
 const env = readConfig({
   SENDER_EMAIL: z.email(),
+  // Shown in inboxes before the address ("UCLG & UNICEF webinars" <webinars@…>); optional.
+  SENDER_NAME: z
+    .string()
+    .trim()
+    .max(100)
+    .regex(/^[^\r\n]*$/, "one line")
+    .optional(),
   SES_CONFIGURATION_SET: z.string().min(1),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }),
 });
@@ -14,6 +21,8 @@ const env = readConfig({
 /** Who mails are sent as, and the SES configuration set that records their deliveries and bounces. */
 export const mailSettings = {
   senderEmail: env.SENDER_EMAIL,
+  /** The From of every mail: the display name (encoded by the composer) and the address. */
+  from: env.SENDER_NAME ? { name: env.SENDER_NAME, address: env.SENDER_EMAIL } : env.SENDER_EMAIL,
   configurationSet: env.SES_CONFIGURATION_SET,
 } as const;
 

@@ -26,7 +26,7 @@ async function renderInput(mailing: Mailing, event: WebinarEvent, recipient: Rec
 export async function mailingMessageFor(mailing: Mailing, event: WebinarEvent, recipient: Recipient) {
   return buildMailingMessage({
     ...(await renderInput(mailing, event, recipient)),
-    from: mailSettings.senderEmail,
+    from: mailSettings.from,
   });
 }
 

@@ -62,7 +62,7 @@ export async function sendRegistrationMail(
       registration,
       manageUrl: await manageUrl(publicUrl, registrationId),
       publicUrl,
-      from: mailSettings.senderEmail,
+      from: mailSettings.from,
     });
     return sendRawMail({ raw: mail.raw, to: mail.to });
   });

@@ -195,7 +195,7 @@ function reminderSender(
           registration,
           manageUrl: await manageUrl(publicUrl, registration.registrationId),
           publicUrl,
-          from: mailSettings.senderEmail,
+          from: mailSettings.from,
           reminderOffsetMs,
         });
         return sendRawMail({ raw: mail.raw, to: mail.to }, sendOptions);

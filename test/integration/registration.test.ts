@@ -45,6 +45,10 @@ describe("registration", () => {
     });
     expect(enResponse.json.status).toBe("confirmed");
     expect(frMail?.parsed.subject).toContain("Webinaire test");
+    // The sender's display name before the address, as inboxes show it.
+    expect(frMail?.parsed.from?.value).toEqual([
+      { name: "Convene (local)", address: "webinars@convene.local" },
+    ]);
     expect(frMail?.parsed.text).toContain("https://webinar.example.org/j/fr-secret");
     expect(enMail?.parsed.subject).toContain("Test webinar");
     expect(enMail?.parsed.text).toContain("https://webinar.example.org/j/en-secret");
