@@ -141,7 +141,7 @@ const registrationBody = fc
       organisationType: fc.constant("local-government"),
       country: fc.constant("TN"),
       consent: fc.constant(true as unknown),
-      language: fc.constantFrom("fr", "en"),
+      language: fc.constantFrom("fr", "en", "ar"),
     }),
     changes: fc.array(
       fc.tuple(fc.constantFrom(...registrationFields), fc.option(oddValue, { nil: undefined })),
@@ -240,7 +240,7 @@ export function fuzzRequest(target: FuzzTarget): fc.Arbitrary<FuzzRequest> {
     fc
       .record({
         token: real === undefined ? fc.constant(undefined) : fc.option(token(real), { nil: undefined }),
-        lang: fc.option(fc.oneof(fc.constantFrom("fr", "en", "de", "FR-fr"), urlPiece), { nil: undefined }),
+        lang: fc.option(fc.oneof(fc.constantFrom("fr", "en", "ar", "de", "FR-fr"), urlPiece), { nil: undefined }),
         extra: fc.option(fc.tuple(urlPiece, urlPiece), { nil: undefined }),
       })
       .map(({ token: tokenValue, lang, extra }) => {
