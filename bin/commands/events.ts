@@ -16,10 +16,12 @@ to see what the API has.
 
 Examples:
   convene events get mc2cm-webinar-4 > mc2cm-webinar-4.json
-  convene events put mc2cm-webinar-4.json`,
+  convene events put mc2cm-webinar-4.json
+  convene events cancel mc2cm-webinar-4 --session fr --yes`,
     )
     .addCommand(putCommand())
-    .addCommand(getCommand());
+    .addCommand(getCommand())
+    .addCommand(cancelCommand());
 }
 
 function putCommand(): Command {
@@ -96,6 +98,65 @@ Examples:
       });
       console.log(JSON.stringify(body, null, 2));
     });
+}
+
+/** `--message fr=…`, given once per language, into the route's `{"fr": "…"}`. */
+function addMessage(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const match = /^([a-z]{2})=(.+)$/s.exec(value);
+  if (!match)
+    throw new CliError(
+      `--message takes a language and a text, such as --message "fr=Le webinaire est reporté."`,
+    );
+  return { ...previous, [match[1] as string]: match[2] as string };
+}
+
+function cancelCommand(): Command {
+  return new Command("cancel")
+    .description("cancel a session (--session) or every session of an event, and tell its registrants")
+    .argument("<eventId>", "the event id, as in its registration link")
+    .option("--session <sessionId>", "the session to cancel (default: every session of the event)")
+    .option(
+      "--message <lang=text>",
+      "a word to the registrants in one language (repeat per language)",
+      addMessage,
+    )
+    .option("--yes", "confirm: each registrant is mailed a cancellation, which cannot be undone")
+    .addHelpText(
+      "after",
+      `
+A cancelled session stays in the event, marked cancelled (export, stats); it takes no more
+registrations, its reminders are skipped, and each of its registrants gets one cancellation with
+a calendar CANCEL, the message in their language, and the form's link if another session is open.
+Running it again mails nobody twice.
+
+Examples:
+  convene events cancel mc2cm-webinar-4 --session fr --message "fr=Reportée au 12 mars." --yes
+  convene events cancel mc2cm-webinar-4 --yes                 cancels every session`,
+    )
+    .action(
+      async (
+        id: string,
+        options: { session?: string; message?: Record<string, string>; yes?: boolean },
+        command: Command,
+      ) => {
+        const what = options.session
+          ? `session "${options.session}" of event "${id}"`
+          : `every session of event "${id}"`;
+        if (!options.yes) {
+          throw new CliError(
+            `This cancels ${what} and mails each of its registrants. Add --yes to go ahead.`,
+          );
+        }
+        const path = options.session
+          ? `${eventPath(id)}/sessions/${encodeURIComponent(options.session)}/cancel`
+          : `${eventPath(id)}/cancel`;
+        await (await connect(command)).send("POST", path, {
+          body: options.message ? { message: options.message } : {},
+          action: `cancel ${what}`,
+        });
+        console.log(`Cancelled ${what}; its registrants are being told.`);
+      },
+    );
 }
 
 function eventPath(id: string): string {

@@ -79,6 +79,44 @@ describe.concurrent("convene CLI", { timeout: 90_000 }, () => {
     });
   });
 
+  it("cancels a session only with --yes, with a message per language, and mails its registrant", async () => {
+    const id = uniqueId("cli");
+    await convene(["events", "put", await eventFile(`${id}.json`, sampleEvent())]);
+    const person = registrant();
+    await fetch(`${inject("api")}/events/${id}/registrations`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(person),
+    });
+    await waitForMails(inject("outboxDir"), person.email);
+
+    const unconfirmed = await convene(["events", "cancel", id, "--session", "fr"]);
+    const cancelled = await convene([
+      "events",
+      "cancel",
+      id,
+      "--session",
+      "fr",
+      "--message",
+      "fr=Reporté.",
+      "--yes",
+    ]);
+    const [, cancellation] = await waitForMails(inject("outboxDir"), person.email, 2);
+    const printed = JSON.parse((await convene(["events", "get", id])).stdout);
+
+    expect(unconfirmed.code).toBe(1);
+    expect(unconfirmed.stderr).toContain("Add --yes");
+    expect(cancelled).toMatchObject({
+      code: 0,
+      stdout: `Cancelled session "fr" of event "${id}"; its registrants are being told.\n`,
+    });
+    expect(cancellation?.parsed.text).toContain("Reporté.");
+    expect(cancellation?.calendar).toContain("METHOD:CANCEL");
+    expect(printed.sessions.map((session: { cancelledAt?: string }) => Boolean(session.cancelledAt))).toEqual(
+      [true, false],
+    );
+  });
+
   it("imports an attendance report and prints who came and who was not registered", async () => {
     const id = uniqueId("cli-attendance");
     const headers = { "content-type": "application/json", authorization: `Bearer ${inject("adminToken")}` };
