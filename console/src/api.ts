@@ -111,6 +111,11 @@ export function createApi(baseUrl: string, auth: Auth, onUnauthorized: () => voi
     putEvent: (eventId: string, event: EventInput) =>
       json<WebinarEvent>("PUT", eventPath(eventId), { json: event }),
     deleteEvent: (eventId: string) => json<void>("DELETE", eventPath(eventId)),
+    /** Cancels a session: its registrants are told, it stays in the event as cancelled. */
+    cancelSession: (eventId: string, sessionId: string) =>
+      json<WebinarEvent>("POST", `${eventPath(eventId)}/sessions/${encodeURIComponent(sessionId)}/cancel`, {
+        json: {},
+      }),
 
     listRegistrations: (eventId: string, filters: RegistrationFilters, cursor?: string, limit = 50) =>
       json<{ registrations: RegistrationRow[]; nextCursor?: string }>(

@@ -29,6 +29,8 @@ interface SessionDraft {
   durationMinutes: string;
   capacity: string;
   joinUrl: string;
+  /** Set once the session is cancelled (by its own route, never by saving the form). */
+  cancelledAt?: string;
 }
 
 interface Draft {
@@ -88,6 +90,7 @@ function draftOf(event: WebinarEvent | undefined): Draft {
       durationMinutes: String(session.durationMinutes),
       capacity: session.capacity === undefined ? "" : String(session.capacity),
       joinUrl: session.joinUrl,
+      ...(session.cancelledAt && { cancelledAt: session.cancelledAt }),
     })),
     reminders: event.reminders.join(", "),
     attendanceMinMinutes: String(event.attendanceMinMinutes),
@@ -163,6 +166,7 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
   const [problems, setProblems] = useState<ApiError | undefined>();
   const [saved, setSaved] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [confirmCancel, setConfirmCancel] = useState<string | undefined>();
   const save = useMutation({
     mutationFn: (input: EventInput) => api.putEvent(draft.id, input),
     onSuccess: async (savedEvent) => {
@@ -182,6 +186,11 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
       void navigate("/");
     },
     onSettled: () => setConfirmDelete(false),
+  });
+  const cancelSession = useMutation({
+    mutationFn: (sessionId: string) => api.cancelSession(draft.id, sessionId),
+    onSuccess: (savedEvent) => queryClient.setQueryData(["event", savedEvent.id], savedEvent),
+    onSettled: () => setConfirmCancel(undefined),
   });
 
   const issues = issuesOf(problems ?? save.error);
@@ -337,6 +346,17 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
                 </button>
               </div>
             )}
+            {session.cancelledAt ? (
+              <p className="wide">{t("editor.sessionCancelled")}</p>
+            ) : (
+              event?.sessions.some((stored) => stored.id === session.id) && (
+                <div>
+                  <button type="button" className="danger" onClick={() => setConfirmCancel(session.id)}>
+                    {t("editor.cancelSession", { id: session.id })}
+                  </button>
+                </div>
+              )
+            )}
           </fieldset>
         ))}
         <div>
@@ -378,7 +398,18 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
         </div>
         <p role="status">{saved ? t("editor.saved") : ""}</p>
         <ErrorMessage error={remove.error} />
+        <ErrorMessage error={cancelSession.error} />
       </form>
+      <ConfirmDialog
+        isOpen={confirmCancel !== undefined}
+        onOpenChange={(open) => !open && setConfirmCancel(undefined)}
+        title={t("editor.cancelSessionTitle", { id: confirmCancel })}
+        confirmLabel={t("editor.cancelSessionConfirm")}
+        pending={cancelSession.isPending}
+        onConfirm={() => confirmCancel && cancelSession.mutate(confirmCancel)}
+      >
+        <p>{t("editor.cancelSessionBody")}</p>
+      </ConfirmDialog>
       <ConfirmDialog
         isOpen={confirmDelete}
         onOpenChange={setConfirmDelete}

@@ -99,6 +99,12 @@ export const en = {
     deleteBody:
       "The event, its sessions and its reminders are deleted. This cannot be undone. An event that has registrations cannot be deleted.",
     deleteConfirm: "Delete for good",
+    cancelSession: "Cancel session {{id}}…",
+    cancelSessionTitle: "Cancel the session {{id}}?",
+    cancelSessionBody:
+      "Each of its registrants is mailed a cancellation that removes it from their calendar, with a link to register for another session if one is open. The session stays in the event, marked cancelled, and takes no more registrations. This cannot be undone.",
+    cancelSessionConfirm: "Cancel the session and tell its registrants",
+    sessionCancelled: "This session is cancelled: its registrants have been told.",
   },
   formEditor: {
     fields: "Fields of the registration form",

@@ -97,6 +97,12 @@ export const fr: Texts = {
     deleteBody:
       "L'événement, ses sessions et ses rappels sont supprimés, sans retour possible. Un événement qui a des inscriptions ne peut pas être supprimé.",
     deleteConfirm: "Supprimer définitivement",
+    cancelSession: "Annuler la session {{id}}…",
+    cancelSessionTitle: "Annuler la session {{id}} ?",
+    cancelSessionBody:
+      "Chaque inscrit reçoit une annulation qui retire la session de son agenda, avec un lien pour s'inscrire à une autre session s'il en reste une ouverte. La session reste dans l'événement, marquée annulée, et n'accepte plus d'inscriptions. Impossible de revenir en arrière.",
+    cancelSessionConfirm: "Annuler la session et prévenir les inscrits",
+    sessionCancelled: "Cette session est annulée : ses inscrits ont été prévenus.",
   },
   formEditor: {
     fields: "Champs du formulaire d’inscription",
