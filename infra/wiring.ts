@@ -340,7 +340,7 @@ export const functions: readonly FunctionSpec[] = [
     description: "Mails one page of a mailing's recipients, paced, once each, and hands on",
     rule: onEvents(mailingBatch),
     access: {
-      table: ["GetItem", "Query", "PutItem", "UpdateItem"],
+      table: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem"],
       signingKey: "sign",
       mail: true,
       bus: true,

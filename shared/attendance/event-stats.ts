@@ -1,7 +1,7 @@
 import type { WebinarEvent } from "../domain/event.ts";
 import type { Registration } from "../domain/registration.ts";
 import { answersOf, choiceKeys } from "../domain/registration-form.ts";
-import { allSessionRegistrations } from "../registrations/registration-store.ts";
+import { allSessionRegistrations, getSessionCounters } from "../registrations/registration-store.ts";
 import { sessionAttendance } from "./session-attendance.ts";
 
 type Breakdown = Record<string, { registered: number; attended: number }>;
@@ -10,11 +10,13 @@ export interface SessionStats {
   sessionId: string;
   /** When an organiser cancelled the session; absent while it is on. */
   cancelledAt?: string;
-  /** Every registration ever made, cancelled ones included. */
+  /** Every registration ever made, cancelled and erased ones included. */
   registered: number;
   confirmed: number;
   waitlisted: number;
   cancelled: number;
+  /** Registrants whose data was erased at their request: counted, nothing else kept about them. */
+  erased: number;
   /** Confirmed registrants who attended; `null` before an attendance import. */
   attended: number | null;
   absent: number | null;
@@ -48,9 +50,10 @@ export async function eventStats(event: WebinarEvent): Promise<{ sessions: Sessi
 
 async function sessionStats(event: WebinarEvent, sessionId: string): Promise<SessionStats> {
   const eventId = event.id;
-  const [registrations, attendanceOf] = await Promise.all([
+  const [registrations, attendanceOf, { erased }] = await Promise.all([
     allSessionRegistrations(eventId, sessionId),
     sessionAttendance(eventId, sessionId),
+    getSessionCounters(eventId, sessionId),
   ]);
   const count = (status: Registration["status"]) => registrations.filter((r) => r.status === status).length;
   const confirmed = registrations.filter((r) => r.status === "confirmed");
@@ -89,7 +92,8 @@ async function sessionStats(event: WebinarEvent, sessionId: string): Promise<Ses
   }
   return {
     sessionId,
-    registered: registrations.length,
+    registered: registrations.length + erased,
+    erased,
     confirmed: confirmed.length,
     waitlisted: count("waitlisted"),
     cancelled: count("cancelled"),

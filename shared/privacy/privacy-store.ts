@@ -164,25 +164,25 @@ export async function markErasing(registration: Registration, lease: Lease, now:
     },
   ];
   if (held) {
-    items.push(
-      {
-        Delete: {
-          TableName: tableName,
-          Key: keys.emailLock(registration.eventId, normalizeEmail(registration.email)),
-          ConditionExpression: "registrationId = :id",
-          ExpressionAttributeValues: { ":id": registration.registrationId },
-        },
+    items.push({
+      Delete: {
+        TableName: tableName,
+        Key: keys.emailLock(registration.eventId, normalizeEmail(registration.email)),
+        ConditionExpression: "registrationId = :id",
+        ExpressionAttributeValues: { ":id": registration.registrationId },
       },
-      {
-        Update: {
-          TableName: tableName,
-          Key: keys.sessionCounters(registration.eventId, registration.sessionId),
-          UpdateExpression: `ADD ${registration.status} :minusOne`,
-          ExpressionAttributeValues: { ":minusOne": -1 },
-        },
-      },
-    );
+    });
   }
+  // The statistics keep an erased registrant as an anonymous number (`erased`), and the seat or
+  // waiting-list place they held is freed.
+  items.push({
+    Update: {
+      TableName: tableName,
+      Key: keys.sessionCounters(registration.eventId, registration.sessionId),
+      UpdateExpression: held ? `ADD erased :one, ${registration.status} :minusOne` : "ADD erased :one",
+      ExpressionAttributeValues: { ":one": 1, ...(held && { ":minusOne": -1 }) },
+    },
+  });
   try {
     await db.send(new TransactWriteCommand({ TransactItems: items }));
     return true;

@@ -449,6 +449,8 @@ export async function promoteOldestWaitlisted(
 const countersSchema = z.object({
   confirmed: z.number().int().default(0),
   waitlisted: z.number().int().default(0),
+  /** Registrants whose data was erased: only this number of them is kept. */
+  erased: z.number().int().default(0),
 });
 export type SessionCounters = z.infer<typeof countersSchema>;
 

@@ -214,12 +214,15 @@ describe.concurrent("delete my data", { timeout: 60_000 }, () => {
     expect(done.status).toBe(200);
     expect(await done.text()).toContain("Vos données ont été supprimées");
     expect(await itemsMentioning(body.email, body.firstName, body.lastName)).toEqual([]);
-    expect(await getSessionCounters(eventId, "fr")).toEqual({ confirmed: 1, waitlisted: 0 });
+    expect(await getSessionCounters(eventId, "fr")).toEqual({ confirmed: 1, waitlisted: 0, erased: 1 });
     await waitUntil(
       "the waitlisted registrant to get the seat",
       async () => (await findRegistration(next.registrationId))?.status,
       (status) => status === "confirmed",
     );
+    // The statistics keep the erased registrant as a number, and nothing else.
+    const stats = await request("GET", `/admin/events/${eventId}/stats`, { admin: true });
+    expect(stats.json.sessions[0]).toMatchObject({ registered: 2, erased: 1, confirmed: 1, cancelled: 0 });
 
     const again = await postForm(erase, { confirm: "yes" });
     expect(await again.text()).toContain("Vos données avaient déjà été supprimées");
@@ -282,7 +285,7 @@ describe.concurrent("delete my data", { timeout: 60_000 }, () => {
     expect(
       await markErasing(current.registration, { until: new Date(Date.now() - 1000), resume }, new Date()),
     ).toBe(true);
-    expect(await getSessionCounters(eventId, "fr")).toEqual({ confirmed: 0, waitlisted: 0 });
+    expect(await getSessionCounters(eventId, "fr")).toEqual({ confirmed: 0, waitlisted: 0, erased: 1 });
     expect(await itemsMentioning(body.email)).not.toHaveLength(0);
 
     await waitUntil(
@@ -291,7 +294,7 @@ describe.concurrent("delete my data", { timeout: 60_000 }, () => {
       (state) => state.state === "erased",
     );
     expect(await itemsMentioning(body.email, body.firstName, body.lastName)).toEqual([]);
-    expect(await getSessionCounters(eventId, "fr")).toEqual({ confirmed: 0, waitlisted: 0 });
+    expect(await getSessionCounters(eventId, "fr")).toEqual({ confirmed: 0, waitlisted: 0, erased: 1 });
   });
 
   it("finishes an erasure whose process stopped after its first step when it is asked again", async () => {
@@ -310,6 +313,6 @@ describe.concurrent("delete my data", { timeout: 60_000 }, () => {
 
     expect(await again.text()).toContain("Vos données ont été supprimées");
     expect(await itemsMentioning(body.email, body.firstName, body.lastName)).toEqual([]);
-    expect(await getSessionCounters(eventId, "fr")).toEqual({ confirmed: 0, waitlisted: 0 });
+    expect(await getSessionCounters(eventId, "fr")).toEqual({ confirmed: 0, waitlisted: 0, erased: 1 });
   });
 });
