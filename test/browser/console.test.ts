@@ -260,6 +260,29 @@ describe("organiser console", () => {
     );
   });
 
+  it("shows registrants the demo event's form and public page in Arabic: right to left, no sideways scroll, no axe violation", async () => {
+    const registrantPage = await browser.context.newPage();
+    const found: string[] = [];
+    for (const path of ["/events/mc2cm-webinar-4/register?lang=ar", "/events/mc2cm-webinar-4?lang=ar"]) {
+      await registrantPage.goto(`${api}${path}`);
+      expect(await registrantPage.locator("html").getAttribute("dir")).toBe("rtl");
+      expect(await registrantPage.locator("html").getAttribute("lang")).toBe("ar");
+      for (const width of [1280, 390]) {
+        await registrantPage.setViewportSize({ width, height: 900 });
+        const sideways = await registrantPage.evaluate(
+          inBrowser("document.documentElement.scrollWidth > document.documentElement.clientWidth"),
+        );
+        if (sideways) found.push(`${path} (${width} px): scrolls sideways`);
+        for (const violation of await accessibilityViolations(registrantPage)) {
+          found.push(`${path} (${width} px): ${violation}`);
+        }
+      }
+    }
+    await registrantPage.close();
+
+    expect(found).toEqual([]);
+  });
+
   it("passes axe-core on every page, in English and French, at 1280 and 390 px wide", async () => {
     const base = `events/${eventId}`;
     const paths = [
