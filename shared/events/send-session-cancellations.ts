@@ -63,7 +63,7 @@ export async function sendSessionCancellations(
         registration,
         manageUrl: await manageUrl(publicUrl, registration.registrationId),
         publicUrl,
-        from: mailSettings.senderEmail,
+        from: mailSettings.from,
         sessionCancellation: {
           ...(detail.message && { message: pickText(detail.message, registration.language) }),
           ...(otherSessionsUrl && { otherSessionsUrl }),

@@ -62,7 +62,7 @@ export async function sendSessionUpdates(
         registration,
         manageUrl: await manageUrl(publicUrl, registration.registrationId),
         publicUrl,
-        from: mailSettings.senderEmail,
+        from: mailSettings.from,
         change,
       }),
     handOn: (cursor) => publishEvents([message(sessionChanged, { ...detail, cursor })]),
