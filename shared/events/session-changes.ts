@@ -55,65 +55,76 @@ export async function announceSessionChanges(
   saved: WebinarEvent,
   now: Date,
 ): Promise<number> {
-  let announced = 0;
-  for (const session of saved.sessions) {
-    if (session.cancelledAt) continue;
-    const key = keys.sessionChanges(saved.id, session.id);
-    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
-    const stored = Item ? changesItemSchema.parse(Item) : undefined;
-    const before = previous?.sessions.find((candidate) => candidate.id === session.id);
-    const baseline = stored ?? (before && announcedOf(before)) ?? announcedOf(session);
-    const current = announcedOf(session);
-    if (sameAnnounced(baseline, current)) {
-      if (!stored) {
-        await unlessConditionFails(
-          db.send(
-            new PutCommand({
-              TableName: tableName,
-              Item: { ...key, ...current, change: 0 },
-              ConditionExpression: "attribute_not_exists(pk)",
-            }),
-          ),
-        );
-      }
-      continue;
-    }
-    const change = (stored?.change ?? 0) + 1;
-    const outbox = outboxEntry(
-      message(sessionChanged, {
-        eventId: saved.id,
-        sessionId: session.id,
-        change,
-        previous: announcedOf(baseline),
-        changedAt: now.toISOString(),
-      }),
-      now,
-    );
-    try {
-      await db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName,
-                Item: { ...key, ...current, change },
-                ...(stored
-                  ? {
-                      ConditionExpression: "change = :read",
-                      ExpressionAttributeValues: { ":read": stored.change },
-                    }
-                  : { ConditionExpression: "attribute_not_exists(pk)" }),
-              },
-            },
-            { Put: { TableName: tableName, Item: outbox.item } },
-          ],
-        }),
+  // Sessions are independent: their items are read and written side by side, keeping the PUT quick.
+  const outcomes = await Promise.all(
+    saved.sessions.map((session) => announceSession(previous, saved, session, now)),
+  );
+  return outcomes.filter(Boolean).length;
+}
+
+/** One session's part of {@link announceSessionChanges}: whether it announced a change. */
+async function announceSession(
+  previous: WebinarEvent | undefined,
+  saved: WebinarEvent,
+  session: Session,
+  now: Date,
+): Promise<boolean> {
+  if (session.cancelledAt) return false;
+  const key = keys.sessionChanges(saved.id, session.id);
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+  const stored = Item ? changesItemSchema.parse(Item) : undefined;
+  const before = previous?.sessions.find((candidate) => candidate.id === session.id);
+  const baseline = stored ?? (before && announcedOf(before)) ?? announcedOf(session);
+  const current = announcedOf(session);
+  if (sameAnnounced(baseline, current)) {
+    if (!stored) {
+      await unlessConditionFails(
+        db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...key, ...current, change: 0 },
+            ConditionExpression: "attribute_not_exists(pk)",
+          }),
+        ),
       );
-      announced++;
-    } catch (error) {
-      // A concurrent save announced first; what it saved is what its own announcement says.
-      if (!isTransactionConflict(error)) throw error;
     }
+    return false;
   }
-  return announced;
+  const change = (stored?.change ?? 0) + 1;
+  const outbox = outboxEntry(
+    message(sessionChanged, {
+      eventId: saved.id,
+      sessionId: session.id,
+      change,
+      previous: announcedOf(baseline),
+      changedAt: now.toISOString(),
+    }),
+    now,
+  );
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName,
+              Item: { ...key, ...current, change },
+              ...(stored
+                ? {
+                    ConditionExpression: "change = :read",
+                    ExpressionAttributeValues: { ":read": stored.change },
+                  }
+                : { ConditionExpression: "attribute_not_exists(pk)" }),
+            },
+          },
+          { Put: { TableName: tableName, Item: outbox.item } },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    // A concurrent save announced first; what it saved is what its own announcement says.
+    if (!isTransactionConflict(error)) throw error;
+    return false;
+  }
 }

@@ -12,7 +12,8 @@ import { promoteOldestWaitlisted } from "./registration-store.ts";
  */
 export async function promoteWaitlist(eventId: string, sessionId: string, now = new Date()): Promise<number> {
   const session = (await findEvent(eventId))?.sessions.find((candidate) => candidate.id === sessionId);
-  if (!session || Date.parse(session.startsAt) <= now.getTime()) return 0;
+  // A cancelled session gives no seat: its registrants were told it will not take place.
+  if (!session || session.cancelledAt || Date.parse(session.startsAt) <= now.getTime()) return 0;
   let promoted = 0;
   for (;;) {
     const done = await promoteOldestWaitlisted(eventId, sessionId, session.capacity, now, (registration) =>

@@ -181,7 +181,11 @@ describe.concurrent("event changes", { timeout: 60_000 }, () => {
       sessionId: string;
       status: string;
     }[];
-    const resaved = await putEvent(id, event); // the organiser's file knows nothing of the cancellation
+    // The organiser's file knows nothing of the cancellation; its raised capacity promotes nobody.
+    event.sessions[0].capacity = 5;
+    const resaved = await putEvent(id, event);
+    await busSettled();
+    const toWaitlistedInAll = (await mailsTo(outbox, waitlisted.email)).length;
     const csv = (await request("GET", `/admin/events/${id}/registrations?format=csv`, { admin: true })).text;
     const stats = (await request("GET", `/admin/events/${id}/stats`, { admin: true })).json;
 
@@ -216,6 +220,7 @@ describe.concurrent("event changes", { timeout: 60_000 }, () => {
       cancelled.json.sessions[0].cancelledAt,
       undefined,
     ]);
+    expect(toWaitlistedInAll).toBe(2); // the waiting list's mail and the cancellation
     expect([resaved.status, resaved.json.sessions[0].cancelledAt]).toEqual([
       200,
       cancelled.json.sessions[0].cancelledAt,
