@@ -1,4 +1,6 @@
 import * as z from "zod";
+import { enforceRateLimits, rateLimitsFromEnv } from "#shared/abuse/rate-limits";
+import { clientIpOf } from "#shared/http/client";
 import { html } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
 import { htmlErrorPage } from "#shared/pages/error-page";
@@ -6,9 +8,12 @@ import { languageOf, renderEraseConfirm, renderErased } from "#shared/pages/my-d
 import { eraseRegistration } from "#shared/privacy/erase";
 import { stateForToken } from "#shared/privacy/manage-link-state";
 
+const limits = rateLimitsFromEnv();
+
 /**
  * "Delete my data" from the manage page, in two posts: without `confirm`, the page that asks for
  * confirmation; with `confirm=yes`, the erasure. Once erased, any post says it is already done.
+ * A public POST, limited per client like the cancel button (an erasure cancels, then deletes).
  */
 export const handler = httpRoute({
   params: z.object({ registrationId: z.string().min(1).max(100) }),
@@ -20,7 +25,8 @@ export const handler = httpRoute({
     optional: true,
   },
   renderError: htmlErrorPage,
-  async handle({ params, query, body }) {
+  async handle({ params, query, body, event }) {
+    await enforceRateLimits("cancel", { ip: clientIpOf(event) }, limits);
     const found = await stateForToken(params.registrationId, query.token);
     const language = languageOf(found, query.lang);
     if (found.state === "erased") return html(200, renderErased(language, "already-erased"));

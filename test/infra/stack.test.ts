@@ -216,6 +216,7 @@ describe("the AWS stack", () => {
 
     expect(limits.map(({ name }) => name.replace(/^convene-dev-/, "")).sort()).toEqual([
       "cancel-registration",
+      "erase-my-data",
       "register",
       "unsubscribe",
     ]);
