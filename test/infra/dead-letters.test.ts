@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deadLetterOf } from "../../bin/commands/dead-letters.ts";
 import { type LocalStack, startLocalStack } from "../../infra/local/local-stack.ts";
 import { mailsTo } from "../support/outbox.ts";
+import { waitUntil } from "../support/wait.ts";
 import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
 
 const shim = fileURLToPath(new URL("../../bin/convene.mjs", import.meta.url));
@@ -74,7 +75,13 @@ describe("convene dead-letters, locally", () => {
     // The test switch of the local bus: the confirmation mailer fails every attempt.
     process.env.CONVENE_LOCAL_FAIL_TARGETS = "send-registration-mail";
     await send("POST", `/events/${eventId}/registrations`, person);
-    await stack.bus.idle();
+    // The registration's message reaches the bus through the table's stream, then fails its retries.
+    await waitUntil(
+      "the confirmation's dead letter",
+      () => readdir(join(dataDir, "dead-letters")).catch(() => []),
+      (letters) => letters.length === 1,
+      30_000,
+    );
     delete process.env.CONVENE_LOCAL_FAIL_TARGETS;
     const outbox = join(dataDir, "outbox");
     expect(await mailsTo(outbox, person.email)).toHaveLength(0);
