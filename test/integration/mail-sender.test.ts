@@ -190,7 +190,9 @@ describe("sendRawMail against SES's max send rate", () => {
     );
 
     await expect(sending).rejects.toBeInstanceOf(mailer.SendDeadlineError);
-    expect(performance.now()).toBeLessThan(deadline + 100);
+    // Stopped at the deadline, give or take a busy event loop; retrying would have gone on until
+    // SES's window of a second reopened, and sent the message.
+    expect(performance.now()).toBeLessThan(deadline + 400);
     const files = await readdir(outboxDir);
     const subjects = await Promise.all(
       files.map(async (file) => /^Subject: (.*)$/m.exec(await readFile(join(outboxDir, file), "utf8"))?.[1]),
