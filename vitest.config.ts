@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import LongestFirst from "./test/support/longest-first.ts";
 
 // The SDK warns on every client in every worker that its 2027 releases will need Node.js 22; the
 // README says so once. Set here so that the global setup and the workers inherit it.
@@ -12,6 +13,7 @@ export default defineConfig({
     // Most test time is waiting on the local services (mail pacing, the bus, child processes), not
     // CPU: more files in flight than the 2 cores finishes the run sooner.
     maxWorkers: 3,
+    sequence: { sequencer: LongestFirst },
     projects: [
       { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
       {
@@ -40,7 +42,6 @@ export default defineConfig({
         test: {
           name: "browser",
           include: ["test/browser/**/*.test.ts"],
-          globalSetup: ["test/browser/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // What the page shows after a request can take seconds on a busy machine, not one.

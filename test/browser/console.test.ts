@@ -2,14 +2,17 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import ExcelJS from "exceljs";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitForMails } from "../support/outbox.ts";
 import { uniqueId } from "../support/sample-event.ts";
 import { accessibilityViolations, openBrowser, type TestBrowser } from "./browser.ts";
+import { type ConsoleStack, startConsoleStack } from "./console-stack.ts";
 
-const consoleUrl = inject("consoleUrl");
-const api = inject("api");
-const outboxDir = inject("outboxDir");
+let stack: ConsoleStack;
+let consoleUrl: string;
+let api: string;
+let outboxDir: string;
+let adminToken: string;
 const report = fileURLToPath(new URL("../fixtures/attendance/generic-comma-en-bom.csv", import.meta.url));
 
 /** Longer than the registration form's minimum fill time (3 s), as a person filling it takes. */
@@ -48,19 +51,22 @@ describe("organiser console", () => {
   let mailingPath = "";
 
   beforeAll(async () => {
+    stack = await startConsoleStack();
+    ({ consoleUrl, api, outboxDir, adminToken } = stack);
     browser = await openBrowser();
     page = browser.page;
     page.setDefaultTimeout(10_000);
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
+    await stack?.stop();
   });
 
   const nav = (name: string) => page.getByRole("navigation").getByRole("link", { name, exact: true });
 
   it("signs in with the link npm start prints, and takes the token out of the address bar at once", async () => {
-    await page.goto(`${consoleUrl}#token=${inject("adminToken")}`);
+    await page.goto(`${consoleUrl}#token=${adminToken}`);
 
     await expect.poll(() => nav("Events").isVisible()).toBe(true);
     expect(page.url()).toBe(consoleUrl);
@@ -102,7 +108,7 @@ describe("organiser console", () => {
     await page.getByRole("button", { name: "Create the event" }).click();
     await page.getByRole("heading", { level: 1, name: "Statistics: Browser webinar" }).waitFor();
     const saved = await fetch(`${api}/admin/events/${eventId}`, {
-      headers: { authorization: `Bearer ${inject("adminToken")}` },
+      headers: { authorization: `Bearer ${adminToken}` },
     }).then((response) => response.json() as Promise<{ sessions: unknown; form: unknown }>);
     // The browser is in Paris: 10:00 there on 4 March 2030 is 09:00 UTC.
     expect(saved.sessions).toMatchObject([

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deadLetterOf } from "../../bin/commands/dead-letters.ts";
 import { type LocalStack, startLocalStack } from "../../infra/local/local-stack.ts";
 import { mailsTo } from "../support/outbox.ts";
-import { waitUntil } from "../support/wait.ts";
 import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
+import { waitUntil } from "../support/wait.ts";
 
 const shim = fileURLToPath(new URL("../../bin/convene.mjs", import.meta.url));
 

@@ -240,7 +240,9 @@ export function fuzzRequest(target: FuzzTarget): fc.Arbitrary<FuzzRequest> {
     fc
       .record({
         token: real === undefined ? fc.constant(undefined) : fc.option(token(real), { nil: undefined }),
-        lang: fc.option(fc.oneof(fc.constantFrom("fr", "en", "ar", "de", "FR-fr"), urlPiece), { nil: undefined }),
+        lang: fc.option(fc.oneof(fc.constantFrom("fr", "en", "ar", "de", "FR-fr"), urlPiece), {
+          nil: undefined,
+        }),
         extra: fc.option(fc.tuple(urlPiece, urlPiece), { nil: undefined }),
       })
       .map(({ token: tokenValue, lang, extra }) => {

@@ -3,28 +3,27 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { TestProject } from "vitest/node";
 import { ensureConsoleBuilt } from "../../infra/local/console-build.ts";
 import { freePort } from "../../infra/local/local-stack.ts";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    consoleUrl: string;
-    api: string;
-    adminToken: string;
-    outboxDir: string;
-  }
-}
-
 const adminToken = "browser-test-admin-token";
+
+export interface ConsoleStack {
+  consoleUrl: string;
+  api: string;
+  adminToken: string;
+  outboxDir: string;
+  stop(): Promise<void>;
+}
 
 /**
  * The console as organisers get it: `npm start` (infra/local/start.ts) in a process of its own, on
- * free ports and a fresh data dir, stopped after the run. Its own process, not a local stack in
- * this one: the integration project's stack runs here already, and two stacks in one process would
- * share the handlers' modules, whose AWS clients point at the first stack's services.
+ * free ports and a fresh data dir, stopped after the tests. Its own process, not a local stack in
+ * the test's: two stacks in one process would share the handlers' modules, whose AWS clients point
+ * at the first stack's services. Started by the test file (not a global setup), so that its start
+ * overlaps with the other test files instead of delaying them all.
  */
-export default async function setup(project: TestProject) {
+export async function startConsoleStack(): Promise<ConsoleStack> {
   await ensureConsoleBuilt(() => undefined);
   const dataDir = await mkdtemp(join(tmpdir(), "convene-browser-"));
   const ports = {
@@ -51,15 +50,17 @@ export default async function setup(project: TestProject) {
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   await untilServing(api, child);
-  project.provide("consoleUrl", `${api}/console/`);
-  project.provide("api", api);
-  project.provide("adminToken", adminToken);
-  project.provide("outboxDir", join(dataDir, "outbox"));
-  return async () => {
-    child.kill("SIGTERM");
-    await Promise.race([exited, sleep(15_000)]);
-    if (child.exitCode === null) child.kill("SIGKILL");
-    await rm(dataDir, { recursive: true, force: true });
+  return {
+    consoleUrl: `${api}/console/`,
+    api,
+    adminToken,
+    outboxDir: join(dataDir, "outbox"),
+    async stop() {
+      child.kill("SIGTERM");
+      await Promise.race([exited, sleep(15_000)]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await rm(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
