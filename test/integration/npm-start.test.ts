@@ -1,53 +1,80 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../infra/local/local-stack.ts";
+import { mailsTo } from "../support/outbox.ts";
+import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
+import { waitUntil } from "../support/wait.ts";
 
 type EventView = { sessions: { id: string; joinUrl?: string }[]; createdAt: string };
-const getEvent = async (url: string, token?: string) =>
-  (await (
-    await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} })
-  ).json()) as EventView;
 
-/** `npm start` as a newcomer runs it: a real process, its printed URLs, Ctrl-C, and a restart. */
-describe("npm start", () => {
+/**
+ * `npm start` as a newcomer runs it, a real process (its own process group, DynamoDB Local
+ * included), on one data dir through the steps of this file, in order: its printed URLs and
+ * token, `kill -9` of the whole group in the middle of a mailing and a start again (the mailing
+ * finishes by itself, everyone mailed once; data and token kept), its bus refusing `PutEvents`
+ * for a while, and SIGTERM stopping everything. One data dir and two starts for all of it: each
+ * start of the stack (Java, the functions) is the costly part of these tests.
+ */
+describe("npm start, a real process", () => {
   const started: ChildProcess[] = [];
   let dataDir: string;
+  let ports: Record<"http" | "dynamo" | "ses" | "bus", number>;
+  let api: string;
+  let current: { child: ChildProcess; output: string };
+  let adminToken = "";
+
+  const killGroup = (child: ChildProcess) => {
+    if (child.pid && child.exitCode === null && child.signalCode === null)
+      process.kill(-child.pid, "SIGKILL");
+  };
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "convene-start-"));
+    ports = {
+      http: await freePort(),
+      dynamo: await freePort(),
+      ses: await freePort(),
+      bus: await freePort(),
+    };
+    api = `http://127.0.0.1:${ports.http}`;
+  });
 
   afterAll(async () => {
-    for (const child of started) child.kill("SIGKILL");
+    for (const child of started) killGroup(child);
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function start(ports: Record<string, number>) {
+  async function start() {
     const child = spawn(process.execPath, ["--import", "tsx", "infra/local/start.ts"], {
       env: {
-        ...process.env,
+        // A newcomer's shell: none of the variables the test run's own stack has set.
+        ...Object.fromEntries(
+          Object.entries(process.env).filter(
+            ([name]) =>
+              !name.startsWith("AWS_") &&
+              !/^(TABLE_NAME|EVENT_BUS_NAME|SENDER_EMAIL|SENDER_NAME|SES_CONFIGURATION_SET|PUBLIC_URL|CONVENE_LEASE_EPOCH|CONVENE_ADMIN_TOKEN)$/.test(
+                name,
+              ),
+          ),
+        ),
         CONVENE_DATA_DIR: dataDir,
         CONVENE_PORT: String(ports.http),
         CONVENE_DYNAMODB_PORT: String(ports.dynamo),
         CONVENE_SES_PORT: String(ports.ses),
         CONVENE_BUS_PORT: String(ports.bus),
-        CONVENE_ADMIN_TOKEN: undefined,
-        // A newcomer's shell: none of the variables the test run's own stack has set.
-        ...Object.fromEntries(
-          Object.keys(process.env)
-            .filter(
-              (name) =>
-                name.startsWith("AWS_") ||
-                /^(TABLE_NAME|EVENT_BUS_NAME|SENDER_EMAIL|SES_CONFIGURATION_SET|PUBLIC_URL)$/.test(name),
-            )
-            .map((name) => [name, undefined]),
-        ),
+        // Slow enough that the kill lands in the middle of the mailing.
+        CONVENE_SES_MAX_SEND_RATE: "10",
       },
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true, // its own process group, killed as a whole
     });
     started.push(child);
     let output = "";
-    const ready = new Promise<void>((resolve, reject) => {
+    await new Promise<void>((resolve, reject) => {
       const collect = (chunk: Buffer) => {
         output += chunk;
         if (output.includes("Press Ctrl-C to stop")) resolve();
@@ -56,51 +83,131 @@ describe("npm start", () => {
       child.stderr?.on("data", collect);
       child.once("exit", (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
     });
-    await ready;
-    return { child, output };
+    current = { child, output };
+    return current;
   }
 
-  async function stop(child: ChildProcess) {
-    child.kill("SIGTERM");
-    const [code] = await once(child, "exit");
-    return code as number | null;
-  }
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${api}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  };
+  const getEvent = async (path: string) => (await call("GET", path)).json as unknown as EventView;
+  const outbox = () => join(dataDir, "outbox");
+  const outboxSize = async () => (await readdir(outbox()).catch(() => [])).length;
 
-  it("serves the demo event and the outbox, stops everything on SIGTERM, and keeps data across a restart", async () => {
-    dataDir = await mkdtemp(join(tmpdir(), "convene-start-"));
-    const ports = {
-      http: await freePort(),
-      dynamo: await freePort(),
-      ses: await freePort(),
-      bus: await freePort(),
-    };
+  it("prints the form, console and sign-in links with a token of its own, and serves the demo event and the outbox", {
+    timeout: 90_000,
+  }, async () => {
+    const { output } = await start();
+    adminToken = /Admin token\s+(\S+)/.exec(output)?.[1] ?? "";
 
-    const first = await start(ports);
-    const api = `http://127.0.0.1:${ports.http}`;
-    const event = await getEvent(`${api}/events/mc2cm-webinar-4`);
-    const outbox = await fetch(`http://127.0.0.1:${ports.ses}/`);
-    const token = /Admin token\s+(\S+)/.exec(first.output)?.[1];
-    const adminView = await getEvent(`${api}/admin/events/mc2cm-webinar-4`, token);
+    const event = (await (await fetch(`${api}/events/mc2cm-webinar-4`)).json()) as EventView;
+    const adminView = await getEvent("/admin/events/mc2cm-webinar-4");
+    const outboxPage = await fetch(`http://127.0.0.1:${ports.ses}/`);
     const consolePage = await fetch(`${api}/console/events/mc2cm-webinar-4`);
-    const firstExit = await stop(first.child);
 
-    expect(first.output).toContain(`${api}/events/mc2cm-webinar-4/register`);
-    expect(first.output).toContain(`Sign in directly   ${api}/console/#token=${token}`);
+    expect(adminToken).toMatch(/^\S{16,}$/);
+    expect(output).toContain(`${api}/events/mc2cm-webinar-4/register`);
+    expect(output).toContain(`Sign in directly   ${api}/console/#token=${adminToken}`);
     expect(consolePage.headers.get("content-type")).toContain("text/html");
     expect(await consolePage.text()).toContain('<div id="root">');
     expect(event.sessions.map((session) => session.id)).toEqual(["fr", "en"]);
     expect(JSON.stringify(event)).not.toContain("joinUrl");
-    expect(outbox.status).toBe(200);
+    expect(outboxPage.status).toBe(200);
     expect(adminView.sessions[0]?.joinUrl).toMatch(/^https:/);
-    expect(firstExit).toBe(0);
+  });
+
+  it("finishes a mailing after kill -9 of the whole process group and a start again: nobody missing, nobody twice, data and token kept", {
+    timeout: 120_000,
+  }, async () => {
+    const demoBefore = await getEvent("/admin/events/mc2cm-webinar-4");
+    const id = uniqueId("crash");
+    await call("PUT", `/admin/events/${id}`, sampleEvent());
+    const people = Array.from({ length: 30 }, () => registrant());
+    for (const person of people)
+      expect((await call("POST", `/events/${id}/registrations`, person)).status).toBe(201);
+    const mailing = await call("POST", `/admin/events/${id}/mailings`, {
+      name: "Crash",
+      segment: {},
+      subject: { fr: "Après la panne", en: "After the crash" },
+      body: { fr: "Bonjour", en: "Hello" },
+    });
+    const mailingId = mailing.json.mailingId as string;
+    const mailingMails = async () =>
+      (await Promise.all(people.map((person) => mailsTo(outbox(), person.email)))).map(
+        (mails) => mails.filter((mail) => /panne|crash/.test(mail.parsed.subject ?? "")).length,
+      );
+    // Every confirmation out first, so that the next file in the outbox is the mailing's.
+    await waitUntil("the confirmations", outboxSize, (size) => size >= people.length);
+    const beforeTheMailing = await outboxSize();
+    expect((await call("POST", `/admin/events/${id}/mailings/${mailingId}/send`)).status).toBe(202);
+    // Counting files (not parsing every mail) so that the kill comes right after the first one.
+    await waitUntil("some of the mailing to go out", outboxSize, (size) => size > beforeTheMailing, 30_000);
+    const killed = current.child;
+    killGroup(killed);
+    await once(killed, "exit");
+    const mailedBeforeTheKill = (await mailingMails()).filter((count) => count > 0).length;
+
+    const { output } = await start();
+    const sent = await waitUntil(
+      "the mailing to finish",
+      async () => (await call("GET", `/admin/events/${id}/mailings/${mailingId}`)).json,
+      (view) => view.status === "sent",
+      60_000,
+    );
+
+    expect(mailedBeforeTheKill).toBeLessThan(people.length);
+    expect(await mailingMails()).toEqual(people.map(() => 1));
+    expect(sent.sent).toBe(30);
+    expect(output).toContain(`Admin token        ${adminToken}`);
+    // The demo event is seeded once, not again on each start.
+    expect((await getEvent("/admin/events/mc2cm-webinar-4")).createdAt).toBe(demoBefore.createdAt);
+  });
+
+  it("registers while the bus refuses PutEvents, and confirms everyone once it accepts again", {
+    timeout: 90_000,
+  }, async () => {
+    const refuse = (on: boolean) =>
+      fetch(`http://127.0.0.1:${ports.bus}/_local/refuse-put-events?refuse=${on ? 1 : 0}`, {
+        method: "POST",
+      });
+    const id = uniqueId("refused");
+    await call("PUT", `/admin/events/${id}`, sampleEvent());
+    const people = Array.from({ length: 5 }, () => registrant());
+    const confirmations = () =>
+      Promise.all(people.map(async (person) => (await mailsTo(outbox(), person.email)).length));
+
+    await refuse(true);
+    const statuses = [];
+    for (const person of people)
+      statuses.push((await call("POST", `/events/${id}/registrations`, person)).status);
+    // Refused across several of the stream relay's retries: nothing can have been mailed yet.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const whileRefused = await confirmations();
+    await refuse(false);
+    const after = await waitUntil(
+      "everyone's confirmation",
+      confirmations,
+      (counts) => counts.every((n) => n > 0),
+      60_000,
+    );
+
+    expect(statuses).toEqual(people.map(() => 201));
+    expect(whileRefused).toEqual(people.map(() => 0));
+    expect(after).toEqual(people.map(() => 1));
+  });
+
+  it("stops everything on SIGTERM, DynamoDB Local included, and exits with 0", {
+    timeout: 30_000,
+  }, async () => {
+    current.child.kill("SIGTERM");
+    const [code] = await once(current.child, "exit");
+
+    expect(code).toBe(0);
     await expect(fetch(`http://127.0.0.1:${ports.dynamo}/`)).rejects.toThrow();
-
-    const second = await start(ports);
-    const afterRestart = await getEvent(`${api}/admin/events/mc2cm-webinar-4`, token);
-    await stop(second.child);
-
-    expect(second.output).toContain(`Admin token        ${token}`);
-    expect(afterRestart.createdAt).toBe(adminView.createdAt);
-    expect(afterRestart.sessions).toEqual(adminView.sessions);
-  }, 90_000);
+  });
 });

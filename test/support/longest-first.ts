@@ -8,7 +8,6 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  */
 const longestFirst = [
   "test/browser/console.test.ts",
-  "test/integration/crash-restart.test.ts",
   "test/integration/npm-start.test.ts",
   "test/integration/cli.test.ts",
   "test/integration/event-changes.test.ts",
