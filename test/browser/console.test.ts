@@ -261,9 +261,9 @@ describe("organiser console", () => {
 
     await nav("Mailings").click();
     const listed = page.getByRole("row", { name: /^Thank you / });
-    expect(await listed.getByRole("cell").allTextContents()).toEqual(
-      expect.arrayContaining(["Thank you", "Sent", "3"]),
-    );
+    await expect
+      .poll(() => listed.getByRole("cell").allTextContents())
+      .toEqual(expect.arrayContaining(["Thank you", "Sent", "3"]));
   });
 
   it("shows registrants the demo event's form and public page in Arabic: right to left, no sideways scroll, no axe violation", async () => {
@@ -345,7 +345,7 @@ async function checkLanguagesAndWidths(page: Page, path: string, signedIn = true
     }
     for (const width of [1280, 390]) {
       await page.setViewportSize({ width, height: 900 });
-      for (const violation of await accessibilityViolations(page)) {
+      for (const violation of await accessibilityViolations(page, { layoutOnly: width !== 1280 })) {
         found.push(`/${path} (${language}, ${width} px): ${violation}`);
       }
     }
