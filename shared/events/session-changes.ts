@@ -1,3 +1,4 @@
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { db, tableName, unlessConditionFails } from "../aws/dynamo.ts";
@@ -35,8 +36,10 @@ export async function sessionChangeNumber(eventId: string, sessionId: string): P
   return Item ? changesItemSchema.parse(Item).change : 0;
 }
 
+/** Another save's transaction won (a condition failed), not a throttled or failed one. */
 const isTransactionConflict = (error: unknown) =>
-  error instanceof Error && error.name === "TransactionCanceledException";
+  error instanceof TransactionCanceledException &&
+  (error.CancellationReasons ?? []).some((reason) => reason.Code === "ConditionalCheckFailed");
 
 /**
  * After a save: each session whose start, duration or join link differs from what its registrants

@@ -24,8 +24,9 @@ export interface EventPageOptions {
   pageUrl: string;
 }
 
-/** Sessions not started yet can be registered for; the page still lists the others. */
-const isUpcoming = (session: PageSession, now: Date) => Date.parse(session.startsAt) > now.getTime();
+/** Sessions not started nor cancelled can be registered for; the page still lists the others. */
+const isUpcoming = (session: PageSession, now: Date) =>
+  Date.parse(session.startsAt) > now.getTime() && !session.cancelledAt;
 
 /**
  * The public page of an event for browsers (`GET /events/{eventId}` asking for HTML): what it is,
@@ -49,8 +50,9 @@ export function renderEventPage({ event, language, seatsLeft, pageUrl }: EventPa
   const sessions = event.sessions.map((session) => {
     const seats = seatsLeft[session.id] ?? null;
     const about = `${texts.session.language(languageName(session.language, language))} · ${texts.session.duration(session.durationMinutes)}`;
-    const availability =
-      seats === null
+    const availability = session.cancelledAt
+      ? markup`<p class="seats full">${own.cancelled}</p>`
+      : seats === null
         ? undefined
         : seats <= 0
           ? markup`<p class="seats full">${texts.session.waitingList}</p>`
@@ -116,7 +118,9 @@ function jsonLd(event: PublicEvent, language: Language, pageUrl: string): string
     startDate: session.startsAt,
     endDate: sessionEnd(session.startsAt, session.durationMinutes).toISOString(),
     eventAttendanceMode: "https://schema.org/OnlineEventAttendanceMode",
-    eventStatus: "https://schema.org/EventScheduled",
+    eventStatus: session.cancelledAt
+      ? "https://schema.org/EventCancelled"
+      : "https://schema.org/EventScheduled",
     inLanguage: session.language,
     location: { "@type": "VirtualLocation", url: pageUrl },
     organizer: { "@type": "Organization", name: event.organiser.name },

@@ -63,14 +63,16 @@ interface FormContext {
 
 /**
  * The registration page of an event: works without JavaScript, on a phone, with the keyboard or a
- * screen reader alone. Sessions that have started are not offered; when none is left the page
+ * screen reader alone. Sessions that have started or are cancelled are not offered; when none is left the page
  * says registration is closed. Errors show next to their fields and in a summary that links to
  * them, and every submitted value is kept, so correcting one field never means retyping the rest.
  */
 export function renderRegistrationForm(options: RegistrationFormOptions): string {
   const { event, language, errors = {}, now } = options;
   const texts = pageTexts[language];
-  const sessions = event.sessions.filter((session) => new Date(session.startsAt) > now);
+  const sessions = event.sessions.filter(
+    (session) => new Date(session.startsAt) > now && !session.cancelledAt,
+  );
   const context: FormContext = {
     texts,
     language,

@@ -1,11 +1,11 @@
 import { message } from "../bus/define-event.ts";
 import { confirmationRequested } from "../bus/events/confirmation-requested.ts";
 import { registrationCancelled } from "../bus/events/registration-cancelled.ts";
-import { ConflictError, ValidationError } from "../domain/errors.ts";
-import type { Session, WebinarEvent } from "../domain/event.ts";
+import { ConflictError } from "../domain/errors.ts";
 import type { Registration } from "../domain/registration.ts";
 import { getEvent } from "../events/event-store.ts";
 import { cancelAndAnnounce } from "./cancel.ts";
+import { openSession } from "./register.ts";
 import { registrationOf } from "./registration-detail.ts";
 import {
   moveRegistration,
@@ -13,17 +13,6 @@ import {
   requestConfirmationResend,
   restoreRegistration,
 } from "./registration-store.ts";
-
-/** A session people may still be placed in: it exists and has not started. */
-function openSession(event: WebinarEvent, sessionId: string, now: Date): Session {
-  const session = event.sessions.find((candidate) => candidate.id === sessionId);
-  if (!session)
-    throw new ValidationError([{ path: "sessionId", message: `no session "${sessionId}" in this event` }]);
-  if (Date.parse(session.startsAt) <= now.getTime()) {
-    throw new ConflictError("registration-closed", `the session "${sessionId}" has started`);
-  }
-  return session;
-}
 
 /**
  * Asks for a new confirmation (with its invite) for the registration's current state: the count
@@ -139,6 +128,8 @@ export async function resend(eventId: string, registrationId: string, now = new 
       "this registration is cancelled: there is nothing to resend",
     );
   }
+  // No confirmation (with a REQUEST invite) for a session that will not take place.
+  openSession(await getEvent(eventId), registration.sessionId, now);
   await announceConfirmation(registration, now);
   return registration;
 }

@@ -79,7 +79,11 @@ export async function register(
   return { outcome: "created", registration: stored, event };
 }
 
-function openSession(event: WebinarEvent, sessionId: string, now: Date): Session {
+/**
+ * A session people may be placed in (by registering, or by an organiser's move, restore or
+ * resend): it exists, is not cancelled and has not started.
+ */
+export function openSession(event: WebinarEvent, sessionId: string, now: Date): Session {
   const session = event.sessions.find((candidate) => candidate.id === sessionId);
   if (!session) {
     const known = event.sessions.map((candidate) => candidate.id).join(", ");

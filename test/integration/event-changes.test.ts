@@ -34,7 +34,11 @@ async function register(eventId: string, overrides: Record<string, unknown> = {}
   const person = registrant(overrides);
   const response = await request("POST", `/events/${eventId}/registrations`, { body: person });
   if (response.status !== 201) throw new Error(`registration answered ${response.status}: ${response.text}`);
-  return { email: person.email, status: response.json.status as string };
+  return {
+    email: person.email,
+    status: response.json.status as string,
+    registrationId: response.json.registrationId as string,
+  };
 }
 
 /** `count` registrants, one after the other (so that they join a waitlist in this order). */
@@ -176,6 +180,15 @@ describe.concurrent("event changes", { timeout: 60_000 }, () => {
       await cancellationsTo(waitlisted.email),
     ];
     const late = await request("POST", `/events/${id}/registrations`, { body: registrant() });
+    const form = (await request("GET", `/events/${id}/register?lang=fr`)).text;
+    const page = (await request("GET", `/events/${id}?lang=fr`, { headers: { accept: "text/html" } })).text;
+    const resend = await request(
+      "POST",
+      `/admin/events/${id}/registrations/${confirmed.registrationId}/resend`,
+      {
+        admin: true,
+      },
+    );
     const reminders = (await request("GET", `/admin/events/${id}/reminders`, { admin: true })).json
       .reminders as {
       sessionId: string;
@@ -204,6 +217,12 @@ describe.concurrent("event changes", { timeout: 60_000 }, () => {
     // The English session is still open: the mail says where to register for it.
     expect(english?.parsed.text).toContain(`/events/${id}/register`);
     expect([late.status, late.json?.error]).toEqual([409, "session-cancelled"]);
+    // Nobody is offered it any more, nor sent an invite to it.
+    expect(form).not.toContain('name="sessionId" value="fr"');
+    expect(form).toContain('name="sessionId" value="en"');
+    expect(page).toContain("Cette session est annulée.");
+    expect(page).toContain("https://schema.org/EventCancelled");
+    expect([resend.status, resend.json?.error]).toEqual([409, "session-cancelled"]);
     expect(reminders.filter((row) => row.sessionId === "fr").map((row) => row.status)).toEqual([
       "skipped",
       "skipped",
