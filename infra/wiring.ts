@@ -431,7 +431,6 @@ export const functions: readonly FunctionSpec[] = [
     access: {
       table: ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"],
       signingKey: "verify",
-      bus: true,
     },
     timeoutSeconds: 30,
   },
@@ -443,7 +442,6 @@ export const functions: readonly FunctionSpec[] = [
     ],
     access: {
       table: ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"],
-      bus: true,
     },
     timeoutSeconds: 30,
   },
@@ -453,7 +451,6 @@ export const functions: readonly FunctionSpec[] = [
     rule: onEvents(registrationErasure),
     access: {
       table: ["GetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem"],
-      bus: true,
     },
     timeoutSeconds: 60,
   },
