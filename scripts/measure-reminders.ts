@@ -137,16 +137,22 @@ try {
     .reminders as {
     dueAt: string;
   }[];
+  // Moving the session also announces the change: each registrant gets one update mail besides
+  // the reminder (issue 15), so the outbox ends with a confirmation, an update and a reminder each.
   // Waits as long as a loaded machine may need: a reminder merely late would count as missing.
-  const files = await waitForOutbox(confirmations.size + registrants, 600_000);
+  const files = await waitForOutbox(confirmations.size + 2 * registrants, 600_000);
   await sleep(2_000); // any duplicate would arrive now
-  const reminderFiles = (await outboxFiles()).filter((file) => !confirmations.has(file));
+  const reminderFiles: string[] = [];
+  for (const file of (await outboxFiles()).filter((name) => !confirmations.has(name))) {
+    const subject = (await simpleParser(await readFile(join(outboxDir, file)))).subject ?? "";
+    if (/^(Reminder|Rappel)\b/.test(subject)) reminderFiles.push(file);
+    else if (!/^(Change to your session|Changement de votre session)\b/.test(subject))
+      problems.push(`${file} is neither a reminder nor the session's update: ${subject}`);
+  }
 
   const recipients = new Map<string, number>();
   for (const file of reminderFiles) {
     const mail = await simpleParser(await readFile(join(outboxDir, file)));
-    if (!/^(Reminder|Rappel)\b/.test(mail.subject ?? ""))
-      problems.push(`${file} is not a reminder: ${mail.subject}`);
     for (const address of [mail.to ?? []].flat().flatMap((to) => to.value)) {
       recipients.set(address.address ?? "", (recipients.get(address.address ?? "") ?? 0) + 1);
     }
@@ -194,7 +200,7 @@ try {
     },
   ]);
   if (rateShare < rateGoal) problems.push(`sent at ${rateShare.toFixed(3)} of the max send rate`);
-  if (files.length < confirmations.size + registrants) problems.push("timed out waiting for the reminders");
+  if (files.length < confirmations.size + 2 * registrants) problems.push("timed out waiting for the reminders");
   if (twice > 0 || missing > 0) problems.push(`${twice} registrants reminded twice, ${missing} missing`);
   if (status?.status !== "sent" || status.sent !== registrants)
     problems.push(`reminder ended ${JSON.stringify(status)}`);
