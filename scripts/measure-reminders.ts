@@ -200,7 +200,8 @@ try {
     },
   ]);
   if (rateShare < rateGoal) problems.push(`sent at ${rateShare.toFixed(3)} of the max send rate`);
-  if (files.length < confirmations.size + 2 * registrants) problems.push("timed out waiting for the reminders");
+  if (files.length < confirmations.size + 2 * registrants)
+    problems.push("timed out waiting for the reminders");
   if (twice > 0 || missing > 0) problems.push(`${twice} registrants reminded twice, ${missing} missing`);
   if (status?.status !== "sent" || status.sent !== registrants)
     problems.push(`reminder ended ${JSON.stringify(status)}`);
