@@ -1,5 +1,4 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import * as z from "zod";
 import { enforceRateLimits, rateLimitsFromEnv } from "#shared/abuse/rate-limits";
 import { getEvent } from "#shared/events/event-store";
 import { clientIpOf } from "#shared/http/client";
@@ -9,6 +8,7 @@ import { htmlErrorPage } from "#shared/pages/error-page";
 import { pickPageLanguage } from "#shared/pages/language";
 import { renderCancelled } from "#shared/pages/registration-pages";
 import { cancel } from "#shared/registrations/cancel";
+import { manageLinkRequest } from "#shared/registrations/manage-link";
 
 const limits = rateLimitsFromEnv();
 
@@ -18,8 +18,7 @@ const fromBrowser = (event: APIGatewayProxyEventV2) =>
   (event.headers.accept ?? "").includes("text/html");
 
 export const handler = httpRoute({
-  params: z.object({ registrationId: z.string().min(1).max(100) }),
-  query: z.object({ token: z.string().optional(), lang: z.string().optional() }),
+  ...manageLinkRequest,
   renderError: (response, event) => (fromBrowser(event) ? htmlErrorPage(response, event) : response),
   async handle({ params, query, event }) {
     await enforceRateLimits("cancel", { ip: clientIpOf(event) }, limits);

@@ -7,6 +7,7 @@ import { htmlErrorPage } from "#shared/pages/error-page";
 import { languageOf, renderEraseConfirm, renderErased } from "#shared/pages/my-data-pages";
 import { eraseRegistration } from "#shared/privacy/erase";
 import { stateForToken } from "#shared/privacy/manage-link-state";
+import { manageLinkRequest } from "#shared/registrations/manage-link";
 
 const limits = rateLimitsFromEnv();
 
@@ -16,8 +17,7 @@ const limits = rateLimitsFromEnv();
  * A public POST, limited per client like the cancel button (an erasure cancels, then deletes).
  */
 export const handler = httpRoute({
-  params: z.object({ registrationId: z.string().min(1).max(100) }),
-  query: z.object({ token: z.string().optional(), lang: z.string().optional() }),
+  ...manageLinkRequest,
   body: {
     schema: z.object({ confirm: z.literal("yes").optional() }),
     limitBytes: 1024,

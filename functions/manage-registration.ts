@@ -1,4 +1,3 @@
-import * as z from "zod";
 import { getEvent } from "#shared/events/event-store";
 import { html } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
@@ -7,14 +6,14 @@ import { languageOf, renderErased } from "#shared/pages/my-data-pages";
 import { renderManagePage } from "#shared/pages/registration-pages";
 import { pathTo } from "#shared/paths";
 import { stateForToken } from "#shared/privacy/manage-link-state";
+import { manageLinkRequest } from "#shared/registrations/manage-link";
 
 /**
  * The page behind a registration's manage link: the registration, a cancel button and the
  * registrant's data; once their data was erased, a page that says so.
  */
 export const handler = httpRoute({
-  params: z.object({ registrationId: z.string().min(1).max(100) }),
-  query: z.object({ token: z.string().optional(), lang: z.string().optional() }),
+  ...manageLinkRequest,
   renderError: htmlErrorPage,
   async handle({ params, query }) {
     const found = await stateForToken(params.registrationId, query.token);

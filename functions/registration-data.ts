@@ -1,15 +1,14 @@
-import * as z from "zod";
 import { html, json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
 import { htmlErrorPage } from "#shared/pages/error-page";
 import { languageOf, renderErased } from "#shared/pages/my-data-pages";
 import { stateForToken } from "#shared/privacy/manage-link-state";
 import { personalData } from "#shared/privacy/personal-data";
+import { manageLinkRequest } from "#shared/registrations/manage-link";
 
 /** "Download my data" from the manage page: everything stored about the registrant, as a JSON file. */
 export const handler = httpRoute({
-  params: z.object({ registrationId: z.string().min(1).max(100) }),
-  query: z.object({ token: z.string().optional(), lang: z.string().optional() }),
+  ...manageLinkRequest,
   renderError: htmlErrorPage,
   async handle({ params, query }) {
     const found = await stateForToken(params.registrationId, query.token);

@@ -1,7 +1,17 @@
+import * as z from "zod";
 import { ForbiddenError } from "../domain/errors.ts";
 import type { Registration } from "../domain/registration.ts";
 import { verifyToken } from "../security/tokens.ts";
 import { findRegistration } from "./registration-store.ts";
+
+/**
+ * What a manage link (and the pages and forms behind it) carries: the registration in the path,
+ * its signed token and the page language in the query. Shared by every route behind the link.
+ */
+export const manageLinkRequest = {
+  params: z.object({ registrationId: z.string().min(1).max(100) }),
+  query: z.object({ token: z.string().optional(), lang: z.string().optional() }),
+};
 
 /**
  * The registration a manage link points to, once its token is checked. A wrong or altered token
