@@ -171,10 +171,26 @@ export const registrationSchema = z.object({
   cancelledFrom: z.enum(["confirmed", "waitlisted"]).optional(),
   /** Counts the confirmations asked for (first one, then resends), so each is mailed once. */
   confirmationNumber: z.number().int(),
+  /**
+   * Counts the registrant's own switches of session (manage page): each switch is a new calendar
+   * entry (`calendarUid`), so the old one can be removed by a CANCEL, and its own mails.
+   */
+  switchCount: z.number().int().optional(),
   /** When DynamoDB's TTL deletes it (epoch seconds): see `shared/privacy/retention.ts`. */
   expiresAt: z.number().int().optional(),
 });
 export type Registration = z.infer<typeof registrationSchema>;
+
+/**
+ * The UID of a registration's calendar entry: stable for one registration, so every later invite
+ * updates the same entry, and new after each switch of session by the registrant (a CANCEL of the
+ * old entry must not remove the new one, whatever order the two mails arrive in).
+ */
+export const calendarUid = ({
+  registrationId,
+  switchCount,
+}: Pick<Registration, "registrationId" | "switchCount">) =>
+  switchCount ? `${registrationId}.${switchCount}@convene` : `${registrationId}@convene`;
 
 /** Emails are compared trimmed and case-insensitively: "Ada@Example.org " is "ada@example.org". */
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();

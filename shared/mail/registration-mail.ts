@@ -1,7 +1,7 @@
 import { formatSessionTime, sessionEnd } from "../domain/dates.ts";
 import type { Session, WebinarEvent } from "../domain/event.ts";
 import { type Language, pickText } from "../domain/languages.ts";
-import type { Registration } from "../domain/registration.ts";
+import { calendarUid, type Registration } from "../domain/registration.ts";
 import { calendarInvite } from "./calendar.ts";
 import { composeMessage, type MailAddress } from "./compose.ts";
 import { formatDuration, formatStartsIn } from "./format.ts";
@@ -49,6 +49,7 @@ const inviteMethods: Record<MailKind, InviteMethod | undefined> = {
   update: "REQUEST",
   waitlist: undefined,
   "waitlist-update": undefined,
+  switched: "CANCEL",
 };
 
 /** Only registrants with a seat get the join link. */
@@ -64,7 +65,11 @@ const sequenceEpochMs = Date.UTC(2026, 0, 1);
  * doubled so that a CANCEL (2s + 1) outranks the REQUEST of the same state (2s), and any REQUEST
  * after a later change (at least 2s + 2) outranks that CANCEL, e.g. when someone registers again.
  */
-function inviteSequence(event: WebinarEvent, registration: Registration, method: InviteMethod): number {
+export function inviteSequence(
+  event: WebinarEvent,
+  registration: Registration,
+  method: InviteMethod,
+): number {
   const changedMs = Math.max(Date.parse(event.updatedAt), Date.parse(registration.updatedAt));
   const seconds = Math.max(0, Math.floor((changedMs - sequenceEpochMs) / 1000));
   return 2 * seconds + (method === "CANCEL" ? 1 : 0);
@@ -148,7 +153,7 @@ function invite(input: RegistrationMailInput, content: MailContent, method: Invi
   ].join("\n\n");
   return calendarInvite({
     method,
-    uid: `${registration.registrationId}@convene`,
+    uid: calendarUid(registration),
     sequence: inviteSequence(event, registration, method),
     start: new Date(session.startsAt),
     end: sessionEnd(session.startsAt, session.durationMinutes),

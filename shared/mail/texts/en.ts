@@ -31,6 +31,13 @@ export const en: MailTexts = {
       subject: ({ title, startsIn }) => `Reminder: ${title} starts ${startsIn}`,
       paragraphs: ({ startsIn }) => [`Your session starts ${startsIn}. Here is the link to join.`],
     },
+    switched: {
+      subject: ({ title }) => `You changed session: ${title}`,
+      paragraphs: () => [
+        "As you asked, you have left the session below for another session of this event.",
+        "The attached update removes the session you left from your calendar; the new session comes in a separate message.",
+      ],
+    },
     update: {
       subject: ({ title }) => `Change to your session: ${title}`,
       paragraphs: ({ previousTime, joinLinkChanged }) => [

@@ -30,6 +30,13 @@ export const fr: MailTexts = {
         "S’il s’agit d’une erreur, il vous suffit de répondre à ce message.",
       ],
     },
+    switched: {
+      subject: ({ title }) => `Changement de session${nb}: ${title}`,
+      paragraphs: () => [
+        "Comme vous l’avez demandé, vous avez quitté la session ci-dessous pour une autre session de cet événement.",
+        `La mise à jour jointe retire de votre agenda la session que vous avez quittée${nb}; la nouvelle session vous parvient dans un message séparé.`,
+      ],
+    },
     update: {
       subject: ({ title }) => `Changement de votre session${nb}: ${title}`,
       paragraphs: ({ previousTime, joinLinkChanged }) => [

@@ -1,6 +1,7 @@
 /**
  * The mails sent about a registration. A promotion is a confirmation after the waiting list; a
- * session cancellation is the organiser's cancelling of the session itself, not the registrant's.
+ * session cancellation is the organiser's cancelling of the session itself, not the registrant's;
+ * `switched` is about the session a registrant left for another one (its invite removes it).
  */
 export const mailKinds = [
   "confirmation",
@@ -11,6 +12,7 @@ export const mailKinds = [
   "session-cancelled",
   "update",
   "waitlist-update",
+  "switched",
 ] as const;
 export type MailKind = (typeof mailKinds)[number];
 
