@@ -1,8 +1,7 @@
 import * as z from "zod";
 import { ForbiddenError } from "../domain/errors.ts";
 import type { Registration } from "../domain/registration.ts";
-import { verifyToken } from "../security/tokens.ts";
-import { findRegistration } from "./registration-store.ts";
+import { stateForToken } from "../privacy/manage-link-state.ts";
 
 /**
  * What a manage link (and the pages and forms behind it) carries: the registration in the path,
@@ -14,16 +13,16 @@ export const manageLinkRequest = {
 };
 
 /**
- * The registration a manage link points to, once its token is checked. A wrong or altered token
- * and an unknown registration get the same 403, so links cannot be used to probe for ids.
+ * The registration a manage link points to, once its token is checked (`stateForToken`, the one
+ * check of a manage link), for the actions that change it: one being erased or erased is no
+ * registration to change, and gets the same 403 as a wrong token.
  */
 export async function registrationForToken(
   registrationId: string,
   token: string | undefined,
 ): Promise<Registration> {
-  const valid = await verifyToken("manage-registration", registrationId, token);
-  const registration = valid ? await findRegistration(registrationId) : undefined;
-  if (!registration)
+  const found = await stateForToken(registrationId, token);
+  if (found.state !== "active")
     throw new ForbiddenError("this link is not valid; use the link in your confirmation email");
-  return registration;
+  return found.registration;
 }
