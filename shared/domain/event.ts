@@ -1,7 +1,9 @@
 import * as z from "zod";
+import { agendaIssues, agendaSchema } from "./agenda.ts";
+import { brandingLanguageIssues, brandingSchema } from "./branding.ts";
 import { parseDurationMs } from "./duration.ts";
-import { languageSchema, localizedTextSchema } from "./languages.ts";
-import { oneLineSchema } from "./one-line.ts";
+import { type Language, languageSchema, localizedTextSchema, pickText } from "./languages.ts";
+import { localizedNameSchema, missingLanguages, requiredLineSchema } from "./localized-line.ts";
 import type { NoticeFacts } from "./privacy-notice.ts";
 import { eventLanguages, formSettingsSchema, missingLanguageIssues } from "./registration-form.ts";
 
@@ -62,22 +64,30 @@ export const sessionSchema = z.object({
    * stays in the event (export, stats) and takes no registrations.
    */
   cancelledAt: z.iso.datetime({ offset: true }).optional(),
+  /** What happens in the session, part by part (shown on the event page, the form and the confirmation). */
+  agenda: agendaSchema.optional(),
 });
 export type Session = z.infer<typeof sessionSchema>;
 
 /** A name that appears in mail headers (From, Reply-To) and notices: one line, no control character. */
-const requiredName = oneLineSchema(200).refine((name) => name.length > 0, "required");
+const requiredName = requiredLineSchema(200);
 
 /** The body of `PUT /admin/events/{eventId}`: everything an organiser sets about an event. */
 export const eventInputSchema = z
   .object({
     title: localizedTextSchema,
     description: localizedTextSchema,
-    /** The name is a mail header's display name (From, Reply-To): one line, no control character. */
+    /**
+     * The name per language ("CGLU, UNICEF…" on French pages, "UCLG, UNICEF…" on English ones); a
+     * plain string, as before, is the same name in every language. It is the Reply-To's display
+     * name, in the mail's language: one line, no control character.
+     */
     organiser: z.object({
-      name: requiredName,
+      name: localizedNameSchema(200),
       email: z.email(),
     }),
+    /** Logos, accent colour and banner of the registrants' pages and mails; neutral when absent. */
+    branding: brandingSchema.optional(),
     /**
      * Who is responsible for registrants' data (the GDPR controllers) and where they write about
      * it, for the event's privacy notice. Both default to the organiser.
@@ -135,8 +145,28 @@ export const eventInputSchema = z
         context.addIssue({ code: "custom", path: ["form", ...issue.path], message: issue.message });
       }
     }
+    const languagesOfEvent = eventLanguages(event.title);
+    for (const language of missingLanguages(event.organiser.name, languagesOfEvent)) {
+      context.addIssue({
+        code: "custom",
+        path: ["organiser", "name", language],
+        message: `give the organiser's name in "${language}"`,
+      });
+    }
+    for (const issue of event.branding ? brandingLanguageIssues(event.branding, languagesOfEvent) : []) {
+      context.addIssue({ code: "custom", path: ["branding", ...issue.path], message: issue.message });
+    }
     const seen = new Set<string>();
     event.sessions.forEach((session, index) => {
+      for (const issue of session.agenda
+        ? agendaIssues(session.agenda, session.durationMinutes, languagesOfEvent)
+        : []) {
+        context.addIssue({
+          code: "custom",
+          path: ["sessions", index, "agenda", ...issue.path],
+          message: issue.message,
+        });
+      }
       if (seen.has(session.id)) {
         context.addIssue({
           code: "custom",
@@ -171,6 +201,7 @@ export function publicView(event: WebinarEvent) {
     title: event.title,
     description: event.description,
     organiser: { name: event.organiser.name },
+    ...(event.branding && { branding: event.branding }),
     sessions: event.sessions.map(({ joinUrl: _joinUrl, ...session }) => session),
     ...(event.form && { form: event.form }),
     ...(event.registrationOpensAt && { registrationOpensAt: event.registrationOpensAt }),
@@ -183,9 +214,11 @@ export type PublicEvent = ReturnType<typeof publicView>;
 export const defaultRetentionDays = 365;
 
 /** What the event's privacy notice says about it: its controllers and contact (the organiser by default) and retention. */
-export function noticeFactsOf(event: WebinarEvent): NoticeFacts {
+export function noticeFactsOf(event: WebinarEvent, language: Language): NoticeFacts {
   return {
-    controllers: event.privacy?.controllers ?? [{ name: event.organiser.name, email: event.organiser.email }],
+    controllers: event.privacy?.controllers ?? [
+      { name: pickText(event.organiser.name, language), email: event.organiser.email },
+    ],
     contact: event.privacy?.contact ?? event.organiser.email,
     retentionDays: event.retentionDays ?? defaultRetentionDays,
   };

@@ -118,7 +118,7 @@ function mailContent(input: RegistrationMailInput, texts: MailTexts, values: Tex
       { label: texts.labels.localTime, value: times.local },
       { label: texts.labels.utcTime, value: times.utc },
       { label: texts.labels.duration, value: formatDuration(session.durationMinutes, language) },
-      { label: texts.labels.organiser, value: event.organiser.name },
+      { label: texts.labels.organiser, value: pickText(event.organiser.name, language) },
     ],
     ...(joinLinkKinds.has(kind) && {
       join: {
@@ -137,7 +137,7 @@ function mailContent(input: RegistrationMailInput, texts: MailTexts, values: Tex
       url: input.manageUrl,
     },
     signOff: texts.signOff,
-    signature: event.organiser.name,
+    signature: pickText(event.organiser.name, language),
     footer: texts.footer(values),
     privacy: privacyLink(input.publicUrl, event.id, language),
   };
@@ -160,7 +160,7 @@ function invite(input: RegistrationMailInput, content: MailContent, method: Invi
     summary: content.heading,
     description,
     ...(method === "REQUEST" && { url: session.joinUrl, location: session.joinUrl }),
-    organiser: event.organiser,
+    organiser: { name: pickText(event.organiser.name, registration.language), email: event.organiser.email },
     attendee: { name: fullName(registration), email: registration.email },
   });
 }
@@ -180,7 +180,7 @@ export async function buildRegistrationMail(input: RegistrationMailInput): Promi
   const raw = await composeMessage({
     from: input.from,
     to: { name: fullName(input.registration), address: input.registration.email },
-    replyTo: { name: input.event.organiser.name, address: input.event.organiser.email },
+    replyTo: { name: pickText(input.event.organiser.name, language), address: input.event.organiser.email },
     subject: content.subject,
     text: renderText(content),
     html: renderHtml(content),

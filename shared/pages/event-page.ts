@@ -83,7 +83,7 @@ ${eventLanguages(event).map((other) => markup`<link rel="alternate" hreflang="${
     header: markup`<nav aria-label="${texts.languageSwitchLabel}">${others}</nav>`,
     content: markup`<p class="kicker">${own.kicker}</p>
 <h1${langOf(event.title, language)}>${title}</h1>
-<p class="muted">${texts.form.organisedBy(event.organiser.name)}</p>
+<p class="muted">${texts.form.organisedBy(pickText(event.organiser.name, language))}</p>
 ${upcoming.length > 0 && markup`<p><a class="button" href="${registrationFormPath(event.id, language)}">${own.register}</a></p>`}
 <h2>${own.sessionsTitle}</h2>
 <p class="hint">${own.utcNote}</p>

@@ -15,7 +15,7 @@ import { pageTexts } from "./texts/index.ts";
 export function renderPrivacyPage(event: WebinarEvent, asked: Language): string {
   const spoken = eventLanguages(event);
   const language = spoken.includes(asked) ? asked : (spoken[0] ?? asked);
-  const notice = privacyNotice(language, noticeFactsOf(event));
+  const notice = privacyNotice(language, noticeFactsOf(event, language));
   const others = spoken
     .filter((other) => other !== language)
     .map(

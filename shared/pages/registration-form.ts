@@ -80,7 +80,7 @@ export function renderRegistrationForm(options: RegistrationFormOptions): string
     errors,
     sessions,
     seatsLeft: options.seatsLeft,
-    organisers: event.organiser.name,
+    organisers: pickText(event.organiser.name, language),
     eventId: event.id,
     form: event.form,
     languages: eventLanguages(event),
@@ -116,7 +116,7 @@ function eventIntro(event: PublicEvent, texts: PageTexts, language: Language): M
   const intro = event.form?.intro;
   return markup`<p class="kicker">${texts.form.kicker}</p>
 <h1${langOf(event.title, language)}>${pickText(event.title, language)}</h1>
-<p class="muted">${texts.form.organisedBy(event.organiser.name)}</p>
+<p class="muted">${texts.form.organisedBy(pickText(event.organiser.name, language))}</p>
 <p class="description"${langOf(event.description, language)}>${pickText(event.description, language)}</p>
 ${intro && markup`<p class="intro"${langOf(intro, language)}>${pickText(intro, language)}</p>`}`;
 }

@@ -265,7 +265,7 @@ describe("values typed by registrants and organisers", () => {
       registration: { firstName: hostile },
       event: {
         title: { en: `Title ${hostile}` },
-        organiser: { name: `Org ${hostile}`, email: "organisers@example.org" },
+        organiser: { name: { en: `Org ${hostile}` }, email: "organisers@example.org" },
       },
     });
 

@@ -1,3 +1,4 @@
+import { pickText } from "../../domain/languages.ts";
 import { composeMessage, type MailAddress } from "../../mail/compose.ts";
 import { type RenderMailingInput, renderMailing } from "./render-mailing.ts";
 import { requireWebUrl } from "./urls.ts";
@@ -41,7 +42,10 @@ export async function buildMailingMessage(input: MailingMessageInput): Promise<M
   const raw = await composeMessage({
     from: input.from,
     to: { name: `${recipient.firstName} ${recipient.lastName}`, address: recipient.email },
-    replyTo: input.replyTo ?? { name: event.organiser.name, address: event.organiser.email },
+    replyTo: input.replyTo ?? {
+      name: pickText(event.organiser.name, rendered.language),
+      address: event.organiser.email,
+    },
     subject: rendered.subject,
     text: rendered.text,
     html: rendered.html,

@@ -1,0 +1,63 @@
+import * as z from "zod";
+import type { Language } from "./languages.ts";
+import {
+  localizedLineSchema,
+  localizedNameSchema,
+  missingLanguages,
+  requiredLineSchema,
+} from "./localized-line.ts";
+
+/** A moderator or speaker: a name (one spelling in every language) and an affiliation per language. */
+export const agendaPersonSchema = z.object({
+  name: requiredLineSchema(200),
+  /** "UCLG" / "CGLU" / "منظمة المدن المتحدة": a plain string means the same in every language. */
+  affiliation: localizedNameSchema(200).optional(),
+});
+export type AgendaPerson = z.infer<typeof agendaPersonSchema>;
+
+/** A part of a session, in the order held: its title, how long it lasts, who moderates and speaks. */
+export const agendaPartSchema = z.object({
+  title: localizedLineSchema(200),
+  minutes: z
+    .int()
+    .min(1)
+    .max(24 * 60),
+  moderators: z.array(agendaPersonSchema).max(10).optional(),
+  speakers: z.array(agendaPersonSchema).max(20).optional(),
+});
+export type AgendaPart = z.infer<typeof agendaPartSchema>;
+
+/** A session's agenda: its parts in order. Their minutes add up to at most the session's duration. */
+export const agendaSchema = z.array(agendaPartSchema).min(1).max(30);
+export type Agenda = z.infer<typeof agendaSchema>;
+
+/** Each part with the time it starts (ISO, UTC): the session's start plus the minutes before it. */
+export function agendaTimes<Part extends { minutes: number }>(
+  startsAt: string,
+  parts: readonly Part[],
+): (Part & { startsAt: string })[] {
+  let offsetMinutes = 0;
+  return parts.map((part) => {
+    const start = new Date(Date.parse(startsAt) + offsetMinutes * 60_000).toISOString();
+    offsetMinutes += part.minutes;
+    return { ...part, startsAt: start };
+  });
+}
+
+/** Issues of an agenda within its session: too long for it, or a title lacking one of the event's languages. */
+export function agendaIssues(agenda: Agenda, durationMinutes: number, eventLanguages: readonly Language[]) {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  const total = agenda.reduce((sum, part) => sum + part.minutes, 0);
+  if (total > durationMinutes) {
+    issues.push({
+      path: [],
+      message: `the parts last ${total} minutes, longer than the session's ${durationMinutes}`,
+    });
+  }
+  agenda.forEach((part, index) => {
+    for (const language of missingLanguages(part.title, eventLanguages)) {
+      issues.push({ path: [index, "title", language], message: `give the part's title in "${language}"` });
+    }
+  });
+  return issues;
+}
