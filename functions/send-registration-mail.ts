@@ -3,15 +3,22 @@ import { confirmationRequested } from "#shared/bus/events/confirmation-requested
 import { registrationCancelled } from "#shared/bus/events/registration-cancelled";
 import { registrationCreated } from "#shared/bus/events/registration-created";
 import { registrationPromoted } from "#shared/bus/events/registration-promoted";
+import { registrationSwitched } from "#shared/bus/events/registration-switched";
 import { leaseFor } from "#shared/deliveries/lease";
-import { sendRegistrationMail } from "#shared/registrations/send-registration-mail";
+import { sendRegistrationMail, sendSwitchedMail } from "#shared/registrations/send-registration-mail";
 
 /**
  * Which mail each registration event calls for; a resend carries its confirmation number. The
  * delivery's lease carries the event itself, for the sweeper to publish again if this step dies.
  */
 export const handler = busConsumer(
-  [registrationCreated, confirmationRequested, registrationPromoted, registrationCancelled],
+  [
+    registrationCreated,
+    confirmationRequested,
+    registrationPromoted,
+    registrationCancelled,
+    registrationSwitched,
+  ],
   (message, step) => {
     const { registrationId } = message.detail;
     const lease = leaseFor(step.timeLeftMs(), message);
@@ -29,6 +36,10 @@ export const handler = busConsumer(
         return sendRegistrationMail("promoted", registrationId, 1, lease);
       case "registration.cancelled":
         return sendRegistrationMail("cancelled", registrationId, 1, lease);
+      case "registration.switched": {
+        const { fromSessionId, switchCount } = message.detail;
+        return sendSwitchedMail(registrationId, fromSessionId, switchCount, lease);
+      }
     }
   },
 );

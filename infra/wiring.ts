@@ -9,6 +9,7 @@ import { registrationCancelled } from "../shared/bus/events/registration-cancell
 import { registrationCreated } from "../shared/bus/events/registration-created.ts";
 import { registrationErasure } from "../shared/bus/events/registration-erasure.ts";
 import { registrationPromoted } from "../shared/bus/events/registration-promoted.ts";
+import { registrationSwitched } from "../shared/bus/events/registration-switched.ts";
 import { reminderDue } from "../shared/bus/events/reminder-due.ts";
 import { retentionChanged } from "../shared/bus/events/retention-changed.ts";
 import { emailBounced, emailComplaintReceived, sesEventSource } from "../shared/bus/events/ses-feedback.ts";
@@ -210,8 +211,14 @@ export const functions: readonly FunctionSpec[] = [
   },
   {
     name: "send-registration-mail",
-    description: "Confirmation, waitlist, promotion and cancellation mails, each sent once",
-    rule: onEvents(registrationCreated, confirmationRequested, registrationPromoted, registrationCancelled),
+    description: "Confirmation, waitlist, promotion, cancellation and switch mails, each sent once",
+    rule: onEvents(
+      registrationCreated,
+      confirmationRequested,
+      registrationPromoted,
+      registrationCancelled,
+      registrationSwitched,
+    ),
     access: { table: ["GetItem", "PutItem", "UpdateItem"], signingKey: "sign", mail: true },
     timeoutSeconds: 30,
   },

@@ -1,18 +1,11 @@
-import { message } from "../bus/define-event.ts";
-import { confirmationRequested } from "../bus/events/confirmation-requested.ts";
-import { registrationCancelled } from "../bus/events/registration-cancelled.ts";
 import { ConflictError } from "../domain/errors.ts";
 import type { Registration } from "../domain/registration.ts";
 import { getEvent } from "../events/event-store.ts";
 import { cancelAndAnnounce } from "./cancel.ts";
+import { confirmationOf, moveToSession, registrationChanged } from "./move.ts";
 import { openSession } from "./register.ts";
 import { registrationOf } from "./registration-detail.ts";
-import {
-  moveRegistration,
-  type PlaceOutcome,
-  requestConfirmationResend,
-  restoreRegistration,
-} from "./registration-store.ts";
+import { type PlaceOutcome, requestConfirmationResend, restoreRegistration } from "./registration-store.ts";
 
 /**
  * Asks for a new confirmation (with its invite) for the registration's current state: the count
@@ -22,14 +15,6 @@ async function announceConfirmation(registration: Registration, now: Date): Prom
   await requestConfirmationResend(registration, now, 0, (number) => confirmationOf(registration, number));
 }
 
-/** The message that asks for the registration's `confirmationNumber`-th confirmation. */
-const confirmationOf = (registration: Registration, confirmationNumber: number) =>
-  message(confirmationRequested, {
-    eventId: registration.eventId,
-    registrationId: registration.registrationId,
-    confirmationNumber,
-  });
-
 function placed(outcome: PlaceOutcome): "confirmed" | "waitlisted" {
   if (outcome.outcome === "placed") return outcome.status;
   if (outcome.outcome === "email-taken") {
@@ -38,10 +23,7 @@ function placed(outcome: PlaceOutcome): "confirmed" | "waitlisted" {
       "this address has registered again since: restore is not needed",
     );
   }
-  throw new ConflictError(
-    "registration-changed",
-    "this registration changed meanwhile; reload it and try again",
-  );
+  throw registrationChanged();
 }
 
 /** An organiser cancels someone: as the registrant's own cancel link would (mail, seat freed). */
@@ -78,45 +60,15 @@ export async function restore(eventId: string, registrationId: string, now = new
 
 /**
  * Moves a registrant to another session: a seat there if one is free and nobody waits, else its
- * waiting list. They get the new session's mail and invite (same calendar entry, moved); a seat
- * they leave goes to the old session's waiting list, as after a cancellation. Both messages are
- * written in the move's own transaction (the outbox).
+ * waiting list (`moveToSession`). They get the new session's mail and invite (same calendar
+ * entry, moved); a seat they leave goes to the old session's waiting list.
  */
 export async function move(eventId: string, registrationId: string, toSessionId: string, now = new Date()) {
   const registration = await registrationOf(eventId, registrationId);
   if (registration.status === "cancelled") {
     throw new ConflictError("registration-cancelled", "restore this registration before moving it");
   }
-  if (registration.sessionId === toSessionId) return registration;
-  const session = openSession(await getEvent(eventId), toSessionId, now);
-  const status = placed(
-    await moveRegistration(
-      registration,
-      { sessionId: session.id, capacity: session.capacity },
-      now,
-      (number) => [
-        confirmationOf(registration, number),
-        // The seat left behind: the old session's oldest waitlisted registrant takes it.
-        ...(registration.status === "confirmed"
-          ? [
-              message(registrationCancelled, {
-                eventId,
-                registrationId,
-                sessionId: registration.sessionId,
-                previousStatus: "confirmed" as const,
-              }),
-            ]
-          : []),
-      ],
-    ),
-  );
-  return {
-    ...registration,
-    sessionId: session.id,
-    status,
-    updatedAt: now.toISOString(),
-    confirmationNumber: registration.confirmationNumber + 1,
-  };
+  return moveToSession(registration, await getEvent(eventId), toSessionId, "organiser", now);
 }
 
 /** Sends the registrant their confirmation (or waitlist mail) again, now. */

@@ -83,7 +83,9 @@ function sessionCounterUpdates(eventId: string, sessionId: string, capacity: num
 
 export type CreateOutcome =
   | { outcome: "created"; status: RegistrationStatus }
-  | { outcome: "already-registered" };
+  | { outcome: "already-registered" }
+  /** The condition of `guards[guard]` failed: nothing was written. */
+  | { outcome: "guard-failed"; guard: number };
 
 /**
  * Stores a new registration in one transaction: the registration, the (event, email) uniqueness
@@ -91,12 +93,15 @@ export type CreateOutcome =
  * overbooked under concurrent requests: past `capacity` confirmed (or while others wait), the
  * same registration is stored as waitlisted instead. The message that announces it
  * (`announce(status)`) goes into the same transaction as an outbox item (relayed from the stream).
+ * `guards` are further conditional items of the same transaction (the request's rate-limit
+ * counters, a check that the event is as read), so that they cost no round trip of their own.
  */
 export async function createRegistration(
   registration: Omit<Registration, "status">,
   capacity: number | undefined,
   now: Date,
   announce: (status: RegistrationStatus) => BusMessage,
+  guards: readonly TransactItems[number][] = [],
 ): Promise<CreateOutcome> {
   const lock = {
     Put: {
@@ -126,16 +131,20 @@ export async function createRegistration(
       lock,
       counter,
       { Put: { TableName: tableName, Item: outbox[status].item } },
+      ...guards,
     ]);
+  const ownItems = 4;
 
   const failed = await attempt("confirmed", counters.seat);
   if (failed === undefined) return { outcome: "created", status: "confirmed" };
+  if (failed >= ownItems) return { outcome: "guard-failed", guard: failed - ownItems };
   if (failed === 1) return { outcome: "already-registered" };
 
   const failedAgain = await attempt("waitlisted", counters.waitlist);
   if (failedAgain === undefined) {
     return { outcome: "created", status: "waitlisted" };
   }
+  if (failedAgain >= ownItems) return { outcome: "guard-failed", guard: failedAgain - ownItems };
   return { outcome: "already-registered" };
 }
 
@@ -224,17 +233,23 @@ export async function restoreRegistration(
  * Moves a registration to another session of its event, in one transaction per try: the
  * registration (only from the session and status it was read in), its old session's counter, and
  * the new session's (a seat if one is free and nobody waits there, else its waiting list), with
- * the messages `announce` makes (the new confirmation, the seat left behind) in the outbox.
+ * the messages `announce` makes (the new confirmation, the seat left behind) in the outbox. A
+ * registrant's own switch (`countSwitch`) also counts it in the registration's `switchCount`.
  */
 export async function moveRegistration(
   registration: Registration,
   to: { sessionId: string; capacity: number | undefined },
   now: Date,
   announce: (confirmationNumber: number) => BusMessage[],
+  { countSwitch = false } = {},
 ): Promise<PlaceOutcome> {
   if (registration.status === "cancelled") return { outcome: "changed-meanwhile" };
   const counters = sessionCounterUpdates(registration.eventId, to.sessionId, to.capacity);
   const next = nextConfirmation(registration, now, announce);
+  // Absolute rather than ADD: the update is conditional on the confirmation number as read.
+  const switched = countSwitch
+    ? { set: ", switchCount = :switchCount", values: { ":switchCount": (registration.switchCount ?? 0) + 1 } }
+    : { set: "", values: {} };
   for (const status of ["confirmed", "waitlisted"] as const) {
     const moved: Registration = {
       ...registration,
@@ -248,7 +263,7 @@ export async function moveRegistration(
         Update: {
           TableName: tableName,
           Key: keys.registration(registration.registrationId),
-          UpdateExpression: `SET sessionId = :to, #status = :status, updatedAt = :now, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, ${next.set}`,
+          UpdateExpression: `SET sessionId = :to, #status = :status, updatedAt = :now, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, ${next.set}${switched.set}`,
           ConditionExpression: `#status = :current AND sessionId = :from AND ${next.condition}`,
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: {
@@ -260,6 +275,7 @@ export async function moveRegistration(
             ":gsi1pk": index.gsi1pk,
             ":gsi1sk": index.gsi1sk,
             ...next.values,
+            ...switched.values,
           },
         },
       },

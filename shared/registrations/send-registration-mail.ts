@@ -4,7 +4,11 @@ import type { Lease } from "../deliveries/lease.ts";
 import type { Registration } from "../domain/registration.ts";
 import { findEvent } from "../events/event-store.ts";
 import { mailSettings, sendRawMail } from "../mail/mailer.ts";
-import { buildRegistrationMail, type MailKind } from "../mail/registration-mail.ts";
+import {
+  buildRegistrationMail,
+  type MailKind,
+  type RegistrationMailInput,
+} from "../mail/registration-mail.ts";
 import { publicUrl } from "../mail/settings.ts";
 import { expiresAtOf } from "../privacy/retention.ts";
 import { manageUrl } from "./links.ts";
@@ -47,23 +51,50 @@ export async function sendRegistrationMail(
   const session = event?.sessions.find((candidate) => candidate.id === registration.sessionId);
   if (!kind || !event || !session) return "nothing-to-send";
 
+  return mailOnce({ kind, event, session, registration }, sequence, lease);
+}
+
+/**
+ * Sends the mail of a registrant's switch away from a session where they held a seat, once per
+ * switch: its CANCEL removes that session's calendar entry (the UID it had before the switch).
+ * Sent whatever became of the registration since, as long as it exists: the entry is still there.
+ */
+export async function sendSwitchedMail(
+  registrationId: string,
+  fromSessionId: string,
+  switchCount: number,
+  lease?: Lease,
+) {
+  const registration = await findRegistration(registrationId);
+  if (!registration) return "no-registration";
+  const event = await findEvent(registration.eventId);
+  const session = event?.sessions.find((candidate) => candidate.id === fromSessionId);
+  if (!event || !session) return "nothing-to-send";
+  const left = { ...registration, sessionId: fromSessionId, switchCount: switchCount - 1 };
+  return mailOnce({ kind: "switched", event, session, registration: left }, switchCount, lease);
+}
+
+/** Claims the delivery of (registration, kind, sequence), then builds and sends the mail. */
+async function mailOnce(
+  mail: Pick<RegistrationMailInput, "kind" | "event" | "session" | "registration">,
+  sequence: number,
+  lease: Lease | undefined,
+) {
+  const { registrationId, email } = mail.registration;
   const delivery = {
-    key: keys.delivery(registrationId, kind, sequence),
-    to: registration.email,
+    key: keys.delivery(registrationId, mail.kind, sequence),
+    to: email,
     audience: "registrant",
-    expiresAt: expiresAtOf(event),
+    expiresAt: expiresAtOf(mail.event),
     ...(lease && { lease }),
   } as const;
-  return deliverOnce(delivery, async () => {
-    const mail = await buildRegistrationMail({
-      kind,
-      event,
-      session,
-      registration,
+  return deliverOnce(delivery, async (sendOptions) => {
+    const built = await buildRegistrationMail({
+      ...mail,
       manageUrl: await manageUrl(publicUrl, registrationId),
       publicUrl,
       from: mailSettings.from,
     });
-    return sendRawMail({ raw: mail.raw, to: mail.to });
+    return sendRawMail({ raw: built.raw, to: built.to }, sendOptions);
   });
 }
