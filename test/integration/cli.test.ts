@@ -1,44 +1,39 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { freePort } from "../../infra/local/local-stack.ts";
+import { buildConveneBundle, runNode } from "../support/convene-cli.ts";
 import { waitForMails } from "../support/outbox.ts";
 import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
 
 const shim = fileURLToPath(new URL("../../bin/convene.mjs", import.meta.url));
+let bundle: string;
 
-/** `convene` as an organiser runs it: a real process, its output and its exit code. */
-function convene(args: string[], env: Record<string, string | undefined> = {}) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [shim, ...args],
-      {
-        env: {
-          ...process.env,
-          CONVENE_API_URL: inject("api"),
-          CONVENE_ADMIN_TOKEN: inject("adminToken"),
-          CONVENE_TOKEN: undefined,
-          ...env,
-        },
-      },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
+/**
+ * `convene` as an organiser runs it: a real process, its output and its exit code; compiled once
+ * (test/support/convene-cli.ts) rather than by tsx on every start, except through `program`.
+ */
+function convene(args: string[], env: Record<string, string | undefined> = {}, program = bundle) {
+  return runNode(program, args, {
+    CONVENE_API_URL: inject("api"),
+    CONVENE_ADMIN_TOKEN: inject("adminToken"),
+    CONVENE_TOKEN: undefined,
+    ...env,
   });
 }
 
 const stackTrace = /^\s+at /m;
 
-// Each command is a real process compiling TypeScript (tsx) as it starts, a dozen at once: on two
-// busy cores a test of three commands can take longer than the default 30 s.
+// Each command is a real process, a dozen at once: on two busy cores a test of three commands can
+// take longer than the default 30 s.
 describe.concurrent("convene CLI", { timeout: 90_000 }, () => {
   let dir: string;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "convene-cli-"));
+    bundle = await buildConveneBundle(dir);
   });
 
   afterAll(async () => {
@@ -240,7 +235,8 @@ describe.concurrent("convene CLI", { timeout: 90_000 }, () => {
   it("asks whether `npm start` is running when nothing listens at the API address", async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
 
-    const result = await convene(["events", "get", "mc2cm-webinar-4"], { CONVENE_API_URL: closed });
+    // Through the shim npm's `bin` runs (tsx), as `npx convene` does.
+    const result = await convene(["events", "get", "mc2cm-webinar-4"], { CONVENE_API_URL: closed }, shim);
 
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`Cannot reach the Convene API at ${closed}: is \`npm start\` running?\n`);

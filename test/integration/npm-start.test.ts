@@ -1,10 +1,13 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../infra/local/local-stack.ts";
+import {
+  freeStackPorts,
+  type SpawnedStack,
+  type StackPorts,
+  spawnStack,
+} from "../../infra/local/spawn-stack.ts";
 import { mailsTo } from "../support/outbox.ts";
 import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
 import { waitUntil } from "../support/wait.ts";
@@ -20,70 +23,42 @@ type EventView = { sessions: { id: string; joinUrl?: string }[]; createdAt: stri
  * start of the stack (Java, the functions) is the costly part of these tests.
  */
 describe("npm start, a real process", () => {
-  const started: ChildProcess[] = [];
+  const started: SpawnedStack[] = [];
   let dataDir: string;
-  let ports: Record<"http" | "dynamo" | "ses" | "bus", number>;
+  let ports: StackPorts;
   let api: string;
-  let current: { child: ChildProcess; output: string };
+  let current: SpawnedStack;
   let adminToken = "";
-
-  const killGroup = (child: ChildProcess) => {
-    if (child.pid && child.exitCode === null && child.signalCode === null)
-      process.kill(-child.pid, "SIGKILL");
-  };
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "convene-start-"));
-    ports = {
-      http: await freePort(),
-      dynamo: await freePort(),
-      ses: await freePort(),
-      bus: await freePort(),
-    };
+    ports = await freeStackPorts();
     api = `http://127.0.0.1:${ports.http}`;
   });
 
   afterAll(async () => {
-    for (const child of started) killGroup(child);
+    for (const stack of started) await stack.crash();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   async function start() {
-    const child = spawn(process.execPath, ["--import", "tsx", "infra/local/start.ts"], {
-      env: {
-        // A newcomer's shell: none of the variables the test run's own stack has set.
-        ...Object.fromEntries(
-          Object.entries(process.env).filter(
-            ([name]) =>
-              !name.startsWith("AWS_") &&
-              !/^(TABLE_NAME|EVENT_BUS_NAME|SENDER_EMAIL|SENDER_NAME|SES_CONFIGURATION_SET|PUBLIC_URL|CONVENE_LEASE_EPOCH|CONVENE_ADMIN_TOKEN)$/.test(
-                name,
-              ),
-          ),
+    current = await spawnStack({
+      dataDir,
+      ports,
+      // A newcomer's shell: none of the variables the test run's own stack has set.
+      env: Object.fromEntries(
+        Object.entries(process.env).filter(
+          ([name]) =>
+            !name.startsWith("AWS_") &&
+            !/^(TABLE_NAME|EVENT_BUS_NAME|SENDER_EMAIL|SENDER_NAME|SES_CONFIGURATION_SET|PUBLIC_URL|CONVENE_LEASE_EPOCH|CONVENE_ADMIN_TOKEN)$/.test(
+              name,
+            ),
         ),
-        CONVENE_DATA_DIR: dataDir,
-        CONVENE_PORT: String(ports.http),
-        CONVENE_DYNAMODB_PORT: String(ports.dynamo),
-        CONVENE_SES_PORT: String(ports.ses),
-        CONVENE_BUS_PORT: String(ports.bus),
-        // Slow enough that the kill lands in the middle of the mailing.
-        CONVENE_SES_MAX_SEND_RATE: "10",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true, // its own process group, killed as a whole
+      ),
+      // Slow enough that the kill lands in the middle of the mailing.
+      sesMaxSendRate: 10,
     });
-    started.push(child);
-    let output = "";
-    await new Promise<void>((resolve, reject) => {
-      const collect = (chunk: Buffer) => {
-        output += chunk;
-        if (output.includes("Press Ctrl-C to stop")) resolve();
-      };
-      child.stdout?.on("data", collect);
-      child.stderr?.on("data", collect);
-      child.once("exit", (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
-    });
-    current = { child, output };
+    started.push(current);
     return current;
   }
 
@@ -102,7 +77,7 @@ describe("npm start, a real process", () => {
   it("prints the form, console and sign-in links with a token of its own, and serves the demo event and the outbox", {
     timeout: 90_000,
   }, async () => {
-    const { output } = await start();
+    const output = (await start()).output();
     adminToken = /Admin token\s+(\S+)/.exec(output)?.[1] ?? "";
 
     const event = (await (await fetch(`${api}/events/mc2cm-webinar-4`)).json()) as EventView;
@@ -147,12 +122,10 @@ describe("npm start, a real process", () => {
     expect((await call("POST", `/admin/events/${id}/mailings/${mailingId}/send`)).status).toBe(202);
     // Counting files (not parsing every mail) so that the kill comes right after the first one.
     await waitUntil("some of the mailing to go out", outboxSize, (size) => size > beforeTheMailing, 30_000);
-    const killed = current.child;
-    killGroup(killed);
-    await once(killed, "exit");
+    await current.crash();
     const mailedBeforeTheKill = (await mailingMails()).filter((count) => count > 0).length;
 
-    const { output } = await start();
+    const output = (await start()).output();
     const sent = await waitUntil(
       "the mailing to finish",
       async () => (await call("GET", `/admin/events/${id}/mailings/${mailingId}`)).json,
@@ -212,8 +185,7 @@ describe("npm start, a real process", () => {
   it("stops everything on SIGTERM, DynamoDB Local included, and exits with 0", {
     timeout: 30_000,
   }, async () => {
-    current.child.kill("SIGTERM");
-    const [code] = await once(current.child, "exit");
+    const code = await current.stop(25_000);
 
     expect(code).toBe(0);
     await expect(fetch(`http://127.0.0.1:${ports.dynamo}/`)).rejects.toThrow();
