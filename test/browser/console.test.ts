@@ -79,7 +79,8 @@ describe("organiser console", () => {
     await page.getByLabel("Title in English").fill("Browser webinar");
     await page.getByLabel("Description in French").fill("Une description");
     await page.getByLabel("Description in English").fill("A description");
-    await page.getByLabel("Organiser's name").fill("UCLG and UNICEF");
+    await page.getByLabel("Organiser's name in French").fill("CGLU et UNICEF");
+    await page.getByLabel("Organiser's name in English").fill("UCLG and UNICEF");
     await page.getByLabel("Organiser's email").fill("organisers@example.org");
     // The event's own question, which the public form then asks (required, one of two choices).
     await page.getByRole("button", { name: "Add a question" }).click();

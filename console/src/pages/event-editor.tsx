@@ -5,14 +5,16 @@ import { useNavigate, useParams } from "react-router";
 import { eventInputSchema, slugSchema } from "#shared/domain/event";
 import { type Language, languages } from "#shared/domain/languages";
 import { ApiError, type EventInput, issuesOf, useApi, type WebinarEvent } from "../api.ts";
+import { filledTexts, LanguageFields, type Texts } from "../components/language-fields.tsx";
+import { newUid, RepeatedGroup } from "../components/repeated-group.tsx";
 import {
   ConfirmDialog,
   ErrorMessage,
   Field,
+  FieldErrors,
   Loading,
   Page,
   SelectField,
-  TextAreaField,
   TimeZonePicker,
 } from "../components.tsx";
 import { fromZonedInput, toZonedInput } from "../format.ts";
@@ -35,9 +37,9 @@ interface SessionDraft {
 
 interface Draft {
   id: string;
-  title: Partial<Record<Language, string>>;
-  description: Partial<Record<Language, string>>;
-  organiserName: string;
+  title: Texts;
+  description: Texts;
+  organiserName: Texts;
   organiserEmail: string;
   sessions: SessionDraft[];
   reminders: string;
@@ -47,11 +49,8 @@ interface Draft {
 
 const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-let lastUid = 0;
-const uid = () => ++lastUid;
-
 const newSession = (index: number): SessionDraft => ({
-  uid: uid(),
+  uid: newUid(),
   id: languages[index] ?? `session-${index + 1}`,
   language: languages[index] ?? "en",
   localStart: "",
@@ -67,7 +66,7 @@ function draftOf(event: WebinarEvent | undefined): Draft {
       id: "",
       title: {},
       description: {},
-      organiserName: "",
+      organiserName: {},
       organiserEmail: "",
       sessions: [newSession(0)],
       reminders: "P7D, P1D, PT1H",
@@ -82,7 +81,7 @@ function draftOf(event: WebinarEvent | undefined): Draft {
     organiserName: event.organiser.name,
     organiserEmail: event.organiser.email,
     sessions: event.sessions.map((session) => ({
-      uid: uid(),
+      uid: newUid(),
       id: session.id,
       language: session.language,
       localStart: toZonedInput(session.startsAt, session.timezone),
@@ -98,15 +97,14 @@ function draftOf(event: WebinarEvent | undefined): Draft {
   };
 }
 
-const texts = (values: Partial<Record<Language, string>>) =>
-  Object.fromEntries(Object.entries(values).filter(([, value]) => value?.trim())) as EventInput["title"];
+const texts = (values: Texts) => filledTexts(values) as EventInput["title"];
 
 /** The body of `PUT /admin/events/{id}`: the API's own input type, so a new field is a type error here. */
 function inputOf(draft: Draft): EventInput {
   return {
     title: texts(draft.title),
     description: texts(draft.description),
-    organiser: { name: draft.organiserName, email: draft.organiserEmail },
+    organiser: { name: texts(draft.organiserName), email: draft.organiserEmail },
     sessions: draft.sessions.map((session) => ({
       id: session.id,
       language: session.language,
@@ -202,10 +200,6 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
     setSaved(false);
     setDraft((current) => ({ ...current, ...change }));
   };
-  const updateSession = (index: number, change: Partial<SessionDraft>) =>
-    update({
-      sessions: draft.sessions.map((session, at) => (at === index ? { ...session, ...change } : session)),
-    });
 
   const submit = (submitted: FormEvent) => {
     submitted.preventDefault();
@@ -234,39 +228,42 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
           errors={issues.get("eventId")}
           onChange={(change) => update({ id: change.target.value })}
         />
-        <fieldset>
+        <fieldset className="stack">
           <legend>{t("editor.texts")}</legend>
-          <FieldErrorsBlock
+          <FieldErrors
+            id="event-texts-error"
             messages={[...(issues.get("title") ?? []), ...(issues.get("description") ?? [])]}
           />
-          {languages.map((language) => (
-            <div key={language} className="grid-2">
-              <Field
-                label={t("editor.titleIn", { language: t(`languages.${language}`) })}
-                value={draft.title[language] ?? ""}
-                errors={issues.get(`title.${language}`)}
-                onChange={(change) => update({ title: { ...draft.title, [language]: change.target.value } })}
-              />
-              <TextAreaField
-                label={t("editor.descriptionIn", { language: t(`languages.${language}`) })}
-                rows={3}
-                value={draft.description[language] ?? ""}
-                errors={issues.get(`description.${language}`)}
-                onChange={(change) =>
-                  update({ description: { ...draft.description, [language]: change.target.value } })
-                }
-              />
-            </div>
-          ))}
+          <div className="grid-3">
+            <LanguageFields
+              label={(language) => t("editor.titleIn", { language })}
+              values={draft.title}
+              issues={issues}
+              path="title"
+              onChange={(title) => update({ title })}
+            />
+          </div>
+          <div className="grid-3">
+            <LanguageFields
+              label={(language) => t("editor.descriptionIn", { language })}
+              rows={3}
+              values={draft.description}
+              issues={issues}
+              path="description"
+              onChange={(description) => update({ description })}
+            />
+          </div>
         </fieldset>
-        <fieldset className="grid-2">
+        <fieldset className="grid-3">
           <legend>{t("editor.organiser")}</legend>
-          <Field
-            label={t("editor.organiserName")}
-            value={draft.organiserName}
-            required
-            errors={issues.get("organiser.name")}
-            onChange={(change) => update({ organiserName: change.target.value })}
+          <p className="hint wide">{t("editor.organiserNameHint")}</p>
+          <FieldErrors id="organiser-name-error" messages={issues.get("organiser.name")} />
+          <LanguageFields
+            label={(language) => t("editor.organiserNameIn", { language })}
+            values={draft.organiserName}
+            issues={issues}
+            path="organiser.name"
+            onChange={(organiserName) => update({ organiserName })}
           />
           <Field
             label={t("editor.organiserEmail")}
@@ -277,96 +274,91 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
             onChange={(change) => update({ organiserEmail: change.target.value })}
           />
         </fieldset>
-        <FieldErrorsBlock messages={issues.get("sessions")} />
-        {draft.sessions.map((session, index) => (
-          <fieldset key={session.uid} className="grid-3">
-            <legend>{t("editor.session", { number: index + 1 })}</legend>
-            <Field
-              label={t("editor.sessionId")}
-              value={session.id}
-              required
-              errors={issues.get(`sessions.${index}.id`)}
-              onChange={(change) => updateSession(index, { id: change.target.value })}
-            />
-            <SelectField
-              label={t("editor.language")}
-              value={session.language}
-              options={languages.map((language) => ({ value: language, label: t(`languages.${language}`) }))}
-              errors={issues.get(`sessions.${index}.language`)}
-              onChange={(change) => updateSession(index, { language: change.target.value as Language })}
-            />
-            <Field
-              label={t("editor.start")}
-              hint={t("editor.startHint")}
-              type="datetime-local"
-              value={session.localStart}
-              required
-              errors={issues.get(`sessions.${index}.startsAt`)}
-              onChange={(change) => updateSession(index, { localStart: change.target.value })}
-            />
-            <TimeZonePicker
-              label={t("editor.timezone")}
-              value={session.timezone}
-              errors={issues.get(`sessions.${index}.timezone`)}
-              onChange={(timezone) => updateSession(index, { timezone })}
-            />
-            <Field
-              label={t("editor.duration")}
-              type="number"
-              min={1}
-              value={session.durationMinutes}
-              errors={issues.get(`sessions.${index}.durationMinutes`)}
-              onChange={(change) => updateSession(index, { durationMinutes: change.target.value })}
-            />
-            <Field
-              label={t("editor.capacity")}
-              hint={t("editor.capacityHint")}
-              type="number"
-              min={1}
-              value={session.capacity}
-              errors={issues.get(`sessions.${index}.capacity`)}
-              onChange={(change) => updateSession(index, { capacity: change.target.value })}
-            />
-            <Field
-              label={t("editor.joinUrl")}
-              type="url"
-              className="wide"
-              value={session.joinUrl}
-              required
-              errors={issues.get(`sessions.${index}.joinUrl`)}
-              onChange={(change) => updateSession(index, { joinUrl: change.target.value })}
-            />
-            {draft.sessions.length > 1 && (
-              <div>
-                <button
-                  type="button"
-                  onClick={() => update({ sessions: draft.sessions.filter((_, at) => at !== index) })}
-                >
-                  {t("editor.removeSession", { id: session.id || index + 1 })}
-                </button>
-              </div>
-            )}
-            {session.cancelledAt ? (
-              <p className="wide">{t("editor.sessionCancelled")}</p>
-            ) : (
-              event?.sessions.some((stored) => stored.id === session.id) && (
-                <div>
-                  <button type="button" className="danger" onClick={() => setConfirmCancel(session.id)}>
-                    {t("editor.cancelSession", { id: session.id })}
-                  </button>
-                </div>
-              )
-            )}
-          </fieldset>
-        ))}
-        <div>
-          <button
-            type="button"
-            onClick={() => update({ sessions: [...draft.sessions, newSession(draft.sessions.length)] })}
-          >
-            {t("editor.addSession")}
-          </button>
-        </div>
+        <RepeatedGroup
+          items={draft.sessions}
+          onChange={(sessions) => update({ sessions })}
+          legend={(_, index) => t("editor.session", { number: index + 1 })}
+          create={newSession}
+          addLabel={t("editor.addSession")}
+          labels={{ remove: (session, index) => t("editor.removeSession", { id: session.id || index + 1 }) }}
+          minItems={1}
+          errors={issues.get("sessions")}
+          errorsId="sessions-error"
+          itemActions={(session) =>
+            !session.cancelledAt &&
+            event?.sessions.some((stored) => stored.id === session.id) && (
+              <button type="button" className="danger" onClick={() => setConfirmCancel(session.id)}>
+                {t("editor.cancelSession", { id: session.id })}
+              </button>
+            )
+          }
+          itemFooter={(session) =>
+            session.cancelledAt && <p className="wide">{t("editor.sessionCancelled")}</p>
+          }
+        >
+          {(session, index, updateSession) => (
+            <>
+              <Field
+                label={t("editor.sessionId")}
+                value={session.id}
+                required
+                errors={issues.get(`sessions.${index}.id`)}
+                onChange={(change) => updateSession({ id: change.target.value })}
+              />
+              <SelectField
+                label={t("editor.language")}
+                value={session.language}
+                options={languages.map((language) => ({
+                  value: language,
+                  label: t(`languages.${language}`),
+                }))}
+                errors={issues.get(`sessions.${index}.language`)}
+                onChange={(change) => updateSession({ language: change.target.value as Language })}
+              />
+              <Field
+                label={t("editor.start")}
+                hint={t("editor.startHint")}
+                type="datetime-local"
+                value={session.localStart}
+                required
+                errors={issues.get(`sessions.${index}.startsAt`)}
+                onChange={(change) => updateSession({ localStart: change.target.value })}
+              />
+              <TimeZonePicker
+                label={t("editor.timezone")}
+                value={session.timezone}
+                errors={issues.get(`sessions.${index}.timezone`)}
+                onChange={(timezone) => updateSession({ timezone })}
+              />
+              <Field
+                label={t("editor.duration")}
+                type="number"
+                min={1}
+                value={session.durationMinutes}
+                errors={issues.get(`sessions.${index}.durationMinutes`)}
+                onChange={(change) => updateSession({ durationMinutes: change.target.value })}
+              />
+              <Field
+                label={t("editor.capacity")}
+                hint={t("editor.capacityHint")}
+                type="number"
+                min={1}
+                value={session.capacity}
+                errors={issues.get(`sessions.${index}.capacity`)}
+                onChange={(change) => updateSession({ capacity: change.target.value })}
+              />
+              <Field
+                label={t("editor.joinUrl")}
+                type="url"
+                className="wide"
+                value={session.joinUrl}
+                required
+                errors={issues.get(`sessions.${index}.joinUrl`)}
+                onChange={(change) => updateSession({ joinUrl: change.target.value })}
+              />
+            </>
+          )}
+        </RepeatedGroup>
         <fieldset className="grid-2">
           <legend>{t("editor.settings")}</legend>
           <Field
@@ -422,9 +414,4 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
       </ConfirmDialog>
     </Page>
   );
-}
-
-function FieldErrorsBlock({ messages }: { messages?: string[] }) {
-  if (!messages?.length) return null;
-  return <p className="field-error">{messages.join(" ")}</p>;
 }

@@ -1,7 +1,6 @@
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import type { EventInput } from "#shared/domain/event";
-import { type Language, languages } from "#shared/domain/languages";
 import {
   defaultFieldModes,
   type FieldMode,
@@ -13,10 +12,10 @@ import {
   standardFields,
 } from "#shared/domain/registration-form";
 import type { WebinarEvent } from "../api.ts";
+import { filledTexts, LanguageFields, type Texts } from "../components/language-fields.tsx";
+import { newUid, RepeatedGroup } from "../components/repeated-group.tsx";
 import { Field, FieldErrors, SelectField } from "../components.tsx";
 import { fromZonedInput, toZonedInput } from "../format.ts";
-
-type Texts = Partial<Record<Language, string>>;
 
 interface ChoiceDraft {
   uid: number;
@@ -46,16 +45,13 @@ export interface FormDraft {
 
 const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-let lastUid = 0;
-const uid = () => ++lastUid;
-
 const hasChoices = (type: QuestionType) => type === "single-choice" || type === "multiple-choice";
 const isText = (type: QuestionType) => type === "short-text" || type === "long-text";
 
-const newChoice = (index: number): ChoiceDraft => ({ uid: uid(), id: `choice-${index + 1}`, label: {} });
+const newChoice = (index: number): ChoiceDraft => ({ uid: newUid(), id: `choice-${index + 1}`, label: {} });
 
 const newQuestion = (index: number): QuestionDraft => ({
-  uid: uid(),
+  uid: newUid(),
   id: `question-${index + 1}`,
   type: "short-text",
   required: false,
@@ -69,7 +65,7 @@ export function formDraftOf(event: WebinarEvent | undefined): FormDraft {
   return {
     fields: { ...defaultFieldModes, ...fields },
     questions: questions.map((question) => ({
-      uid: uid(),
+      uid: newUid(),
       id: question.id,
       type: question.type,
       required: question.required,
@@ -77,7 +73,7 @@ export function formDraftOf(event: WebinarEvent | undefined): FormDraft {
       label: question.label,
       choices:
         "choices" in question
-          ? question.choices.map((choice) => ({ uid: uid(), id: choice.id, label: choice.label }))
+          ? question.choices.map((choice) => ({ uid: newUid(), id: choice.id, label: choice.label }))
           : [newChoice(0), newChoice(1)],
     })),
     opensAt: event?.registrationOpensAt ? toZonedInput(event.registrationOpensAt, browserZone) : "",
@@ -85,9 +81,6 @@ export function formDraftOf(event: WebinarEvent | undefined): FormDraft {
     kept,
   };
 }
-
-const texts = (values: Texts) =>
-  Object.fromEntries(Object.entries(values).filter(([, value]) => value?.trim())) as Texts;
 
 /**
  * The event's form and window as the API takes them. A field left as it is by default is not
@@ -105,10 +98,10 @@ export function formInputOf(
     id: question.id,
     type: question.type,
     required: question.required,
-    label: texts(question.label),
+    label: filledTexts(question.label),
     ...(isText(question.type) && question.maxLength.trim() && { maxLength: Number(question.maxLength) }),
     ...(hasChoices(question.type) && {
-      choices: question.choices.map((choice) => ({ id: choice.id, label: texts(choice.label) })),
+      choices: question.choices.map((choice) => ({ id: choice.id, label: filledTexts(choice.label) })),
     }),
   })) as NonNullable<EventInput["form"]>["questions"];
   const form = {
@@ -134,18 +127,6 @@ interface FormEditorProps {
 export function FormEditor({ draft, onChange, issues }: FormEditorProps) {
   const { t } = useTranslation();
   const update = (change: Partial<FormDraft>) => onChange({ ...draft, ...change });
-  const updateQuestion = (index: number, change: Partial<QuestionDraft>) =>
-    update({
-      questions: draft.questions.map((question, at) =>
-        at === index ? { ...question, ...change } : question,
-      ),
-    });
-  const move = (index: number, by: -1 | 1) => {
-    const questions = [...draft.questions];
-    const [question] = questions.splice(index, 1);
-    if (question) questions.splice(index + by, 0, question);
-    update({ questions });
-  };
 
   return (
     <>
@@ -165,92 +146,104 @@ export function FormEditor({ draft, onChange, issues }: FormEditorProps) {
           />
         ))}
       </fieldset>
-      <FieldErrors id="form-questions-error" messages={issues.get("form.questions")} />
-      {draft.questions.map((question, index) => {
-        const path = `form.questions.${index}`;
-        return (
-          <fieldset key={question.uid} className="grid-3">
-            <legend>{t("formEditor.question", { number: index + 1 })}</legend>
-            <Field
-              label={t("formEditor.questionId")}
-              hint={t("formEditor.questionIdHint")}
-              value={question.id}
-              required
-              errors={issues.get(`${path}.id`)}
-              onChange={(change) => updateQuestion(index, { id: change.target.value })}
-            />
-            <SelectField
-              label={t("formEditor.type")}
-              value={question.type}
-              options={questionTypes.map((type) => ({ value: type, label: t(`formEditor.types.${type}`) }))}
-              errors={issues.get(`${path}.type`)}
-              onChange={(change) => updateQuestion(index, { type: change.target.value as QuestionType })}
-            />
-            <Checkbox
-              label={t("formEditor.required")}
-              checked={question.required}
-              onChange={(required) => updateQuestion(index, { required })}
-            />
-            {languages.map((language) => (
+      <RepeatedGroup
+        items={draft.questions}
+        onChange={(questions) => update({ questions })}
+        legend={(_, index) => t("formEditor.question", { number: index + 1 })}
+        create={newQuestion}
+        addLabel={t("formEditor.addQuestion")}
+        labels={{
+          moveUp: (question) => t("formEditor.moveUp", { id: question.id }),
+          moveDown: (question) => t("formEditor.moveDown", { id: question.id }),
+          remove: (question) => t("formEditor.removeQuestion", { id: question.id }),
+        }}
+        errors={issues.get("form.questions")}
+        errorsId="form-questions-error"
+      >
+        {(question, index, updateQuestion) => {
+          const path = `form.questions.${index}`;
+          return (
+            <>
               <Field
-                key={language}
-                label={t("formEditor.labelIn", { language: t(`languages.${language}`) })}
-                value={question.label[language] ?? ""}
-                errors={issues.get(`${path}.label.${language}`)}
-                onChange={(change) =>
-                  updateQuestion(index, { label: { ...question.label, [language]: change.target.value } })
-                }
+                label={t("formEditor.questionId")}
+                hint={t("formEditor.questionIdHint")}
+                value={question.id}
+                required
+                errors={issues.get(`${path}.id`)}
+                onChange={(change) => updateQuestion({ id: change.target.value })}
               />
-            ))}
-            <FieldErrors id={`${path}-label-error`} messages={issues.get(`${path}.label`)} />
-            {isText(question.type) && (
-              <Field
-                label={t("formEditor.maxLength")}
-                hint={t("formEditor.maxLengthHint")}
-                type="number"
-                min={1}
-                value={question.maxLength}
-                errors={issues.get(`${path}.maxLength`)}
-                onChange={(change) => updateQuestion(index, { maxLength: change.target.value })}
+              <SelectField
+                label={t("formEditor.type")}
+                value={question.type}
+                options={questionTypes.map((type) => ({ value: type, label: t(`formEditor.types.${type}`) }))}
+                errors={issues.get(`${path}.type`)}
+                onChange={(change) => updateQuestion({ type: change.target.value as QuestionType })}
               />
-            )}
-            {hasChoices(question.type) && (
-              <ChoicesEditor
-                choices={question.choices}
-                path={`${path}.choices`}
+              <Checkbox
+                label={t("formEditor.required")}
+                checked={question.required}
+                onChange={(required) => updateQuestion({ required })}
+              />
+              <LanguageFields
+                label={(language) => t("formEditor.labelIn", { language })}
+                values={question.label}
                 issues={issues}
-                onChange={(choices) => updateQuestion(index, { choices })}
+                path={`${path}.label`}
+                onChange={(label) => updateQuestion({ label })}
               />
-            )}
-            <div className="actions wide">
-              <button type="button" disabled={index === 0} onClick={() => move(index, -1)}>
-                {t("formEditor.moveUp", { id: question.id })}
-              </button>
-              <button
-                type="button"
-                disabled={index === draft.questions.length - 1}
-                onClick={() => move(index, 1)}
-              >
-                {t("formEditor.moveDown", { id: question.id })}
-              </button>
-              <button
-                type="button"
-                onClick={() => update({ questions: draft.questions.filter((_, at) => at !== index) })}
-              >
-                {t("formEditor.removeQuestion", { id: question.id })}
-              </button>
-            </div>
-          </fieldset>
-        );
-      })}
-      <div>
-        <button
-          type="button"
-          onClick={() => update({ questions: [...draft.questions, newQuestion(draft.questions.length)] })}
-        >
-          {t("formEditor.addQuestion")}
-        </button>
-      </div>
+              <FieldErrors id={`${path}-label-error`} messages={issues.get(`${path}.label`)} />
+              {isText(question.type) && (
+                <Field
+                  label={t("formEditor.maxLength")}
+                  hint={t("formEditor.maxLengthHint")}
+                  type="number"
+                  min={1}
+                  value={question.maxLength}
+                  errors={issues.get(`${path}.maxLength`)}
+                  onChange={(change) => updateQuestion({ maxLength: change.target.value })}
+                />
+              )}
+              {hasChoices(question.type) && (
+                <fieldset className="wide">
+                  <legend>{t("formEditor.choices")}</legend>
+                  <RepeatedGroup
+                    items={question.choices}
+                    onChange={(choices) => updateQuestion({ choices })}
+                    legend={(_, number) => t("formEditor.choice", { number: number + 1 })}
+                    create={newChoice}
+                    addLabel={t("formEditor.addChoice")}
+                    labels={{
+                      remove: (choice, at) => t("formEditor.removeChoice", { id: choice.id || at + 1 }),
+                    }}
+                    minItems={2}
+                    errors={issues.get(`${path}.choices`)}
+                    errorsId={`${path}.choices-error`}
+                  >
+                    {(choice, at, updateChoice) => (
+                      <>
+                        <Field
+                          label={t("formEditor.choiceId", { number: at + 1 })}
+                          value={choice.id}
+                          required
+                          errors={issues.get(`${path}.choices.${at}.id`)}
+                          onChange={(change) => updateChoice({ id: change.target.value })}
+                        />
+                        <LanguageFields
+                          label={(language) => t("formEditor.choiceLabelIn", { number: at + 1, language })}
+                          values={choice.label}
+                          issues={issues}
+                          path={`${path}.choices.${at}.label`}
+                          onChange={(label) => updateChoice({ label })}
+                        />
+                      </>
+                    )}
+                  </RepeatedGroup>
+                </fieldset>
+              )}
+            </>
+          );
+        }}
+      </RepeatedGroup>
       <fieldset className="grid-2">
         <legend>{t("formEditor.window")}</legend>
         <Field
@@ -271,63 +264,6 @@ export function FormEditor({ draft, onChange, issues }: FormEditorProps) {
         />
       </fieldset>
     </>
-  );
-}
-
-function ChoicesEditor({
-  choices,
-  path,
-  issues,
-  onChange,
-}: {
-  choices: ChoiceDraft[];
-  path: string;
-  issues: Map<string, string[]>;
-  onChange: (choices: ChoiceDraft[]) => void;
-}) {
-  const { t } = useTranslation();
-  const updateChoice = (index: number, change: Partial<ChoiceDraft>) =>
-    onChange(choices.map((choice, at) => (at === index ? { ...choice, ...change } : choice)));
-  return (
-    <fieldset className="wide grid-3">
-      <legend>{t("formEditor.choices")}</legend>
-      <FieldErrors id={`${path}-error`} messages={issues.get(path)} />
-      {choices.map((choice, index) => (
-        <div key={choice.uid} className="stack">
-          <Field
-            label={t("formEditor.choiceId", { number: index + 1 })}
-            value={choice.id}
-            required
-            errors={issues.get(`${path}.${index}.id`)}
-            onChange={(change) => updateChoice(index, { id: change.target.value })}
-          />
-          {languages.map((language) => (
-            <Field
-              key={language}
-              label={t("formEditor.choiceLabelIn", {
-                number: index + 1,
-                language: t(`languages.${language}`),
-              })}
-              value={choice.label[language] ?? ""}
-              errors={issues.get(`${path}.${index}.label.${language}`)}
-              onChange={(change) =>
-                updateChoice(index, { label: { ...choice.label, [language]: change.target.value } })
-              }
-            />
-          ))}
-          {choices.length > 2 && (
-            <button type="button" onClick={() => onChange(choices.filter((_, at) => at !== index))}>
-              {t("formEditor.removeChoice", { id: choice.id || index + 1 })}
-            </button>
-          )}
-        </div>
-      ))}
-      <div>
-        <button type="button" onClick={() => onChange([...choices, newChoice(choices.length)])}>
-          {t("formEditor.addChoice")}
-        </button>
-      </div>
-    </fieldset>
   );
 }
 

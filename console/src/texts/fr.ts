@@ -71,7 +71,9 @@ export const fr: Texts = {
     titleIn: "Titre en {{language}}",
     descriptionIn: "Description en {{language}}",
     organiser: "Organisateur",
-    organiserName: "Nom de l'organisateur",
+    organiserNameIn: "Nom de l’organisateur en {{language}}",
+    organiserNameHint:
+      "Tel que les inscrits le lisent dans leurs courriels et sur les pages : « CGLU et UNICEF ».",
     organiserEmail: "Courriel de l'organisateur",
     session: "Session {{number}}",
     sessionId: "Identifiant de la session",
@@ -131,6 +133,7 @@ export const fr: Texts = {
     maxLength: "Longueur maximale de la réponse (caractères)",
     maxLengthHint: "Vide : 200 (texte court) ou 2 000 (texte long).",
     choices: "Choix",
+    choice: "Choix {{number}}",
     choiceId: "Identifiant du choix {{number}}",
     choiceLabelIn: "Choix {{number}} en {{language}}",
     addChoice: "Ajouter un choix",

@@ -1,0 +1,67 @@
+import { useTranslation } from "react-i18next";
+import { directions, type Language, languages } from "#shared/domain/languages";
+import { Field, TextAreaField } from "../components.tsx";
+
+/** A text per language as the editors hold it: a language left empty is not sent. */
+export type Texts = Partial<Record<Language, string>>;
+
+/** The texts given, without the empty ones (the API takes only the languages an event has). */
+export const filledTexts = (values: Texts): Texts =>
+  Object.fromEntries(Object.entries(values).filter(([, value]) => value?.trim()));
+
+interface LanguageFieldsProps {
+  /** The label of one language's input, from the language's name ("Title in French"). */
+  label: (language: string) => string;
+  values: Texts;
+  onChange: (values: Texts) => void;
+  /** The API's messages by dotted path; each language's input shows those of `{path}.{language}`. */
+  issues: Map<string, string[]>;
+  path: string;
+  /** Several lines (a description), else one. */
+  rows?: number;
+  hint?: string;
+  className?: string;
+}
+
+/**
+ * One input per language of the console's languages for one text (a title, a label, an alt
+ * text), each labelled with its language and showing its own problems.
+ */
+export function LanguageFields({
+  label,
+  values,
+  onChange,
+  issues,
+  path,
+  rows,
+  hint,
+  className,
+}: LanguageFieldsProps) {
+  const { t } = useTranslation();
+  return languages.map((language) => {
+    const common = {
+      label: label(t(`languages.${language}`)),
+      lang: language,
+      // Typed in its own direction (Arabic right to left), whatever the console's language.
+      dir: directions[language],
+      value: values[language] ?? "",
+      errors: issues.get(`${path}.${language}`),
+      ...(hint && { hint }),
+    };
+    return rows ? (
+      <TextAreaField
+        key={language}
+        {...common}
+        rows={rows}
+        onChange={(change) => onChange({ ...values, [language]: change.target.value })}
+      />
+    ) : (
+      <Field
+        key={language}
+        {...common}
+        {...(className && { className })}
+        onChange={(change) => onChange({ ...values, [language]: change.target.value })}
+      />
+    );
+  });
+}
