@@ -1,5 +1,6 @@
 import Negotiator from "negotiator";
 import * as z from "zod";
+import { readConfig } from "#shared/config";
 import { publicView, slugSchema } from "#shared/domain/event";
 import { getEventForPublic } from "#shared/events/event-store";
 import { html, json } from "#shared/http/responses";
@@ -7,7 +8,12 @@ import { httpRoute } from "#shared/http/route";
 import { htmlErrorPage } from "#shared/pages/error-page";
 import { renderEventPage } from "#shared/pages/event-page";
 import { pickPageLanguage } from "#shared/pages/language";
+import { pageHeaders } from "#shared/pages/layout";
+import { urlTo } from "#shared/paths";
 import { seatsLeft } from "#shared/registrations/seats";
+
+/** The site's public base URL: the page's canonical link is under it, whatever a request's headers say. */
+const { PUBLIC_URL } = readConfig({ PUBLIC_URL: z.url({ protocol: /^https?$/ }) });
 
 /** JSON first: what scripts get when they send `*\/*` or no `Accept` at all, as before the page existed. */
 const mediaTypes = ["application/json", "text/html"];
@@ -21,7 +27,7 @@ export const handler = httpRoute({
   query: z.object({ lang: z.string().optional() }),
   renderError: (response, event) =>
     wantsPage(event.headers.accept) ? htmlErrorPage(response, event) : response,
-  async handle({ params, query, headers, event: request }) {
+  async handle({ params, query, headers }) {
     const event = await getEventForPublic(params.eventId);
     // One URL, two representations: caches must key on Accept.
     const vary = { vary: "Accept" };
@@ -30,9 +36,9 @@ export const handler = httpRoute({
       event: publicView(event),
       language: pickPageLanguage(query.lang, headers["accept-language"]),
       seatsLeft: await seatsLeft(event),
-      pageUrl: `${headers["x-forwarded-proto"] ?? "https"}://${request.requestContext.domainName}${request.rawPath}`,
+      pageUrl: urlTo(PUBLIC_URL, "publicEvent", { eventId: event.id }),
     });
-    return html(200, page, vary);
+    return html(200, page, { ...vary, ...pageHeaders(event.branding) });
   },
 });
 

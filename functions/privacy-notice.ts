@@ -5,6 +5,7 @@ import { html } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
 import { htmlErrorPage } from "#shared/pages/error-page";
 import { pickPageLanguage } from "#shared/pages/language";
+import { pageHeaders } from "#shared/pages/layout";
 import { renderPrivacyPage } from "#shared/pages/privacy-page";
 
 /** The privacy notice of an event, in its languages (`?lang=`, else the browser's). */
@@ -14,6 +15,7 @@ export const handler = httpRoute({
   renderError: htmlErrorPage,
   async handle({ params, query, headers }) {
     const event = await getEventForPublic(params.eventId);
-    return html(200, renderPrivacyPage(event, pickPageLanguage(query.lang, headers["accept-language"])));
+    const page = renderPrivacyPage(event, pickPageLanguage(query.lang, headers["accept-language"]));
+    return html(200, page, pageHeaders(event.branding));
   },
 });

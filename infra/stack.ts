@@ -192,6 +192,7 @@ export class ConveneStack extends Stack {
         SES_CONFIGURATION_SET: mail.configurationSetName,
         PUBLIC_URL: publicUrl,
       }),
+      ...(spec.access.publicUrl && { PUBLIC_URL: publicUrl }),
       // Public POSTs are rate-limited (shared/abuse); the limit is a deployment setting.
       ...(settings.registrationRateLimit !== undefined &&
         spec.routes?.some((route) => route.auth === "public" && route.method === "POST") && {

@@ -98,6 +98,8 @@ export interface Access {
   signingKey?: "sign" | "verify";
   bus?: boolean;
   mail?: boolean;
+  /** `PUBLIC_URL` without the mail settings: for a page that names its own absolute URL (canonical link). */
+  publicUrl?: boolean;
 }
 
 const functionsDir = join(dirname(fileURLToPath(import.meta.url)), "..", "functions");
@@ -176,7 +178,7 @@ export const functions: readonly FunctionSpec[] = [
     name: "get-event",
     description: "The public view of an event",
     routes: [{ method: "GET", path: "/events/{eventId}", auth: "public" }],
-    access: { table: ["GetItem"] },
+    access: { table: ["GetItem"], publicUrl: true },
   },
   {
     name: "registration-form",

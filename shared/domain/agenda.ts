@@ -1,15 +1,14 @@
 import * as z from "zod";
 import type { Language } from "./languages.ts";
-import {
-  localizedLineSchema,
-  localizedNameSchema,
-  missingLanguages,
-  requiredLineSchema,
-} from "./localized-line.ts";
+import { localizedLineSchema, localizedNameSchema, missingLanguages } from "./localized-line.ts";
 
-/** A moderator or speaker: a name (one spelling in every language) and an affiliation per language. */
+/**
+ * A moderator or speaker: a name and an affiliation, each per language or one plain string for
+ * every language (a person's name is usually the same; an organisation speaking as such is not:
+ * "UCLG", "CGLU").
+ */
 export const agendaPersonSchema = z.object({
-  name: requiredLineSchema(200),
+  name: localizedNameSchema(200),
   /** "UCLG" / "CGLU" / "منظمة المدن المتحدة": a plain string means the same in every language. */
   affiliation: localizedNameSchema(200).optional(),
 });

@@ -50,7 +50,7 @@ export const accentColourSchema = z
   });
 
 /**
- * The accent when the event sets none: a neutral dark blue (8.3:1 on white), the colour the pages
+ * The accent when the event sets none: a neutral dark blue (8:1 on white), the colour the pages
  * and mails had before events had their own.
  */
 export const defaultAccentColour = "#0b4f9c";

@@ -1,16 +1,16 @@
-import { sessionEnd } from "../domain/dates.ts";
+import { formatSessionTime, sessionEnd } from "../domain/dates.ts";
 import type { PublicEvent } from "../domain/event.ts";
 import { type Language, locales, pickText } from "../domain/languages.ts";
 import { markup, renderedHtml } from "../html.ts";
 import { pathTo } from "../paths.ts";
 import { renderLayout } from "./layout.ts";
 import {
+  eventDescription,
   eventLanguages,
   langOf,
-  languageName,
   type PageSession,
   registrationFormPath,
-  sessionTime,
+  sessionSummary,
 } from "./parts.ts";
 import { eventPageTexts } from "./texts/event-page.ts";
 import { pageTexts } from "./texts/index.ts";
@@ -20,7 +20,11 @@ export interface EventPageOptions {
   language: Language;
   /** Seats left per session: `null` for no limit, 0 when newcomers would be waitlisted. */
   seatsLeft: Record<string, number | null>;
-  /** The page's own absolute URL, without query: the canonical link, Open Graph's and schema.org's. */
+  /**
+   * The page's own absolute URL, without query, under the deployment's `PUBLIC_URL`: the
+   * canonical link, Open Graph's and schema.org's. Never built from request headers such as
+   * `X-Forwarded-Proto`, which a client can set.
+   */
   pageUrl: string;
 }
 
@@ -30,10 +34,11 @@ const isUpcoming = (session: PageSession, now: Date) =>
 
 /**
  * The public page of an event for browsers (`GET /events/{eventId}` asking for HTML): what it is,
- * who organises it, each session with its times and seats, and the way to register; with Open
- * Graph and Twitter card tags, so a link shared in a newsletter or on social media shows the title
- * and the date, and schema.org `Event` data (one per session, online), so search engines show it.
- * Indexable, unlike the pages that answer one registrant.
+ * who organises it (with their logos), each session with its times, seats and agenda, and the way
+ * to register; with Open Graph and Twitter card tags (the banner as the image), so a link shared in
+ * a newsletter or on social media shows the title, date and image, and schema.org `Event` data
+ * (one per session, online), so search engines show it. Indexable, unlike the pages that answer
+ * one registrant.
  */
 export function renderEventPage({ event, language, seatsLeft, pageUrl }: EventPageOptions, now = new Date()) {
   const texts = pageTexts[language];
@@ -47,49 +52,56 @@ export function renderEventPage({ event, language, seatsLeft, pageUrl }: EventPa
       (other) =>
         markup`<a href="${pathTo("publicEvent", { eventId: event.id }, { lang: other })}" hreflang="${other}" lang="${other}">${pageTexts[other].languageName}</a>`,
     );
-  const sessions = event.sessions.map((session) => {
-    const seats = seatsLeft[session.id] ?? null;
-    const about = `${texts.session.language(languageName(session.language, language))} · ${texts.session.duration(session.durationMinutes)}`;
-    const availability = session.cancelledAt
-      ? markup`<p class="seats full">${own.cancelled}</p>`
-      : seats === null
-        ? undefined
-        : seats <= 0
-          ? markup`<p class="seats full">${texts.session.waitingList}</p>`
-          : markup`<p class="seats">${texts.session.seatsLeft(seats)}</p>`;
-    return markup`<li class="notice">
-<p>${sessionTime(session, language)}</p>
-<p>${about}</p>
-${availability}
-</li>`;
-  });
+  const sessions = event.sessions.map((session) =>
+    sessionSummary(session, language, seatsLeft[session.id] ?? null, "open"),
+  );
+  const banner = event.branding?.bannerUrl;
+  const bannerAlt = event.branding?.bannerAlt && pickText(event.branding.bannerAlt, language);
+  const firstSession = upcoming[0] ?? event.sessions[0];
+  // Link previews show the title and the first line: the date of the next session leads it.
+  const preview = [
+    firstSession && formatSessionTime(firstSession.startsAt, firstSession.timezone, language).local,
+    summaryOf(description),
+  ]
+    .filter(Boolean)
+    .join(" – ");
   const head = markup`<link rel="canonical" href="${pageUrl}">
 ${eventLanguages(event).map((other) => markup`<link rel="alternate" hreflang="${other}" href="${pageUrl}?lang=${other}">`)}
-<meta name="description" content="${summaryOf(description)}">
+<meta name="description" content="${preview}">
 <meta property="og:type" content="website">
 <meta property="og:title" content="${title}">
-<meta property="og:description" content="${summaryOf(description)}">
+<meta property="og:description" content="${preview}">
 <meta property="og:url" content="${pageUrl}">
 <meta property="og:locale" content="${new Intl.Locale(locales[language]).baseName.replace("-", "_")}">
-<meta name="twitter:card" content="summary">
+${
+  banner &&
+  markup`<meta property="og:image" content="${banner}">
+${bannerAlt && markup`<meta property="og:image:alt" content="${bannerAlt}">`}`
+}
+<meta name="twitter:card" content="${banner ? "summary_large_image" : "summary"}">
 <meta name="twitter:title" content="${title}">
-<meta name="twitter:description" content="${summaryOf(description)}">
+<meta name="twitter:description" content="${preview}">
+${banner && markup`<meta name="twitter:image" content="${banner}">`}
 <script type="application/ld+json">${renderedHtml(jsonLd(event, language, pageUrl))}</script>`;
+  const register =
+    upcoming.length > 0 &&
+    markup`<p><a class="button" href="${registrationFormPath(event.id, language)}">${own.register}</a></p>`;
   return renderLayout({
     language,
     title,
     indexable: true,
     head,
+    branding: event.branding,
     header: markup`<nav aria-label="${texts.languageSwitchLabel}">${others}</nav>`,
     content: markup`<p class="kicker">${own.kicker}</p>
 <h1${langOf(event.title, language)}>${title}</h1>
-<p class="muted">${texts.form.organisedBy(pickText(event.organiser.name, language))}</p>
-${upcoming.length > 0 && markup`<p><a class="button" href="${registrationFormPath(event.id, language)}">${own.register}</a></p>`}
+<p class="muted"${langOf(event.organiser.name, language)}>${texts.form.organisedBy(pickText(event.organiser.name, language))}</p>
+${register}
 <h2>${own.sessionsTitle}</h2>
 <p class="hint">${own.utcNote}</p>
 <ul class="sessions">${sessions}</ul>
-<p class="description"${langOf(event.description, language)}>${description}</p>
-${upcoming.length > 0 && markup`<p><a class="button" href="${registrationFormPath(event.id, language)}">${own.register}</a></p>`}`,
+${eventDescription(event.description, language)}
+${register}`,
   });
 }
 
@@ -123,7 +135,8 @@ function jsonLd(event: PublicEvent, language: Language, pageUrl: string): string
       : "https://schema.org/EventScheduled",
     inLanguage: session.language,
     location: { "@type": "VirtualLocation", url: pageUrl },
-    organizer: { "@type": "Organization", name: event.organiser.name },
+    organizer: { "@type": "Organization", name: pickText(event.organiser.name, language) },
+    ...(event.branding?.bannerUrl && { image: [event.branding.bannerUrl] }),
     url: pageUrl,
     isAccessibleForFree: true,
   }));

@@ -5,6 +5,7 @@ import { type HttpResponse, html } from "../http/responses.ts";
 import { pathTo } from "../paths.ts";
 import type { RegisterResult } from "../registrations/register.ts";
 import { seatsLeft } from "../registrations/seats.ts";
+import { pageHeaders } from "./layout.ts";
 import { renderRegistrationForm } from "./registration-form.ts";
 import { renderThankYou } from "./registration-pages.ts";
 
@@ -28,7 +29,7 @@ export async function formPage(
     stamp: await formStamp(),
     ...posted,
   });
-  return html(status, page);
+  return html(status, page, pageHeaders(event.branding));
 }
 
 /** The answer to a form post that registered someone (or found them already registered). */

@@ -1,8 +1,13 @@
+import { type AgendaPerson, agendaTimes } from "../domain/agenda.ts";
 import { formatSessionTime } from "../domain/dates.ts";
 import type { PublicEvent } from "../domain/event.ts";
-import { type Language, type LocalizedText, languages } from "../domain/languages.ts";
-import { type Markup, markup } from "../html.ts";
+import { type Language, type LocalizedText, languages, locales, pickText } from "../domain/languages.ts";
+import { type Markup, markup, renderedHtml } from "../html.ts";
+import { markdownToHtml, parseMarkdown } from "../mailings/content/markdown.ts";
 import { pathTo } from "../paths.ts";
+import { localTime } from "./local-time.ts";
+import { pageTexts } from "./texts/index.ts";
+import { summaryTexts } from "./texts/summary.ts";
 
 export type PageSession = PublicEvent["sessions"][number];
 
@@ -30,10 +35,117 @@ export const eventLanguages = (event: {
       event.sessions.some((session) => session.language === language) || event.title[language] !== undefined,
   );
 
-/** Both times, because an event's registrants are often in several time zones. */
+/**
+ * The session's start in its own time zone and in UTC, then (written by the browser) in the
+ * registrant's, because an event's registrants are often in several time zones.
+ */
 export function sessionTime(session: PageSession, language: Language): Markup {
   const { local, utc } = formatSessionTime(session.startsAt, session.timezone, language);
-  return markup`<span class="when">${local}</span> <span class="utc muted">${utc}</span>`;
+  return markup`<span class="when">${local}</span> ${localTime(session.startsAt, session.timezone, language)}<span class="utc muted">${utc}</span>`;
+}
+
+/** Seats left, the waiting list when full, or the session's cancellation; nothing without a limit. */
+export function availability(
+  language: Language,
+  seats: number | null,
+  cancelled: boolean,
+): Markup | undefined {
+  const texts = pageTexts[language].session;
+  if (cancelled) return markup`<span class="seats full">${summaryTexts[language].cancelled}</span>`;
+  if (seats === null) return undefined;
+  if (seats <= 0) return markup`<span class="seats full">${texts.waitingList}</span>`;
+  return markup`<span class="seats">${texts.seatsLeft(seats)}</span>`;
+}
+
+/** "Language: French · Duration: 90 minutes", in the page language. */
+export function sessionFacts(session: PageSession, language: Language): string {
+  const texts = pageTexts[language].session;
+  return `${texts.language(languageName(session.language, language))} · ${texts.duration(session.durationMinutes)}`;
+}
+
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A time of day in a zone ("10:45"), as the page's language writes it. */
+function clock(at: string, timezone: string, language: Language): string {
+  const key = `${timezone} ${language}`;
+  const format =
+    clockFormats.get(key) ??
+    new Intl.DateTimeFormat(locales[language], { timeStyle: "short", timeZone: timezone });
+  clockFormats.set(key, format);
+  return format.format(new Date(at));
+}
+
+function people(
+  label: (count: number) => string,
+  list: readonly AgendaPerson[] | undefined,
+  language: Language,
+) {
+  if (!list?.length) return undefined;
+  const texts = summaryTexts[language];
+  const names = list.map((person) =>
+    person.affiliation
+      ? texts.person(pickText(person.name, language), pickText(person.affiliation, language))
+      : pickText(person.name, language),
+  );
+  return markup`<p class="muted">${label(list.length)}${texts.colon}${names.join(", ")}</p>`;
+}
+
+/**
+ * A session's agenda: each part with its start and end (from the minutes of the parts before it)
+ * in the session's time zone, its title, moderators and speakers. Nothing without an agenda.
+ */
+export function agendaList(session: PageSession, language: Language): Markup | undefined {
+  if (!session.agenda) return undefined;
+  const texts = summaryTexts[language];
+  const parts = agendaTimes(session.startsAt, session.agenda).map((part) => {
+    const end = new Date(Date.parse(part.startsAt) + part.minutes * 60_000).toISOString();
+    const times = texts.partTimes(
+      clock(part.startsAt, session.timezone, language),
+      clock(end, session.timezone, language),
+    );
+    return markup`<li><p><span class="part-time">${times}</span> <strong${langOf(part.title, language)}>${pickText(part.title, language)}</strong></p>
+${people(texts.moderators, part.moderators, language)}${people(texts.speakers, part.speakers, language)}</li>`;
+  });
+  return markup`<ol class="agenda">${parts}</ol>`;
+}
+
+/**
+ * A session as the summary shows it (form, event page): its times, language and duration, seats
+ * or waiting list, and its agenda (folded on the form, where the session choice comes next).
+ */
+export function sessionSummary(
+  session: PageSession,
+  language: Language,
+  seats: number | null,
+  agenda: "open" | "folded",
+): Markup {
+  const parts = agendaList(session, language);
+  const shownAgenda =
+    parts &&
+    (agenda === "open"
+      ? markup`<h3>${summaryTexts[language].agenda}</h3>${parts}`
+      : markup`<details><summary>${summaryTexts[language].agenda}</summary>${parts}</details>`);
+  return markup`<li class="summary-session">
+<p>${sessionTime(session, language)}</p>
+<p>${sessionFacts(session, language)}</p>
+<p>${availability(language, seats, session.cancelledAt !== undefined)}</p>
+${shownAgenda}
+</li>`;
+}
+
+/**
+ * An event's description, written in Markdown like the mailings and rendered by their renderer
+ * (every text escaped, raw HTML shown as text, only web and mail links): its first paragraph,
+ * then the rest folded in a `<details>`, so a long description does not push the form down.
+ */
+export function eventDescription(description: LocalizedText, language: Language): Markup {
+  const tokens = parseMarkdown(pickText(description, language));
+  const firstBlock = tokens.findIndex((token) => token.type !== "space");
+  const head = tokens.slice(0, firstBlock + 1);
+  const rest = tokens.slice(firstBlock + 1);
+  const more = rest.some((token) => token.type !== "space");
+  return markup`<div class="description"${langOf(description, language)}>${renderedHtml(markdownToHtml(head))}
+${more && markup`<details><summary>${summaryTexts[language].readMore}</summary>${renderedHtml(markdownToHtml(rest))}</details>`}</div>`;
 }
 
 /** The name of a session's language in the page language ("anglais" on a French page). */

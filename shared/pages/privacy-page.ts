@@ -26,6 +26,7 @@ export function renderPrivacyPage(event: WebinarEvent, asked: Language): string 
   return renderLayout({
     language,
     title: `${notice.title} – ${eventTitle}`,
+    branding: event.branding,
     header: others.length
       ? markup`<nav aria-label="${pageTexts[language].languageSwitchLabel}">${others}</nav>`
       : undefined,

@@ -17,14 +17,19 @@ import { type Interpolation, type Markup, markup } from "../html.ts";
 import { pathTo } from "../paths.ts";
 import { renderLayout } from "./layout.ts";
 import {
+  agendaList,
+  availability,
+  eventDescription,
   eventLanguages,
   langOf,
-  languageName,
   type PageSession,
   registrationFormPath,
+  sessionFacts,
+  sessionSummary,
   sessionTime,
 } from "./parts.ts";
 import { type FormField, type PageTexts, pageTexts } from "./texts/index.ts";
+import { summaryTexts } from "./texts/summary.ts";
 
 export interface RegistrationFormOptions {
   event: PublicEvent;
@@ -91,15 +96,33 @@ export function renderRegistrationForm(options: RegistrationFormOptions): string
     closedMessage(event, texts, language, now) ??
     (sessions.length === 0 && texts.messages.registrationClosed);
   const body = closed
-    ? markup`<h2>${closed.title}</h2><p>${closed.message}</p>`
+    ? markup`<h2>${closed.title}</h2><p>${closed.message}</p>${sessionList(event, options.seatsLeft, language)}`
     : markup`${closingNote(event, texts, language)}${form(context, options.action, options.stamp)}`;
   return renderLayout({
     language,
     title,
     indexable: true,
+    wide: true,
+    branding: event.branding,
     header: languageSwitch(event, language),
-    content: markup`${hasErrors && errorSummary(context)}${eventIntro(event, texts, language)}${body}`,
+    content: markup`${hasErrors && errorSummary(context)}${eventHeading(event, texts, language)}
+<div class="columns">
+<section class="about" aria-label="${texts.form.kicker}">${eventDescription(event.description, language)}${intro(event, language)}</section>
+<div>${body}</div>
+</div>`,
   });
+}
+
+/** The sessions as the summary lists them, when registration is closed and no choice is offered. */
+function sessionList(
+  event: PublicEvent,
+  seatsLeft: Record<string, number | null>,
+  language: Language,
+): Markup {
+  const sessions = event.sessions.map((session) =>
+    sessionSummary(session, language, seatsLeft[session.id] ?? null, "folded"),
+  );
+  return markup`<ul class="sessions">${sessions}</ul>`;
 }
 
 /** Links to the form itself in the other languages; starting over is fine, as values are kept only on errors. */
@@ -112,13 +135,16 @@ function languageSwitch(event: PublicEvent, language: Language): Markup {
   return markup`<nav aria-label="${pageTexts[language].languageSwitchLabel}">${links}</nav>`;
 }
 
-function eventIntro(event: PublicEvent, texts: PageTexts, language: Language): Markup {
-  const intro = event.form?.intro;
+/** The top of the summary: what the event is and who organises it, in the organisers' words. */
+function eventHeading(event: PublicEvent, texts: PageTexts, language: Language): Markup {
   return markup`<p class="kicker">${texts.form.kicker}</p>
 <h1${langOf(event.title, language)}>${pickText(event.title, language)}</h1>
-<p class="muted">${texts.form.organisedBy(pickText(event.organiser.name, language))}</p>
-<p class="description"${langOf(event.description, language)}>${pickText(event.description, language)}</p>
-${intro && markup`<p class="intro"${langOf(intro, language)}>${pickText(intro, language)}</p>`}`;
+<p class="muted"${langOf(event.organiser.name, language)}>${texts.form.organisedBy(pickText(event.organiser.name, language))}</p>`;
+}
+
+function intro(event: PublicEvent, language: Language): Markup | undefined {
+  const text = event.form?.intro;
+  return text && markup`<p class="intro"${langOf(text, language)}>${pickText(text, language)}</p>`;
 }
 
 /** A window date as the sessions' times are written: in the first session's time zone and in UTC. */
@@ -438,38 +464,30 @@ function countryOptions(language: Language): Option[] {
   return options;
 }
 
+/**
+ * The session choice, which is also the summary of each session: its start in its time zone, in
+ * the registrant's (written by the browser) and in UTC, language and duration, seats left or the
+ * waiting list, and its agenda folded under it (outside the label, whose box selects the session).
+ */
 function sessionPicker(context: FormContext): Markup {
-  const { sessions, seatsLeft } = context;
+  const { sessions, seatsLeft, language } = context;
   const parts = fieldParts(context, "sessionId", false);
   const chosen = context.values.sessionId ?? (sessions.length === 1 ? sessions[0]?.id : undefined);
   const radios = sessions.map((session, index) => {
     const id = index === 0 ? parts.id : `${parts.id}-${session.id}`;
     const attrs = attributes({ checked: session.id === chosen, required: true });
+    const agenda = agendaList(session, language);
     return markup`<div class="choice">
 <input type="radio" id="${id}" name="sessionId" value="${session.id}"${attrs}${parts.invalid}>
-<label for="${id}">${sessionDescription(context, session, seatsLeft[session.id] ?? null)}</label>
-</div>`;
+<label for="${id}">${sessionTime(session, language)}
+<span>${sessionFacts(session, language)}</span>${availability(language, seatsLeft[session.id] ?? null, false)}</label>
+</div>
+${agenda && markup`<details class="choice-agenda"><summary>${summaryTexts[language].agenda}</summary>${agenda}</details>`}`;
   });
   return markup`<fieldset class="${parts.className}"${parts.describedBy}>
 <legend>${parts.label}</legend>${parts.hint}${parts.error}
 ${radios}
 </fieldset>`;
-}
-
-function sessionDescription(
-  { texts, language }: FormContext,
-  session: PageSession,
-  seats: number | null,
-): Markup {
-  const about = `${texts.session.language(languageName(session.language, language))} · ${texts.session.duration(session.durationMinutes)}`;
-  return markup`${sessionTime(session, language)}
-<span>${about}</span>${availability(texts, seats)}`;
-}
-
-function availability(texts: PageTexts, seats: number | null): Markup | undefined {
-  if (seats === null) return undefined;
-  if (seats <= 0) return markup`<span class="seats full">${texts.session.waitingList}</span>`;
-  return markup`<span class="seats">${texts.session.seatsLeft(seats)}</span>`;
 }
 
 function privacyNotice({ texts, organisers, eventId, language }: FormContext): Markup {
