@@ -11,6 +11,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,7 +33,9 @@ const ports = {
 };
 const api = `http://127.0.0.1:${ports.http}`;
 
+let starts = 0;
 function start(): Promise<ChildProcess> {
+  const logFile = createWriteStream(join(dataDir, `start-${++starts}.log`));
   const child = spawn(process.execPath, ["--import", "tsx", "infra/local/start.ts"], {
     env: {
       ...process.env,
@@ -51,6 +54,8 @@ function start(): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     let output = "";
     const collect = (chunk: Buffer) => {
+      logFile.write(chunk);
+      if (output.includes("Press Ctrl-C to stop")) return;
       output += chunk;
       if (output.includes("Press Ctrl-C to stop")) resolve(child);
     };
@@ -151,5 +156,7 @@ try {
   process.exitCode = lost + duplicated > 0 ? 1 : 0;
 } finally {
   await kill(child);
-  await rm(dataDir, { recursive: true, force: true });
+  // Kept when a mail was lost or duplicated, with each start's log, to find out why.
+  if (process.exitCode === 0) await rm(dataDir, { recursive: true, force: true });
+  else console.log(`data dir and logs kept in ${dataDir}`);
 }

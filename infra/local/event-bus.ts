@@ -19,6 +19,11 @@ export interface LocalRule {
   target: Target;
   /** The bus the rule is on: the bus named `busName` unless `default` (as in the wiring list). */
   bus?: "default";
+  /**
+   * At most this many deliveries to the target run at once; the others wait their turn, as Lambda's
+   * asynchronous queue holds events beyond a function's reserved concurrency (default 10).
+   */
+  concurrency?: number;
 }
 
 export interface LocalSchedule {
@@ -75,6 +80,13 @@ const region = "local";
 const maxEntriesPerCall = 10;
 const maxEntryBytes = 256 * 1024;
 const defaultBusName = "default";
+/**
+ * Deliveries run at once per target when the wiring reserves no concurrency. On AWS each runs in
+ * its own Lambda instance; here they share one process, and a restart that delivers a hundred
+ * journaled and resumed steps at once would stretch every DynamoDB round trip of that process to
+ * seconds, among them the write that records a mail as sent (the window for a duplicate).
+ */
+const defaultConcurrency = 10;
 /** Test hook of the emulator only (EventBridge has no such thing): `GET /_local/settled?ticks=N`. */
 const settledPath = "/_local/settled";
 /**
@@ -100,6 +112,9 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
   let closing = false;
 
   const journal = options.journalDir ? journalIn(options.journalDir) : undefined;
+  const limits = new Map(
+    (options.rules ?? []).map((rule) => [rule.name, limiter(rule.concurrency ?? defaultConcurrency)]),
+  );
   const deliver = (ruleName: string, target: Target, event: BusEnvelope, journaled = true) => {
     const entry = journaled && journal ? journal.keep(ruleName, event) : undefined;
     const delivery = deliverWithRetries(ruleName, target, event)
@@ -116,7 +131,8 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
     for (let attempt = 1; ; attempt++) {
       try {
         failOnPurpose(ruleName);
-        await target(event);
+        const limit = limits.get(ruleName);
+        await (limit ? limit(() => target(event)) : target(event));
         return true;
       } catch (error) {
         // Stopping: a journaled delivery waits for the next start instead of becoming a dead letter.
@@ -243,6 +259,24 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
       // next start (their steps' leases let them take over whatever was half done).
       await (journal ? Promise.race([idle(), sleep(options.closeWithinMs ?? 5_000)]) : idle());
     },
+  };
+}
+
+/** Runs at most `concurrency` tasks at once, the others in the order they came. */
+function limiter(concurrency: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    // A task that ends hands its place to the next waiting one, so that nobody jumps the queue.
+    if (running < concurrency) running++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
   };
 }
 

@@ -119,7 +119,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         handler(event, lambdaContext(spec.name, timeoutSecondsOf(spec)));
       if (spec.stream) streamConsumers.push({ name: spec.name, filter: spec.stream.filter, target: invoke });
       for (const route of spec.routes ?? []) routes.push({ ...route, handler: invoke });
-      if (spec.rule) rules.push({ name: spec.name, pattern: spec.rule, target: invoke, bus: spec.bus });
+      if (spec.rule) {
+        rules.push({
+          name: spec.name,
+          pattern: spec.rule,
+          target: invoke,
+          bus: spec.bus,
+          ...(spec.reservedConcurrency && { concurrency: spec.reservedConcurrency }),
+        });
+      }
       if (spec.schedule) {
         const everyMs = (options.scheduleSeconds ?? spec.schedule.everyMinutes * 60) * 1000;
         schedules.push({ name: spec.name, everyMs, target: invoke });

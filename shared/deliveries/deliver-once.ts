@@ -1,10 +1,10 @@
 import type { TableKey } from "../aws/table.ts";
 import { normalizeEmail } from "../domain/registration.ts";
-import type { SendOptions } from "../mail/mailer.ts";
+import { SendDeadlineError, type SendOptions } from "../mail/mailer.ts";
 import { type Audience, stopsMail } from "../suppression/suppression.ts";
 import { type SuppressionsRead, suppressionOf } from "../suppression/suppression-store.ts";
 import { claimDelivery, recordDelivery, releaseDelivery } from "./delivery-store.ts";
-import { type Lease, leaseFor } from "./lease.ts";
+import { type Lease, leaseFor, leaseMarginMs } from "./lease.ts";
 
 /** The longest a Lambda runs: a claim leased for that long cannot outlive a live sender. */
 const longestStepMs = 15 * 60_000;
@@ -49,6 +49,7 @@ export interface Delivery {
    * The time the step has left for this send (its remaining time minus what it needs to hand on),
    * passed to the sender as `SendOptions.timeLeftMs`: a throttled send stops backing off in time
    * with `SendDeadlineError`, the claim is released at once, and the step hands on from there.
+   * Whatever it says, the send never begins later than the claim's lease allows.
    */
   timeLeftMs?: () => number;
 }
@@ -86,9 +87,17 @@ export async function deliverOnce(
   if (!(await claimDelivery(key, suppressed ? "suppressed" : "sending", now, lease, delivery.expiresAt)))
     return "already-claimed";
   if (suppressed) return "suppressed";
+  // No send may begin after the claim's lease (less its margin for the writes after the send) is
+  // over: a sweeper or a retry takes an expired claim over and sends, so a send still waiting for
+  // a sending slot then would go out twice. On Lambda the function's timeout ends such a send; the
+  // local runtime lets a handler run on past its time, as a step of a loaded process may.
+  const leaseLeftMs = () => lease.until.getTime() - leaseMarginMs - Date.now();
+  const { timeLeftMs: stepLeftMs } = delivery;
+  const timeLeftMs = stepLeftMs ? () => Math.min(stepLeftMs(), leaseLeftMs()) : leaseLeftMs;
   let messageId: string;
   try {
-    ({ messageId } = await send(delivery.timeLeftMs ? { timeLeftMs: delivery.timeLeftMs } : {}));
+    if (timeLeftMs() <= 0) throw new SendDeadlineError("The claim's lease ran out before its send began");
+    ({ messageId } = await send({ timeLeftMs }));
   } catch (error) {
     if (error instanceof Error && error.name === "MessageRejected") {
       await recordDelivery(key, { state: "rejected", reason: error.message });

@@ -1,4 +1,5 @@
-import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { db, queryAll, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys, type TableKey } from "../aws/table.ts";
@@ -36,10 +37,24 @@ export async function claimDelivery(
   );
 }
 
+/**
+ * The client of the outcome's write, the one write inside the window for a duplicate (SES accepted
+ * the message, the record does not say so yet): a client of its own, so that this write never
+ * waits for one of the 50 sockets of the shared client behind the claims, reads and counts of the
+ * other sends in flight (a page of 60 at 100/s, or a restart resuming a hundred confirmations).
+ */
+let outcomeClient: DynamoDBDocumentClient | undefined;
+const outcomeDb = () => {
+  outcomeClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return outcomeClient;
+};
+
 /** Records a delivery's outcome and drops its lease, right after the send. */
 export async function recordDelivery(key: TableKey, fields: Record<string, string>): Promise<void> {
   const names = Object.keys(fields);
-  await db.send(
+  await outcomeDb().send(
     new UpdateCommand({
       TableName: tableName,
       Key: key,

@@ -79,4 +79,39 @@ describe("the local bus is durable", () => {
     ]);
     expect(left).toEqual([]);
   });
+
+  it("runs at most a rule's concurrency of deliveries at once, and delivers every one", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "convene-bus-concurrency-"));
+    let running = 0;
+    let most = 0;
+    const delivered: string[] = [];
+    const bus = await startEventBus({
+      port: 0,
+      busName: "convene",
+      deadLetterDir: join(dataDir, "dead-letters"),
+      log: () => undefined,
+      rules: [
+        {
+          name: "created",
+          pattern: { "detail-type": ["registration.created"] },
+          concurrency: 2,
+          target: async (event) => {
+            running++;
+            most = Math.max(most, running);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            running--;
+            delivered.push((event.detail as { registrationId: string }).registrationId);
+          },
+        },
+      ],
+    });
+    const ids = Array.from({ length: 8 }, (_, index) => `r${index}`);
+    await Promise.all(ids.map((id) => put(bus.url, id)));
+    await bus.idle();
+    await bus.close();
+    await rm(dataDir, { recursive: true, force: true });
+
+    expect(most).toBe(2);
+    expect(delivered.sort()).toEqual(ids);
+  });
 });

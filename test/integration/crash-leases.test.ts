@@ -8,9 +8,9 @@ import { mailingBatch } from "../../shared/bus/events/mailing-batch.ts";
 import { mailingRequested } from "../../shared/bus/events/mailing-requested.ts";
 import { deliverOnce } from "../../shared/deliveries/deliver-once.ts";
 import { claimDelivery } from "../../shared/deliveries/delivery-store.ts";
-import { handOnLease, leaseAttributes } from "../../shared/deliveries/lease.ts";
+import { handOnLease, leaseAttributes, leaseMarginMs } from "../../shared/deliveries/lease.ts";
 import { getEvent } from "../../shared/events/event-store.ts";
-import { sendRawMail } from "../../shared/mail/mailer.ts";
+import { mailSettings, SendDeadlineError, sendRawMail } from "../../shared/mail/mailer.ts";
 import {
   changeStatus,
   fixRecipients,
@@ -163,6 +163,27 @@ describe("steps resumed after a crash", () => {
 
     expect(outcome).toBe("already-claimed");
     expect(sends).toBe(0);
+  });
+
+  it("never begins a send after its claim's lease ran out: the claim is freed for the one taking over, who mails once", async () => {
+    const to = `${uniqueId("late")}@example.org`;
+    const key = keys.delivery(uniqueId("registration"), "confirmation", 1);
+    const raw = `From: ${mailSettings.senderEmail}\r\nTo: ${to}\r\nSubject: Once\r\n\r\nHello`;
+    const mail = { raw: Buffer.from(raw), to };
+    // A step still waiting when its claim's lease (less the margin for the writes after a send)
+    // has run out: a sweeper may already have taken the claim over.
+    const late = deliverOnce(
+      { key, to, audience: "registrant", lease: { until: new Date(Date.now() + leaseMarginMs - 1) } },
+      (options) => sendRawMail(mail, options),
+    );
+    await expect(late).rejects.toBeInstanceOf(SendDeadlineError);
+
+    const takenOver = await deliverOnce({ key, to, audience: "registrant" }, (options) =>
+      sendRawMail(mail, options),
+    );
+
+    expect(takenOver).toBe("sent");
+    expect(await mailsTo(outbox, to)).toHaveLength(1);
   });
 
   it("mails a confirmation whose sender died after claiming it, once its lease expires", async () => {
