@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { Language } from "./languages.ts";
+import { type Language, locales } from "./languages.ts";
 import { localizedLineSchema, localizedNameSchema, missingLanguages } from "./localized-line.ts";
 
 /**
@@ -59,4 +59,35 @@ export function agendaIssues(agenda: Agenda, durationMinutes: number, eventLangu
     }
   });
   return issues;
+}
+
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A time of day in a zone ("10:45"), as a language writes it. */
+function clock(at: Date, timezone: string, language: Language): string {
+  const key = `${timezone} ${language}`;
+  let format = clockFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locales[language], { timeStyle: "short", timeZone: timezone });
+    clockFormats.set(key, format);
+  }
+  return format.format(at);
+}
+
+/**
+ * A session's agenda as pages and mails show it: each part with its start and end written in the
+ * session's time zone ("10:00", "10:45"), computed from the minutes of the parts before it.
+ */
+export function agendaSchedule(
+  session: { startsAt: string; timezone: string; agenda?: Agenda | undefined },
+  language: Language,
+): { part: AgendaPart; start: string; end: string }[] {
+  return agendaTimes(session.startsAt, session.agenda ?? []).map(({ startsAt, ...part }) => {
+    const start = new Date(startsAt);
+    return {
+      part,
+      start: clock(start, session.timezone, language),
+      end: clock(new Date(start.getTime() + part.minutes * 60_000), session.timezone, language),
+    };
+  });
 }

@@ -1,4 +1,5 @@
-import { directions, type Language } from "../domain/languages.ts";
+import { accentOf, type Branding } from "../domain/branding.ts";
+import { directions, type Language, pickText } from "../domain/languages.ts";
 import { type Markup, markup } from "../html.ts";
 import { urlTo } from "../paths.ts";
 
@@ -10,7 +11,9 @@ export interface MailLink {
 
 /**
  * The one palette of every mail, transactional or mailing. Inline styles only: many clients drop
- * `<style>`. One column that reads on a phone, no images or scripts.
+ * `<style>`. One column that reads on a phone, no scripts; the only images are the event's logos
+ * (`MailBrand`), referenced by URL, which clients that block images replace by their alt text.
+ * Buttons and links take the event's accent colour (`brandedStyles`).
  */
 export const mailStyles = {
   body: "margin:0;padding:0;background:#f4f5f7;",
@@ -22,13 +25,51 @@ export const mailStyles = {
   details: "margin:0 0 16px;padding:12px 16px;background:#f4f5f7;border-radius:6px;",
   label: "display:block;font-size:13px;color:#57606a;",
   value: "display:block;margin-bottom:8px;",
-  button:
-    "display:inline-block;padding:12px 20px;background:#0b57d0;color:#ffffff;text-decoration:none;border-radius:6px;font-weight:bold;",
-  link: "color:#0b57d0;word-break:break-all;",
+  link: "color:#0b4f9c;word-break:break-all;",
   small: "margin:0 0 16px;font-size:14px;color:#57606a;",
   footer: "margin:16px 0 0;font-size:12px;color:#57606a;",
   footerLink: "color:#57606a;text-decoration:underline;",
 } as const;
+
+/** An event's identity in its mails: its logos (alt text in the mail's language) and accent colour. */
+export interface MailBrand {
+  logos: { url: string; alt: string; link?: string | undefined }[];
+  accent: string;
+}
+
+/** The brand of an event's mails in a language; neutral (no logo, the default accent) without branding. */
+export const mailBrand = (branding: Branding | undefined, language: Language): MailBrand => ({
+  logos: (branding?.logos ?? []).map((logo) => ({
+    url: logo.url,
+    alt: pickText(logo.alt, language),
+    link: logo.link,
+  })),
+  accent: accentOf(branding),
+});
+
+/** The styles that take the accent: the primary button (white on the accent, 4.5:1 at least) and links. */
+export const brandedStyles = (brand: MailBrand | undefined) => {
+  const accent = brand?.accent ?? accentOf(undefined);
+  return {
+    button: `display:inline-block;padding:12px 20px;background:${accent};color:#ffffff;text-decoration:none;border-radius:6px;font-weight:bold;`,
+    link: `color:${accent};word-break:break-all;`,
+    card: `${mailStyles.card}border-top:4px solid ${accent};`,
+  };
+};
+
+/**
+ * The logos at the top of the card, 40px high, each a link to its organisation when it has one.
+ * Width is left to the client (from the image's ratio); the alt text stands in when images are off.
+ */
+function logosHtml(brand: MailBrand | undefined): Markup | undefined {
+  if (!brand?.logos.length) return undefined;
+  const images = brand.logos.map((logo) => {
+    const image = markup`<img src="${logo.url}" alt="${logo.alt}" height="40" style="height:40px;width:auto;max-width:180px;border:0;vertical-align:middle;">`;
+    const linked = logo.link ? markup`<a href="${webUrl(logo.link)}">${image}</a>` : image;
+    return markup`<span style="display:inline-block;margin:0 12px 8px 0;">${linked}</span>`;
+  });
+  return markup`<p style="margin:0 0 8px;">${images}</p>`;
+}
 
 /** Only web links go into a mail: a `javascript:` or `data:` URL is refused, whatever its source. */
 export function webUrl(url: string): string {
@@ -77,13 +118,16 @@ export function mailFrame(frame: {
   card: Markup;
   footer: Markup;
   privacy: MailLink;
+  /** The event's logos and accent; neutral without. */
+  brand?: MailBrand | undefined;
 }): string {
   return markup`<!doctype html>
 <html lang="${frame.language}" dir="${directions[frame.language]}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${frame.subject}</title></head>
 <body style="${mailStyles.body}">
 <div dir="${directions[frame.language]}" style="${mailStyles.frame}">
-<div style="${mailStyles.card}">
+<div style="${brandedStyles(frame.brand).card}">
+${logosHtml(frame.brand)}
 ${frame.card}
 </div>
 ${frame.footer}

@@ -1,3 +1,4 @@
+import { type AgendaPerson, agendaSchedule } from "../domain/agenda.ts";
 import { formatSessionTime, sessionEnd } from "../domain/dates.ts";
 import type { Session, WebinarEvent } from "../domain/event.ts";
 import { type Language, pickText } from "../domain/languages.ts";
@@ -5,7 +6,7 @@ import { calendarUid, type Registration } from "../domain/registration.ts";
 import { calendarInvite } from "./calendar.ts";
 import { composeMessage, type MailAddress } from "./compose.ts";
 import { formatDuration, formatStartsIn } from "./format.ts";
-import { privacyLink } from "./frame.ts";
+import { mailBrand, privacyLink } from "./frame.ts";
 import { type MailContent, renderHtml, renderText } from "./render.ts";
 import { type MailKind, type MailTexts, mailTexts, type TextValues } from "./texts/index.ts";
 
@@ -99,6 +100,47 @@ function textValues(input: RegistrationMailInput, language: Language): TextValue
   return { title, startsIn: formatStartsIn(input.reminderOffsetMs, language) };
 }
 
+/** "Moderator: UCLG", "Speakers: A (UNICEF), B", in the mail's language; nothing for nobody. */
+function peopleLine(
+  label: string,
+  list: readonly AgendaPerson[] | undefined,
+  colon: string,
+  language: Language,
+) {
+  if (!list?.length) return [];
+  const names = list.map((person) => {
+    const name = pickText(person.name, language);
+    return person.affiliation ? `${name} (${pickText(person.affiliation, language)})` : name;
+  });
+  return [`${label}${colon}${names.join(", ")}`];
+}
+
+/** The session's agenda, for the mails of registrants with a seat; none when the session has no agenda. */
+function agendaOf(session: Session, texts: MailTexts, language: Language): MailContent["agenda"] {
+  if (!session.agenda) return undefined;
+  return {
+    title: texts.agenda.title,
+    parts: agendaSchedule(session, language).map(({ part, start, end }) => ({
+      times: `${start} – ${end}`,
+      title: pickText(part.title, language),
+      people: [
+        ...peopleLine(
+          texts.agenda.moderators(part.moderators?.length ?? 0),
+          part.moderators,
+          texts.colon,
+          language,
+        ),
+        ...peopleLine(
+          texts.agenda.speakers(part.speakers?.length ?? 0),
+          part.speakers,
+          texts.colon,
+          language,
+        ),
+      ],
+    })),
+  };
+}
+
 function mailContent(input: RegistrationMailInput, texts: MailTexts, values: TextValues): MailContent {
   const { kind, event, session, registration } = input;
   const language = registration.language;
@@ -121,6 +163,7 @@ function mailContent(input: RegistrationMailInput, texts: MailTexts, values: Tex
       { label: texts.labels.organiser, value: pickText(event.organiser.name, language) },
     ],
     ...(joinLinkKinds.has(kind) && {
+      agenda: agendaOf(session, texts, language),
       join: {
         link: { label: texts.labels.joinLink, url: session.joinUrl },
         button: texts.joinButton,
@@ -140,6 +183,7 @@ function mailContent(input: RegistrationMailInput, texts: MailTexts, values: Tex
     signature: pickText(event.organiser.name, language),
     footer: texts.footer(values),
     privacy: privacyLink(input.publicUrl, event.id, language),
+    brand: mailBrand(event.branding, language),
   };
 }
 

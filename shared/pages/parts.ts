@@ -1,7 +1,7 @@
-import { type AgendaPerson, agendaTimes } from "../domain/agenda.ts";
+import { type AgendaPerson, agendaSchedule } from "../domain/agenda.ts";
 import { formatSessionTime } from "../domain/dates.ts";
 import type { PublicEvent } from "../domain/event.ts";
-import { type Language, type LocalizedText, languages, locales, pickText } from "../domain/languages.ts";
+import { type Language, type LocalizedText, languages, pickText } from "../domain/languages.ts";
 import { type Markup, markup, renderedHtml } from "../html.ts";
 import { markdownToHtml, parseMarkdown } from "../mailings/content/markdown.ts";
 import { pathTo } from "../paths.ts";
@@ -63,18 +63,6 @@ export function sessionFacts(session: PageSession, language: Language): string {
   return `${texts.language(languageName(session.language, language))} · ${texts.duration(session.durationMinutes)}`;
 }
 
-const clockFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** A time of day in a zone ("10:45"), as the page's language writes it. */
-function clock(at: string, timezone: string, language: Language): string {
-  const key = `${timezone} ${language}`;
-  const format =
-    clockFormats.get(key) ??
-    new Intl.DateTimeFormat(locales[language], { timeStyle: "short", timeZone: timezone });
-  clockFormats.set(key, format);
-  return format.format(new Date(at));
-}
-
 function people(
   label: (count: number) => string,
   list: readonly AgendaPerson[] | undefined,
@@ -97,13 +85,8 @@ function people(
 export function agendaList(session: PageSession, language: Language): Markup | undefined {
   if (!session.agenda) return undefined;
   const texts = summaryTexts[language];
-  const parts = agendaTimes(session.startsAt, session.agenda).map((part) => {
-    const end = new Date(Date.parse(part.startsAt) + part.minutes * 60_000).toISOString();
-    const times = texts.partTimes(
-      clock(part.startsAt, session.timezone, language),
-      clock(end, session.timezone, language),
-    );
-    return markup`<li><p><span class="part-time">${times}</span> <strong${langOf(part.title, language)}>${pickText(part.title, language)}</strong></p>
+  const parts = agendaSchedule(session, language).map(({ part, start, end }) => {
+    return markup`<li><p><span class="part-time">${texts.partTimes(start, end)}</span> <strong${langOf(part.title, language)}>${pickText(part.title, language)}</strong></p>
 ${people(texts.moderators, part.moderators, language)}${people(texts.speakers, part.speakers, language)}</li>`;
   });
   return markup`<ol class="agenda">${parts}</ol>`;

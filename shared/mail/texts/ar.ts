@@ -70,6 +70,11 @@ export const ar: MailTexts = {
     organiser: "الجهة المنظمة",
   },
   joinButton: "انضم إلى الندوة الإلكترونية",
+  agenda: {
+    title: "البرنامج",
+    moderators: (count) => (count === 1 ? "إدارة الجلسة" : "مديرو الجلسة"),
+    speakers: (count) => (count === 1 ? "المتحدث" : "المتحدثون"),
+  },
   joinNote: "هذا الرابط مخصص للمسجَّلين فقط؛ يُرجى عدم مشاركته.",
   calendarNote: {
     add: "تضيف الدعوة المرفقة الجلسة إلى تقويمك.",

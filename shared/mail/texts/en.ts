@@ -74,6 +74,11 @@ export const en: MailTexts = {
     organiser: "Organised by",
   },
   joinButton: "Join the webinar",
+  agenda: {
+    title: "Agenda",
+    moderators: (count) => (count === 1 ? "Moderator" : "Moderators"),
+    speakers: (count) => (count === 1 ? "Speaker" : "Speakers"),
+  },
   joinNote: "This link is for registrants only; please do not share it.",
   calendarNote: {
     add: "The attached invitation adds the session to your calendar.",

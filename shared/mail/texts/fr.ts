@@ -79,6 +79,11 @@ export const fr: MailTexts = {
     organiser: "Organisé par",
   },
   joinButton: "Rejoindre le webinaire",
+  agenda: {
+    title: "Programme",
+    moderators: (count) => (count === 1 ? "Modération" : "Modérateurs et modératrices"),
+    speakers: (count) => (count === 1 ? "Intervention" : "Intervenants et intervenantes"),
+  },
   joinNote: `Ce lien est réservé aux personnes inscrites${nb}; merci de ne pas le partager.`,
   calendarNote: {
     add: "L’invitation jointe ajoute la session à votre agenda.",

@@ -55,6 +55,8 @@ export interface MailTexts {
     organiser: string;
   };
   joinButton: string;
+  /** The session's agenda (confirmations, reminders): its heading, and who moderates or speaks. */
+  agenda: { title: string; moderators: (count: number) => string; speakers: (count: number) => string };
   /** Join links only reach registrants (the public event page hides them). */
   joinNote: string;
   /** Points at the attached invite, which some clients show only as a file. */

@@ -1,6 +1,13 @@
 import type { Language } from "../../domain/languages.ts";
 import { type Markup, markup, renderedHtml } from "../../html.ts";
-import { type MailLink, mailAnchor, mailFrame, mailStyles, mailTextFooter } from "../../mail/frame.ts";
+import {
+  type MailBrand,
+  type MailLink,
+  mailAnchor,
+  mailFrame,
+  mailStyles,
+  mailTextFooter,
+} from "../../mail/frame.ts";
 
 /** What every mailing says under the organiser's text, in the recipient's language. */
 export interface MailingFooter {
@@ -19,6 +26,8 @@ export interface MailingLayout {
   bodyHtml: string;
   bodyText: string;
   footer: MailingFooter;
+  /** The event's logos and accent colour, as in its transactional mails. */
+  brand?: MailBrand | undefined;
 }
 
 function footerHtml(footer: MailingFooter): Markup {
@@ -37,6 +46,7 @@ export function layoutHtml(layout: MailingLayout): string {
     card: renderedHtml(layout.bodyHtml),
     footer: footerHtml(layout.footer),
     privacy: layout.footer.privacy,
+    brand: layout.brand,
   });
 }
 

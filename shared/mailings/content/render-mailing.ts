@@ -1,7 +1,7 @@
 import { formatSessionTime } from "../../domain/dates.ts";
 import type { Session, WebinarEvent } from "../../domain/event.ts";
 import { type Language, type LocalizedText, languages, pickText } from "../../domain/languages.ts";
-import { privacyLink } from "../../mail/frame.ts";
+import { mailBrand, privacyLink } from "../../mail/frame.ts";
 import { fillTokens } from "./fill-tokens.ts";
 import { layoutHtml, layoutText, type MailingFooter } from "./layout.ts";
 import type { MailingContent } from "./mailing-input.ts";
@@ -22,7 +22,7 @@ export interface MailingRecipient {
 
 export interface RenderMailingInput {
   mailing: MailingContent;
-  event: Pick<WebinarEvent, "id" | "title" | "organiser">;
+  event: Pick<WebinarEvent, "id" | "title" | "organiser" | "branding">;
   /** The recipient's session: `{{sessionDate}}` is its start. */
   session: Pick<Session, "startsAt" | "timezone">;
   recipient: MailingRecipient;
@@ -96,6 +96,7 @@ export function renderMailing(input: RenderMailingInput): RenderedMailing {
     bodyHtml: markdownToHtml(tokens),
     bodyText: markdownToText(tokens),
     footer: footer(input, language),
+    brand: mailBrand(input.event.branding, language),
   };
   return { language, subject, html: layoutHtml(layout), text: layoutText(layout) };
 }
