@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import * as z from "zod";
 import { checkFormTraps } from "#shared/abuse/form-stamp";
-import { enforceRateLimits, rateLimitsFromEnv } from "#shared/abuse/rate-limits";
+import { rateLimitCharge, rateLimitsFromEnv } from "#shared/abuse/rate-limits";
 import { ConflictError, ValidationError } from "#shared/domain/errors";
 import { slugSchema } from "#shared/domain/event";
 import { registrationInputSchemaFor } from "#shared/domain/registration";
@@ -45,8 +45,13 @@ export const handler = httpRoute({
       const input = registrationInputSchemaFor(registrationEvent.form).safeParse(body);
       if (!input.success) throw ValidationError.fromZod(input.error);
       // Counted once valid, so fixing a form's errors costs nothing; a refused request adds nothing.
-      await enforceRateLimits("register", { ip: clientIpOf(event), email: input.data.email }, limits);
-      const result = await register(params.eventId, input.data);
+      // The counters are items of the registration's own transaction: one round trip for both.
+      const rateLimit = rateLimitCharge(
+        "register",
+        { ip: clientIpOf(event), email: input.data.email },
+        limits,
+      );
+      const result = await register(params.eventId, input.data, { rateLimit });
       if (bodyKind === "form") return thankYouPage(result, language);
       const { registrationId, status, sessionId } = result.registration;
       // The registration already stored for this email: a client retrying after a lost answer

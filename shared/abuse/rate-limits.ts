@@ -1,6 +1,7 @@
 import * as z from "zod";
+import type { TransactItem } from "../aws/dynamo.ts";
 import { RateLimitedError } from "../domain/errors.ts";
-import { countHit } from "./rate-limit-store.ts";
+import { countHit, hitItem } from "./rate-limit-store.ts";
 
 /** The public POSTs that are limited; each has its own counters. */
 export type LimitedAction = "register" | "cancel" | "unsubscribe";
@@ -64,31 +65,58 @@ export function countersOf(action: LimitedAction, requester: Requester, limits: 
 }
 
 /**
- * Counts a request against each of its limits (one conditional UpdateItem each, in parallel) and
- * throws `RateLimitedError` with the seconds until the window ends when one is reached. A fixed
- * window (the clock hour) rather than a sliding one: one write per counter and no read, at the
- * cost of allowing up to twice the limit across the turn of an hour, which is harmless here.
- * (Well-kept rate-limiting libraries, such as rate-limiter-flexible, offer DynamoDB stores, but
- * with a read and a write per request and their own table; this is the same fixed window in one
- * write, in the table that already has TTL.)
+ * A request's hits on its limits, to be counted once: alone ({@link RateLimitCharge.countAlone}),
+ * or as items of the transaction that does the request's work, so that a registration costs one
+ * round trip, not two. A fixed window (the clock hour) rather than a sliding one: one write per
+ * counter and no read, at the cost of allowing up to twice the limit across the turn of an hour,
+ * which is harmless here. (Well-kept rate-limiting libraries, such as rate-limiter-flexible, offer
+ * DynamoDB stores, but with a read and a write per request and their own table; this is the same
+ * fixed window in one write, in the table that already has TTL.)
  */
-export async function enforceRateLimits(
+export interface RateLimitCharge {
+  /** One conditional update per counter; a failed condition means that limit is reached. */
+  items: TransactItem[];
+  /** What to throw when one of `items` failed: 429 with the seconds until the window ends. */
+  refusal(): RateLimitedError;
+  /** Counts the hits without a transaction (in parallel); throws the refusal when a limit is reached. */
+  countAlone(): Promise<void>;
+}
+
+export function rateLimitCharge(
   action: LimitedAction,
   requester: Requester,
   limits: RateLimits,
   now = new Date(),
-): Promise<void> {
-  const counters = countersOf(action, requester, limits);
-  if (counters.length === 0) return;
+): RateLimitCharge {
   const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
   const windowEnd = new Date(windowStart.getTime() + windowMs);
-  const allowed = await Promise.all(
-    counters.map(({ counter, limit }) => countHit(counter, limit, windowStart, windowEnd)),
-  );
-  if (allowed.includes(false)) {
-    throw new RateLimitedError(Math.max(1, Math.ceil((windowEnd.getTime() - now.getTime()) / 1000)));
-  }
+  const counters = countersOf(action, requester, limits).map((counter) => ({
+    ...counter,
+    windowStart,
+    windowEnd,
+  }));
+  const refusal = () =>
+    new RateLimitedError(Math.max(1, Math.ceil((windowEnd.getTime() - now.getTime()) / 1000)));
+  return {
+    items: counters.map(hitItem),
+    refusal,
+    async countAlone() {
+      const allowed = await Promise.all(counters.map(countHit));
+      if (allowed.includes(false)) throw refusal();
+    },
+  };
 }
+
+/**
+ * Counts a request against each of its limits (one conditional UpdateItem each, in parallel) and
+ * throws `RateLimitedError` with the seconds until the window ends when one is reached.
+ */
+export const enforceRateLimits = (
+  action: LimitedAction,
+  requester: Requester,
+  limits: RateLimits,
+  now = new Date(),
+): Promise<void> => rateLimitCharge(action, requester, limits, now).countAlone();
 
 /** The part of an address that identifies one client: the address for IPv4, the /64 for IPv6. */
 export function networkOf(ip: string): string {

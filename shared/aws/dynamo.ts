@@ -1,5 +1,10 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import {
+  DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+} from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { readConfig } from "../config.ts";
 
@@ -12,6 +17,9 @@ export const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
 });
 
 export const { TABLE_NAME: tableName } = readConfig({ TABLE_NAME: z.string().min(1) });
+
+/** One item of a TransactWriteItems call (a Put, Update, Delete or ConditionCheck). */
+export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
 /** A conditional write lost: the item was not in the state the write expected. */
 export const isConditionFailure = (error: unknown): boolean =>

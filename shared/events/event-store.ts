@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { batchWrite } from "../aws/batch-write.ts";
-import { db, queryAll, tableName } from "../aws/dynamo.ts";
+import { db, queryAll, type TransactItem, tableName } from "../aws/dynamo.ts";
 import { keys, type TableKey } from "../aws/table.ts";
 import { sessionEnd } from "../domain/dates.ts";
 import { NotFoundError } from "../domain/errors.ts";
@@ -100,22 +100,39 @@ const recentPublicReads = new Map<string, { event: WebinarEvent; readAt: number 
  * - **capacity**: seats are counted by the session's counter item, and a seat is taken only by
  *   the registration transaction's condition on it (`confirmed < :capacity`), atomically, never by
  *   counting against the cached event: concurrent registrations can never overbook. Only the
- *   number `:capacity` comes from the event, so an organiser's change of a capacity applies to
- *   registrations up to 5 s late on a warm container;
+ *   number `:capacity` comes from the event, and the same transaction checks that the event item
+ *   is still the one read (its `updatedAt`; see `register`), so a changed capacity applies at once;
  * - **closing**: whether a session has started is computed from the request's own clock against
- *   the start time, which is not cached state; only an organiser's change of the start time is
- *   seen up to 5 s late on a warm container;
+ *   the start time, which is not cached state, of an event the transaction checks as above;
  * - an edit in this same process (the local runtime runs every function in one) is seen at once:
  *   saving or deleting an event drops the cached reads.
- * A missing event is never cached, so an event created a moment ago is found at once.
+ * A missing event is never cached, so an event created a moment ago is found at once. `maxAgeMs`
+ * 0 reads the event again and caches that (for a transaction that found the event changed).
  */
-export async function getEventForPublic(id: string, now = Date.now()): Promise<WebinarEvent> {
+export async function getEventForPublic(
+  id: string,
+  now = Date.now(),
+  maxAgeMs = publicReadMaxAgeMs,
+): Promise<WebinarEvent> {
   const recent = recentPublicReads.get(id);
-  if (recent && now - recent.readAt < publicReadMaxAgeMs) return recent.event;
+  if (recent && now - recent.readAt < maxAgeMs) return recent.event;
   const event = await getEvent(id);
   recentPublicReads.set(id, { event, readAt: now });
   return event;
 }
+
+/**
+ * A transaction item whose condition fails unless the event item is still the one read: every
+ * save of the settings sets a new `updatedAt`, and a deleted event has none.
+ */
+export const eventAsRead = (event: Pick<WebinarEvent, "id" | "updatedAt">): TransactItem => ({
+  ConditionCheck: {
+    TableName: tableName,
+    Key: keys.event(event.id),
+    ConditionExpression: "updatedAt = :updatedAt",
+    ExpressionAttributeValues: { ":updatedAt": event.updatedAt },
+  },
+});
 
 /**
  * Creates or replaces an event's settings in one write, keeping its creation time, and tells

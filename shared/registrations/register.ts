@@ -1,15 +1,17 @@
 import { randomUUID } from "node:crypto";
+import type { RateLimitCharge } from "../abuse/rate-limits.ts";
 import { message } from "../bus/define-event.ts";
 import { confirmationRequested } from "../bus/events/confirmation-requested.ts";
 import { registrationCreated } from "../bus/events/registration-created.ts";
-import { ConflictError, ValidationError } from "../domain/errors.ts";
+import { ConflictError, RateLimitedError, ValidationError } from "../domain/errors.ts";
 import type { Session, WebinarEvent } from "../domain/event.ts";
 import {
   privacyNoticeVersion,
   type Registration,
   type ValidRegistrationInput,
 } from "../domain/registration.ts";
-import { getEventForPublic } from "../events/event-store.ts";
+import { assertRegistrationOpen } from "../domain/registration-form.ts";
+import { eventAsRead, getEventForPublic } from "../events/event-store.ts";
 import { expiresAtOf } from "../privacy/retention.ts";
 import {
   createRegistration,
@@ -24,59 +26,89 @@ export type RegisterResult =
   | { outcome: "created"; registration: Registration; event: WebinarEvent }
   | { outcome: "already-registered"; registration: Registration; event: WebinarEvent };
 
+/** What a registration request adds to its transaction besides the registration itself. */
+export interface RegisterOptions {
+  now?: Date;
+  /** The request's hits on its rate limits: none when absent (organiser tools, tests). */
+  rateLimit?: RateLimitCharge;
+}
+
+const noRateLimit: RateLimitCharge = {
+  items: [],
+  refusal: () => new RateLimitedError(1),
+  countAlone: async () => {},
+};
+
+/** An organiser saved the event this often while one registration was being written: give up. */
+const maxEventReads = 3;
+
 /**
  * Registers someone for a session.
- * 1. The event and session must exist, and the session must not have started.
+ * 1. The event (read at most once per 5 s by a warm container) and session must exist, and the
+ *    session must not have started.
  * 2. One transaction stores the registration as confirmed, or waitlisted when the session is full,
  *    with `registration.created` in the outbox (its consumer sends the confirmation or waitlist
- *    mail). That is the whole request: the outbox is relayed to the bus from the table's stream,
- *    so a bus that refuses `PutEvents` delays the mail and never fails the registration.
+ *    mail), the request's rate-limit counters (a limit reached cancels it: 429), and a check that
+ *    the event item is still the one read. That is the whole request: one round trip to DynamoDB
+ *    in a warm container; the outbox is relayed to the bus from the table's stream, so a bus that
+ *    refuses `PutEvents` delays the mail and never fails the registration.
+ * 3. If an organiser saved the event since it was read, the transaction wrote nothing: the event
+ *    is read again and the steps repeated. So the capacity in the counter's condition and the
+ *    start and closing times checked are always the event's current ones, cache or not.
  * The same email again (any letter case) stores nothing, answers with the registration already
  * stored (so a client retrying after a lost answer gets the one it made), and re-sends the
- * confirmation, at most once per ten minutes.
+ * confirmation, at most once per ten minutes; its rate-limit hits are then counted on their own.
  */
 export async function register(
   eventId: string,
   input: ValidRegistrationInput,
-  now = new Date(),
+  { now = new Date(), rateLimit = noRateLimit }: RegisterOptions = {},
 ): Promise<RegisterResult> {
-  // A warm container reuses an event read for up to 5 s: concurrent registrations never overbook
-  // (the counter's condition in the transaction decides), and an organiser's change of capacity or
-  // start time reaches every container within those 5 s.
-  const event = await getEventForPublic(eventId);
-  const session = openSession(event, input.sessionId, now);
   const { language, consent: _consent, ...fields } = input;
-  const registration: Omit<Registration, "status"> = {
-    ...fields,
-    registrationId: randomUUID(),
-    eventId,
-    language: language ?? session.language,
-    consent: { acceptedAt: now.toISOString(), noticeVersion: privacyNoticeVersion },
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-    confirmationNumber: 1,
-    expiresAt: expiresAtOf(event),
-  };
-
-  const announce = (status: Registration["status"]) =>
-    message(registrationCreated, {
+  const registrationId = randomUUID();
+  let event = await getEventForPublic(eventId);
+  let limitItems = rateLimit.items;
+  for (let eventReads = 1; ; ) {
+    const session = openSession(event, input.sessionId, now);
+    const registration: Omit<Registration, "status"> = {
+      ...fields,
+      registrationId,
       eventId,
-      registrationId: registration.registrationId,
-      sessionId: session.id,
-      status,
-    });
-  let created = await createRegistration(registration, session.capacity, now, announce);
-  while (created.outcome === "already-registered") {
+      language: language ?? session.language,
+      consent: { acceptedAt: now.toISOString(), noticeVersion: privacyNoticeVersion },
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      confirmationNumber: 1,
+      expiresAt: expiresAtOf(event),
+    };
+    const announce = (status: Registration["status"]) =>
+      message(registrationCreated, { eventId, registrationId, sessionId: session.id, status });
+    const guards = [eventAsRead(event), ...limitItems];
+    const created = await createRegistration(registration, session.capacity, now, announce, guards);
+    if (created.outcome === "created") {
+      return { outcome: "created", registration: { ...registration, status: created.status }, event };
+    }
+    if (created.outcome === "guard-failed") {
+      if (created.guard > 0) throw rateLimit.refusal();
+      if (++eventReads > maxEventReads) {
+        throw new ConflictError("event-changing", "the event is being changed; please try again");
+      }
+      event = await getEventForPublic(eventId, Date.now(), 0);
+      assertRegistrationOpen(event, now);
+      continue;
+    }
+    // Already registered: no transaction was written, so the request is counted on its own.
+    if (limitItems.length > 0) {
+      await rateLimit.countAlone();
+      limitItems = [];
+    }
     const existing = await findRegistrationByEmail(eventId, input.email);
     if (existing) {
       await resendConfirmation(existing, now);
       return { outcome: "already-registered", registration: existing, event };
     }
     // Cancelled between the two reads: the email is free again, so register it.
-    created = await createRegistration(registration, session.capacity, now, announce);
   }
-  const stored: Registration = { ...registration, status: created.status };
-  return { outcome: "created", registration: stored, event };
 }
 
 /**

@@ -199,7 +199,10 @@ describe("registration past the limit", () => {
       message: expect.any(String),
     });
     expect(form.statusCode).toBe(429);
-    expect(form.headers?.["retry-after"]).toBe(third.headers?.["retry-after"]);
+    // The same window's end, seen a moment later (seconds later on a loaded machine).
+    const laterBy = Number(third.headers?.["retry-after"]) - Number(form.headers?.["retry-after"]);
+    expect(laterBy).toBeGreaterThanOrEqual(0);
+    expect(laterBy).toBeLessThan(60);
     expect(form.body).toContain('<html lang="fr" dir="ltr">');
     expect(form.body).toContain("Trop de demandes");
     expect(await registrationCount(eventId)).toBe(2);
