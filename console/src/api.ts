@@ -6,6 +6,7 @@ import type { Language } from "#shared/domain/languages";
 import type { EventSummary } from "#shared/events/list-events";
 import type { MailingInput } from "#shared/mailings/content/mailing-input";
 import type { mailingView } from "#shared/mailings/mailing";
+import { urlTo } from "#shared/paths";
 import type { ExportRow, RegistrationFilter } from "#shared/registrations/list-registrations";
 import type { registrationDetail } from "#shared/registrations/registration-detail";
 import type { ReminderView } from "#shared/reminders/list-reminders";
@@ -111,6 +112,9 @@ export function createApi(baseUrl: string, auth: Auth, onUnauthorized: () => voi
     putEvent: (eventId: string, event: EventInput) =>
       json<WebinarEvent>("PUT", eventPath(eventId), { json: event }),
     deleteEvent: (eventId: string) => json<void>("DELETE", eventPath(eventId)),
+    /** The event's public page (HTML for a browser) in one language, where registrants find it. */
+    publicEventUrl: (eventId: string, language: Language) =>
+      urlTo(baseUrl, "publicEvent", { eventId }, { lang: language }),
     /** Cancels a session: its registrants are told, it stays in the event as cancelled. */
     cancelSession: (eventId: string, sessionId: string) =>
       json<WebinarEvent>("POST", `${eventPath(eventId)}/sessions/${encodeURIComponent(sessionId)}/cancel`, {

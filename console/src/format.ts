@@ -102,3 +102,13 @@ export function formatDuration(iso: string): string {
   });
   return new Intl.ListFormat(currentLocale(), { type: "conjunction" }).format(parts);
 }
+
+/** A time of day with its time zone named ("10:15 CET"), for times within a day already shown. */
+export function formatTime(iso: string, timeZone = "UTC"): string {
+  return new Intl.DateTimeFormat(currentLocale(), {
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone,
+    timeZoneName: "short",
+  }).format(new Date(iso));
+}

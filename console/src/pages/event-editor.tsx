@@ -18,6 +18,8 @@ import {
   TimeZonePicker,
 } from "../components.tsx";
 import { fromZonedInput, toZonedInput } from "../format.ts";
+import { type AgendaDraft, AgendaEditor, agendaDraftOf, agendaInputOf } from "./agenda-editor.tsx";
+import { type BrandingDraft, BrandingEditor, brandingDraftOf, brandingInputOf } from "./branding-editor.tsx";
 import { type FormDraft, FormEditor, formDraftOf, formInputOf } from "./form-editor.tsx";
 
 /** A session as the form holds it: its start on the clocks of its own time zone. */
@@ -33,6 +35,7 @@ interface SessionDraft {
   joinUrl: string;
   /** Set once the session is cancelled (by its own route, never by saving the form). */
   cancelledAt?: string;
+  agenda: AgendaDraft;
 }
 
 interface Draft {
@@ -45,6 +48,7 @@ interface Draft {
   reminders: string;
   attendanceMinMinutes: string;
   form: FormDraft;
+  branding: BrandingDraft;
 }
 
 const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -58,6 +62,7 @@ const newSession = (index: number): SessionDraft => ({
   durationMinutes: "90",
   capacity: "",
   joinUrl: "",
+  agenda: [],
 });
 
 function draftOf(event: WebinarEvent | undefined): Draft {
@@ -72,6 +77,7 @@ function draftOf(event: WebinarEvent | undefined): Draft {
       reminders: "P7D, P1D, PT1H",
       attendanceMinMinutes: "5",
       form: formDraftOf(undefined),
+      branding: brandingDraftOf(undefined),
     };
   }
   return {
@@ -90,10 +96,12 @@ function draftOf(event: WebinarEvent | undefined): Draft {
       capacity: session.capacity === undefined ? "" : String(session.capacity),
       joinUrl: session.joinUrl,
       ...(session.cancelledAt && { cancelledAt: session.cancelledAt }),
+      agenda: agendaDraftOf(session),
     })),
     reminders: event.reminders.join(", "),
     attendanceMinMinutes: String(event.attendanceMinMinutes),
     form: formDraftOf(event),
+    branding: brandingDraftOf(event),
   };
 }
 
@@ -113,6 +121,7 @@ function inputOf(draft: Draft): EventInput {
       durationMinutes: Number(session.durationMinutes),
       joinUrl: session.joinUrl,
       ...(session.capacity.trim() && { capacity: Number(session.capacity) }),
+      ...agendaInputOf(session.agenda),
     })),
     reminders: draft.reminders
       .split(/[\s,]+/)
@@ -120,6 +129,7 @@ function inputOf(draft: Draft): EventInput {
       .filter(Boolean),
     attendanceMinMinutes: Number(draft.attendanceMinMinutes),
     ...formInputOf(draft.form),
+    ...brandingInputOf(draft.branding),
   };
 }
 
@@ -151,7 +161,9 @@ export function EventEditorPage() {
   if (eventId !== undefined && !event.data) {
     return event.isPending ? <Loading /> : <ErrorMessage error={event.error} />;
   }
-  return <EventForm event={event.data} key={event.data?.updatedAt} />;
+  // Keyed by the event, not by its version: a save updates the form in place, so that the focus
+  // stays on the Save button and "Saved." is announced by a status that was already there.
+  return <EventForm event={event.data} key={event.data?.id ?? "new"} />;
 }
 
 function EventForm({ event }: { event: WebinarEvent | undefined }) {
@@ -169,6 +181,8 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
     mutationFn: (input: EventInput) => api.putEvent(draft.id, input),
     onSuccess: async (savedEvent) => {
       queryClient.setQueryData(["event", savedEvent.id], savedEvent);
+      // The form shows what is stored (trimmed, normalised), as a reload would.
+      setDraft(draftOf(savedEvent));
       await queryClient.invalidateQueries({ queryKey: ["events"] });
       setSaved(true);
       // A new event opens on its dashboard, from where everything else about it is one link away.
@@ -187,7 +201,17 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
   });
   const cancelSession = useMutation({
     mutationFn: (sessionId: string) => api.cancelSession(draft.id, sessionId),
-    onSuccess: (savedEvent) => queryClient.setQueryData(["event", savedEvent.id], savedEvent),
+    onSuccess: (savedEvent, sessionId) => {
+      queryClient.setQueryData(["event", savedEvent.id], savedEvent);
+      // Only the cancelled session changes in the form: the organiser's unsaved edits stay.
+      const cancelledAt = savedEvent.sessions.find((session) => session.id === sessionId)?.cancelledAt;
+      setDraft((current) => ({
+        ...current,
+        sessions: current.sessions.map((session) =>
+          session.id === sessionId && cancelledAt ? { ...session, cancelledAt } : session,
+        ),
+      }));
+    },
     onSettled: () => setConfirmCancel(undefined),
   });
 
@@ -274,6 +298,11 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
             onChange={(change) => update({ organiserEmail: change.target.value })}
           />
         </fieldset>
+        <BrandingEditor
+          draft={draft.branding}
+          issues={issues}
+          onChange={(branding) => update({ branding })}
+        />
         <RepeatedGroup
           items={draft.sessions}
           onChange={(sessions) => update({ sessions })}
@@ -350,11 +379,24 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
               <Field
                 label={t("editor.joinUrl")}
                 type="url"
+                dir="ltr"
                 className="wide"
                 value={session.joinUrl}
                 required
                 errors={issues.get(`sessions.${index}.joinUrl`)}
                 onChange={(change) => updateSession({ joinUrl: change.target.value })}
+              />
+              <AgendaEditor
+                parts={session.agenda}
+                onChange={(agenda) => updateSession({ agenda })}
+                issues={issues}
+                path={`sessions.${index}.agenda`}
+                sessionId={session.id || String(index + 1)}
+                startsAt={
+                  session.localStart ? fromZonedInput(session.localStart, session.timezone) : undefined
+                }
+                timezone={session.timezone}
+                durationMinutes={Number(session.durationMinutes) || 0}
               />
             </>
           )}
@@ -387,6 +429,7 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
               {t("editor.delete")}
             </button>
           )}
+          {event && <PreviewLinks event={event} />}
         </div>
         <p role="status">{saved ? t("editor.saved") : ""}</p>
         <ErrorMessage error={remove.error} />
@@ -413,5 +456,33 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
         <p>{t("editor.deleteBody")}</p>
       </ConfirmDialog>
     </Page>
+  );
+}
+
+/**
+ * Links to the event's public page in each of its languages, as registrants see it once saved
+ * (what the page shows is the saved event, not the form's unsaved changes).
+ */
+function PreviewLinks({ event }: { event: WebinarEvent }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const eventLanguages = languages.filter((language) => event.title[language]);
+  return (
+    <p className="preview-links">
+      <span>{t("editor.preview")}</span>
+      {eventLanguages.map((language) => (
+        <a
+          key={language}
+          className="preview-link"
+          href={api.publicEventUrl(event.id, language)}
+          target="_blank"
+          rel="noreferrer"
+          hrefLang={language}
+          aria-label={`${t("editor.previewIn", { language: t(`languages.${language}`) })} ${t("common.newWindow")}`}
+        >
+          {t(`languages.${language}`)}
+        </a>
+      ))}
+    </p>
   );
 }
