@@ -7,8 +7,9 @@ import { httpRoute } from "#shared/http/route";
 export const handler = httpRoute({
   params: z.object({ eventId: slugSchema }),
   body: { schema: eventInputSchema, limitBytes: 256 * 1024, accepts: ["json"] },
-  async handle({ params, body }) {
-    const { event, created } = await putEvent(params.eventId, body);
+  // `If-Match: "<updatedAt>"` (the event as the client read it) makes a stale edit a 409.
+  async handle({ params, body, headers }) {
+    const { event, created } = await putEvent(params.eventId, body, undefined, headers["if-match"]);
     return json(created ? 201 : 200, event);
   },
 });

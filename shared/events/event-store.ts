@@ -1,7 +1,15 @@
-import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { batchWrite } from "../aws/batch-write.ts";
-import { db, queryAll, type TransactItem, tableName } from "../aws/dynamo.ts";
+import {
+  db,
+  isConditionFailure,
+  queryAll,
+  type TransactItem,
+  tableName,
+  unlessConditionFails,
+} from "../aws/dynamo.ts";
 import { keys, type TableKey } from "../aws/table.ts";
 import { sessionEnd } from "../domain/dates.ts";
 import { NotFoundError } from "../domain/errors.ts";
@@ -21,8 +29,11 @@ const toEvent = (id: string, item: EventItem): WebinarEvent => ({
   updatedAt: item.updatedAt,
 });
 
-export async function findEvent(id: string): Promise<WebinarEvent | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.event(id) }));
+/** The event as stored; `consistent` for a read that a conditional save is based on. */
+export async function findEvent(id: string, consistent = false): Promise<WebinarEvent | undefined> {
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName, Key: keys.event(id), ConsistentRead: consistent }),
+  );
   return Item ? toEvent(id, eventItemSchema.parse(Item)) : undefined;
 }
 
@@ -135,35 +146,71 @@ export const eventAsRead = (event: Pick<WebinarEvent, "id" | "updatedAt">): Tran
 });
 
 /**
- * Creates or replaces an event's settings in one write, keeping its creation time, and tells
- * whether it was new (so the API can answer 201 or 200).
+ * The time a save writes as `updatedAt`: now, or just after the time read if the clock has not
+ * moved past it, so that `updatedAt` is a version that every save changes.
+ */
+const nextUpdatedAt = (read: WebinarEvent | undefined, now: Date) =>
+  new Date(Math.max(now.getTime(), read ? Date.parse(read.updatedAt) + 1 : 0)).toISOString();
+
+/** The update that writes an event's settings, on condition that the stored event is still `read`. */
+function eventUpdate(id: string, settings: EventSettings, updatedAt: string, read: WebinarEvent | undefined) {
+  return {
+    TableName: tableName,
+    Key: keys.event(id),
+    UpdateExpression:
+      "SET #data = :data, eventId = :id, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, createdAt = :createdAt, updatedAt = :now",
+    ConditionExpression: read ? "updatedAt = :read" : "attribute_not_exists(pk)",
+    ExpressionAttributeNames: { "#data": "data" },
+    ExpressionAttributeValues: {
+      ":data": settings,
+      ":id": id,
+      ":now": updatedAt,
+      ":createdAt": read?.createdAt ?? updatedAt,
+      ...(read && { ":read": read.updatedAt }),
+      ...prefixed(keys.eventIndex(id, lastSessionEnd(settings))),
+    },
+  };
+}
+
+/**
+ * Creates or replaces an event's settings, on condition that the stored event is still the one
+ * `read` (same `updatedAt`; absent when `read` is undefined), with `also` (outbox items) in the
+ * same transaction. Undefined when the condition failed: someone saved the event since it was read
+ * (a PUT based on an older read, or a cancellation), and the caller reads it again or answers 409.
  */
 export async function saveEvent(
   id: string,
   settings: EventSettings,
   now: Date,
-): Promise<{ event: WebinarEvent; created: boolean }> {
-  const { Attributes: previous } = await db.send(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: keys.event(id),
-      UpdateExpression:
-        "SET #data = :data, eventId = :id, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, createdAt = if_not_exists(createdAt, :now), updatedAt = :now",
-      ExpressionAttributeNames: { "#data": "data" },
-      ExpressionAttributeValues: {
-        ":data": settings,
-        ":id": id,
-        ":now": now.toISOString(),
-        ...prefixed(keys.eventIndex(id, lastSessionEnd(settings))),
-      },
-      ReturnValues: "ALL_OLD",
-    }),
-  );
+  read?: WebinarEvent,
+  also: readonly TransactItem[] = [],
+): Promise<{ event: WebinarEvent; created: boolean } | undefined> {
+  const updatedAt = nextUpdatedAt(read, now);
+  const update = eventUpdate(id, settings, updatedAt, read);
+  const saved =
+    also.length === 0
+      ? await unlessConditionFails(db.send(new UpdateCommand(update)))
+      : await unlessTransactionConditionFails(
+          db.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, ...also] })),
+        );
   recentPublicReads.delete(id);
-  const createdAt =
-    z.object({ createdAt: z.string() }).optional().parse(previous)?.createdAt ?? now.toISOString();
-  return {
-    event: toEvent(id, { data: settings, createdAt, updatedAt: now.toISOString() }),
-    created: previous === undefined,
-  };
+  if (!saved) return undefined;
+  const createdAt = read?.createdAt ?? updatedAt;
+  return { event: toEvent(id, { data: settings, createdAt, updatedAt }), created: read === undefined };
+}
+
+/** A transaction whose condition on the event failed: false, as `unlessConditionFails` for one write. */
+async function unlessTransactionConditionFails(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (
+      error instanceof TransactionCanceledException &&
+      error.CancellationReasons?.[0]?.Code === "ConditionalCheckFailed"
+    )
+      return false;
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }

@@ -1,6 +1,7 @@
 import { message } from "../bus/define-event.ts";
 import { eventSaved } from "../bus/events/event-saved.ts";
 import { publishEvents } from "../bus/publish.ts";
+import { ConflictError } from "../domain/errors.ts";
 import type { EventSettings, WebinarEvent } from "../domain/event.ts";
 import { requestRetentionSync } from "../privacy/sync-retention.ts";
 import { syncReminders } from "../reminders/sync-reminders.ts";
@@ -16,7 +17,8 @@ import { announceSessionChanges } from "./session-changes.ts";
  *    container still holding the event it read less than 5 s before, `getEventForPublic`, is not
  *    seen.)
  * 2. Saves the event's settings, its sessions' cancellations as stored (only the cancel route
- *    cancels a session, and nothing un-cancels one).
+ *    cancels a session, and nothing un-cancels one), on condition that the stored event is still
+ *    the one read (`saveOverStored`: 409 for an `If-Match` that is not the stored version).
  * 3. Syncs its reminder schedule: one reminder per session and offset, moved with its session,
  *    skipped when already past. Should this step fail, the PUT fails and can simply be sent
  *    again: both steps give the same result however often they run.
@@ -33,15 +35,50 @@ export async function putEvent(
   id: string,
   settings: EventSettings,
   now = new Date(),
+  ifMatch?: string,
 ): Promise<{ event: WebinarEvent; created: boolean }> {
-  const previous = await findEvent(id);
-  await refuseRemovingRegisteredSessions(previous, settings);
-  const saved = await saveEvent(id, keepCancellations(previous, settings), now);
+  const { previous, saved } = await saveOverStored(id, settings, now, ifMatch);
   await syncReminders(saved.event, now);
   await requestRetentionSync(saved.event);
   await announceSessionChanges(previous, saved.event, now);
   await publishEvents([message(eventSaved, { eventId: id })]);
   return saved;
+}
+
+/**
+ * The save of steps 1–2, on condition that the stored event is still the one read. With
+ * `ifMatch` (the client's `If-Match`: the `updatedAt` of the event its edit is based on), an
+ * event saved since answers 409, so an edit made on an older copy never overwrites a newer one.
+ * Without it, the stored cancellations are merged into the body and the save is retried on a
+ * fresh read until its condition holds: a cancellation saved meanwhile is never dropped.
+ */
+async function saveOverStored(id: string, settings: EventSettings, now: Date, ifMatch: string | undefined) {
+  const expected = ifMatch === undefined ? undefined : versionOf(ifMatch);
+  for (;;) {
+    const previous = await findEvent(id, true);
+    if (expected !== undefined && expected !== (previous?.updatedAt ?? "")) {
+      throw new ConflictError(
+        "event-changed",
+        `the event was saved since the copy this edit is based on (If-Match ${ifMatch}, stored ${previous?.updatedAt ?? "nothing"}): read it again and apply the edit to it`,
+      );
+    }
+    await refuseRemovingRegisteredSessions(previous, settings);
+    const saved = await saveEvent(id, keepCancellations(previous, settings), now, previous);
+    // Saved by someone else since the read: read again (with `ifMatch`, that read answers 409).
+    if (saved) return { previous, saved };
+  }
+}
+
+/**
+ * The version an `If-Match` names: the event's `updatedAt`, as an entity tag (`"…"`, `W/"…"`) or
+ * bare; `*` matches any stored event.
+ */
+function versionOf(ifMatch: string): string | undefined {
+  const tag = ifMatch
+    .trim()
+    .replace(/^W\//, "")
+    .replace(/^"(.*)"$/, "$1");
+  return tag === "*" ? undefined : tag;
 }
 
 /** The settings with each session's `cancelledAt` as stored, whatever the body said. */

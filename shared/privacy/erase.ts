@@ -1,5 +1,5 @@
 import { batchWrite } from "../aws/batch-write.ts";
-import { keys } from "../aws/table.ts";
+import { keys, type TableKey } from "../aws/table.ts";
 import { message } from "../bus/define-event.ts";
 import { registrationErasure } from "../bus/events/registration-erasure.ts";
 import { leaseFor } from "../deliveries/lease.ts";
@@ -115,18 +115,22 @@ const emailOf = (entry: unknown) =>
     ? normalizeEmail(entry.email)
     : undefined;
 
-/** Rewrites a page's list without the registrant's entries (by registration id or address). */
-async function forgetInPage(
-  key: Parameters<typeof readList>[0],
-  attribute: "recipients" | "records",
-  registration: Registration,
-) {
+/**
+ * Rewrites a page's list without the registrant's entries (by registration id or address), on
+ * condition that the page is still as read; read again and retried when another erasure (or a
+ * writer of the page) changed it meanwhile.
+ */
+async function forgetInPage(key: TableKey, attribute: "recipients" | "records", registration: Registration) {
   const address = normalizeEmail(registration.email);
-  const list = await readList(key, attribute);
-  const kept = list.filter(
-    (entry) => registrationIdOf(entry) !== registration.registrationId && emailOf(entry) !== address,
-  );
-  if (kept.length < list.length) await writeList(key, attribute, kept);
+  for (;;) {
+    const page = await readList(key, attribute);
+    if (!page) return;
+    const kept = page.list.filter(
+      (entry) => registrationIdOf(entry) !== registration.registrationId && emailOf(entry) !== address,
+    );
+    if (kept.length === page.list.length) return;
+    if (await writeList(key, attribute, kept, page.version)) return;
+  }
 }
 
 async function forgetInMailings(registration: Registration) {

@@ -206,24 +206,52 @@ export async function putTombstone(tombstone: Tombstone, expiresAt: number): Pro
   );
 }
 
-/** A page item's list (`recipients` of a mailing page, `records` of an attendance page). */
-export async function readList(key: TableKey, attribute: "recipients" | "records"): Promise<unknown[]> {
+const listItemSchema = z
+  .object({ recipients: z.array(z.unknown()), records: z.array(z.unknown()), listVersion: z.int() })
+  .partial();
+
+/**
+ * A page item's list (`recipients` of a mailing page, `records` of an attendance page), with the
+ * version a rewrite is conditioned on (0 for a page never rewritten); undefined if the item is gone.
+ */
+export async function readList(
+  key: TableKey,
+  attribute: "recipients" | "records",
+): Promise<{ list: unknown[]; version: number } | undefined> {
   const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
-  const lists = z.object({ recipients: z.array(z.unknown()), records: z.array(z.unknown()) }).partial();
-  return lists.parse(Item ?? {})[attribute] ?? [];
+  if (!Item) return undefined;
+  const item = listItemSchema.parse(Item);
+  return { list: item[attribute] ?? [], version: item.listVersion ?? 0 };
 }
 
-/** Replaces a page item's list, unless the item is gone meanwhile. */
-export const writeList = (key: TableKey, attribute: "recipients" | "records", list: readonly unknown[]) =>
+/**
+ * Replaces a page item's list, on condition that it is still at the version read: of two erasures
+ * rewriting one page at once, the second one's condition fails (it would otherwise write back the
+ * entry the first one removed), and it reads the page again. False when the condition failed
+ * (rewritten meanwhile, or gone).
+ */
+export const writeList = (
+  key: TableKey,
+  attribute: "recipients" | "records",
+  list: readonly unknown[],
+  readVersion: number,
+) =>
   unlessConditionFails(
     db.send(
       new UpdateCommand({
         TableName: tableName,
         Key: key,
-        UpdateExpression: "SET #list = :list",
-        ConditionExpression: "attribute_exists(pk)",
+        UpdateExpression: "SET #list = :list, listVersion = :next",
+        ConditionExpression:
+          readVersion === 0
+            ? "attribute_exists(pk) AND attribute_not_exists(listVersion)"
+            : "listVersion = :read",
         ExpressionAttributeNames: { "#list": attribute },
-        ExpressionAttributeValues: { ":list": list },
+        ExpressionAttributeValues: {
+          ":list": list,
+          ":next": readVersion + 1,
+          ...(readVersion > 0 && { ":read": readVersion }),
+        },
       }),
     ),
   );

@@ -16,6 +16,7 @@ const { register } = await import("../../shared/registrations/register.ts");
 const { cancelForRegistrant, move, restore } = await import(
   "../../shared/registrations/organiser-actions.ts"
 );
+const { cancelSessions } = await import("../../shared/events/cancel-sessions.ts");
 const { mailsTo } = await import("../support/outbox.ts");
 const { registrant, sampleEvent, uniqueId } = await import("../support/sample-event.ts");
 const { busSettled, waitUntil } = await import("../support/wait.ts");
@@ -61,5 +62,24 @@ describe("the outbox: changes write their messages, the table's stream relays th
       false,
       false,
     ]);
+  });
+
+  it("cancels a session without PutEvents of its own: the cancellation mail comes through the outbox", async () => {
+    const id = uniqueId("outbox-cancel");
+    await request("PUT", `/admin/events/${id}`, { body: sampleEvent(), admin: true });
+    const person = registrant({ sessionId: "fr" });
+    await register(id, registrationInputSchema.parse(person));
+
+    const saved = await cancelSessions(id, "fr", undefined);
+    const mails = await waitUntil(
+      `the confirmation and the cancellation to ${person.email}`,
+      () => mailsTo(outbox, person.email),
+      (found) => found.length >= 2,
+    );
+    await busSettled(1);
+
+    expect(saved.sessions.find((session) => session.id === "fr")?.cancelledAt).toBeDefined();
+    expect(await mailsTo(outbox, person.email)).toHaveLength(2);
+    expect(mails.at(-1)?.calendar).toMatch(/METHOD:CANCEL/);
   });
 });

@@ -5,6 +5,7 @@ import { keys } from "../../shared/aws/table.ts";
 import { eventInputSchema } from "../../shared/domain/event.ts";
 import {
   deleteItems,
+  findEvent,
   getEventForPublic,
   publicReadMaxAgeMs,
   saveEvent,
@@ -47,7 +48,12 @@ describe("the public path's read of an event", () => {
     const now = Date.now();
     await getEventForPublic(id, now);
 
-    await saveEvent(id, { ...settings(), title: { fr: "Modifié ici", en: "Edited here" } }, new Date());
+    await saveEvent(
+      id,
+      { ...settings(), title: { fr: "Modifié ici", en: "Edited here" } },
+      new Date(),
+      await findEvent(id, true),
+    );
     expect((await getEventForPublic(id, now)).title.en).toBe("Edited here");
 
     await deleteItems([keys.event(id)]);
