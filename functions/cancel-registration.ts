@@ -7,6 +7,9 @@ import { httpRoute } from "#shared/http/route";
 import { htmlErrorPage } from "#shared/pages/error-page";
 import { pickPageLanguage } from "#shared/pages/language";
 import { renderCancelled } from "#shared/pages/registration-pages";
+import { byRoute } from "#shared/pages/self-service";
+import { correctDetailsRoute, switchSessionRoute } from "#shared/pages/self-service-routes";
+import { routeKeyOf } from "#shared/paths";
 import { cancel } from "#shared/registrations/cancel";
 import { manageLinkRequest } from "#shared/registrations/manage-link";
 
@@ -17,7 +20,7 @@ const fromBrowser = (event: APIGatewayProxyEventV2) =>
   (event.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded") ||
   (event.headers.accept ?? "").includes("text/html");
 
-export const handler = httpRoute({
+const cancelRoute = httpRoute({
   ...manageLinkRequest,
   renderError: (response, event) => (fromBrowser(event) ? htmlErrorPage(response, event) : response),
   async handle({ params, query, event }) {
@@ -31,4 +34,11 @@ export const handler = httpRoute({
       renderCancelled({ event: await getEvent(registration.eventId), registration, language }),
     );
   },
+});
+
+/** The registrant's changes behind their manage link: cancel, switch session, correct details. */
+export const handler = byRoute({
+  [routeKeyOf("cancelRegistration")]: cancelRoute,
+  [routeKeyOf("switchSession")]: switchSessionRoute,
+  [routeKeyOf("correctDetails")]: correctDetailsRoute,
 });

@@ -1,13 +1,16 @@
 import { html, json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
+import { calendarRoute } from "#shared/pages/calendar-route";
 import { htmlErrorPage } from "#shared/pages/error-page";
 import { languageOf, renderErased } from "#shared/pages/my-data-pages";
+import { byRoute } from "#shared/pages/self-service";
+import { routeKeyOf } from "#shared/paths";
 import { stateForToken } from "#shared/privacy/manage-link-state";
 import { personalData } from "#shared/privacy/personal-data";
 import { manageLinkRequest } from "#shared/registrations/manage-link";
 
 /** "Download my data" from the manage page: everything stored about the registrant, as a JSON file. */
-export const handler = httpRoute({
+const myDataRoute = httpRoute({
   ...manageLinkRequest,
   renderError: htmlErrorPage,
   async handle({ params, query }) {
@@ -18,4 +21,10 @@ export const handler = httpRoute({
       "content-disposition": `attachment; filename="my-data-${found.registration.registrationId}.json"`,
     });
   },
+});
+
+/** The registrant's downloads behind their manage link: their data, their calendar invitation. */
+export const handler = byRoute({
+  [routeKeyOf("registrationData")]: myDataRoute,
+  [routeKeyOf("registrationCalendar")]: calendarRoute,
 });

@@ -11,11 +11,17 @@ export const routes = {
   manageRegistration: { method: "GET", path: "/registrations/{registrationId}" },
   cancelRegistration: { method: "POST", path: "/registrations/{registrationId}/cancel" },
   registrationData: { method: "GET", path: "/registrations/{registrationId}/data" },
+  registrationCalendar: { method: "GET", path: "/registrations/{registrationId}/calendar" },
+  switchSession: { method: "POST", path: "/registrations/{registrationId}/switch" },
+  correctDetails: { method: "POST", path: "/registrations/{registrationId}/details" },
   eraseRegistration: { method: "POST", path: "/registrations/{registrationId}/erase" },
   unsubscribePage: { method: "GET", path: "/unsubscribe" },
   unsubscribe: { method: "POST", path: "/unsubscribe" },
 } as const;
 export type RouteName = keyof typeof routes;
+
+/** A route's key as API Gateway names it in each request (`POST /registrations/{registrationId}/cancel`). */
+export const routeKeyOf = (name: RouteName) => `${routes[name].method} ${routes[name].path}`;
 
 /** The `{name}` segments of a path template, as the keys of its parameters. */
 type ParamsOf<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}`

@@ -5,6 +5,7 @@ import { type HttpResponse, html } from "../http/responses.ts";
 import { pathTo } from "../paths.ts";
 import type { RegisterResult } from "../registrations/register.ts";
 import { seatsLeft } from "../registrations/seats.ts";
+import { signToken } from "../security/tokens.ts";
 import { pageHeaders } from "./layout.ts";
 import { renderRegistrationForm } from "./registration-form.ts";
 import { renderThankYou } from "./registration-pages.ts";
@@ -32,13 +33,22 @@ export async function formPage(
   return html(status, page, pageHeaders(event.branding));
 }
 
-/** The answer to a form post that registered someone (or found them already registered). */
-export function thankYouPage(result: RegisterResult, language: Language): HttpResponse {
+/**
+ * The answer to a form post that registered someone (or found them already registered). A new
+ * registration's page links to its manage page and invitation, signed as in its mails.
+ */
+export async function thankYouPage(result: RegisterResult, language: Language): Promise<HttpResponse> {
+  const created = result.outcome === "created";
+  const { registrationId } = result.registration;
+  const token = created ? await signToken("manage-registration", registrationId) : undefined;
   const page = renderThankYou({
     event: publicView(result.event),
     registration: result.registration,
     language,
-    outcome: result.outcome === "created" ? "registered" : "already-registered",
+    outcome: created ? "registered" : "already-registered",
+    own: token
+      ? { event: result.event, link: { registrationId, token, language }, now: new Date() }
+      : undefined,
   });
-  return html(result.outcome === "created" ? 201 : 200, page);
+  return html(created ? 201 : 200, page, pageHeaders(result.event.branding));
 }

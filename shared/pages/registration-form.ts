@@ -582,3 +582,34 @@ ${boxes}
     }
   }
 }
+
+/** What a registrant cannot correct on their manage page: who they are to the system, and consents. */
+const notCorrectable = new Set(["sessionId", "email", "consent", "updates", "language"]);
+
+/**
+ * The controls a registrant may correct after registering (their manage page, `self-service`):
+ * the event's own fields and questions exactly as its form shows them (labels, hints, errors next
+ * to each, values kept), without the session, email, mail language and consents.
+ */
+export function correctionControls(options: {
+  event: PublicEvent;
+  language: Language;
+  values: Record<string, string>;
+  errors: Record<string, string>;
+}): Markup {
+  const { event, language } = options;
+  const context: FormContext = {
+    texts: pageTexts[language],
+    language,
+    values: options.values,
+    errors: options.errors,
+    sessions: [],
+    seatsLeft: {},
+    organisers: pickText(event.organiser.name, language),
+    eventId: event.id,
+    form: event.form,
+    languages: eventLanguages(event),
+  };
+  const entries = formEntries(context).filter((entry) => !notCorrectable.has(entry.path));
+  return markup`${entries.map((entry) => entry.render())}`;
+}

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
-import { db, tableName } from "../aws/dynamo.ts";
+import { db, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
 import type { BusMessage } from "../bus/define-event.ts";
 import { outboxEntry } from "../bus/outbox.ts";
@@ -294,6 +294,55 @@ export async function moveRegistration(
     if (failed === 0) return { outcome: "changed-meanwhile" };
   }
   throw new Error("a waiting-list place has no condition that can fail");
+}
+
+/** What a registrant may correct of their registration (never its email, session or status). */
+export type Correction = Partial<
+  Pick<
+    Registration,
+    | "firstName"
+    | "lastName"
+    | "organisation"
+    | "organisationType"
+    | "country"
+    | "city"
+    | "jobTitle"
+    | "department"
+    | "answers"
+  >
+>;
+
+/**
+ * Writes a registrant's correction in one conditional update: each field given is set, each given
+ * as `undefined` (left empty) removed. Only on the registration as read (same `updatedAt`, not
+ * being erased), so a correction sent from a page older than another change never undoes it.
+ * False when the registration changed (nothing written).
+ */
+export async function correctRegistration(
+  registration: Registration,
+  correction: Correction,
+  now: Date,
+): Promise<boolean> {
+  const fields = Object.entries(correction);
+  const names = Object.fromEntries(fields.map(([name], index) => [`#f${index}`, name]));
+  const set = fields.flatMap(([, value], index) => (value === undefined ? [] : [`#f${index} = :f${index}`]));
+  const removed = fields.flatMap(([, value], index) => (value === undefined ? [`#f${index}`] : []));
+  const values = Object.fromEntries(
+    fields.flatMap(([, value], index) => (value === undefined ? [] : [[`:f${index}`, value]])),
+  );
+  return unlessConditionFails(
+    db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.registration(registration.registrationId),
+        UpdateExpression: `SET ${["updatedAt = :now", ...set].join(", ")}${removed.length > 0 ? ` REMOVE ${removed.join(", ")}` : ""}`,
+        ConditionExpression:
+          "updatedAt = :read AND attribute_not_exists(erasingSince) AND attribute_not_exists(erasedAt)",
+        ...(fields.length > 0 && { ExpressionAttributeNames: names }),
+        ExpressionAttributeValues: { ...values, ":now": now.toISOString(), ":read": registration.updatedAt },
+      }),
+    ),
+  );
 }
 
 export async function findRegistration(registrationId: string): Promise<Registration | undefined> {

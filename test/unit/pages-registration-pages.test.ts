@@ -113,22 +113,26 @@ describe("thank-you page", () => {
 });
 
 describe("manage page", () => {
-  const cancelAction = "/registrations/r-1/cancel?token=abc&lang=en";
-  const myData = { registrationId: "r-1", token: "abc", language: "en" } as const;
-
-  it("shows the registration and a cancel form posting to the given action, with a warning", () => {
-    const html = renderManagePage({
+  const link = { registrationId: "r-1", token: "abc", language: "en" } as const;
+  const now = new Date("2027-02-10T10:00:00Z");
+  const manage = (overrides: Partial<Parameters<typeof renderManagePage>[0]> = {}) =>
+    renderManagePage({
       event: webinar(),
       registration: registration(),
       language: "en",
-      cancelAction,
-      myData,
+      link,
+      seatsLeft: { fr: 3, en: null },
+      now,
+      ...overrides,
     });
+
+  it("shows the registration and a cancel form posting to the token's action, with a warning", () => {
+    const html = manage();
     const text = visibleText(html);
 
     expect(text).toContain("Amal Ben Salah");
     expect(text).toContain("Ville de Tunis");
-    expect(text).toContain("Status Confirmed");
+    expect(text).toContain("Confirmed You have a seat");
     expect(text).toMatch(/Thursday,? 4 March 2027 .*14:00 \(Central European Standard Time\)/);
     expect(text).toContain("This cannot be undone");
     expect(html).toContain(
@@ -136,44 +140,75 @@ describe("manage page", () => {
     );
   });
 
-  it("never shows a join URL, even when given the whole event", () => {
+  it("gives a confirmed registrant the join link and the calendar links, without the manage link", () => {
+    const html = manage();
+    const google = /href="(https:\/\/calendar\.google\.com\/[^"]+)"/.exec(html)?.[1] ?? "";
+    const outlook = /href="(https:\/\/outlook\.live\.com\/[^"]+)"/.exec(html)?.[1] ?? "";
+    const googleUrl = new URL(google.replace(/&amp;/g, "&"));
+
+    expect(html).toContain('href="https://webinar.example.org/j/en-secret"');
+    expect(html).toContain('href="/registrations/r-1/calendar?token=abc&amp;lang=en" download');
+    expect(googleUrl.searchParams.get("dates")).toBe("20270304T130000Z/20270304T143000Z");
+    expect(googleUrl.searchParams.get("text")).toBe("Test webinar");
+    expect(googleUrl.searchParams.get("details")).toContain("https://webinar.example.org/j/en-secret");
+    expect(outlook).toContain("startdt=2027-03-04T13%3A00%3A00.000Z");
+    for (const url of [google, outlook]) expect(url).not.toMatch(/token|registrations/);
+  });
+
+  it("shows no join link nor calendar to the waitlisted, and none once the session has ended", () => {
+    const waitlisted = manage({ registration: registration({ status: "waitlisted" }) });
+    const ended = manage({ now: new Date("2027-03-05T00:00:00Z") });
+
+    expect(visibleText(waitlisted)).toContain("On the waiting list");
+    expect(visibleText(ended)).toContain("This session has ended");
+    for (const html of [waitlisted, ended]) {
+      expect(html).not.toContain("webinar.example.org");
+      expect(html).not.toContain("/calendar?");
+    }
+  });
+
+  it("says the organisers cancelled the session, links to the form and offers the open sessions", () => {
     const event = webinar();
-    const html = renderManagePage({
-      event,
-      registration: registration(),
-      language: "en",
-      cancelAction,
-      myData,
-    });
+    const cancelled = {
+      ...event,
+      sessions: event.sessions.map((session) =>
+        session.id === "en" ? { ...session, cancelledAt: "2027-02-09T00:00:00Z" } : session,
+      ),
+    };
+    const html = manage({ event: cancelled });
 
-    for (const session of event.sessions) expect(html).not.toContain(session.joinUrl);
-    expect(html).not.toContain("webinar.example.org");
+    expect(visibleText(html)).toContain("This session was cancelled by the organisers");
+    expect(html).toContain('href="/events/mc2cm-webinar-4/register?lang=en"');
+    expect(html).not.toContain("en-secret");
+    expect(html).toContain('<input type="radio" id="switch-fr" name="sessionId" value="fr" required>');
   });
 
-  it("accepts the public view of an event", () => {
-    const html = renderManagePage({
-      event: publicView(webinar()),
-      registration: registration(),
-      language: "en",
-      cancelAction,
-      myData,
-    });
+  it("offers the other open sessions to switch to, with their seats or the waiting list", () => {
+    const html = manage();
+    const full = manage({ seatsLeft: { fr: 0, en: null } });
 
-    expect(html).toContain("Test webinar");
+    expect(html).toContain('action="/registrations/r-1/switch?token=abc&amp;lang=en"');
+    expect(html).toContain('value="fr"');
+    expect(html).not.toContain('value="en"');
+    expect(visibleText(html)).toContain("3 seats left");
+    expect(visibleText(full)).toContain("Full: you would join the waiting list");
   });
 
-  it("offers no cancel button for a registration already cancelled", () => {
-    const html = renderManagePage({
-      event: webinar(),
-      registration: registration({ status: "cancelled" }),
-      language: "en",
-      cancelAction,
-      myData,
-    });
+  it("offers nothing to change on a registration already cancelled", () => {
+    const html = manage({ registration: registration({ status: "cancelled" }) });
 
     expect(visibleText(html)).toContain("This registration has been cancelled.");
     expect(html).not.toContain("/cancel?");
+    expect(html).not.toContain("/switch?");
     expect(html).not.toContain("Cancel my registration");
+  });
+
+  it("is right to left in Arabic and says what a switch did", () => {
+    const html = manage({ language: "ar", link: { ...link, language: "ar" }, done: "switched" });
+
+    expect(html).toContain('<html lang="ar" dir="rtl">');
+    expect(html).toContain('role="status"');
+    expect(visibleText(html)).toContain("لديك مقعد في جلستك الجديدة");
   });
 });
 
@@ -240,8 +275,9 @@ describe("the registrant's data on the manage page", () => {
       event: webinar(),
       registration: registration(),
       language: "fr",
-      cancelAction: "/registrations/r-1/cancel?token=abc&lang=fr",
-      myData: { registrationId: "r-1", token: "abc", language: "fr" },
+      link: { registrationId: "r-1", token: "abc", language: "fr" },
+      seatsLeft: {},
+      now: new Date("2027-02-10T10:00:00Z"),
     });
 
     expect(html).toContain('href="/registrations/r-1/data?token=abc&amp;lang=fr" download');
