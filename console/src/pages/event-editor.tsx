@@ -49,6 +49,8 @@ interface Draft {
   attendanceMinMinutes: string;
   form: FormDraft;
   branding: BrandingDraft;
+  /** What the editor does not edit (set through the API), sent back as it is so that a save keeps it. */
+  kept: Pick<EventInput, "privacy" | "retentionDays">;
 }
 
 const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -78,6 +80,7 @@ function draftOf(event: WebinarEvent | undefined): Draft {
       attendanceMinMinutes: "5",
       form: formDraftOf(undefined),
       branding: brandingDraftOf(undefined),
+      kept: {},
     };
   }
   return {
@@ -102,6 +105,10 @@ function draftOf(event: WebinarEvent | undefined): Draft {
     attendanceMinMinutes: String(event.attendanceMinMinutes),
     form: formDraftOf(event),
     branding: brandingDraftOf(event),
+    kept: {
+      ...(event.privacy && { privacy: event.privacy }),
+      ...(event.retentionDays !== undefined && { retentionDays: event.retentionDays }),
+    },
   };
 }
 
@@ -130,6 +137,7 @@ function inputOf(draft: Draft): EventInput {
     attendanceMinMinutes: Number(draft.attendanceMinMinutes),
     ...formInputOf(draft.form),
     ...brandingInputOf(draft.branding),
+    ...draft.kept,
   };
 }
 
@@ -227,6 +235,7 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
 
   const submit = (submitted: FormEvent) => {
     submitted.preventDefault();
+    if (save.isPending) return;
     const invalid = validate(draft, isNew);
     setProblems(invalid);
     if (!invalid) save.mutate(inputOf(draft));
@@ -421,7 +430,8 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
         </fieldset>
         <FormEditor draft={draft.form} issues={issues} onChange={(form) => update({ form })} />
         <div className="actions">
-          <button type="submit" className="primary" disabled={save.isPending}>
+          {/* Not `disabled` while saving: a disabled button drops the keyboard's focus to the page. */}
+          <button type="submit" className="primary" aria-disabled={save.isPending || undefined}>
             {isNew ? t("editor.create") : t("editor.save")}
           </button>
           {!isNew && (
