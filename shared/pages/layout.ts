@@ -23,10 +23,11 @@ header,main{max-width:40rem;margin:0 auto;padding:1rem}
 header{padding-bottom:0}
 .brand{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.5rem 1.5rem}
 .brand nav{margin-inline-start:auto;text-align:end}
-.logos{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.5rem;list-style:none;margin:0;padding:0}
+.logos{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem;list-style:none;margin:0;padding:0}
 .logos a{display:block;padding:0;margin:0}
-.logos img{display:block;height:3rem;width:auto;max-width:11rem;object-fit:contain}
-.banner{display:block;width:100%;aspect-ratio:5/1;max-height:9rem;object-fit:cover;border-radius:6px;margin:1rem 0 0}
+.logos img{display:block;height:2.5rem;width:auto;max-width:8rem;object-fit:contain}
+@media (min-width:40rem){.logos{gap:.5rem 1.5rem}.logos img{height:3rem;max-width:11rem}}
+.banner{display:block;width:100%;aspect-ratio:5/1;max-height:7.5rem;object-fit:cover;border-radius:6px;margin:1rem 0 0}
 nav a,a.standalone{display:inline-flex;align-items:center;min-height:2.75rem}
 nav a{padding:0 .5rem;margin-inline-end:-.5rem}
 h1{font-size:1.75rem;line-height:1.2;margin:.25rem 0 1rem}
@@ -71,10 +72,11 @@ a.button{display:inline-flex;align-items:center;min-height:2.75rem;padding:.625r
 dt{color:#4d4d4d;font-size:.9375rem}
 dd{margin:0 0 .75rem}
 .columns{display:grid;gap:0 3rem}
-@media (min-width:62rem){.columns{grid-template-columns:minmax(0,1fr) minmax(0,1fr);align-items:start}}
+@media (min-width:62rem){.columns{grid-template-columns:minmax(0,5fr) minmax(0,7fr);align-items:start}}
 .summary-session{margin:0 0 1rem;padding:.75rem 1rem;border:1px solid #d0d7de;border-inline-start:4px solid var(--accent);border-radius:6px}
 .summary-session p{margin:0 0 .25rem}
-.yours{display:block;font-weight:600}
+.yours{display:block}
+.choice label .yours span{display:inline}
 .yours[hidden]{display:none}
 details{margin:0 0 1rem}
 summary{cursor:pointer;padding:.5rem 0;font-weight:600;color:var(--accent)}
