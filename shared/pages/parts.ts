@@ -103,6 +103,7 @@ export function sessionSummary(
   agenda: "open" | "folded",
 ): Markup {
   const parts = agendaList(session, language);
+  const seatsOrState = availability(language, seats, session.cancelledAt !== undefined);
   const shownAgenda =
     parts &&
     (agenda === "open"
@@ -111,7 +112,7 @@ export function sessionSummary(
   return markup`<li class="summary-session">
 <p>${sessionTime(session, language)}</p>
 <p>${sessionFacts(session, language)}</p>
-<p>${availability(language, seats, session.cancelledAt !== undefined)}</p>
+${seatsOrState && markup`<p>${seatsOrState}</p>`}
 ${shownAgenda}
 </li>`;
 }

@@ -10,8 +10,6 @@ export interface EventPageTexts {
   sessionsTitle: string;
   register: string;
   utcNote: string;
-  /** In place of the seats of a session the organisers cancelled. */
-  cancelled: string;
 }
 
 export const eventPageTexts: Record<Language, EventPageTexts> = {
@@ -20,20 +18,17 @@ export const eventPageTexts: Record<Language, EventPageTexts> = {
     sessionsTitle: "Sessions",
     register: "Register",
     utcNote: "Times are given in each session's time zone, then in UTC.",
-    cancelled: "This session has been cancelled.",
   },
   fr: {
     kicker: "Webinaire en ligne",
     sessionsTitle: "Sessions",
     register: "S'inscrire",
     utcNote: "Les horaires sont donnés dans le fuseau horaire de chaque session, puis en UTC.",
-    cancelled: "Cette session est annulée.",
   },
   ar: {
     kicker: "ندوة إلكترونية عبر الإنترنت",
     sessionsTitle: "الجلسات",
     register: "سجّل",
     utcNote: "تُذكر المواعيد بتوقيت كل جلسة، ثم بالتوقيت العالمي المنسق (UTC).",
-    cancelled: "أُلغيت هذه الجلسة.",
   },
 };

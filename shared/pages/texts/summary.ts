@@ -6,12 +6,8 @@ import type { Language } from "../../domain/languages.ts";
  * language without its texts a type error.
  */
 export interface SummaryTexts {
-  /** The heading of the summary's list of sessions. */
-  sessionsTitle: string;
   /** Before the registrant's own time, which the browser writes in (its time zone's name after it). */
   yourTime: string;
-  /** Under the sessions when JavaScript is off (no registrant's time): how to read the times. */
-  timesNote: string;
   /** The `<summary>` of a session's agenda. */
   agenda: string;
   /** "10:00 – 10:45", a part's start and end, in the session's time zone. */
@@ -32,9 +28,7 @@ export interface SummaryTexts {
 
 export const summaryTexts: Record<Language, SummaryTexts> = {
   en: {
-    sessionsTitle: "Sessions",
     yourTime: "Your time:",
-    timesNote: "Times are given in each session's time zone, then in UTC.",
     agenda: "Agenda",
     partTimes: (start, end) => `${start} – ${end}`,
     moderators: (count) => (count === 1 ? "Moderator" : "Moderators"),
@@ -46,9 +40,7 @@ export const summaryTexts: Record<Language, SummaryTexts> = {
     cancelled: "This session has been cancelled.",
   },
   fr: {
-    sessionsTitle: "Sessions",
     yourTime: "Chez vous\u00a0:",
-    timesNote: "Les horaires sont donnés dans le fuseau horaire de chaque session, puis en UTC.",
     agenda: "Programme",
     partTimes: (start, end) => `${start} – ${end}`,
     moderators: (count) => (count === 1 ? "Modération" : "Modérateurs et modératrices"),
@@ -60,9 +52,7 @@ export const summaryTexts: Record<Language, SummaryTexts> = {
     cancelled: "Cette session est annulée.",
   },
   ar: {
-    sessionsTitle: "الجلسات",
     yourTime: "بتوقيتك:",
-    timesNote: "تُذكر المواعيد بتوقيت كل جلسة، ثم بالتوقيت العالمي المنسق (UTC).",
     agenda: "البرنامج",
     partTimes: (start, end) => `${start} – ${end}`,
     moderators: (count) => (count === 1 ? "إدارة الجلسة" : "مديرو الجلسة"),
