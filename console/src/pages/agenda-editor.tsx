@@ -7,6 +7,7 @@ import { filledTexts, LanguageFields, type Texts } from "../components/language-
 import { newUid, RepeatedGroup } from "../components/repeated-group.tsx";
 import { Field, FieldErrors, SelectField } from "../components.tsx";
 import { formatNumber, formatTime } from "../format.ts";
+import { currentLanguage } from "../i18n.ts";
 
 type Role = "moderators" | "speakers";
 const roles: readonly Role[] = ["moderators", "speakers"];
@@ -38,6 +39,12 @@ const newPerson = (): PersonDraft => ({ uid: newUid(), role: "speakers", name: {
 /** A name as stored: per language, or (as events written before names were per language have it) one string. */
 const textsOf = (name: string | Texts): Texts =>
   typeof name === "string" ? Object.fromEntries(languages.map((language) => [language, name])) : name;
+
+/** A person's name in the console's language, else in the first language it is given in. */
+function nameToShow(name: Texts): string | undefined {
+  const filled = filledTexts(name);
+  return filled[currentLanguage()] ?? Object.values(filled)[0];
+}
 
 /**
  * A name given in one language only is sent as a plain string, which the API reads as the same
@@ -136,11 +143,25 @@ export function AgendaEditor({
         {parts.length === 0
           ? t("agenda.none")
           : t("agenda.total", { total: formatNumber(total), duration: formatNumber(durationMinutes) })}
+        {parts.length > 0 && !validStart && ` ${t("agenda.noStart")}`}
       </p>
       <RepeatedGroup
         items={parts}
         onChange={onChange}
-        legend={(_, index) => t("agenda.part", { number: index + 1 })}
+        legend={(_, index) => {
+          // Each part's times in its legend, read out with the part and seen at its top.
+          const start = times[index];
+          return start
+            ? t("agenda.partAt", {
+                number: index + 1,
+                start: formatTime(start.startsAt, timezone),
+                end: formatTime(
+                  new Date(Date.parse(start.startsAt) + start.minutes * 60_000).toISOString(),
+                  timezone,
+                ),
+              })
+            : t("agenda.part", { number: index + 1 });
+        }}
         create={newPart}
         addLabel={t("agenda.addPart", { id: sessionId })}
         labels={{
@@ -151,22 +172,6 @@ export function AgendaEditor({
         maxItems={30}
         errors={ownIssues}
         errorsId={`${path}-error`}
-        itemFooter={(_, index) => {
-          const start = times[index];
-          return (
-            <p className="wide part-time">
-              {start
-                ? t("agenda.startsAt", {
-                    start: formatTime(start.startsAt, timezone),
-                    end: formatTime(
-                      new Date(Date.parse(start.startsAt) + start.minutes * 60_000).toISOString(),
-                      timezone,
-                    ),
-                  })
-                : t("agenda.noStart")}
-            </p>
-          );
-        }}
       >
         {(part, index, updatePart) => (
           <>
@@ -238,7 +243,7 @@ function PeopleEditor({
       onChange={onChange}
       legend={(person, index) =>
         t(person.role === "moderators" ? "agenda.moderator" : "agenda.speaker", {
-          name: Object.values(filledTexts(person.name))[0] ?? t("agenda.person", { number: index + 1 }),
+          name: nameToShow(person.name) ?? t("agenda.person", { number: index + 1 }),
         })
       }
       create={newPerson}

@@ -212,7 +212,9 @@ function AccentColourField({
           ratio: formatNumber(Math.floor(ratio * 100) / 100),
           minimum: formatNumber(minimumContrast),
         });
-  const describedBy = [`${id}-contrast`, errors?.length && `${id}-error`].filter(Boolean).join(" ");
+  // A refusal of an earlier colour is not repeated under one that passes the same check.
+  const problems = passes ? undefined : errors;
+  const describedBy = [`${id}-contrast`, problems?.length && `${id}-error`].filter(Boolean).join(" ");
   return (
     <fieldset className="accent">
       <legend>{t("branding.accent")}</legend>
@@ -226,7 +228,7 @@ function AccentColourField({
             spellCheck={false}
             autoComplete="off"
             dir="ltr"
-            aria-invalid={errors?.length || (ratio !== undefined && !passes) ? true : undefined}
+            aria-invalid={problems?.length || (ratio !== undefined && !passes) ? true : undefined}
             aria-describedby={describedBy}
             onChange={(change) => onChange(change.target.value)}
           />
@@ -251,7 +253,7 @@ function AccentColourField({
       <span id={`${id}-contrast`} className={passes || ratio === undefined ? "hint" : "field-error"}>
         {ratioText}
       </span>
-      <FieldErrors id={`${id}-error`} messages={errors} />
+      <FieldErrors id={`${id}-error`} messages={problems} />
     </fieldset>
   );
 }
