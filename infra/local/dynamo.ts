@@ -57,7 +57,8 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
     await Promise.race([
       exitedEarly,
       waitUntil(() => client.send(new ListTablesCommand({})), {
-        timeoutMs: 30_000,
+        // A cold JVM on a loaded 2-core machine was seen taking over 30 s to answer.
+        timeoutMs: 120_000,
         what: `DynamoDB Local on port ${options.port}`,
       }),
     ]);
