@@ -38,10 +38,11 @@ export default defineConfig({
       },
       {
         extends: true,
-        // One Chromium and one local stack for the whole organiser journey, which runs in order.
+        // One `npm start` for the browser files, which run side by side, each with its own Chromium.
         test: {
           name: "browser",
           include: ["test/browser/**/*.test.ts"],
+          globalSetup: ["test/browser/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // What the page shows after a request can take seconds on a busy machine, not one.

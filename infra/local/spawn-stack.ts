@@ -25,6 +25,8 @@ export interface SpawnOptions {
   sesMaxSendRate?: number;
   /** Seconds of the local scheduler's tick (reminders, sweeps); `npm start`'s own default otherwise. */
   scheduleSeconds?: number;
+  /** Also write what it prints on stderr to this process's (its errors, in a test run's output). */
+  echoErrors?: boolean;
   /** Until `npm start` says it is ready; its Java and functions start slowly on a busy machine. */
   startTimeoutMs?: number;
 }
@@ -70,6 +72,7 @@ export async function spawnStack(options: SpawnOptions): Promise<SpawnedStack> {
     detached: true,
   });
   let output = "";
+  if (options.echoErrors) child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(chunk));
   const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
   const running = () => child.exitCode === null && child.signalCode === null;
   const killGroup = (signal: NodeJS.Signals) => {

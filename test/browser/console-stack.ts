@@ -1,41 +1,33 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { freeStackPorts, spawnStack } from "../../infra/local/spawn-stack.ts";
+import { readFile } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+import { inject } from "vitest";
+import { demoEventId } from "../../infra/local/demo-event.ts";
 
-const adminToken = "browser-test-admin-token";
-
-export interface ConsoleStack {
+export interface BrowserStack {
   consoleUrl: string;
   api: string;
   adminToken: string;
   outboxDir: string;
-  stop(): Promise<void>;
 }
 
 /**
- * The console as organisers get it: `npm start` in a process of its own, on free ports and a
- * fresh data dir, stopped after the tests. Started by the test file (not a global setup), so that
- * its start overlaps with the other test files instead of delaying them all.
+ * The console and the public pages as organisers and registrants get them: the `npm start` of the
+ * browser project's global setup (`test/browser/global-setup.ts`), once it serves the demo event;
+ * what it printed if it failed to start.
  */
-export async function startConsoleStack(): Promise<ConsoleStack> {
-  const dataDir = await mkdtemp(join(tmpdir(), "convene-browser-"));
-  const stack = await spawnStack({
-    dataDir,
-    ports: await freeStackPorts(),
-    env: { ...process.env, POWERTOOLS_LOG_LEVEL: "ERROR" },
-    adminToken,
-    sesMaxSendRate: 50,
-    scheduleSeconds: 1,
-  });
-  return {
-    consoleUrl: `${stack.api}/console/`,
-    api: stack.api,
-    adminToken,
-    outboxDir: join(dataDir, "outbox"),
-    async stop() {
-      await stack.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+export async function browserStack(): Promise<BrowserStack> {
+  const { api, adminToken, outboxDir, failedFile } = inject("browserStack");
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    // Its HTTP edge serves before the demo event is seeded: that event is the sign it is ready.
+    const ready = await fetch(`${api}/events/${demoEventId}`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) return { consoleUrl: `${api}/console/`, api, adminToken, outboxDir };
+    const failed = await readFile(failedFile, "utf8").catch(() => undefined);
+    if (failed !== undefined) throw new Error(failed);
+    if (Date.now() > deadline) throw new Error("npm start did not serve within 90 s");
+    await sleep(200);
+  }
 }

@@ -5,10 +5,9 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitForMails } from "../support/outbox.ts";
 import { uniqueId } from "../support/sample-event.ts";
-import { accessibilityViolations, openBrowser, type TestBrowser } from "./browser.ts";
-import { type ConsoleStack, startConsoleStack } from "./console-stack.ts";
+import { chooseFirstSession, openBrowser, type TestBrowser } from "./browser.ts";
+import { type BrowserStack, browserStack } from "./console-stack.ts";
 
-let stack: ConsoleStack;
 let consoleUrl: string;
 let api: string;
 let outboxDir: string;
@@ -42,25 +41,24 @@ const people = [
 
 /**
  * The organiser's journey in a real headless Chromium, step by step on one page as a person would
- * go: each step starts where the previous one left the console.
+ * go: each step starts where the previous one left the console. (axe-core's sweep of every page
+ * is console-axe.test.ts, run side by side with this file on the same stack.)
  */
 describe("organiser console", () => {
   let browser: TestBrowser;
   let page: Page;
   const eventId = uniqueId("browser");
-  let mailingPath = "";
 
   beforeAll(async () => {
-    stack = await startConsoleStack();
+    let stack: BrowserStack;
+    [stack, browser] = await Promise.all([browserStack(), openBrowser()]);
     ({ consoleUrl, api, outboxDir, adminToken } = stack);
-    browser = await openBrowser();
     page = browser.page;
     page.setDefaultTimeout(10_000);
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await stack?.stop();
   });
 
   const nav = (name: string) => page.getByRole("navigation").getByRole("link", { name, exact: true });
@@ -132,7 +130,7 @@ describe("organiser console", () => {
     for (const [index, person] of people.entries()) {
       const form = forms[index] as Page;
       await form.goto(`${api}/events/${eventId}/register?lang=en`);
-      await form.locator("[name=sessionId]").first().check();
+      await chooseFirstSession(form);
       for (const field of ["email", "firstName", "lastName", "organisation"] as const) {
         await form.locator(`[name=${field}]`).fill(person[field]);
       }
@@ -238,7 +236,6 @@ describe("organiser console", () => {
     await expect
       .poll(() => page.getByRole("heading", { level: 1, name: "Thank you" }).isVisible())
       .toBe(true);
-    mailingPath = new URL(page.url()).pathname;
     await page.getByLabel("Language of the preview").selectOption("en");
     const preview = page.frameLocator("iframe[sandbox]");
     await expect.poll(() => preview.getByText("Thank you for joining us.").isVisible()).toBe(true);
@@ -266,95 +263,4 @@ describe("organiser console", () => {
       .poll(() => listed.getByRole("cell").allTextContents())
       .toEqual(expect.arrayContaining(["Thank you", "Sent", "3"]));
   });
-
-  it("shows registrants the demo event's form and public page in Arabic: right to left, no sideways scroll, no axe violation", async () => {
-    const registrantPage = await browser.context.newPage();
-    const found: string[] = [];
-    for (const path of ["/events/mc2cm-webinar-4/register?lang=ar", "/events/mc2cm-webinar-4?lang=ar"]) {
-      await registrantPage.goto(`${api}${path}`);
-      expect(await registrantPage.locator("html").getAttribute("dir")).toBe("rtl");
-      expect(await registrantPage.locator("html").getAttribute("lang")).toBe("ar");
-      for (const width of [1280, 390]) {
-        await registrantPage.setViewportSize({ width, height: 900 });
-        const sideways = await registrantPage.evaluate(
-          inBrowser("document.documentElement.scrollWidth > document.documentElement.clientWidth"),
-        );
-        if (sideways) found.push(`${path} (${width} px): scrolls sideways`);
-        for (const violation of await accessibilityViolations(registrantPage)) {
-          found.push(`${path} (${width} px): ${violation}`);
-        }
-      }
-    }
-    await registrantPage.close();
-
-    expect(found).toEqual([]);
-  });
-
-  it("passes axe-core on every page, in English and French, at 1280 and 390 px wide", async () => {
-    const base = `events/${eventId}`;
-    const paths = [
-      "",
-      "events/new",
-      base,
-      `${base}/registrations`,
-      `${base}/attendance`,
-      `${base}/mailings`,
-      `${base}/mailings/new`,
-      mailingPath.replace(/^\/console\//, ""),
-      `${base}/reminders`,
-      `${base}/settings`,
-    ];
-    // First, proof that the check sees the console: a field without a label is found.
-    await page.goto(`${consoleUrl}events/new`);
-    await page.locator("h1").waitFor();
-    await page.evaluate(inBrowser('document.querySelector("main").append(document.createElement("input"))'));
-    expect((await accessibilityViolations(page)).join("\n")).toContain("label");
-
-    const found: string[] = [];
-    for (const path of paths) {
-      await page.goto(`${consoleUrl}${path}`);
-      await page.locator("h1").waitFor();
-      await expect.poll(() => page.getByText("Loading…").count()).toBe(0);
-      found.push(...(await checkLanguagesAndWidths(page, path)));
-    }
-    await page.getByRole("button", { name: /Sign out|Se déconnecter/ }).click();
-    await page.getByRole("heading", { name: /Sign in|Connexion/ }).waitFor();
-    found.push(...(await checkLanguagesAndWidths(page, "sign-in", false)));
-
-    expect(found).toEqual([]);
-  }, 300_000);
 });
-
-/**
- * Code run in the page, written as text: the tests are compiled without the DOM's types, which
- * would change Node's own (fetch bodies) for every other test. (Not `waitForFunction`: the
- * console's policy forbids the `eval` it relies on.)
- */
-const inBrowser = (expression: string) => expression;
-
-/** The page in each language and at each width, without reloading: the console switches in place. */
-async function checkLanguagesAndWidths(page: Page, path: string, signedIn = true): Promise<string[]> {
-  const found: string[] = [];
-  for (const language of ["en", "fr"]) {
-    if (signedIn) {
-      await page.locator("header select").selectOption(language);
-      await expect.poll(() => page.locator("html").getAttribute("lang")).toBe(language);
-    } else {
-      await page.evaluate(inBrowser(`localStorage.setItem("convene.language", "${language}")`));
-      await page.reload();
-      await page.locator("h1").waitFor();
-    }
-    for (const width of [1280, 390]) {
-      await page.setViewportSize({ width, height: 900 });
-      for (const violation of await accessibilityViolations(page, { layoutOnly: width !== 1280 })) {
-        found.push(`/${path} (${language}, ${width} px): ${violation}`);
-      }
-    }
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page
-    .locator("header select")
-    .selectOption("en")
-    .catch(() => undefined);
-  return found;
-}
