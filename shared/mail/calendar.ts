@@ -30,6 +30,26 @@ export interface CalendarInviteInput {
   attendee: CalendarPerson;
 }
 
+const sequenceEpochMs = Date.UTC(2026, 0, 1);
+
+/**
+ * The invite's SEQUENCE, derived rather than stored. Clients ignore an invite whose SEQUENCE is
+ * lower than the one they hold, so it must grow whenever the event (time, title, link) or the
+ * registration (session, status) changes: it is built from the later of their `updatedAt`, in
+ * seconds since 2026 so it fits the 32-bit integer clients keep until about 2060. The seconds are
+ * doubled so that a CANCEL (2s + 1) outranks the REQUEST of the same state (2s), and any REQUEST
+ * after a later change (at least 2s + 2) outranks that CANCEL, e.g. when someone registers again.
+ */
+export function inviteSequence(
+  event: { updatedAt: string },
+  registration: { updatedAt: string },
+  method: CalendarInviteInput["method"],
+): number {
+  const changedMs = Math.max(Date.parse(event.updatedAt), Date.parse(registration.updatedAt));
+  const seconds = Math.max(0, Math.floor((changedMs - sequenceEpochMs) / 1000));
+  return 2 * seconds + (method === "CANCEL" ? 1 : 0);
+}
+
 /**
  * RFC 5545 parameter values are quoted strings that cannot hold a double quote or a line break,
  * and ical-generator escapes them with backslashes that calendar parsers do not undo.

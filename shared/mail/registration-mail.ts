@@ -3,7 +3,7 @@ import { formatSessionTime, sessionEnd } from "../domain/dates.ts";
 import type { Session, WebinarEvent } from "../domain/event.ts";
 import { type Language, pickText } from "../domain/languages.ts";
 import { calendarUid, type Registration } from "../domain/registration.ts";
-import { calendarInvite } from "./calendar.ts";
+import { calendarInvite, inviteSequence } from "./calendar.ts";
 import { composeMessage, type MailAddress } from "./compose.ts";
 import { formatDuration, formatStartsIn } from "./format.ts";
 import { mailBrand, privacyLink } from "./frame.ts";
@@ -55,26 +55,6 @@ const inviteMethods: Record<MailKind, InviteMethod | undefined> = {
 
 /** Only registrants with a seat get the join link. */
 const joinLinkKinds: ReadonlySet<MailKind> = new Set(["confirmation", "promotion", "reminder", "update"]);
-
-const sequenceEpochMs = Date.UTC(2026, 0, 1);
-
-/**
- * The invite's SEQUENCE, derived rather than stored. Clients ignore an invite whose SEQUENCE is
- * lower than the one they hold, so it must grow whenever the event (time, title, link) or the
- * registration (session, status) changes: it is built from the later of their `updatedAt`, in
- * seconds since 2026 so it fits the 32-bit integer clients keep until about 2060. The seconds are
- * doubled so that a CANCEL (2s + 1) outranks the REQUEST of the same state (2s), and any REQUEST
- * after a later change (at least 2s + 2) outranks that CANCEL, e.g. when someone registers again.
- */
-export function inviteSequence(
-  event: WebinarEvent,
-  registration: Registration,
-  method: InviteMethod,
-): number {
-  const changedMs = Math.max(Date.parse(event.updatedAt), Date.parse(registration.updatedAt));
-  const seconds = Math.max(0, Math.floor((changedMs - sequenceEpochMs) / 1000));
-  return 2 * seconds + (method === "CANCEL" ? 1 : 0);
-}
 
 /** Subjects are one header line, whatever an organiser typed into a title; no-break spaces stay. */
 const oneLine = (text: string) => text.replace(/[\t\n\v\f\r\u2028\u2029]+/g, " ").trim();

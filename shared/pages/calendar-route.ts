@@ -6,6 +6,7 @@ import { calendarFile } from "../registrations/calendar-file.ts";
 import { manageLinkRequest, registrationForToken } from "../registrations/manage-link.ts";
 import { pickPageLanguage } from "./language.ts";
 import { selfServiceErrorPage } from "./self-service.ts";
+import { manageTexts } from "./texts/manage.ts";
 
 /**
  * "Download the invitation" from the manage and thank-you pages: the registrant's calendar entry
@@ -22,8 +23,13 @@ export const calendarRoute = httpRoute({
     if (registration.status !== "confirmed" || !session || session.cancelledAt)
       throw new ConflictError("not-confirmed", "only a confirmed registration has a calendar invitation");
     const language = pickPageLanguage(query.lang ?? registration.language, undefined);
-    return text(200, calendarFile(event, session, registration, language), "text/calendar; charset=utf-8", {
-      "content-disposition": `attachment; filename="${event.id}-${session.id}.ics"`,
-    });
+    return text(
+      200,
+      calendarFile(event, session, registration, language, manageTexts[language].join.label),
+      "text/calendar; charset=utf-8",
+      {
+        "content-disposition": `attachment; filename="${event.id}-${session.id}.ics"`,
+      },
+    );
   },
 });

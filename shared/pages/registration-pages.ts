@@ -176,7 +176,7 @@ function sessionCard(options: {
   // The join link and calendar entry: a seat, in a session that has not ended nor been cancelled.
   const seated = state === "confirmed" ? session : undefined;
   const joinUrl = seated?.joinUrl;
-  const entry = seated && calendarEntry(event, seated, registration, language);
+  const entry = seated && calendarEntry(event, seated, registration, language, manage.join.label);
   return markup`<section class="card status-${state}" aria-labelledby="session-title">
 <p class="status"><strong>${status.title}</strong> ${status.message}</p>
 ${state === "sessionCancelled" && registerForAnother(manage, event, language)}

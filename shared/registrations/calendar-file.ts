@@ -1,8 +1,7 @@
 import type { Session, WebinarEvent } from "../domain/event.ts";
 import { type Language, pickText } from "../domain/languages.ts";
 import type { Registration } from "../domain/registration.ts";
-import { calendarInvite } from "../mail/calendar.ts";
-import { inviteSequence } from "../mail/registration-mail.ts";
+import { calendarInvite, inviteSequence } from "../mail/calendar.ts";
 import { calendarEntry } from "./calendar-links.ts";
 
 /**
@@ -15,8 +14,9 @@ export function calendarFile(
   session: Session,
   registration: Registration,
   language: Language,
+  joinLinkLabel: string,
 ): string {
-  const entry = calendarEntry(event, session, registration, language);
+  const entry = calendarEntry(event, session, registration, language, joinLinkLabel);
   return calendarInvite({
     method: "REQUEST",
     uid: entry.uid,

@@ -2,7 +2,6 @@ import { sessionEnd } from "../domain/dates.ts";
 import type { Session, WebinarEvent } from "../domain/event.ts";
 import { type Language, pickText } from "../domain/languages.ts";
 import { calendarUid, type Registration } from "../domain/registration.ts";
-import { mailTexts } from "../mail/texts/index.ts";
 
 /**
  * A registrant's calendar entry for their session, as the manage and thank-you pages offer it:
@@ -24,9 +23,10 @@ export function calendarEntry(
   session: Session,
   registration: Registration,
   language: Language,
+  /** "Join link", in `language`, before the link in the description. */
+  joinLinkLabel: string,
 ): CalendarEntry {
   const seated = registration.status === "confirmed" && !session.cancelledAt;
-  const texts = mailTexts[language];
   return {
     uid: calendarUid(registration),
     start: new Date(session.startsAt),
@@ -34,7 +34,7 @@ export function calendarEntry(
     title: pickText(event.title, language),
     description: [
       pickText(event.description, language),
-      ...(seated ? [`${texts.labels.joinLink}${texts.colon}${session.joinUrl}`] : []),
+      ...(seated ? [`${joinLinkLabel}\n${session.joinUrl}`] : []),
     ].join("\n\n"),
     ...(seated && { joinUrl: session.joinUrl }),
   };

@@ -30,7 +30,8 @@ export interface ManageTexts {
     duration: string;
     language: string;
   };
-  join: { button: string; note: string };
+  /** `label` comes before the join link in a calendar entry's description. */
+  join: { button: string; note: string; label: string };
   calendar: { heading: string; ics: string; google: string; outlook: string; newTab: string };
   switchSession: {
     heading: string;
@@ -95,7 +96,11 @@ export const manageTexts: Record<Language, ManageTexts> = {
       duration: "Duration",
       language: "Language of the session",
     },
-    join: { button: "Join the webinar", note: "This link is for registrants only; please do not share it." },
+    join: {
+      button: "Join the webinar",
+      note: "This link is for registrants only; please do not share it.",
+      label: "Join link:",
+    },
     calendar: {
       heading: "Add to your calendar",
       ics: "Download the invitation (.ics)",
@@ -192,6 +197,7 @@ export const manageTexts: Record<Language, ManageTexts> = {
     },
     join: {
       button: "Rejoindre le webinaire",
+      label: `Lien de connexion${nbsp}:`,
       note: `Ce lien est réservé aux personnes inscrites${nbsp}; merci de ne pas le partager.`,
     },
     calendar: {
@@ -277,7 +283,11 @@ export const manageTexts: Record<Language, ManageTexts> = {
       duration: "المدة",
       language: "لغة الجلسة",
     },
-    join: { button: "انضم إلى الندوة", note: "هذا الرابط مخصص للمسجلين فقط؛ يُرجى عدم مشاركته." },
+    join: {
+      button: "انضم إلى الندوة",
+      note: "هذا الرابط مخصص للمسجلين فقط؛ يُرجى عدم مشاركته.",
+      label: "رابط الانضمام:",
+    },
     calendar: {
       heading: "أضف إلى تقويمك",
       ics: "نزّل الدعوة (.ics)",
