@@ -1,31 +1,32 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deadLetterOf } from "../../bin/commands/dead-letters.ts";
 import { type LocalStack, startLocalStack } from "../../infra/local/local-stack.ts";
+import { buildConveneBundle, runNode } from "../support/convene-cli.ts";
 import { mailsTo } from "../support/outbox.ts";
 import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
 import { waitUntil } from "../support/wait.ts";
 
-const shim = fileURLToPath(new URL("../../bin/convene.mjs", import.meta.url));
-
 let stack: LocalStack;
 let dataDir: string;
+let convene: string;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "convene-dead-letters-"));
-  stack = await startLocalStack({
-    dataDir,
-    ports: { http: 0, dynamo: 0, ses: 0, bus: 0 },
-    sesMaxSendRate: 100,
-    adminToken: "dead-letters-test-token",
-    inMemoryDynamo: true,
-    seed: false,
-    log: () => undefined,
-  });
+  [convene, stack] = await Promise.all([
+    buildConveneBundle(dataDir),
+    startLocalStack({
+      dataDir,
+      ports: { http: 0, dynamo: 0, ses: 0, bus: 0 },
+      sesMaxSendRate: 100,
+      adminToken: "dead-letters-test-token",
+      inMemoryDynamo: true,
+      seed: false,
+      log: () => undefined,
+    }),
+  ]);
 }, 60_000);
 
 afterAll(async () => {
@@ -34,23 +35,13 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-/** `convene dead-letters …` as an operator runs it against this stack: a real process. */
+/** `convene dead-letters …` as an operator runs it against this stack: a real process (compiled once). */
 function deadLetters(...args: string[]) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [shim, "dead-letters", ...args],
-      {
-        env: {
-          ...process.env,
-          CONVENE_DATA_DIR: dataDir,
-          CONVENE_BUS_PORT: new URL(stack.urls.bus).port,
-          CONVENE_DEAD_LETTER_QUEUE_URL: undefined,
-          CONVENE_LOCAL_FAIL_TARGETS: undefined,
-        },
-      },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
+  return runNode(convene, ["dead-letters", ...args], {
+    CONVENE_DATA_DIR: dataDir,
+    CONVENE_BUS_PORT: new URL(stack.urls.bus).port,
+    CONVENE_DEAD_LETTER_QUEUE_URL: undefined,
+    CONVENE_LOCAL_FAIL_TARGETS: undefined,
   });
 }
 

@@ -8,7 +8,10 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  */
 const longestFirst = [
   "test/browser/console.test.ts",
+  "test/browser/registrant-pages.test.ts",
   "test/integration/npm-start.test.ts",
+  "test/browser/console-axe.test.ts",
+  "test/browser/console-branding.test.ts",
   "test/integration/cli.test.ts",
   "test/integration/event-changes.test.ts",
   "test/integration/privacy-erasure.test.ts",
