@@ -1,6 +1,5 @@
 import Negotiator from "negotiator";
 import * as z from "zod";
-import { readConfig } from "#shared/config";
 import { publicView, slugSchema } from "#shared/domain/event";
 import { getEventForPublic } from "#shared/events/event-store";
 import { html, json } from "#shared/http/responses";
@@ -9,11 +8,9 @@ import { htmlErrorPage } from "#shared/pages/error-page";
 import { renderEventPage } from "#shared/pages/event-page";
 import { pickPageLanguage } from "#shared/pages/language";
 import { pageHeaders } from "#shared/pages/layout";
+import { pagesPublicUrl } from "#shared/pages/public-url";
 import { urlTo } from "#shared/paths";
 import { seatsLeft } from "#shared/registrations/seats";
-
-/** The site's public base URL: the page's canonical link is under it, whatever a request's headers say. */
-const { PUBLIC_URL } = readConfig({ PUBLIC_URL: z.url({ protocol: /^https?$/ }) });
 
 /** JSON first: what scripts get when they send `*\/*` or no `Accept` at all, as before the page existed. */
 const mediaTypes = ["application/json", "text/html"];
@@ -36,7 +33,7 @@ export const handler = httpRoute({
       event: publicView(event),
       language: pickPageLanguage(query.lang, headers["accept-language"]),
       seatsLeft: await seatsLeft(event),
-      pageUrl: urlTo(PUBLIC_URL, "publicEvent", { eventId: event.id }),
+      pageUrl: urlTo(pagesPublicUrl, "publicEvent", { eventId: event.id }),
     });
     return html(200, page, { ...vary, ...pageHeaders(event.branding) });
   },

@@ -2,8 +2,7 @@ import { type AgendaPerson, agendaSchedule } from "../domain/agenda.ts";
 import { formatSessionTime } from "../domain/dates.ts";
 import type { PublicEvent } from "../domain/event.ts";
 import { type Language, type LocalizedText, languages, pickText } from "../domain/languages.ts";
-import { type Markup, markup, renderedHtml } from "../html.ts";
-import { markdownToHtml, parseMarkdown } from "../mailings/content/markdown.ts";
+import { type Markup, markup } from "../html.ts";
 import { pathTo } from "../paths.ts";
 import { localTime } from "./local-time.ts";
 import { pageTexts } from "./texts/index.ts";
@@ -118,19 +117,18 @@ ${shownAgenda}
 }
 
 /**
- * An event's description, written in Markdown like the mailings and rendered by their renderer
- * (every text escaped, raw HTML shown as text, only web and mail links): its first paragraph,
- * then the rest folded in a `<details>`, so a long description does not push the form down.
+ * How a page writes an event's description. The form and the event page are given
+ * `markdownDescription` (`description.ts`) by their handlers; it is passed in rather than imported
+ * so that the Markdown parser (50 KB) stays out of the bundles of pages that never show a
+ * description (manage, cancel, unsubscribe, errors), which import this module.
  */
-export function eventDescription(description: LocalizedText, language: Language): Markup {
-  const tokens = parseMarkdown(pickText(description, language));
-  const firstBlock = tokens.findIndex((token) => token.type !== "space");
-  const head = tokens.slice(0, firstBlock + 1);
-  const rest = tokens.slice(firstBlock + 1);
-  const more = rest.some((token) => token.type !== "space");
-  return markup`<div class="description"${langOf(description, language)}>${renderedHtml(markdownToHtml(head))}
-${more && markup`<details><summary>${summaryTexts[language].readMore}</summary>${renderedHtml(markdownToHtml(rest))}</details>`}</div>`;
-}
+export type DescriptionRenderer = (description: LocalizedText, language: Language) => Markup;
+
+/** The description as plain paragraphs (blank lines between them), for callers without a renderer. */
+export const plainDescription: DescriptionRenderer = (description, language) => {
+  const paragraphs = pickText(description, language).split(/\n\s*\n/);
+  return markup`<div class="description"${langOf(description, language)}>${paragraphs.map((paragraph) => markup`<p>${paragraph}</p>`)}</div>`;
+};
 
 /** The name of a session's language in the page language ("anglais" on a French page). */
 export const languageName = (of: Language, language: Language) =>

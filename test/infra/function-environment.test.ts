@@ -11,6 +11,7 @@ const settingsReaders = {
   "shared/aws/dynamo.ts": "table",
   "shared/bus/publish.ts": "bus",
   "shared/mail/settings.ts": "mail",
+  "shared/pages/public-url.ts": "publicUrl",
 } as const;
 
 let code: Map<string, FunctionCode>;
