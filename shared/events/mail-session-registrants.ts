@@ -1,10 +1,9 @@
 import { keys } from "../aws/table.ts";
-import { deliverOnce } from "../deliveries/deliver-once.ts";
+import type { BusMessage } from "../bus/define-event.ts";
+import { publishEvents } from "../bus/publish.ts";
+import { sendPages } from "../deliveries/send-pages.ts";
 import type { Registration } from "../domain/registration.ts";
-import { sendConcurrency, sendRawMail } from "../mail/mailer.ts";
-import { runPool } from "../pool.ts";
 import { type Cursor, listSessionRegistrations } from "../registrations/registration-store.ts";
-import { suppressionsOf } from "../suppression/suppression-store.ts";
 
 export interface SessionMailStep {
   eventId: string;
@@ -18,61 +17,52 @@ export interface SessionMailStep {
   /** When the delivery records are deleted by DynamoDB's TTL (`expiresAtOf(event)`). */
   expiresAt: number;
   build: (registration: Registration) => Promise<{ raw: Buffer; to: string }>;
-  /** Publishes the step's message again with `cursor`, to carry on from there. */
-  handOn: (cursor: Cursor) => Promise<void>;
+  /** The step's message with `cursor`: published to carry on from there, and carried by the claims. */
+  resumeAt: (cursor: Cursor | undefined) => BusMessage;
   /** Checked before each page: false stops the step (a newer change does the mailing). */
   stillCurrent?: () => Promise<boolean>;
   timeLeftMs: () => number;
-  /** Below this much time left, the step hands on instead of reading another page (20 s). */
+  /** Below this much time left, the step hands on instead of sending more (20 s). */
   handOverMarginMs?: number;
   pageSize?: number;
 }
 
 /**
- * One step of mailing a session's registrants, as the reminders do: pages through the session's
- * registrations (a Query on gsi1 from the cursor), claims each delivery before sending
- * (`deliverOnce`: a duplicated event, a retried step or a request sent again mails nobody twice;
- * suppressed addresses get nothing), and hands on with a cursor when time runs short. A failed
- * send fails the step after its page, to be retried from the step's cursor: those already mailed
- * find their claims.
+ * One step of mailing a session's registrants (update and cancellation mails), with the reminders'
+ * loop (`sendPages`): claims leased as long as the step can run, sends that stop in time, and a
+ * hand-on with a cursor when time runs short. These steps hold no item of their own, so each claim
+ * carries the step's message from its page's cursor: if the step dies, the sweeper publishes it
+ * again once the claims' lease has expired, and the resumed step takes them over (several expired
+ * claims of one page publish it several times; the claims keep that from mailing anyone twice).
  */
 export async function mailSessionRegistrants(
   step: SessionMailStep,
 ): Promise<"finished" | "handed-on" | "superseded"> {
-  const concurrency = await sendConcurrency();
-  let cursor = step.cursor;
-  do {
-    if (step.stillCurrent && !(await step.stillCurrent())) return "superseded";
-    if (cursor && step.timeLeftMs() < (step.handOverMarginMs ?? 20_000)) {
-      await step.handOn(cursor);
+  const result = await sendPages({
+    ...(step.cursor && { cursor: step.cursor }),
+    readPage: (cursor) =>
+      listSessionRegistrations(step.eventId, step.sessionId, undefined, {
+        limit: step.pageSize ?? 250,
+        cursor,
+      }),
+    include: step.include,
+    deliveryKey: (registration) => keys.delivery(registration.registrationId, step.deliveryKind, 1),
+    build: step.build,
+    expiresAt: step.expiresAt,
+    timeLeftMs: step.timeLeftMs,
+    ...(step.handOverMarginMs && { handOverMarginMs: step.handOverMarginMs }),
+    resumeAt: step.resumeAt,
+    ...(step.stillCurrent && {
+      stopBefore: async () => ((await step.stillCurrent?.()) ? undefined : "superseded"),
+    }),
+  });
+  switch (result.outcome) {
+    case "finished":
+      return "finished";
+    case "stopped":
+      return "superseded";
+    case "hand-on":
+      await publishEvents([step.resumeAt(result.cursor)]);
       return "handed-on";
-    }
-    const page = await listSessionRegistrations(step.eventId, step.sessionId, undefined, {
-      limit: step.pageSize ?? 250,
-      cursor,
-    });
-    const recipients = page.registrations.filter(step.include);
-    const suppressions = await suppressionsOf(recipients.map((registration) => registration.email));
-    const { settled } = await runPool(recipients, concurrency, (registration) =>
-      deliverOnce(
-        {
-          key: keys.delivery(registration.registrationId, step.deliveryKind, 1),
-          to: registration.email,
-          audience: "registrant",
-          suppressions,
-          expiresAt: step.expiresAt,
-        },
-        async (sendOptions) => sendRawMail(await step.build(registration), sendOptions),
-      ),
-    );
-    const failures = settled.flatMap((result) => (result.status === "rejected" ? [result.reason] : []));
-    if (failures.length > 0) {
-      throw new AggregateError(
-        failures,
-        `${failures.length} mail(s) could not be sent; the step will be retried`,
-      );
-    }
-    cursor = page.cursor;
-  } while (cursor);
-  return "finished";
+  }
 }

@@ -1,7 +1,6 @@
 import type { Step } from "../bus/consumer.ts";
 import { type DetailOf, message } from "../bus/define-event.ts";
 import { sessionCancelled } from "../bus/events/session-cancelled.ts";
-import { publishEvents } from "../bus/publish.ts";
 import { pickText } from "../domain/languages.ts";
 import { mailSettings } from "../mail/mailer.ts";
 import { buildRegistrationMail } from "../mail/registration-mail.ts";
@@ -69,7 +68,7 @@ export async function sendSessionCancellations(
           ...(otherSessionsUrl && { otherSessionsUrl }),
         },
       }),
-    handOn: (cursor) => publishEvents([message(sessionCancelled, { ...detail, cursor })]),
+    resumeAt: (cursor) => message(sessionCancelled, { ...detail, ...(cursor && { cursor }) }),
     timeLeftMs: options.timeLeftMs,
     ...(options.pageSize && { pageSize: options.pageSize }),
     ...(options.handOverMarginMs && { handOverMarginMs: options.handOverMarginMs }),

@@ -1,7 +1,6 @@
 import type { Step } from "../bus/consumer.ts";
 import { type DetailOf, message } from "../bus/define-event.ts";
 import { sessionChanged } from "../bus/events/session-changed.ts";
-import { publishEvents } from "../bus/publish.ts";
 import { mailSettings } from "../mail/mailer.ts";
 import { buildRegistrationMail } from "../mail/registration-mail.ts";
 import { publicUrl } from "../mail/settings.ts";
@@ -65,7 +64,7 @@ export async function sendSessionUpdates(
         from: mailSettings.from,
         change,
       }),
-    handOn: (cursor) => publishEvents([message(sessionChanged, { ...detail, cursor })]),
+    resumeAt: (cursor) => message(sessionChanged, { ...detail, ...(cursor && { cursor }) }),
     stillCurrent: isCurrent,
     timeLeftMs: step.timeLeftMs,
   });

@@ -2,19 +2,15 @@ import { keys } from "../aws/table.ts";
 import { type DetailOf, message } from "../bus/define-event.ts";
 import { reminderDue } from "../bus/events/reminder-due.ts";
 import { publishEvents } from "../bus/publish.ts";
-import { type DeliveryOutcome, deliverOnce } from "../deliveries/deliver-once.ts";
-import { handOnLease, type Lease, leaseFor } from "../deliveries/lease.ts";
-import type { Session, WebinarEvent } from "../domain/event.ts";
-import type { Registration } from "../domain/registration.ts";
+import { handOnLease, leaseFor } from "../deliveries/lease.ts";
+import { sendPages } from "../deliveries/send-pages.ts";
 import { findEvent } from "../events/event-store.ts";
-import { mailSettings, SendDeadlineError, sendConcurrency, sendRawMail } from "../mail/mailer.ts";
+import { mailSettings } from "../mail/mailer.ts";
 import { buildRegistrationMail } from "../mail/registration-mail.ts";
 import { publicUrl } from "../mail/settings.ts";
-import { runPool } from "../pool.ts";
 import { expiresAtOf } from "../privacy/retention.ts";
 import { manageUrl } from "../registrations/links.ts";
 import { type Cursor, listSessionRegistrations } from "../registrations/registration-store.ts";
-import { type SuppressionsRead, suppressionsOf } from "../suppression/suppression-store.ts";
 import { isReminded, offsetMs, type Reminder, reminderDeliveryKind } from "./reminder.ts";
 import { addSent, findReminder, finishReminder, renewReminderLease } from "./reminder-store.ts";
 
@@ -73,7 +69,6 @@ export const defaultHandOverMarginMs = 20_000;
  */
 export async function sendReminderStep(detail: ReminderDue, options: StepOptions): Promise<StepOutcome> {
   const now = options.now ?? (() => new Date());
-  const margin = options.handOverMarginMs ?? defaultHandOverMarginMs;
   const reminder = await findReminder(detail);
   // A `sent` reminder is paged through again: when a duplicated event finished it while the first
   // copy's send failed, the first copy's retry must still mail that registrant (the delivery
@@ -89,128 +84,59 @@ export async function sendReminderStep(detail: ReminderDue, options: StepOptions
   }
 
   const startsAt = Date.parse(session.startsAt);
-  let attempted = 0;
   let sentInStep = 0;
   const hasStarted = () => now().getTime() >= startsAt;
-  // Each step makes some progress before it may hand on, so a chain of steps always ends.
-  const timeIsShort = () => attempted > 0 && options.timeLeftMs() < margin;
-  // The delivery claims are leased as long as the step can run.
-  const claimLease: Lease = { until: leaseFor(options.timeLeftMs()).until };
-  // A send still waiting for a slot or backing off when only half the margin is left gives up
-  // (`SendDeadlineError`): its claim is released and the step hands on from that registrant.
-  const send = reminderSender(event, session, reminder, claimLease, () => options.timeLeftMs() - margin / 2);
-  const concurrency = options.concurrency ?? (await sendConcurrency());
+  const reminderOffsetMs = offsetMs(reminder.offset);
   const stepLease = (cursor: ReminderDue["cursor"]) =>
     renewReminderLease(reminder, leaseFor(options.timeLeftMs(), message(reminderDue, { ...detail, cursor })));
 
-  let cursor = detail.cursor;
-  await stepLease(cursor);
-  for (;;) {
-    if (hasStarted()) return stop(reminder, sentInStep, now());
-    if (timeIsShort()) return handOn(detail, cursor, reminder.status === "sent");
-    const page = await listSessionRegistrations(detail.eventId, detail.sessionId, "confirmed", {
-      limit: options.pageSize ?? 250,
-      cursor,
-    });
-    const due = page.registrations.filter((registration) => isReminded(registration, reminder));
-    const suppressions = await suppressionsOf(due.map((registration) => registration.email));
-    let firstUnsent: number | undefined;
-    const { settled, started } = await runPool(
-      due.map((registration, index) => ({ registration, index })),
-      concurrency,
-      async ({ registration, index }) => {
-        attempted++;
-        try {
-          return await send(registration, suppressions);
-        } catch (error) {
-          if (!(error instanceof SendDeadlineError)) throw error;
-          firstUnsent = Math.min(firstUnsent ?? index, index);
-          return "already-claimed";
-        }
-      },
-      () => firstUnsent === undefined && !hasStarted() && !timeIsShort(),
-    );
-    const sentInPage = settled.filter(
-      (result) => result.status === "fulfilled" && result.value === "sent",
-    ).length;
-    await addSent(reminder, sentInPage);
-    sentInStep += sentInPage;
-    const failures = settled.flatMap((result) => (result.status === "rejected" ? [result.reason] : []));
-    if (failures.length > 0) {
-      throw new AggregateError(
-        failures,
-        `${failures.length} reminder(s) could not be sent; the step will be retried`,
-      );
-    }
-    if (firstUnsent !== undefined) {
-      // Hands on from just before the first registrant whose send ran out of time; those after it
-      // who were mailed find their claims and are skipped.
-      const lastDone = due[firstUnsent - 1];
-      return handOn(detail, lastDone ? cursorAfter(lastDone) : cursor, reminder.status === "sent");
-    }
-    const lastStarted = due[started - 1];
-    if (started < due.length) {
-      // Stopped early (time short, session started): the loop's checks stop or hand on from here.
-      if (lastStarted) cursor = cursorAfter(lastStarted);
-      continue;
-    }
-    if (!page.cursor) {
+  await stepLease(detail.cursor);
+  // The reminder item holds the step's lease (renewed with the cursor at each page), so the claims
+  // carry no message of their own.
+  const result = await sendPages({
+    ...(detail.cursor && { cursor: detail.cursor }),
+    readPage: async (cursor) =>
+      listSessionRegistrations(detail.eventId, detail.sessionId, "confirmed", {
+        limit: options.pageSize ?? 250,
+        cursor,
+      }),
+    include: (registration) => isReminded(registration, reminder),
+    deliveryKey: (registration) =>
+      keys.delivery(registration.registrationId, reminderDeliveryKind(reminder.offset), 1),
+    build: async (registration) =>
+      buildRegistrationMail({
+        kind: "reminder",
+        event,
+        session,
+        registration,
+        manageUrl: await manageUrl(publicUrl, registration.registrationId),
+        publicUrl,
+        from: mailSettings.from,
+        reminderOffsetMs,
+      }),
+    expiresAt: expiresAtOf(event),
+    timeLeftMs: options.timeLeftMs,
+    handOverMarginMs: options.handOverMarginMs ?? defaultHandOverMarginMs,
+    ...(options.concurrency && { concurrency: options.concurrency }),
+    mayGoOn: () => !hasStarted(),
+    pageSent: async (sent) => {
+      await addSent(reminder, sent);
+      sentInStep += sent;
+    },
+    nextPage: async (cursor) => {
+      await stepLease(cursor);
+    },
+  });
+  switch (result.outcome) {
+    case "finished":
       await finishReminder(reminder, "sent", now());
       return "finished";
-    }
-    cursor = page.cursor;
-    await stepLease(cursor);
+    case "hand-on":
+      return handOn(detail, result.cursor, reminder.status === "sent");
+    case "stopped":
+      return stop(reminder, sentInStep, now());
   }
 }
-
-/**
- * Sends one registrant's reminder once: its delivery record is claimed before the mail goes out.
- * Addresses that bounced or complained are skipped (`suppressed`, not counted as sent);
- * unsubscribing from mailings does not stop the reminders of a registration one keeps.
- */
-function reminderSender(
-  event: WebinarEvent,
-  session: Session,
-  reminder: Reminder,
-  lease: Lease,
-  timeLeftMs: () => number,
-) {
-  const reminderOffsetMs = offsetMs(reminder.offset);
-  return (registration: Registration, suppressions: SuppressionsRead): Promise<DeliveryOutcome> =>
-    deliverOnce(
-      {
-        key: keys.delivery(registration.registrationId, reminderDeliveryKind(reminder.offset), 1),
-        to: registration.email,
-        audience: "registrant",
-        suppressions,
-        lease,
-        expiresAt: expiresAtOf(event),
-        timeLeftMs,
-      },
-      async (sendOptions) => {
-        const mail = await buildRegistrationMail({
-          kind: "reminder",
-          event,
-          session,
-          registration,
-          manageUrl: await manageUrl(publicUrl, registration.registrationId),
-          publicUrl,
-          from: mailSettings.from,
-          reminderOffsetMs,
-        });
-        return sendRawMail({ raw: mail.raw, to: mail.to }, sendOptions);
-      },
-    );
-}
-
-/**
- * Where a page of `listSessionRegistrations` continues after `registration`: a Query's cursor is the
- * key of the last item it read, which for gsi1 is the registration's table key and index key.
- */
-const cursorAfter = (registration: Registration): Cursor => ({
-  ...keys.registration(registration.registrationId),
-  ...keys.registrationIndex(registration),
-});
 
 async function handOn(
   detail: ReminderDue,

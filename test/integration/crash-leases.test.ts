@@ -9,7 +9,8 @@ import { mailingRequested } from "../../shared/bus/events/mailing-requested.ts";
 import { deliverOnce } from "../../shared/deliveries/deliver-once.ts";
 import { claimDelivery } from "../../shared/deliveries/delivery-store.ts";
 import { handOnLease, leaseAttributes, leaseMarginMs } from "../../shared/deliveries/lease.ts";
-import { getEvent } from "../../shared/events/event-store.ts";
+import { getEvent, saveEvent } from "../../shared/events/event-store.ts";
+import { sendSessionCancellations } from "../../shared/events/send-session-cancellations.ts";
 import { mailSettings, SendDeadlineError, sendRawMail } from "../../shared/mail/mailer.ts";
 import {
   changeStatus,
@@ -184,6 +185,30 @@ describe("steps resumed after a crash", () => {
 
     expect(takenOver).toBe("sent");
     expect(await mailsTo(outbox, to)).toHaveLength(1);
+  });
+
+  it("hands a session's cancellation mails on when its step runs short of time, the rest mailed by the next step, each once", async () => {
+    const { id, people } = await eventWithRegistrants(3);
+    // The session is cancelled without announcing it, so that only the steps below mail.
+    const event = await getEvent(id);
+    const { id: _id, createdAt: _created, updatedAt: _updated, ...settings } = event;
+    const sessions = settings.sessions.map((session) => ({
+      ...session,
+      cancelledAt: new Date().toISOString(),
+    }));
+    await saveEvent(id, { ...settings, sessions }, new Date(), event);
+
+    // A step whose time is already within the margin: it mails one registrant, then hands on.
+    const outcome = await sendSessionCancellations(
+      { eventId: id, sessionId: "fr" },
+      { timeLeftMs: () => 10_000, handOverMarginMs: 20_000 },
+    );
+    const mails = await Promise.all(people.map((person) => waitForMails(outbox, person.email, 2)));
+    await busSettled(1);
+
+    expect(outcome).toBe("handed-on");
+    for (const person of people) expect(await mailsTo(outbox, person.email)).toHaveLength(2);
+    for (const pair of mails) expect(pair.at(-1)?.calendar).toMatch(/METHOD:CANCEL/);
   });
 
   it("mails a confirmation whose sender died after claiming it, once its lease expires", async () => {
