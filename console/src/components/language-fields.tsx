@@ -40,7 +40,7 @@ export function LanguageFields({
   const { t } = useTranslation();
   return languages.map((language) => {
     const common = {
-      label: label(t(`languages.${language}`)),
+      label: label(t(`languageInText.${language}`)),
       lang: language,
       // Typed in its own direction (Arabic right to left), whatever the console's language.
       dir: directions[language],

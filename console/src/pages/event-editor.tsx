@@ -488,7 +488,7 @@ function PreviewLinks({ event }: { event: WebinarEvent }) {
           target="_blank"
           rel="noreferrer"
           hrefLang={language}
-          aria-label={`${t("editor.previewIn", { language: t(`languages.${language}`) })} ${t("common.newWindow")}`}
+          aria-label={`${t("editor.previewIn", { language: t(`languageInText.${language}`) })} ${t("common.newWindow")}`}
         >
           {t(`languages.${language}`)}
         </a>

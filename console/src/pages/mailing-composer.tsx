@@ -307,9 +307,9 @@ function Composer({ eventId, mailing }: { eventId: string; mailing: Mailing | un
         />
         {languages.map((language) => (
           <fieldset key={language}>
-            <legend>{t("composer.contentIn", { language: t(`languages.${language}`) })}</legend>
+            <legend>{t("composer.contentIn", { language: t(`languageInText.${language}`) })}</legend>
             <Field
-              label={t("composer.subject", { language: t(`languages.${language}`) })}
+              label={t("composer.subject", { language: t(`languageInText.${language}`) })}
               value={draft.subject[language] ?? ""}
               errors={issues.get(`subject.${language}`)}
               onChange={(change) =>
@@ -317,7 +317,7 @@ function Composer({ eventId, mailing }: { eventId: string; mailing: Mailing | un
               }
             />
             <TextAreaField
-              label={t("composer.body", { language: t(`languages.${language}`) })}
+              label={t("composer.body", { language: t(`languageInText.${language}`) })}
               hint={t("composer.bodyHint")}
               rows={8}
               value={draft.body[language] ?? ""}
@@ -328,7 +328,7 @@ function Composer({ eventId, mailing }: { eventId: string; mailing: Mailing | un
               onChange={(change) => update({ body: { ...draft.body, [language]: change.target.value } })}
             />
             <label className="inline">
-              {t("composer.insert", { language: t(`languages.${language}`) })}{" "}
+              {t("composer.insert", { language: t(`languageInText.${language}`) })}{" "}
               <select
                 value=""
                 onChange={(change) => {

@@ -18,6 +18,7 @@ const arabic = {
   },
   errors: { notFound: "غير موجود: ربما حُذف، أو أن العنوان خاطئ." },
   languages: { fr: "الفرنسية", en: "الإنجليزية", ar: "العربية" },
+  languageInText: { fr: "الفرنسية", en: "الإنجليزية", ar: "العربية" },
   statuses: { confirmed: "مؤكَّد", waitlisted: "في قائمة الانتظار", cancelled: "ملغى" },
   mailingStatuses: { draft: "مسودة", sending: "قيد الإرسال", sent: "أُرسلت", cancelled: "ملغاة" },
   reminderStatuses: { scheduled: "مجدول", sending: "قيد الإرسال", sent: "أُرسل", skipped: "تم تخطيه" },

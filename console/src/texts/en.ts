@@ -15,6 +15,8 @@ export const en = {
   },
   errors: { notFound: "Not found: it may have been deleted, or the address is wrong." },
   languages: { fr: "French", en: "English", ar: "Arabic" },
+  /** A language named within a sentence ("Title in French", "Titre en français"). */
+  languageInText: { fr: "French", en: "English", ar: "Arabic" },
   statuses: { confirmed: "Confirmed", waitlisted: "Waitlisted", cancelled: "Cancelled" },
   mailingStatuses: { draft: "Draft", sending: "Sending", sent: "Sent", cancelled: "Cancelled" },
   reminderStatuses: { scheduled: "Scheduled", sending: "Sending", sent: "Sent", skipped: "Skipped" },

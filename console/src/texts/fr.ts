@@ -13,6 +13,7 @@ export const fr: Texts = {
   },
   errors: { notFound: "Introuvable : l'élément a peut-être été supprimé, ou l'adresse est erronée." },
   languages: { fr: "Français", en: "Anglais", ar: "Arabe" },
+  languageInText: { fr: "français", en: "anglais", ar: "arabe" },
   statuses: { confirmed: "Confirmée", waitlisted: "En liste d'attente", cancelled: "Annulée" },
   mailingStatuses: { draft: "Brouillon", sending: "Envoi en cours", sent: "Envoyé", cancelled: "Arrêté" },
   reminderStatuses: { scheduled: "Programmé", sending: "Envoi en cours", sent: "Envoyé", skipped: "Sauté" },
