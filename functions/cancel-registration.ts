@@ -37,8 +37,7 @@ const cancelRoute = httpRoute({
 });
 
 /** The registrant's changes behind their manage link: cancel, switch session, correct details. */
-export const handler = byRoute({
-  [routeKeyOf("cancelRegistration")]: cancelRoute,
+export const handler = byRoute(cancelRoute, {
   [routeKeyOf("switchSession")]: switchSessionRoute,
   [routeKeyOf("correctDetails")]: correctDetailsRoute,
 });

@@ -24,7 +24,6 @@ const myDataRoute = httpRoute({
 });
 
 /** The registrant's downloads behind their manage link: their data, their calendar invitation. */
-export const handler = byRoute({
-  [routeKeyOf("registrationData")]: myDataRoute,
+export const handler = byRoute(myDataRoute, {
   [routeKeyOf("registrationCalendar")]: calendarRoute,
 });

@@ -68,6 +68,10 @@ export function renderThankYou(
   return registrationPage(options, message.title, [
     markup`<p>${message.message}</p>`,
     sessionCard({ ...options, ...own }),
+    markup`<section aria-labelledby="details-title">
+<h2 id="details-title">${manage.yourDetails}</h2>
+${registrationDetails(texts, event, registration, language, { inCard: true })}
+</section>`,
     markup`<section aria-labelledby="next-title">
 <h2 id="next-title">${manage.thankYou.nextSteps}</h2>
 <ol class="steps">${steps.map((step) => markup`<li>${step}</li>`)}</ol>
@@ -129,7 +133,7 @@ export function renderManagePage(options: ManagePageOptions): string {
     active ? switchSection(options) : markup``,
     markup`<section aria-labelledby="details-title">
 <h2 id="details-title">${manage.yourDetails}</h2>
-${registrationDetails(texts, event, registration, language)}
+${registrationDetails(texts, event, registration, language, { inCard: true })}
 ${active && correctionForm(options)}
 </section>`,
     cancel,
@@ -347,24 +351,34 @@ ${content}`,
   });
 }
 
+/**
+ * The registration as recorded; `inCard` leaves out the session and status, which the session's
+ * card above it shows already (manage and thank-you pages).
+ */
 function registrationDetails(
   texts: PageTexts,
   event: ShownEvent,
   registration: Registration,
   language: Language,
+  { inCard = false } = {},
 ): Markup {
   const session = findSession(event, registration.sessionId);
   const labels = texts.registration;
+  const sessionRows: [string, Markup | string | undefined][] = inCard
+    ? []
+    : [
+        [
+          labels.session,
+          session &&
+            markup`${sessionTime(session, language)}<span>${texts.session.language(languageName(session.language, language))}</span>`,
+        ],
+      ];
   return details([
-    [
-      labels.session,
-      session &&
-        markup`${sessionTime(session, language)}<span>${texts.session.language(languageName(session.language, language))}</span>`,
-    ],
+    ...sessionRows,
     [labels.name, `${registration.firstName} ${registration.lastName}`],
     [labels.organisation, registration.organisation],
     [labels.email, registration.email],
-    [labels.status, labels.statuses[registration.status]],
+    ...(inCard ? [] : [[labels.status, labels.statuses[registration.status]] as [string, string]]),
     ...answerRows(texts, event, registration, language),
   ]);
 }

@@ -68,15 +68,12 @@ type RouteHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise
 
 /**
  * One Lambda function for several routes, each its own `httpRoute`, chosen by the request's route
- * key (`routeKeyOf`). The registrant's routes share functions rather than add one each: a stack
- * holds at most 500 resources, and each function brings about six (role, policy, logs, alarms).
+ * key (`routeKeyOf`); `main`, the function's first route, answers any other key. The registrant's
+ * routes share functions rather than add one each: a stack holds at most 500 resources, and each
+ * function brings about six (role, policy, logs, alarms).
  */
-export function byRoute(handlers: Record<string, RouteHandler>): RouteHandler {
-  return (event, context) => {
-    const handler = handlers[event.routeKey];
-    if (!handler) throw new Error(`no handler for the route ${event.routeKey}`);
-    return handler(event, context);
-  };
+export function byRoute(main: RouteHandler, others: Record<string, RouteHandler>): RouteHandler {
+  return (event, context) => (others[event.routeKey] ?? main)(event, context);
 }
 
 /** The manage page of a registration, its event and seats read now; 400 when a correction comes back. */
