@@ -287,3 +287,96 @@ describe("the registrant's data on the manage page", () => {
     expect(html).not.toContain('name="confirm"');
   });
 });
+
+describe("the registrant's own pages", () => {
+  const link = { registrationId: "r-1", token: "abc", language: "en" } as const;
+  const now = new Date("2027-02-10T10:00:00Z");
+  const withQuestions = (): WebinarEvent => ({
+    ...webinar(),
+    form: eventInputSchema.parse({
+      ...sampleEvent(),
+      form: {
+        fields: { department: "off" },
+        questions: [
+          {
+            id: "topic",
+            type: "multiple-choice",
+            required: true,
+            label: { fr: "Thèmes", en: "Topics" },
+            choices: [
+              { id: "housing", label: { fr: "Logement", en: "Housing" } },
+              { id: "school", label: { fr: "École", en: "School" } },
+            ],
+          },
+          { id: "first", type: "yes-no", label: { fr: "Première fois ?", en: "First time?" } },
+        ],
+      },
+    }).form,
+  });
+
+  it("fills the correction form with what is stored, without the email, session or consent, and says how to change the email", () => {
+    const html = renderManagePage({
+      event: withQuestions(),
+      registration: registration({ answers: { topic: ["school"], first: false } }),
+      language: "en",
+      link,
+      seatsLeft: {},
+      now,
+    });
+    const form =
+      /<form method="post" action="\/registrations\/r-1\/details\?token=abc&amp;lang=en"[\s\S]*?<\/form>/.exec(
+        html,
+      )?.[0];
+
+    expect(form).toContain('name="firstName" value="Amal"');
+    expect(form).toMatch(/name="answers\.topic\.school" value="on" checked/);
+    expect(form).not.toMatch(/name="answers\.topic\.housing" value="on" checked/);
+    expect(form).toMatch(/name="answers\.first" value="no" checked/);
+    expect(form).not.toMatch(/name="(email|sessionId|consent|department)"/);
+    expect(html).toMatch(/<details class="correction">/);
+    expect(visibleText(html)).toContain(
+      "cancel this registration and register again with it, or write to the organisers",
+    );
+  });
+
+  it("opens the correction form with the problems next to their fields and the typed values kept", () => {
+    const html = renderManagePage({
+      event: withQuestions(),
+      registration: registration(),
+      language: "fr",
+      link: { ...link, language: "fr" },
+      seatsLeft: {},
+      now,
+      correction: { values: { firstName: "", lastName: "Ben Salah" }, errors: { firstName: "required" } },
+    });
+
+    expect(html).toMatch(/<details class="correction" open>/);
+    expect(html).toMatch(/id="field-firstName"[^>]*aria-invalid="true"/);
+    expect(html).toContain('name="lastName" value="Ben Salah"');
+    expect(visibleText(html)).toContain("Merci de corriger les points suivants");
+  });
+
+  it("makes the thank-you page a card with next steps and the manage and .ics links; an address registered before gets neither", () => {
+    const own = { event: webinar(), link, now };
+    const fresh = renderThankYou({
+      event: publicView(webinar()),
+      registration: registration(),
+      language: "en",
+      own,
+    });
+    const again = renderThankYou({
+      event: publicView(webinar()),
+      registration: registration(),
+      language: "en",
+      outcome: "already-registered",
+      own,
+    });
+
+    expect(fresh).toContain('href="/registrations/r-1?token=abc&amp;lang=en"');
+    expect(fresh).toContain('href="/registrations/r-1/calendar?token=abc&amp;lang=en" download');
+    expect(visibleText(fresh)).toContain("Next steps");
+    expect(visibleText(fresh)).toContain("Amal Ben Salah");
+    expect(again).not.toContain("token=");
+    expect(again).not.toContain("Amal");
+  });
+});
