@@ -6,6 +6,7 @@ import { html, json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
 import { htmlErrorPage } from "#shared/pages/error-page";
 import { pickPageLanguage } from "#shared/pages/language";
+import { pageHeaders } from "#shared/pages/layout";
 import { renderCancelled } from "#shared/pages/registration-pages";
 import { byRoute } from "#shared/pages/self-service";
 import { correctDetailsRoute, switchSessionRoute } from "#shared/pages/self-service-routes";
@@ -29,10 +30,9 @@ const cancelRoute = httpRoute({
     if (!fromBrowser(event))
       return json(200, { registrationId: registration.registrationId, status: registration.status });
     const language = pickPageLanguage(query.lang ?? registration.language, undefined);
-    return html(
-      200,
-      renderCancelled({ event: await getEvent(registration.eventId), registration, language }),
-    );
+    const shown = await getEvent(registration.eventId);
+    // The page shows the event's logos: its policy lets their origins through.
+    return html(200, renderCancelled({ event: shown, registration, language }), pageHeaders(shown.branding));
   },
 });
 
