@@ -48,9 +48,8 @@ export interface FunctionSpec {
   memoryMb?: number;
   /**
    * At most this many instances at once (Lambda's reserved concurrency; the bus's further events
-   * wait in Lambda's asynchronous queue). For the bulk mail senders, 1: the mailer paces one
-   * process at the SES max send rate, so one sending instance per kind keeps AWS as paced as the
-   * local runtime, where every function shares one process and one pacer.
+   * wait in Lambda's asynchronous queue; the local bus runs as many deliveries at once). The mail
+   * senders need none: they share the account's SES rate through the sending slots of the mailer.
    */
   reservedConcurrency?: number;
 }
@@ -252,7 +251,6 @@ export const functions: readonly FunctionSpec[] = [
       bus: true,
     },
     timeoutSeconds: 120,
-    reservedConcurrency: 1,
   },
   {
     name: "list-reminders",
@@ -327,7 +325,8 @@ export const functions: readonly FunctionSpec[] = [
     name: "test-mailing",
     description: "Sends one test copy of a mailing",
     routes: [{ method: "POST", path: "/admin/events/{eventId}/mailings/{mailingId}/test", auth: "admin" }],
-    access: { table: ["GetItem"], signingKey: "sign", mail: true },
+    // UpdateItem: the mailer's sending slots.
+    access: { table: ["GetItem", "UpdateItem"], signingKey: "sign", mail: true },
     timeoutSeconds: 30,
   },
   {
@@ -360,7 +359,6 @@ export const functions: readonly FunctionSpec[] = [
       bus: true,
     },
     timeoutSeconds: 300,
-    reservedConcurrency: 1,
   },
   {
     name: "list-events",

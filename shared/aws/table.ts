@@ -147,6 +147,11 @@ export const keys = {
     gsi1sk: `${leaseUntil}#${key.pk}#${key.sk}`,
   }),
   leases: () => ({ gsi1pk: "LEASES" }),
+  /** The SES sending slots of `domain` (an SES endpoint) taken in the pacing window starting at `window`. */
+  sendSlots: (domain: string, window: number): TableKey => ({
+    pk: `SENDSLOTS#${domain}#${window}`,
+    sk: "SENDSLOTS",
+  }),
   /** A bus message written in the same transaction as the change it announces, until relayed. */
   outbox: (id: string): TableKey => ({ pk: `OUTBOX#${id}`, sk: "OUTBOX" }),
   /** The email uniqueness items of an event (one per registered address). */

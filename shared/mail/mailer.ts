@@ -5,6 +5,10 @@ import {
   SESServiceException,
   SendRawEmailCommand,
 } from "@aws-sdk/client-ses";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import * as z from "zod";
+import { db, tableName, unlessConditionFails } from "../aws/dynamo.ts";
+import { keys } from "../aws/table.ts";
 import { mailSettings } from "./settings.ts";
 
 export { mailSettings } from "./settings.ts";
@@ -12,7 +16,7 @@ export { mailSettings } from "./settings.ts";
 /**
  * One client per cold start; its endpoint comes from the SDK's own `AWS_ENDPOINT_URL_SES`, which is
  * how the local runtime points it at the local SES. A single attempt per call: throttling is retried
- * below, through the pacer, and SDK retries on top would multiply the attempts and bypass the pacing.
+ * below, in a new sending slot; SDK retries on top would multiply the attempts and bypass the pacing.
  */
 const ses = new SESClient({ maxAttempts: 1 });
 
@@ -55,65 +59,151 @@ const backoff = { baseMs: 100, maxMs: 5_000 };
 const quotaAttempts = 4;
 
 /**
- * Sends evenly spaced at the pace, for every sender of the process: each send takes the next free
- * slot (`1000 / pace` ms after the previous one) and waits for it. Even spacing, unlike bursts of
- * `rate` sends a second, keeps the requests of one second from arriving bunched with the next
- * second's, so the pace can sit close to the rate.
+ * The sending slots of the whole account, shared by every sender of every function and instance:
+ * a Lambda that paced only itself would send at the full rate beside a mailing, a reminder and a
+ * burst of confirmations doing the same, together several times the rate. The slots are counted
+ * in DynamoDB (one item per pacing window, one atomic `UpdateItem` per send), which every sender
+ * already reaches, rather than funnelling all mail through one SQS queue and one sender function:
+ * the senders keep their own steps, leases and hand-ons, and the local runtime runs the very same
+ * code. A window lasts `ceil(50 / pace)` seconds (1 s at 100/s, 11 s at 5/s), so that the
+ * window's whole number of slots loses less than one slot in fifty of the pace.
  */
-class Pacer {
-  private nextSlotAt = 0;
-  constructor(readonly perSecond: number) {}
-
-  /** The time (performance.now()) the caller may send at; the slot is taken. */
-  take(): number {
-    const slot = Math.max(performance.now(), this.nextSlotAt);
-    this.nextSlotAt = slot + 1000 / this.perSecond;
-    return slot;
-  }
-
-  /** Gives a slot back when its caller gave up before using it (only if nobody took a later one). */
-  giveBack(slot: number): void {
-    if (this.nextSlotAt === slot + 1000 / this.perSecond) this.nextSlotAt = slot;
-  }
-}
-
-let pacer: { pacer: Pacer; readAt: number } | undefined;
-let quotaRead: Promise<Pacer> | undefined;
+const slotsPerWindowMin = 50;
 
 /**
- * The account's max send rate from `GetSendQuota`, read once per {@link quotaTtlMs} for the whole
- * process (concurrent first sends share one read) and retried with backoff when SES does not
- * answer; a new rate replaces the pacer, keeping its next slot.
+ * Whose rate the slots share: the SES endpoint (locally, each local SES server has its own rate),
+ * else the region (an SES account's rate is per region). Deployments with tables of their own
+ * (two stages in one account) do not share slots: each would need its share of the rate.
  */
-async function currentPacer(): Promise<Pacer> {
-  if (pacer && performance.now() - pacer.readAt < quotaTtlMs) return pacer.pacer;
+const rateDomain = (process.env.AWS_ENDPOINT_URL_SES ?? process.env.AWS_REGION ?? "ses").replace(
+  /[^\w.:-]/g,
+  "_",
+);
+
+/** The pace, from `GetSendQuota`: sends per second for the whole account. */
+let quota: { perSecond: number; readAt: number } | undefined;
+let quotaRead: Promise<number> | undefined;
+
+/**
+ * The account's max send rate from `GetSendQuota` (times {@link paceShare}), read once per
+ * {@link quotaTtlMs} for the whole process (concurrent first sends share one read) and retried
+ * with backoff when SES does not answer.
+ */
+async function currentPace(): Promise<number> {
+  if (quota && performance.now() - quota.readAt < quotaTtlMs) return quota.perSecond;
   quotaRead ??= readQuota().finally(() => {
     quotaRead = undefined;
   });
   return quotaRead;
 }
 
-async function readQuota(): Promise<Pacer> {
+async function readQuota(): Promise<number> {
   for (let attempt = 0; ; attempt++) {
     try {
       const { MaxSendRate } = await ses.send(new GetSendQuotaCommand({}));
       if (!MaxSendRate || MaxSendRate <= 0) {
         throw new Error(`SES reported an unusable MaxSendRate: ${MaxSendRate}`);
       }
-      const perSecond = MaxSendRate * paceShare;
-      const next = pacer?.pacer.perSecond === perSecond ? pacer.pacer : new Pacer(perSecond);
-      pacer = { pacer: next, readAt: performance.now() };
-      return next;
+      quota = { perSecond: MaxSendRate * paceShare, readAt: performance.now() };
+      return quota.perSecond;
     } catch (error) {
       // An old answer is better than none (SES rates are raised, rarely lowered): kept for one more
       // period rather than asked again on every send.
-      if (pacer) {
-        pacer.readAt = performance.now();
-        return pacer.pacer;
+      if (quota) {
+        quota.readAt = performance.now();
+        return quota.perSecond;
       }
       if (attempt + 1 >= quotaAttempts) throw error;
       await sleep(backoffMs(attempt));
     }
+  }
+}
+
+const slotItemSchema = z.object({ taken: z.number() });
+
+/** The pacing window, its number of slots and their spacing at `perSecond`. */
+function windowOf(perSecond: number) {
+  const windowMs = Math.ceil(slotsPerWindowMin / perSecond) * 1000;
+  const capacity = Math.max(1, Math.floor((perSecond * windowMs) / 1000));
+  return { windowMs, capacity, spacingMs: windowMs / capacity };
+}
+
+/**
+ * Takes `count` consecutive sending slots of the account: their times (epoch ms), evenly spaced in
+ * their window. A window's count starts at its slots already past (so that a window begun late is
+ * not sent in a burst), and jumps there again when it lags behind the clock (nobody sent for a
+ * while); a full window passes the taker on to the next one.
+ */
+async function takeSlots(perSecond: number, count: number, options: SendOptions): Promise<number[]> {
+  const { windowMs, capacity, spacingMs } = windowOf(perSecond);
+  let window = Math.floor(Date.now() / windowMs);
+  for (;;) {
+    const key = keys.sendSlots(rateDomain, window);
+    // DynamoDB's TTL deletes the counts of past windows.
+    const expiresAt = Math.ceil(((window + 1) * windowMs) / 1000) + 3600;
+    const past = Math.min(capacity, Math.max(0, Math.ceil((Date.now() - window * windowMs) / spacingMs)));
+    const { Attributes } = await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: "SET taken = if_not_exists(taken, :past) + :count, expiresAt = :expiresAt",
+        ExpressionAttributeValues: { ":past": past, ":count": count, ":expiresAt": expiresAt },
+        ReturnValues: "UPDATED_NEW",
+      }),
+    );
+    let first = slotItemSchema.parse(Attributes).taken - count;
+    // Behind the clock: the count jumps to now, unless another taker moved it meanwhile.
+    if (first < past && past + count <= capacity) {
+      const jumped = await unlessConditionFails(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key,
+            UpdateExpression: "SET taken = :next",
+            ConditionExpression: "taken < :past",
+            ExpressionAttributeValues: { ":past": past, ":next": past + count },
+          }),
+        ),
+      );
+      if (!jumped) continue;
+      first = past;
+    }
+    const slots = Array.from({ length: count }, (_, index) => first + index)
+      .filter((slot) => slot >= past - 1 && slot < capacity)
+      .map((slot) => window * windowMs + slot * spacingMs);
+    if (slots.length > 0) return slots;
+    window = Math.max(window + 1, Math.floor(Date.now() / windowMs));
+    if (options.timeLeftMs && window * windowMs - Date.now() > options.timeLeftMs()) {
+      throw new SendDeadlineError("No sending slot in time: the account's rate is taken until then");
+    }
+  }
+}
+
+/** Slots this process took and has not used yet, earliest first. */
+const heldSlots: number[] = [];
+let slotsComing: Promise<void> | undefined;
+
+/**
+ * The next sending slot for one send of this process. Slots are taken a tenth of a second's worth
+ * at a time (10 at 100/s, 1 at 5/s), so that the shared count costs DynamoDB one write per ten
+ * mails rather than one per mail; a slot whose time passed unused is dropped, not sent late in a
+ * burst with the next ones.
+ */
+async function nextSlot(perSecond: number, options: SendOptions): Promise<number> {
+  const { spacingMs } = windowOf(perSecond);
+  for (;;) {
+    while ((heldSlots[0] ?? Number.POSITIVE_INFINITY) < Date.now() - spacingMs) heldSlots.shift();
+    const slot = heldSlots.shift();
+    if (slot !== undefined) return slot;
+    slotsComing ??= takeSlots(perSecond, Math.max(1, Math.round(perSecond / 10)), options)
+      .then((slots) => {
+        heldSlots.push(...slots);
+        heldSlots.sort((a, b) => a - b);
+      })
+      .finally(() => {
+        slotsComing = undefined;
+      });
+    await slotsComing;
   }
 }
 
@@ -131,8 +221,8 @@ const recipientWorkMs = 600;
  * sets the pace. More in flight would only wait for a slot while holding a delivery claim.
  */
 export async function sendConcurrency(): Promise<number> {
-  const pace = await currentPacer();
-  return Math.max(1, Math.ceil((pace.perSecond / paceShare) * (recipientWorkMs / 1000)));
+  const perSecond = await currentPace();
+  return Math.max(1, Math.ceil((perSecond / paceShare) * (recipientWorkMs / 1000)));
 }
 
 /**
@@ -173,22 +263,20 @@ async function waitWithin(ms: number, options: SendOptions, why: string, cause?:
 
 /**
  * Sends one raw message with SES `SendRawEmail`, the only call that can carry calendar invites and
- * unsubscribe headers. All sends of the process share one pacer at 0.98 of the account's max send
- * rate (read with `GetSendQuota`, cached). Across processes the rate is kept by the wiring: each
- * bulk sender runs as one instance at a time (reserved concurrency 1), and the local runtime runs
- * every function in one process, behind this one pacer. What still meets another sender's sends
- * (a confirmation during a mailing) is throttled by SES, backed off and sent again through the
- * pacer until SES takes it, never dropped, until `options.timeLeftMs` runs out. Any other error
- * is thrown.
+ * unsubscribe headers, in a sending slot of the account ({@link takeSlots}): every sender of every
+ * function shares 0.98 of the account's max send rate (read with `GetSendQuota`, cached). What
+ * still meets a send from outside (another deployment on the account) is throttled by SES,
+ * backed off and sent again in a new slot until SES takes it, never dropped, until
+ * `options.timeLeftMs` runs out. Any other error is thrown.
  */
 export async function sendRawMail(mail: RawMail, options: SendOptions = {}): Promise<{ messageId: string }> {
   for (let attempt = 0; ; attempt++) {
-    const pace = await currentPacer();
-    const slot = pace.take();
+    const slot = await nextSlot(await currentPace(), options);
     try {
-      await waitWithin(slot - performance.now(), options, "No sending slot in time");
+      await waitWithin(slot - Date.now(), options, "No sending slot in time");
     } catch (error) {
-      pace.giveBack(slot);
+      // Too late for this caller, maybe not for another one of the process.
+      heldSlots.unshift(slot);
       throw error;
     }
     try {
