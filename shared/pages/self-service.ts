@@ -19,13 +19,13 @@ import { type ManageTexts, manageTexts } from "./texts/manage.ts";
 const errorBody = z.object({ error: z.string().optional() }).catch({});
 
 /** The conflicts of the registrant's own actions, by their error code, and the page that says each. */
-const messages: Record<string, (texts: ManageTexts) => { title: string; message: string }> = {
-  "session-cancelled": (texts) => texts.errors.sessionClosed,
-  "registration-closed": (texts) => texts.errors.sessionClosed,
-  "registration-changed": (texts) => texts.errors.changed,
-  "registration-cancelled": (texts) => texts.errors.cancelled,
-  "not-confirmed": (texts) => texts.errors.notConfirmed,
-};
+const messages = new Map<string, (texts: ManageTexts) => { title: string; message: string }>([
+  ["session-cancelled", (texts) => texts.errors.sessionClosed],
+  ["registration-closed", (texts) => texts.errors.sessionClosed],
+  ["registration-changed", (texts) => texts.errors.changed],
+  ["registration-cancelled", (texts) => texts.errors.cancelled],
+  ["not-confirmed", (texts) => texts.errors.notConfirmed],
+]);
 
 /**
  * Errors of the registrant's actions behind their manage link (switch session, correct details,
@@ -34,7 +34,7 @@ const messages: Record<string, (texts: ManageTexts) => { title: string; message:
  */
 export function selfServiceErrorPage(response: HttpResponse, event: APIGatewayProxyEventV2): HttpResponse {
   const code = errorBody.parse(safeJson(String(response.body ?? ""))).error;
-  const pick = code === undefined ? undefined : messages[code];
+  const pick = code === undefined ? undefined : messages.get(code);
   if (!pick) return htmlErrorPage(response, event);
   const language = pickPageLanguage(event.queryStringParameters?.lang, event.headers["accept-language"]);
   const link = {
