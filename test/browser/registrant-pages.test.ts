@@ -94,7 +94,8 @@ describe.concurrent("registrant pages and mails in a browser", () => {
 
   for (const language of ["fr", "en", "ar"] as const) {
     it(`in ${language}: the form, the thank-you page, the manage page, the event page and the confirmation mail`, {
-      timeout: 120_000,
+      // Five pages, each shot and checked at two widths, with the other languages at once on two cores.
+      timeout: 240_000,
     }, async () => {
       const page = await browser.context.newPage();
       page.setDefaultTimeout(15_000);
