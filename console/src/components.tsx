@@ -102,10 +102,24 @@ interface FieldProps extends Omit<React.InputHTMLAttributes<HTMLInputElement>, "
   hint?: string;
 }
 
+/**
+ * The ids an input is described by: its hint, its problems, and any it is given (the problems of
+ * the group it belongs to, such as a text missing in every language).
+ */
+const describedByOf = (id: string, hint: string | undefined, errors: string[] | undefined, more?: string) =>
+  [hint && `${id}-hint`, errors?.length && `${id}-error`, more].filter(Boolean).join(" ") || undefined;
+
 /** A labelled input with its hint and its problems, both read out with it. */
-export function Field({ label, errors, hint, className, ...input }: FieldProps) {
+export function Field({
+  label,
+  errors,
+  hint,
+  className,
+  "aria-describedby": more,
+  "aria-invalid": invalid,
+  ...input
+}: FieldProps) {
   const id = useId();
-  const describedBy = [hint && `${id}-hint`, errors?.length && `${id}-error`].filter(Boolean).join(" ");
   return (
     <div className={`field ${className ?? ""}`}>
       <label htmlFor={id}>{label}</label>
@@ -116,8 +130,8 @@ export function Field({ label, errors, hint, className, ...input }: FieldProps) 
       )}
       <input
         id={id}
-        aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={describedBy || undefined}
+        aria-invalid={errors?.length || invalid ? true : undefined}
+        aria-describedby={describedByOf(id, hint, errors, more)}
         {...input}
       />
       <FieldErrors id={`${id}-error`} messages={errors} />
@@ -132,9 +146,16 @@ interface TextAreaFieldProps extends Omit<React.TextareaHTMLAttributes<HTMLTextA
   textareaRef?: React.Ref<HTMLTextAreaElement>;
 }
 
-export function TextAreaField({ label, errors, hint, textareaRef, ...textarea }: TextAreaFieldProps) {
+export function TextAreaField({
+  label,
+  errors,
+  hint,
+  textareaRef,
+  "aria-describedby": more,
+  "aria-invalid": invalid,
+  ...textarea
+}: TextAreaFieldProps) {
   const id = useId();
-  const describedBy = [hint && `${id}-hint`, errors?.length && `${id}-error`].filter(Boolean).join(" ");
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -146,8 +167,8 @@ export function TextAreaField({ label, errors, hint, textareaRef, ...textarea }:
       <textarea
         id={id}
         ref={textareaRef}
-        aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={describedBy || undefined}
+        aria-invalid={errors?.length || invalid ? true : undefined}
+        aria-describedby={describedByOf(id, hint, errors, more)}
         {...textarea}
       />
       <FieldErrors id={`${id}-error`} messages={errors} />

@@ -1,6 +1,7 @@
+import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import { directions, type Language, languages } from "#shared/domain/languages";
-import { Field, TextAreaField } from "../components.tsx";
+import { Field, FieldErrors, TextAreaField } from "../components.tsx";
 
 /** A text per language as the editors hold it: a language left empty is not sent. */
 export type Texts = Partial<Record<Language, string>>;
@@ -25,7 +26,8 @@ interface LanguageFieldsProps {
 
 /**
  * One input per language of the console's languages for one text (a title, a label, an alt
- * text), each labelled with its language and showing its own problems.
+ * text), each labelled with its language and showing its own problems; the problems of the text
+ * as a whole (none given in any language) are shown before them and read out with each.
  */
 export function LanguageFields({
   label,
@@ -38,30 +40,38 @@ export function LanguageFields({
   className,
 }: LanguageFieldsProps) {
   const { t } = useTranslation();
-  return languages.map((language) => {
-    const common = {
-      label: label(t(`languageInText.${language}`)),
-      lang: language,
-      // Typed in its own direction (Arabic right to left), whatever the console's language.
-      dir: directions[language],
-      value: values[language] ?? "",
-      errors: issues.get(`${path}.${language}`),
-      ...(hint && { hint }),
-    };
-    return rows ? (
-      <TextAreaField
-        key={language}
-        {...common}
-        rows={rows}
-        onChange={(change) => onChange({ ...values, [language]: change.target.value })}
-      />
-    ) : (
-      <Field
-        key={language}
-        {...common}
-        {...(className && { className })}
-        onChange={(change) => onChange({ ...values, [language]: change.target.value })}
-      />
-    );
-  });
+  const errorsId = useId();
+  const errors = issues.get(path);
+  return (
+    <>
+      <FieldErrors id={errorsId} messages={errors} />
+      {languages.map((language) => {
+        const common = {
+          label: label(t(`languageInText.${language}`)),
+          lang: language,
+          // Typed in its own direction (Arabic right to left), whatever the console's language.
+          dir: directions[language],
+          value: values[language] ?? "",
+          errors: issues.get(`${path}.${language}`),
+          ...(errors?.length && { "aria-describedby": errorsId, "aria-invalid": true }),
+          ...(hint && { hint }),
+        };
+        return rows ? (
+          <TextAreaField
+            key={language}
+            {...common}
+            rows={rows}
+            onChange={(change) => onChange({ ...values, [language]: change.target.value })}
+          />
+        ) : (
+          <Field
+            key={language}
+            {...common}
+            {...(className && { className })}
+            onChange={(change) => onChange({ ...values, [language]: change.target.value })}
+          />
+        );
+      })}
+    </>
+  );
 }

@@ -5,7 +5,7 @@ import { languages } from "#shared/domain/languages";
 import type { EventInput, WebinarEvent } from "../api.ts";
 import { filledTexts, LanguageFields, type Texts } from "../components/language-fields.tsx";
 import { newUid, RepeatedGroup } from "../components/repeated-group.tsx";
-import { Field, FieldErrors, SelectField } from "../components.tsx";
+import { Field, SelectField } from "../components.tsx";
 import { formatNumber, formatTime } from "../format.ts";
 import { currentLanguage } from "../i18n.ts";
 
@@ -175,10 +175,6 @@ export function AgendaEditor({
       >
         {(part, index, updatePart) => (
           <>
-            <FieldErrors
-              id={`${path}.${index}.title-error`}
-              messages={issues.get(`${path}.${index}.title`)}
-            />
             <LanguageFields
               label={(language) => t("agenda.titleIn", { number: index + 1, language })}
               values={part.title}
@@ -265,7 +261,6 @@ function PeopleEditor({
             options={roles.map((role) => ({ value: role, label: t(`agenda.roles.${role}`) }))}
             onChange={(change) => updatePerson({ role: change.target.value as Role })}
           />
-          <FieldErrors id={`${pathOf(index)}.name-error`} messages={issues.get(`${pathOf(index)}.name`)} />
           <LanguageFields
             label={(language) => t("agenda.nameIn", { number: index + 1, language })}
             values={person.name}

@@ -114,7 +114,6 @@ export function BrandingEditor({ draft, onChange, issues }: BrandingEditorProps)
                 errors={issues.get(`${path}.url`)}
                 onChange={(change) => updateLogo({ url: change.target.value })}
               />
-              <FieldErrors id={`${path}-alt-error`} messages={issues.get(`${path}.alt`)} />
               <LanguageFields
                 label={(language) => t("branding.logoAltIn", { number: index + 1, language })}
                 values={logo.alt}
@@ -153,7 +152,6 @@ export function BrandingEditor({ draft, onChange, issues }: BrandingEditorProps)
           errors={issues.get("branding.bannerUrl")}
           onChange={(change) => update({ bannerUrl: change.target.value })}
         />
-        <FieldErrors id="branding-banner-alt-error" messages={issues.get("branding.bannerAlt")} />
         <LanguageFields
           label={(language) => t("branding.bannerAltIn", { language })}
           values={draft.bannerAlt}

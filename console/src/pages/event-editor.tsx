@@ -11,7 +11,6 @@ import {
   ConfirmDialog,
   ErrorMessage,
   Field,
-  FieldErrors,
   Loading,
   Page,
   SelectField,
@@ -263,10 +262,6 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
         />
         <fieldset className="stack">
           <legend>{t("editor.texts")}</legend>
-          <FieldErrors
-            id="event-texts-error"
-            messages={[...(issues.get("title") ?? []), ...(issues.get("description") ?? [])]}
-          />
           <div className="grid-3">
             <LanguageFields
               label={(language) => t("editor.titleIn", { language })}
@@ -290,7 +285,6 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
         <fieldset className="grid-3">
           <legend>{t("editor.organiser")}</legend>
           <p className="hint wide">{t("editor.organiserNameHint")}</p>
-          <FieldErrors id="organiser-name-error" messages={issues.get("organiser.name")} />
           <LanguageFields
             label={(language) => t("editor.organiserNameIn", { language })}
             values={draft.organiserName}

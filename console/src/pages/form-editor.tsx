@@ -191,7 +191,6 @@ export function FormEditor({ draft, onChange, issues }: FormEditorProps) {
                 path={`${path}.label`}
                 onChange={(label) => updateQuestion({ label })}
               />
-              <FieldErrors id={`${path}-label-error`} messages={issues.get(`${path}.label`)} />
               {isText(question.type) && (
                 <Field
                   label={t("formEditor.maxLength")}
