@@ -76,7 +76,16 @@ const requiredName = requiredLineSchema(200);
 export const eventInputSchema = z
   .object({
     title: localizedTextSchema,
+    /** Markdown, as the mailings: paragraphs, lists, links. */
     description: localizedTextSchema,
+    /**
+     * The description rendered as the pages show it (its first paragraph, then the rest), set by
+     * the server each time the event is saved (`putEvent`): whatever a client sends is replaced.
+     * Absent from events saved before it existed, which the pages show as plain paragraphs.
+     */
+    descriptionHtml: z
+      .partialRecord(languageSchema, z.object({ lead: z.string(), rest: z.string().optional() }))
+      .optional(),
     /**
      * The name per language ("CGLU, UNICEF…" on French pages, "UCLG, UNICEF…" on English ones); a
      * plain string, as before, is the same name in every language. It is the Reply-To's display
@@ -200,6 +209,7 @@ export function publicView(event: WebinarEvent) {
     id: event.id,
     title: event.title,
     description: event.description,
+    ...(event.descriptionHtml && { descriptionHtml: event.descriptionHtml }),
     organiser: { name: event.organiser.name },
     ...(event.branding && { branding: event.branding }),
     sessions: event.sessions.map(({ joinUrl: _joinUrl, ...session }) => session),

@@ -3,9 +3,15 @@ import type { PublicEvent } from "../domain/event.ts";
 import { type Language, locales, pickText } from "../domain/languages.ts";
 import { markup, renderedHtml } from "../html.ts";
 import { pathTo } from "../paths.ts";
-import { markdownDescription } from "./description.ts";
 import { renderLayout } from "./layout.ts";
-import { eventLanguages, langOf, type PageSession, registrationFormPath, sessionSummary } from "./parts.ts";
+import {
+  eventDescription,
+  eventLanguages,
+  langOf,
+  type PageSession,
+  registrationFormPath,
+  sessionSummary,
+} from "./parts.ts";
 import { eventPageTexts } from "./texts/event-page.ts";
 import { pageTexts } from "./texts/index.ts";
 
@@ -94,7 +100,7 @@ ${register}
 <h2>${own.sessionsTitle}</h2>
 <p class="hint">${own.utcNote}</p>
 <ul class="sessions">${sessions}</ul>
-${markdownDescription(event.description, language)}
+${eventDescription(event, language)}
 ${register}`,
   });
 }

@@ -6,7 +6,6 @@ import { pathTo } from "../paths.ts";
 import type { RegisterResult } from "../registrations/register.ts";
 import { seatsLeft } from "../registrations/seats.ts";
 import { signToken } from "../security/tokens.ts";
-import { markdownDescription } from "./description.ts";
 import { pageHeaders } from "./layout.ts";
 import { renderRegistrationForm } from "./registration-form.ts";
 import { renderThankYou } from "./registration-pages.ts";
@@ -29,7 +28,6 @@ export async function formPage(
     action: formAction(event.id, language),
     now: new Date(),
     stamp: await formStamp(),
-    describe: markdownDescription,
     ...posted,
   });
   return html(status, page, pageHeaders(event.branding));

@@ -2,7 +2,7 @@ import { type AgendaPerson, agendaSchedule } from "../domain/agenda.ts";
 import { formatSessionTime } from "../domain/dates.ts";
 import type { PublicEvent } from "../domain/event.ts";
 import { type Language, type LocalizedText, languages, pickText } from "../domain/languages.ts";
-import { type Markup, markup } from "../html.ts";
+import { type Markup, markup, renderedHtml } from "../html.ts";
 import { pathTo } from "../paths.ts";
 import { localTime } from "./local-time.ts";
 import { pageTexts } from "./texts/index.ts";
@@ -117,18 +117,26 @@ ${shownAgenda}
 }
 
 /**
- * How a page writes an event's description. The form and the event page are given
- * `markdownDescription` (`description.ts`) by their handlers; it is passed in rather than imported
- * so that the Markdown parser (50 KB) stays out of the bundles of pages that never show a
- * description (manage, cancel, unsubscribe, errors), which import this module.
+ * An event's description as rendered from its Markdown when the event was saved
+ * (`renderDescriptionHtml`: every text escaped, only web and mail links): its first paragraph, then
+ * the rest folded in a `<details>`, so a long description does not push the form down. An event
+ * saved before descriptions were rendered shows its text as plain paragraphs.
  */
-export type DescriptionRenderer = (description: LocalizedText, language: Language) => Markup;
-
-/** The description as plain paragraphs (blank lines between them), for callers without a renderer. */
-export const plainDescription: DescriptionRenderer = (description, language) => {
-  const paragraphs = pickText(description, language).split(/\n\s*\n/);
-  return markup`<div class="description"${langOf(description, language)}>${paragraphs.map((paragraph) => markup`<p>${paragraph}</p>`)}</div>`;
-};
+export function eventDescription(
+  event: Pick<PublicEvent, "description" | "descriptionHtml">,
+  language: Language,
+): Markup {
+  const { description } = event;
+  const shownIn =
+    description[language] !== undefined ? language : languages.find((other) => description[other]);
+  const html = shownIn && event.descriptionHtml?.[shownIn];
+  const body = html
+    ? markup`${renderedHtml(html.lead)}${html.rest && markup`<details><summary>${summaryTexts[language].readMore}</summary>${renderedHtml(html.rest)}</details>`}`
+    : pickText(description, language)
+        .split(/\n\s*\n/)
+        .map((paragraph) => markup`<p>${paragraph}</p>`);
+  return markup`<div class="description"${langOf(description, language)}>${body}</div>`;
+}
 
 /** The name of a session's language in the page language ("anglais" on a French page). */
 export const languageName = (of: Language, language: Language) =>

@@ -19,11 +19,10 @@ import { renderLayout } from "./layout.ts";
 import {
   agendaList,
   availability,
-  type DescriptionRenderer,
+  eventDescription,
   eventLanguages,
   langOf,
   type PageSession,
-  plainDescription,
   registrationFormPath,
   sessionFacts,
   sessionSummary,
@@ -49,8 +48,6 @@ export interface RegistrationFormOptions {
   now: Date;
   /** The signed time the form was served (see `shared/abuse/form-stamp.ts`); none in previews. */
   stamp?: string;
-  /** How the description is written: `markdownDescription` from the handlers, plain paragraphs without. */
-  describe?: DescriptionRenderer;
 }
 
 const checkedValues = new Set(["on", "true", "yes", "1"]);
@@ -110,7 +107,7 @@ export function renderRegistrationForm(options: RegistrationFormOptions): string
     header: languageSwitch(event, language),
     content: markup`${hasErrors && errorSummary(context)}${eventHeading(event, texts, language)}
 <div class="columns">
-<section class="about" aria-label="${texts.form.kicker}">${(options.describe ?? plainDescription)(event.description, language)}${intro(event, language)}</section>
+<section class="about" aria-label="${texts.form.kicker}">${eventDescription(event, language)}${intro(event, language)}</section>
 <div>${body}</div>
 </div>`,
   });

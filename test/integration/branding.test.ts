@@ -71,6 +71,23 @@ describe("an event's branding and agenda", () => {
     );
   });
 
+  it("renders the description from its Markdown on save, replacing any HTML a client sends", async () => {
+    const id = uniqueId("described");
+    const description = { fr: "Premier paragraphe.\n\nLa suite.", en: "First paragraph.\n\nThe rest." };
+    const saved = await request("PUT", `/admin/events/${id}`, {
+      body: { ...sampleEvent(), description, descriptionHtml: { en: { lead: "<script>alert(1)</script>" } } },
+      admin: true,
+    });
+    const page = await request("GET", `/events/${id}/register?lang=en`);
+
+    expect(saved.status).toBe(201);
+    expect(saved.json.descriptionHtml.en.lead).not.toContain("<script");
+    expect(page.text).not.toContain("<script>alert");
+    expect(page.text).toMatch(
+      /First paragraph\.<\/p>\s*<details><summary>Read the full description<\/summary><p[^>]*>The rest\.<\/p>/,
+    );
+  });
+
   it("gives the public page link-preview tags with the banner, and a canonical URL that request headers cannot change", async () => {
     const { id, event } = await createDemoEvent();
 

@@ -8,6 +8,7 @@ import {
   publicView,
   type WebinarEvent,
 } from "../../shared/domain/event.ts";
+import { renderDescriptionHtml } from "../../shared/mailings/content/description-html.ts";
 import { renderEventPage } from "../../shared/pages/event-page.ts";
 import { pageHeaders } from "../../shared/pages/layout.ts";
 import { localTimeScriptHash } from "../../shared/pages/local-time.ts";
@@ -182,7 +183,9 @@ describe("the description", () => {
 
 - [bad](javascript:alert(1))
 - <img src=x onerror=alert(1)>`;
-    const event = webinar({ ...sampleEvent(), description: { fr: description, en: description } });
+    const settings = webinar({ ...sampleEvent(), description: { fr: description, en: description } });
+    // As the event is saved (putEvent): the description rendered once, then shown by the pages.
+    const event = { ...settings, descriptionHtml: renderDescriptionHtml(settings.description) };
 
     const page = renderEventPage({
       event: publicView(event),
