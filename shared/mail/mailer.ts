@@ -186,13 +186,13 @@ let slotsComing: Promise<void> | undefined;
 /**
  * The next sending slot for one send of this process. Slots are taken a tenth of a second's worth
  * at a time (10 at 100/s, 1 at 5/s), so that the shared count costs DynamoDB one write per ten
- * mails rather than one per mail; a slot whose time passed unused is dropped, not sent late in a
- * burst with the next ones.
+ * mails rather than one per mail. A slot whose time has passed is still used (sent at once): on a
+ * loaded machine the round trip that takes it can outlast the spacing of slots, and dropping late
+ * slots then left the senders taking slot after slot and sending almost none; the count still
+ * bounds what a window sends, and SES's throttling, backed off, what comes out bunched.
  */
 async function nextSlot(perSecond: number, options: SendOptions): Promise<number> {
-  const { spacingMs } = windowOf(perSecond);
   for (;;) {
-    while ((heldSlots[0] ?? Number.POSITIVE_INFINITY) < Date.now() - spacingMs) heldSlots.shift();
     const slot = heldSlots.shift();
     if (slot !== undefined) return slot;
     slotsComing ??= takeSlots(perSecond, Math.max(1, Math.round(perSecond / 10)), options)
