@@ -1,27 +1,36 @@
 /**
- * Measures recovery from crashes (issue 11): `npm start` on a fresh data dir, 100 registrants
- * (confirmations) and a mailing to all of them at an SES max send rate of 5/s, while the whole
- * process group is killed with `kill -9` at 10 random moments and started again on the same data
- * dir. Prints, over the confirmations and the mailing: lost (recipients with no mail), duplicated
- * (with more than one) and the seconds from the last restart until the mailing is `sent`.
+ * Measures recovery from crashes (issue 11): `npm start` on a fresh data dir, `recipients`
+ * registrants (confirmations) and a mailing to all of them, while the whole process group is
+ * killed with `kill -9` at `kills` random moments and started again on the same data dir. Prints,
+ * over the confirmations and the mailing: lost (recipients with no mail), duplicated (with more
+ * than one), the seconds from the last restart until the mailing is `sent` and every mail is out,
+ * the mailing's counts against the outbox, and the dead letters left.
  *
- *   npx tsx scripts/measure-crash-recovery.ts [kills] [recipients]
+ *   npx tsx scripts/measure-crash-recovery.ts [kills] [recipients] [--rate=5] [--sigterm]
  *
- * It exits with 1 if a mail was lost or duplicated.
+ * `--rate` is the local SES max send rate; `--sigterm` stops the stack with SIGTERM (Ctrl-C)
+ * instead of the last `kill -9`, as someone stopping it during the mailing.
+ * It exits with 1 if a mail was lost or duplicated, the counts differ from the outbox, a dead
+ * letter was left, or the mails took more than 2 minutes after the last restart.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import * as z from "zod";
 import { freePort } from "../infra/local/local-stack.ts";
 import { mailsTo } from "../test/support/outbox.ts";
 import { registrant, sampleEvent } from "../test/support/sample-event.ts";
 
-const kills = Number(process.argv[2] ?? 10);
-const recipients = Number(process.argv[3] ?? 100);
+const positional = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+const flag = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}`));
+const kills = Number(positional[0] ?? 10);
+const recipients = Number(positional[1] ?? 100);
+const sesRate = flag("rate")?.split("=")[1] ?? "5";
+const sigterm = flag("sigterm") !== undefined;
 const adminToken = "measure-crash-recovery-token";
 const dataDir = await mkdtemp(join(tmpdir(), "convene-crash-measure-"));
 const outbox = join(dataDir, "outbox");
@@ -45,7 +54,7 @@ function start(): Promise<ChildProcess> {
       CONVENE_SES_PORT: String(ports.ses),
       CONVENE_BUS_PORT: String(ports.bus),
       CONVENE_ADMIN_TOKEN: adminToken,
-      CONVENE_SES_MAX_SEND_RATE: "5",
+      CONVENE_SES_MAX_SEND_RATE: sesRate,
       CONVENE_REGISTRATION_RATE_LIMIT: "0",
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -65,10 +74,11 @@ function start(): Promise<ChildProcess> {
   });
 }
 
-async function kill(child: ChildProcess) {
+async function kill(child: ChildProcess, signal: "SIGKILL" | "SIGTERM" = "SIGKILL") {
   if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, "exit");
-  process.kill(-child.pid, "SIGKILL");
+  // SIGTERM as Ctrl-C sends it to the foreground group; the stack stops Java itself.
+  process.kill(signal === "SIGKILL" ? -child.pid : child.pid, signal);
   await exited;
 }
 
@@ -106,7 +116,7 @@ try {
   for (let kill_ = 0; kill_ < kills; kill_++) {
     await sleep(500 + Math.random() * 2_500);
     killedAt.push(Date.now());
-    await kill(child);
+    await kill(child, sigterm && kill_ === kills - 1 ? "SIGTERM" : "SIGKILL");
     child = await start();
   }
   const restartedAt = Date.now();
@@ -116,9 +126,17 @@ try {
     if (Date.now() - restartedAt > 300_000) throw new Error("the mailing did not finish within 5 minutes");
     await sleep(250);
   }
+  const mailingView = (await call("GET", `/admin/events/${eventId}/mailings/${mailingId}`)).json;
+  // Every mail out: as many outbox files as recipients twice (a duplicate shows below).
+  for (;;) {
+    const files = (await readdir(outbox)).filter((file) => file.endsWith(".eml")).length;
+    if (files >= recipients * 2 || Date.now() - restartedAt > 300_000) break;
+    await sleep(250);
+  }
   const seconds = (Date.now() - restartedAt) / 1000;
   // Let any late duplicate arrive before counting.
   await sleep(3_000);
+  const deadLetters = await readdir(join(dataDir, "dead-letters")).catch(() => [] as string[]);
   // One recipient at a time: reading every outbox file for all of them at once runs out of files.
   const counts: { confirmation: number; mailing: number }[] = [];
   const twice: string[] = [];
@@ -147,13 +165,19 @@ try {
   const duplicatedConfirmations = counts.filter((count) => count.confirmation > 1).length;
   const duplicatedMailings = counts.filter((count) => count.mailing > 1).length;
   const duplicated = duplicatedConfirmations + duplicatedMailings;
+  const mailingCounts = z
+    .object({ sent: z.number(), skipped: z.number(), failed: z.number() })
+    .parse(mailingView.counts ?? mailingView);
+  const mailingInOutbox = counts.reduce((sum, count) => sum + Math.min(count.mailing, 1), 0);
   console.log(
-    `${kills} kills, ${recipients} confirmations + ${recipients} mailing mails: lost ${lost} ` +
+    `${kills} kills${sigterm ? " (the last one SIGTERM)" : ""}, ${recipients} confirmations + ${recipients} mailing mails at ${sesRate}/s: lost ${lost} ` +
       `(${lostConfirmations} confirmations, ${lostMailings} mailing mails), duplicated ${duplicated} ` +
       `(${duplicatedConfirmations} confirmations, ${duplicatedMailings} mailing mails), ` +
-      `${seconds.toFixed(1)} s from the last restart to the mailing sent`,
+      `${seconds.toFixed(1)} s from the last restart to the mailing sent and every mail out; ` +
+      `mailing counts sent ${mailingCounts.sent} (outbox ${mailingInOutbox}); dead letters ${deadLetters.length}`,
   );
-  process.exitCode = lost + duplicated > 0 ? 1 : 0;
+  const countsMatch = mailingCounts.sent === mailingInOutbox;
+  process.exitCode = lost + duplicated > 0 || !countsMatch || deadLetters.length > 0 || seconds > 120 ? 1 : 0;
 } finally {
   await kill(child);
   // Kept when a mail was lost or duplicated, with each start's log, to find out why.
