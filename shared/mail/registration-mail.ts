@@ -167,13 +167,16 @@ function mailContent(input: RegistrationMailInput, texts: MailTexts, values: Tex
   };
 }
 
-/** The invite describes the session itself; a CANCEL leaves out the join link along with the seat. */
+/**
+ * The invite describes the session itself; a CANCEL leaves out the join link along with the seat.
+ * Never the manage link: a calendar is often shared with colleagues or assistants, and that link can
+ * cancel the registration, so it reaches the registrant through the mail only.
+ */
 function invite(input: RegistrationMailInput, content: MailContent, method: InviteMethod): string {
   const { event, session, registration } = input;
   const description = [
     pickText(event.description, registration.language),
     ...(content.join ? [`${content.join.link.label}${content.colon}${session.joinUrl}`] : []),
-    `${content.manage.label}${content.colon}${input.manageUrl}`,
   ].join("\n\n");
   return calendarInvite({
     method,

@@ -120,6 +120,14 @@ describe("branded mails", () => {
     expect(organizerLine(french.calendar)).toContain('CN="CGLU, l’UNICEF');
   });
 
+  it("keep the manage link, which can cancel, out of the invite that a shared calendar shows", async () => {
+    const { text, calendar } = await receive("confirmation", "en");
+    expect(text).toContain(manageUrl);
+    const unfolded = calendar.replace(/\r\n[ \t]/g, "");
+    expect(unfolded).toMatch(/^DESCRIPTION:/m);
+    expect(unfolded).not.toContain("token=");
+  });
+
   it("brand the organisers' mailings too", () => {
     const rendered = renderMailing({
       mailing: { subject: { en: "The recording" }, body: { en: "Thank you for coming." } },
