@@ -10,7 +10,7 @@
  * `node_modules/.cache/convene-bundles/`, then times imports one process at a time. Module init is
  * measured inside the process from just before `import()` to just after, so Node's own start-up is
  * left out, as Lambda's init duration leaves out the runtime's. Besides the goals' figures it
- * prints each goal's figure less the bundled AWS SDK (`@aws-sdk/*`, `@smithy/*`), the one part kept
+ * prints each goal's figure less the bundled AWS SDK (`isSdkInput`), the one part kept
  * over the goals on purpose. It exits with 1 if a figure misses its goal.
  */
 import { execFile } from "node:child_process";
@@ -21,7 +21,7 @@ import { promisify } from "node:util";
 import { build } from "esbuild";
 import { esbuildOptionsOf } from "../infra/convene-function.ts";
 import { functions } from "../infra/wiring.ts";
-import { limits, publicPath } from "./bundle-budget.ts";
+import { isSdkInput, limits, publicPath } from "./bundle-budget.ts";
 import { median, reportFigures } from "./figures.ts";
 
 const runs = Number(process.argv[2] ?? 7);
@@ -56,7 +56,7 @@ const bundles = functions.map((spec) => {
   const output = Object.entries(metafile.outputs).find(([path]) => path.endsWith(`${spec.name}/index.mjs`));
   if (!output) throw new Error(`${spec.name}: no bundle`);
   const sdkBytes = Object.entries(output[1].inputs)
-    .filter(([input]) => /node_modules\/(@aws-sdk|@smithy)\//.test(input))
+    .filter(([input]) => isSdkInput(input))
     .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
   return { name: spec.name, kb: output[1].bytes / 1024, sdkKb: sdkBytes / 1024, file };
 });

@@ -2,7 +2,7 @@ import { build } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
 import { esbuildOptionsOf } from "../../infra/convene-function.ts";
 import { functions } from "../../infra/wiring.ts";
-import { goalKbOf } from "../../scripts/bundle-budget.ts";
+import { goalKbOf, isSdkInput } from "../../scripts/bundle-budget.ts";
 import { synthesize } from "./synth.ts";
 
 /**
@@ -13,8 +13,6 @@ import { synthesize } from "./synth.ts";
  * client adds.
  */
 const sdkAllowanceKb = { base: 207, "client-eventbridge": 25, "client-ses": 45 } as const;
-/** The SDK's packages and its own dependencies (the DynamoDB client's endpoint cache, an LRU). */
-const isSdk = (input: string) => /node_modules\/(@aws-sdk|@smithy|mnemonist|obliterator)\//.test(input);
 
 interface Bundle {
   name: string;
@@ -47,7 +45,7 @@ beforeAll(async () => {
       kb: (code?.contents.length ?? 0) / 1024,
       sdkKb:
         Object.entries(inputs ?? {})
-          .filter(([input]) => isSdk(input))
+          .filter(([input]) => isSdkInput(input))
           .reduce((sum, [, input]) => sum + input.bytesInOutput, 0) / 1024,
       packages: new Set(
         Object.keys(inputs ?? {}).flatMap(
