@@ -5,7 +5,6 @@ import { pickText } from "../domain/languages.ts";
 import { mailSettings } from "../mail/mailer.ts";
 import { buildRegistrationMail } from "../mail/registration-mail.ts";
 import { publicUrl } from "../mail/settings.ts";
-import { urlTo } from "../paths.ts";
 import { expiresAtOf } from "../privacy/retention.ts";
 import { manageUrl } from "../registrations/links.ts";
 import { findEvent } from "./event-store.ts";
@@ -13,8 +12,11 @@ import { mailSessionRegistrants } from "./mail-session-registrants.ts";
 
 type SessionCancelled = DetailOf<typeof sessionCancelled>;
 
-/** The delivery kind of a session's cancellation: one per registrant (a session is cancelled once). */
-export const sessionCancelledKind = "session-cancelled";
+/**
+ * The delivery kind of a session's cancellation: one per registrant and session (a session is
+ * cancelled once; a registrant moved from a cancelled session may see their new one cancelled too).
+ */
+export const sessionCancelledKind = (sessionId: string) => `session-cancelled-${sessionId}`;
 
 export interface CancellationStepOptions extends Pick<Step, "timeLeftMs"> {
   /** Registrations read per Query page. */
@@ -44,30 +46,31 @@ export async function sendSessionCancellations(
   const anotherOpen = event.sessions.some(
     (other) => other.id !== session.id && !other.cancelledAt && Date.parse(other.startsAt) > now.getTime(),
   );
-  const otherSessionsUrl = anotherOpen
-    ? urlTo(publicUrl, "registrationForm", { eventId: event.id })
-    : undefined;
   return mailSessionRegistrants({
     eventId: event.id,
     sessionId: session.id,
     cursor: detail.cursor,
     include: (registration) => registration.status !== "cancelled",
-    deliveryKind: sessionCancelledKind,
+    deliveryKind: sessionCancelledKind(session.id),
     expiresAt: expiresAtOf(event),
-    build: async (registration) =>
-      buildRegistrationMail({
+    build: async (registration) => {
+      const manage = await manageUrl(publicUrl, registration.registrationId);
+      return buildRegistrationMail({
         kind: "session-cancelled",
         event,
         session,
         registration,
-        manageUrl: await manageUrl(publicUrl, registration.registrationId),
+        manageUrl: manage,
         publicUrl,
         from: mailSettings.from,
         sessionCancellation: {
           ...(detail.message && { message: pickText(detail.message, registration.language) }),
-          ...(otherSessionsUrl && { otherSessionsUrl }),
+          // To the registrant's own page, where they switch (the form would answer "already
+          // registered": their registration is still theirs).
+          ...(anotherOpen && { otherSessionsUrl: `${manage}#switch-title` }),
         },
-      }),
+      });
+    },
     resumeAt: (cursor) => message(sessionCancelled, { ...detail, ...(cursor && { cursor }) }),
     timeLeftMs: options.timeLeftMs,
     ...(options.pageSize && { pageSize: options.pageSize }),

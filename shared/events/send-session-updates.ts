@@ -12,8 +12,11 @@ import { sessionChangeNumber } from "./session-changes.ts";
 
 type SessionChanged = DetailOf<typeof sessionChanged>;
 
-/** The delivery kind of a session's n-th change: one update per registrant and change. */
-export const updateKind = (change: number) => `update-${change}`;
+/**
+ * The delivery kind of a session's n-th change: one update per registrant, session and change (the
+ * session in it, as change numbers are per session and a registrant may move between sessions).
+ */
+export const updateKind = (sessionId: string, change: number) => `update-${sessionId}-${change}`;
 
 /**
  * Consumer of `session.changed`: mails the session's registrants what changed.
@@ -51,7 +54,7 @@ export async function sendSessionUpdates(
     include: (registration) =>
       registration.status !== "cancelled" &&
       Date.parse(registration.createdAt) < Date.parse(detail.changedAt),
-    deliveryKind: updateKind(detail.change),
+    deliveryKind: updateKind(session.id, detail.change),
     expiresAt: expiresAtOf(event),
     build: async (registration) =>
       buildRegistrationMail({

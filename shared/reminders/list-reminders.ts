@@ -30,6 +30,7 @@ export async function listReminders(eventId: string): Promise<{ reminders: Remin
         const registrations = await allSessionRegistrations(eventId, sessionId);
         const offsets = fired.filter((r) => r.sessionId === sessionId).map((r) => r.offset);
         const counts = await reminderDeliveryCounts(
+          sessionId,
           registrations.map((registration) => registration.registrationId),
           offsets,
         );

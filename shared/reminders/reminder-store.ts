@@ -228,14 +228,15 @@ const deliveryStateSchema = z.object({
  * BatchGetItem per 100 keys. Returns the counts by offset.
  */
 export async function reminderDeliveryCounts(
+  sessionId: string,
   registrationIds: readonly string[],
   offsets: readonly string[],
 ): Promise<Map<string, ReminderCounts>> {
   const counts = new Map(offsets.map((offset) => [offset, { sent: 0, failed: 0, skipped: 0 }]));
-  const offsetOfKind = new Map(offsets.map((offset) => [reminderDeliveryKind(offset), offset]));
+  const offsetOfKind = new Map(offsets.map((offset) => [reminderDeliveryKind(sessionId, offset), offset]));
   const records = await batchGet(
     offsets.flatMap((offset) =>
-      registrationIds.map((id) => keys.delivery(id, reminderDeliveryKind(offset), 1)),
+      registrationIds.map((id) => keys.delivery(id, reminderDeliveryKind(sessionId, offset), 1)),
     ),
   );
   for (const item of records) {

@@ -133,5 +133,9 @@ export function isReminded(registration: { createdAt: string }, reminder: Pick<R
   return Date.parse(registration.createdAt) <= Date.parse(reminder.dueAt);
 }
 
-/** The delivery kind of a reminder in a registrant's delivery records: one per offset. */
-export const reminderDeliveryKind = (offset: string) => `reminder-${offset}`;
+/**
+ * The delivery kind of a reminder in a registrant's delivery records: one per session and offset,
+ * so that someone moved to another session (their own switch, the organiser's move) is reminded
+ * of the new one even if the old one's reminder at that offset already went out.
+ */
+export const reminderDeliveryKind = (sessionId: string, offset: string) => `reminder-${sessionId}-${offset}`;

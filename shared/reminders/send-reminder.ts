@@ -102,7 +102,11 @@ export async function sendReminderStep(detail: ReminderDue, options: StepOptions
       }),
     include: (registration) => isReminded(registration, reminder),
     deliveryKey: (registration) =>
-      keys.delivery(registration.registrationId, reminderDeliveryKind(reminder.offset), 1),
+      keys.delivery(
+        registration.registrationId,
+        reminderDeliveryKind(reminder.sessionId, reminder.offset),
+        1,
+      ),
     build: async (registration) =>
       buildRegistrationMail({
         kind: "reminder",

@@ -214,7 +214,7 @@ describe.concurrent("reminders", { timeout: 60_000 }, () => {
     const detail = { eventId: id, sessionId: "fr", offset: "P1D", dueAt: reminder.dueAt };
     // The first copy of the event holds the claim of the second person (its lease runs) and is
     // still sending it...
-    const claim = keys.delivery(people[1]?.registrationId as string, reminderDeliveryKind("P1D"), 1);
+    const claim = keys.delivery(people[1]?.registrationId as string, reminderDeliveryKind("fr", "P1D"), 1);
     const leaseUntil = new Date(Date.now() + 60_000).toISOString();
     await db.send(new PutCommand({ TableName: tableName, Item: { ...claim, state: "sending", leaseUntil } }));
 

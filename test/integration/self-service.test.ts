@@ -155,6 +155,37 @@ describe.concurrent("registrant self-service", { timeout: 120_000 }, () => {
     expect(await mailsTo(outbox, waiting.email)).toHaveLength(2);
   });
 
+  it("after a switch, a change of the new session is announced even if the old one's change was", async ({
+    expect,
+  }) => {
+    const eventId = uniqueId("self");
+    const event = sampleEvent();
+    const response = await request("PUT", `/admin/events/${eventId}`, { body: event, admin: true });
+    expect(response.status).toBe(201);
+    const amina = await register(eventId, "fr");
+    const moveByAnHour = async (index: 0 | 1) => {
+      const session = event.sessions[index];
+      session.startsAt = new Date(Date.parse(session.startsAt) + 3_600_000).toISOString();
+      expect((await request("PUT", `/admin/events/${eventId}`, { body: event, admin: true })).status).toBe(
+        200,
+      );
+    };
+    const updates = async () =>
+      (await mailsTo(outbox, amina.email)).filter((mail) =>
+        /^Change to your session/.test(mail.parsed.subject ?? ""),
+      );
+
+    await moveByAnHour(0);
+    await waitUntil("the fr session's update", updates, (mails) => mails.length === 1, mailWaitMs);
+    expect((await switchTo(amina, "en")).status).toBe(303);
+    await waitForMails(outbox, amina.email, 4, mailWaitMs);
+    await moveByAnHour(1);
+
+    await waitUntil("the en session's update", updates, (mails) => mails.length === 2, mailWaitMs);
+    await busSettled();
+    expect(await updates()).toHaveLength(2);
+  });
+
   it("refuses a tampered token with 403 and changes nothing; a cancelled session is a 409 page", async ({
     expect,
   }) => {

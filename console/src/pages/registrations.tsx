@@ -347,9 +347,10 @@ function RegistrationPanel({
   });
   // biome-ignore lint/correctness/useExhaustiveDependencies: the focus moves when another person is opened.
   useEffect(() => heading.current?.focus(), [row.registrationId]);
-  // A delivery's kind as the API stores it: "confirmation", "reminder-P1D"… (an unknown one as is).
+  // A delivery's kind as the API stores it: "confirmation", "reminder-<session>-P1D" (before
+  // reminders were per session, "reminder-P1D")… (an unknown one as is).
   const mailKindLabel = (kind: string) => {
-    const reminder = /^reminder-(.+)$/.exec(kind);
+    const reminder = /^reminder-(?:[a-z0-9-]+-)?(P[^-]+)$/.exec(kind);
     if (reminder?.[1]) return t("registrations.mailKinds.reminder", { offset: formatDuration(reminder[1]) });
     return mailKinds.includes(kind as MailKind) ? t(`registrations.mailKinds.${kind as MailKind}`) : kind;
   };
