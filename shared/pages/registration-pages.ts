@@ -2,7 +2,13 @@ import { sessionEnd } from "../domain/dates.ts";
 import type { PublicEvent, WebinarEvent } from "../domain/event.ts";
 import { type Language, pickText } from "../domain/languages.ts";
 import type { Registration } from "../domain/registration.ts";
-import { answersOf, answerText, type Question, standardFields } from "../domain/registration-form.ts";
+import {
+  answersOf,
+  answerText,
+  type Question,
+  registrationWindow,
+  standardFields,
+} from "../domain/registration-form.ts";
 import { type Markup, markup } from "../html.ts";
 import { formatDuration } from "../mail/format.ts";
 import { pathTo } from "../paths.ts";
@@ -183,7 +189,7 @@ function sessionCard(options: {
   const entry = seated && calendarEntry(event, seated, registration, language, manage.join.label);
   return markup`<section class="card status-${state}" aria-labelledby="session-title">
 <p class="status"><strong>${status.title}</strong> ${status.message}</p>
-${state === "sessionCancelled" && registerForAnother(manage, event, language)}
+${state === "sessionCancelled" && switchableSessions(event, registration, now).length > 0 && chooseAnother(manage)}
 <h2 id="session-title"${langOf(event.title, language)}>${pickText(event.title, language)}</h2>
 ${
   session &&
@@ -212,12 +218,15 @@ ${
 
 /** Sessions a registrant may move to: the event's others that are not cancelled and not started. */
 export const switchableSessions = (event: ShownEvent, registration: Registration, now: Date) =>
-  event.sessions.filter(
-    (session) =>
-      session.id !== registration.sessionId &&
-      !session.cancelledAt &&
-      Date.parse(session.startsAt) > now.getTime(),
-  );
+  // A switch takes a seat as registering does: none outside the event's registration window.
+  registrationWindow(event, now) !== "open"
+    ? []
+    : event.sessions.filter(
+        (session) =>
+          session.id !== registration.sessionId &&
+          !session.cancelledAt &&
+          Date.parse(session.startsAt) > now.getTime(),
+      );
 
 /** One radio per open session, with its time, language and seats (or the waiting list it would be). */
 function switchSection({ event, registration, language, link, seatsLeft, now }: ManagePageOptions): Markup {
@@ -289,9 +298,12 @@ function storedValues(registration: Registration, questions: readonly Question[]
   return values;
 }
 
-/** For a registrant whose session the organisers cancelled: the form offers the open sessions. */
-const registerForAnother = (manage: ManageTexts, event: ShownEvent, language: Language) =>
-  markup`<p><a class="standalone" href="${registrationFormPath(event.id, language)}">${manage.registerForAnother}</a></p>`;
+/**
+ * For a registrant whose session the organisers cancelled: the page's own switch (the form would
+ * answer "already registered", their registration being still theirs).
+ */
+const chooseAnother = (manage: ManageTexts) =>
+  markup`<p><a class="standalone" href="#switch-title">${manage.registerForAnother}</a></p>`;
 
 /** Confirms a cancellation; no button, only a link to the form for who changes their mind. */
 export function renderCancelled(options: RegistrationPageOptions): string {

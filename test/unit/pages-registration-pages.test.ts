@@ -167,7 +167,7 @@ describe("manage page", () => {
     }
   });
 
-  it("says the organisers cancelled the session, links to the form and offers the open sessions", () => {
+  it("says the organisers cancelled the session and leads to the switch between the open sessions", () => {
     const event = webinar();
     const cancelled = {
       ...event,
@@ -178,7 +178,9 @@ describe("manage page", () => {
     const html = manage({ event: cancelled });
 
     expect(visibleText(html)).toContain("This session was cancelled by the organisers");
-    expect(html).toContain('href="/events/mc2cm-webinar-4/register?lang=en"');
+    // The page's own switch: the form would answer "already registered".
+    expect(html).toContain('<a class="standalone" href="#switch-title">Choose another session</a>');
+    expect(html).toContain('<h2 id="switch-title">');
     expect(html).not.toContain("en-secret");
     expect(html).toContain('<input type="radio" id="switch-fr" name="sessionId" value="fr" required>');
   });

@@ -87,7 +87,7 @@ export const manageTexts: Record<Language, ManageTexts> = {
       },
       ended: { title: "Session over", message: "This session has ended. Thank you for your interest." },
     },
-    registerForAnother: "Register for another session",
+    registerForAnother: "Choose another session",
     summary: {
       heading: "Your session",
       when: "Date and time",
@@ -186,7 +186,7 @@ export const manageTexts: Record<Language, ManageTexts> = {
       },
       ended: { title: "Session terminée", message: "Cette session est terminée. Merci de votre intérêt." },
     },
-    registerForAnother: "S’inscrire à une autre session",
+    registerForAnother: "Choisir une autre session",
     summary: {
       heading: "Votre session",
       when: "Date et heure",
@@ -274,7 +274,7 @@ export const manageTexts: Record<Language, ManageTexts> = {
       sessionCancelled: { title: "الجلسة ملغاة", message: "ألغى المنظمون هذه الجلسة. لن تُعقد." },
       ended: { title: "انتهت الجلسة", message: "انتهت هذه الجلسة. شكرًا لاهتمامك." },
     },
-    registerForAnother: "سجّل في جلسة أخرى",
+    registerForAnother: "اختر جلسة أخرى",
     summary: {
       heading: "جلستك",
       when: "التاريخ والوقت",
