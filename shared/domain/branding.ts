@@ -63,10 +63,18 @@ export const defaultAccentColour = "#0b4f9c";
 const imageUrlSchema = z
   .url({ protocol: /^https$/, error: "must be an https URL" })
   .max(2_000)
+  // zod runs refinements even after the URL check failed: each parses only what can be parsed.
   .refine((url) => {
+    if (!URL.canParse(url)) return true;
     const { username, password } = new URL(url);
     return username === "" && password === "";
-  }, "must not carry a user name or password");
+  }, "must not carry a user name or password")
+  // The host goes into the pages' Content-Security-Policy: a `;` or a space there would end the
+  // image directive and start another (a URL parser keeps some such characters in a host).
+  .refine(
+    (url) => !URL.canParse(url) || /^[a-z0-9.-]+(:[0-9]+)?$/.test(new URL(url).host),
+    "the host may hold only letters, digits, dots and hyphens",
+  );
 
 /** Alt texts and names are short: they are read by screen readers and shown when images are off. */
 const altTextSchema = localizedLineSchema(200);

@@ -1,6 +1,6 @@
 import { ConflictError, ValidationError } from "../domain/errors.ts";
 import { registrationInputSchemaFor } from "../domain/registration.ts";
-import { fieldMode, type StandardField } from "../domain/registration-form.ts";
+import { assertRegistrationOpen, fieldMode, type StandardField } from "../domain/registration-form.ts";
 import { getEvent } from "../events/event-store.ts";
 import { registrationForToken } from "./manage-link.ts";
 import { moveToSession, registrationChanged } from "./move.ts";
@@ -18,7 +18,10 @@ export async function switchSession(
   now = new Date(),
 ) {
   const registration = await registrationForToken(registrationId, token);
-  return moveToSession(registration, await getEvent(registration.eventId), toSessionId, "registrant", now);
+  const event = await getEvent(registration.eventId);
+  // A switch takes a seat as registering does: not outside the event's registration window.
+  assertRegistrationOpen(event, now);
+  return moveToSession(registration, event, toSessionId, "registrant", now);
 }
 
 /**

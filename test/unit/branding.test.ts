@@ -117,6 +117,21 @@ describe("logos, banner and agenda", () => {
     ]);
   });
 
+  it("answer an address that is no URL, or whose host could break the page's policy, with a 400's message", () => {
+    const event = sampleEvent();
+    const branded = (branding: unknown) => issuesOf({ ...event, branding });
+
+    expect(branded({ logos: [logo("uclg-logo.png", "UCLG")] })).toEqual([
+      "branding.logos.0.url: must be an https URL",
+    ]);
+    expect(branded({ bannerUrl: "banner.jpg", bannerAlt: { fr: "B", en: "B" } })).toEqual([
+      "branding.bannerUrl: must be an https URL",
+    ]);
+    expect(branded({ logos: [logo("https://a;b.example/x.png", "UCLG")] })).toEqual([
+      "branding.logos.0.url: the host may hold only letters, digits, dots and hyphens",
+    ]);
+  });
+
   it("computes each part's start from the minutes before it, and refuses parts longer than the session", () => {
     const parts = [{ minutes: 45 }, { minutes: 25 }, { minutes: 20 }];
     expect(agendaTimes("2027-03-04T09:00:00Z", parts).map((part) => part.startsAt)).toEqual([
