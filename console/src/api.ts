@@ -52,6 +52,7 @@ export class ApiError extends Error {
 
 interface RequestOptions {
   json?: unknown;
+  headers?: Record<string, string>;
   body?: BodyInit;
   signal?: AbortSignal;
 }
@@ -74,7 +75,7 @@ function query(params: Record<string, string | number | undefined>): string {
 /** The admin API, with the organiser's token on every call; a 401 signs the organiser out. */
 export function createApi(baseUrl: string, auth: Auth, onUnauthorized: () => void) {
   async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
-    const headers: Record<string, string> = { accept: "application/json" };
+    const headers: Record<string, string> = { accept: "application/json", ...options.headers };
     const token = await auth.token();
     if (token) headers.authorization = `Bearer ${token}`;
     let body = options.body;
@@ -109,8 +110,15 @@ export function createApi(baseUrl: string, auth: Auth, onUnauthorized: () => voi
         `/admin/events${query({ limit: 50, cursor })}`,
       ),
     getEvent: (eventId: string) => json<WebinarEvent>("GET", eventPath(eventId)),
-    putEvent: (eventId: string, event: EventInput) =>
-      json<WebinarEvent>("PUT", eventPath(eventId), { json: event }),
+    /**
+     * `version` is the `updatedAt` of the event the edit is based on: sent as `If-Match`, so that
+     * saving over someone else's newer save is refused (409 `event-changed`) instead of undoing it.
+     */
+    putEvent: (eventId: string, event: EventInput, version?: string) =>
+      json<WebinarEvent>("PUT", eventPath(eventId), {
+        json: event,
+        ...(version && { headers: { "if-match": `"${version}"` } }),
+      }),
     deleteEvent: (eventId: string) => json<void>("DELETE", eventPath(eventId)),
     /** The event's public page (HTML for a browser) in one language, where registrants find it. */
     publicEventUrl: (eventId: string, language: Language) =>

@@ -66,7 +66,9 @@ export function ErrorMessage({ error }: { error: unknown }) {
     error instanceof ApiError
       ? error.status === 404
         ? t("errors.notFound")
-        : error.message
+        : error.code === "event-changed"
+          ? t("errors.eventChanged")
+          : error.message
       : error instanceof Error
         ? error.message
         : String(error);

@@ -130,6 +130,27 @@ describe("organiser console, branding and agenda", () => {
     ]);
   });
 
+  it("refuses to save over a colleague's later save, says so, and keeps the colleague's change", async () => {
+    const { id: _id, createdAt: _created, updatedAt: _updated, ...settings } = await storedEvent();
+    const colleague = await fetch(`${stack.api}/admin/events/${eventId}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${stack.adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        ...settings,
+        description: { ...settings.description, en: "Changed by a colleague." },
+      }),
+    });
+    expect(colleague.status).toBe(200);
+
+    await page.getByLabel("Colour (#rrggbb)").fill("#0b5394");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+
+    await page.getByText("Someone saved this event after you opened it").waitFor();
+    const stored = await storedEvent();
+    expect(stored.description.en).toBe("Changed by a colleague.");
+    expect(stored.branding?.accentColour).toBe("#1a6e3c");
+  });
+
   it("links to the public page in each of the event's languages, which shows the agenda", async () => {
     const french = page.getByRole("link", { name: "See the public page in French (opens in a new tab)" });
     const href = await french.getAttribute("href");

@@ -180,14 +180,17 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
   const queryClient = useQueryClient();
   const isNew = event === undefined;
   const [draft, setDraft] = useState<Draft>(() => draftOf(event));
+  // The stored version the form's edits are based on (If-Match of the save).
+  const [version, setVersion] = useState(event?.updatedAt);
   const [problems, setProblems] = useState<ApiError | undefined>();
   const [saved, setSaved] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [confirmCancel, setConfirmCancel] = useState<string | undefined>();
   const save = useMutation({
-    mutationFn: (input: EventInput) => api.putEvent(draft.id, input),
+    mutationFn: (input: EventInput) => api.putEvent(draft.id, input, version),
     onSuccess: async (savedEvent) => {
       queryClient.setQueryData(["event", savedEvent.id], savedEvent);
+      setVersion(savedEvent.updatedAt);
       // The form shows what is stored (trimmed, normalised), as a reload would.
       setDraft(draftOf(savedEvent));
       await queryClient.invalidateQueries({ queryKey: ["events"] });
@@ -210,6 +213,8 @@ function EventForm({ event }: { event: WebinarEvent | undefined }) {
     mutationFn: (sessionId: string) => api.cancelSession(draft.id, sessionId),
     onSuccess: (savedEvent, sessionId) => {
       queryClient.setQueryData(["event", savedEvent.id], savedEvent);
+      // The form takes the cancellation in (below), so its edits are now based on this version.
+      setVersion(savedEvent.updatedAt);
       // Only the cancelled session changes in the form: the organiser's unsaved edits stay.
       const cancelledAt = savedEvent.sessions.find((session) => session.id === sessionId)?.cancelledAt;
       setDraft((current) => ({

@@ -13,7 +13,11 @@ export const en = {
     next: "Next",
     newWindow: "(opens in a new tab)",
   },
-  errors: { notFound: "Not found: it may have been deleted, or the address is wrong." },
+  errors: {
+    notFound: "Not found: it may have been deleted, or the address is wrong.",
+    eventChanged:
+      "Someone saved this event after you opened it, so your save was not applied. Reload the page to see their changes, then make yours again.",
+  },
   languages: { fr: "French", en: "English", ar: "Arabic" },
   /** A language named within a sentence ("Title in French", "Titre en français"). */
   languageInText: { fr: "French", en: "English", ar: "Arabic" },

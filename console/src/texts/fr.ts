@@ -11,7 +11,11 @@ export const fr: Texts = {
     next: "Suivante",
     newWindow: "(s'ouvre dans un nouvel onglet)",
   },
-  errors: { notFound: "Introuvable : l'élément a peut-être été supprimé, ou l'adresse est erronée." },
+  errors: {
+    notFound: "Introuvable : l'élément a peut-être été supprimé, ou l'adresse est erronée.",
+    eventChanged:
+      "Quelqu'un a enregistré cet événement après que vous l'avez ouvert : vos modifications n'ont pas été enregistrées. Rechargez la page pour voir les siennes, puis refaites les vôtres.",
+  },
   languages: { fr: "Français", en: "Anglais", ar: "Arabe" },
   languageInText: { fr: "français", en: "anglais", ar: "arabe" },
   statuses: { confirmed: "Confirmée", waitlisted: "En liste d'attente", cancelled: "Annulée" },
