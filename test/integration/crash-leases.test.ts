@@ -249,7 +249,8 @@ describe("steps resumed after a crash", () => {
     const { id, people } = await eventWithRegistrants(4);
     const [sent1, sent2, refused, dead] = people;
     if (!sent1 || !sent2 || !refused || !dead) throw new Error("four registrants expected");
-    const keyOf = (registrationId: string) => keys.delivery(registrationId, reminderDeliveryKind("fr", "P1D"), 1);
+    const keyOf = (registrationId: string) =>
+      keys.delivery(registrationId, reminderDeliveryKind("fr", "P1D"), 1);
     const deliver = (registrationId: string, send: () => Promise<{ messageId: string }>) =>
       deliverOnce(
         { key: keyOf(registrationId), to: `${registrationId}@example.org`, audience: "registrant" },
