@@ -174,7 +174,7 @@ function closingNote(event: PublicEvent, texts: PageTexts, language: Language): 
 
 function errorSummary(context: FormContext): Markup {
   const { texts, errors } = context;
-  const entries = formEntries(context);
+  const entries = [...formEntries(context), ...consentEntries(context)];
   const fieldItems = entries
     .filter((entry) => errors[entry.path] !== undefined)
     .map((entry) => markup`<li><a href="#${fieldId(entry.path)}">${entry.error()}</a></li>`);
@@ -192,11 +192,16 @@ function errorSummary(context: FormContext): Markup {
 </div>`;
 }
 
+/** The privacy notice and the two consents: last in the form, never in a correction. */
+type ConsentField = "updates" | "consent";
+
 /**
- * The form's controls in page order, which the error summary follows too. A record over the
- * schema's keys, so a field added to the schema but not to the form fails to compile.
+ * The form's controls in page order, which the error summary follows too: with `consentControls`,
+ * a record over the schema's keys, so a field added to the schema but not to the form fails to
+ * compile. The consents are a table of their own so that a bundle showing only the correction
+ * form (the manage page's) leaves out the privacy notice, every language's text of it.
  */
-const controls: Record<FormField, (context: FormContext) => Markup> = {
+const controls: Record<Exclude<FormField, ConsentField>, (context: FormContext) => Markup> = {
   sessionId: (context) => sessionPicker(context),
   email: (context) =>
     textInput(context, "email", {
@@ -242,10 +247,12 @@ const controls: Record<FormField, (context: FormContext) => Markup> = {
     }),
   language: (context) =>
     select(context, "language", languageOptions(context), { required: true, fallback: context.language }),
+};
+const consentControls: Record<ConsentField, (context: FormContext) => Markup> = {
   updates: (context) => markup`${privacyNotice(context)}${checkbox(context, "updates", false)}`,
   consent: (context) => checkbox(context, "consent", true),
 };
-const fieldOrder = Object.keys(controls) as FormField[];
+const fieldOrder = Object.keys(controls) as Exclude<FormField, ConsentField>[];
 
 const isStandardField = (field: FormField): field is StandardField =>
   (standardFields as readonly string[]).includes(field);
@@ -261,10 +268,10 @@ interface FormEntry {
 
 /**
  * The form's controls in page order, which the error summary follows too: the standard fields the
- * event asks, then its own questions before the privacy notice and consent.
+ * event asks, then its own questions; the form adds `consentEntries`.
  */
 function formEntries(context: FormContext): FormEntry[] {
-  const standard = (field: FormField): FormEntry => ({
+  const standard = (field: Exclude<FormField, ConsentField>): FormEntry => ({
     path: field,
     render: () => controls[field](context),
     error: () => errorText(context, field),
@@ -273,15 +280,22 @@ function formEntries(context: FormContext): FormEntry[] {
     (field) => !isStandardField(field) || fieldMode(context.form, field) !== "off",
   );
   const questions = (context.form?.questions ?? []).map((question) => questionEntry(context, question));
-  const before = asked.filter((field) => field !== "updates" && field !== "consent");
-  return [...before.map(standard), ...questions, standard("updates"), standard("consent")];
+  return [...asked.map(standard), ...questions];
 }
+
+/** The privacy notice with the updates box, then the consent: the end of the registration form. */
+const consentEntries = (context: FormContext): FormEntry[] =>
+  (["updates", "consent"] as const).map((field) => ({
+    path: field,
+    render: () => consentControls[field](context),
+    error: () => errorText(context, field),
+  }));
 
 function form(context: FormContext, action: string, stamp: string | undefined): Markup {
   return markup`<form method="post" action="${action}" enctype="application/x-www-form-urlencoded" accept-charset="utf-8">
 <p class="muted">${context.texts.form.requiredNote}</p>
 ${traps(stamp)}
-${formEntries(context).map((entry) => entry.render())}
+${[...formEntries(context), ...consentEntries(context)].map((entry) => entry.render())}
 <button type="submit">${context.texts.form.submit}</button>
 </form>`;
 }
@@ -583,8 +597,8 @@ ${boxes}
   }
 }
 
-/** What a registrant cannot correct on their manage page: who they are to the system, and consents. */
-const notCorrectable = new Set(["sessionId", "email", "consent", "updates", "language"]);
+/** What a registrant cannot correct on their manage page: who they are to the system (the consents are never in it). */
+const notCorrectable = new Set(["sessionId", "email", "language"]);
 
 /**
  * The controls a registrant may correct after registering (their manage page, `self-service`):

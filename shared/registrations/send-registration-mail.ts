@@ -50,9 +50,6 @@ export async function sendRegistrationMail(
   const event = await findEvent(registration.eventId);
   const session = event?.sessions.find((candidate) => candidate.id === registration.sessionId);
   if (!kind || !event || !session) return "nothing-to-send";
-  // A session the organisers cancelled takes no more confirmations (a resend, a registrant's
-  // retry): its registrants got its cancellation, with a way to switch.
-  if (session.cancelledAt && kind !== "cancellation") return "nothing-to-send";
 
   return mailOnce({ kind, event, session, registration }, sequence, lease);
 }
