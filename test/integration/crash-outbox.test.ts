@@ -69,6 +69,13 @@ describe("the outbox: changes write their messages, the table's stream relays th
     await request("PUT", `/admin/events/${id}`, { body: sampleEvent(), admin: true });
     const person = registrant({ sessionId: "fr" });
     await register(id, registrationInputSchema.parse(person));
+    // The confirmation first: sent after the cancellation, it would be the last mail (a race of
+    // the setup, not what this test is about).
+    await waitUntil(
+      `the confirmation to ${person.email}`,
+      () => mailsTo(outbox, person.email),
+      (found) => found.length >= 1,
+    );
 
     const saved = await cancelSessions(id, "fr", undefined);
     const mails = await waitUntil(

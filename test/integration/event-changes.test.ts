@@ -55,6 +55,21 @@ async function statuses(eventId: string): Promise<Map<string, string>> {
   return new Map(rows.map((row) => [row.email, row.status]));
 }
 
+/**
+ * An event whose `fr` session has one seat, taken by a registrant (`confirmed`, their confirmation
+ * received) while a second one waits (`waitlisted`, in English, their waitlist mail received).
+ */
+async function oneSeatTaken() {
+  const { id, event } = await createEvent((event) => {
+    event.sessions[0].capacity = 1;
+  });
+  const confirmed = await register(id);
+  const waitlisted = await register(id, { language: "en" });
+  const [confirmation] = await waitForMails(outbox, confirmed.email);
+  await waitForMails(outbox, waitlisted.email);
+  return { id, event, confirmed, waitlisted, confirmation };
+}
+
 const isPromotion = (mail: OutboxMail) => /^(A seat became free|Une place)/.test(mail.parsed.subject ?? "");
 
 // Under a loaded run (registrations, mail pacing, the bus) a test can take more than the default 30 s.
@@ -152,13 +167,7 @@ describe.concurrent("event changes", { timeout: 60_000 }, () => {
   it("cancelling a session mails each of its registrants one CANCEL of their invite, skips its reminders and closes it", async ({
     expect,
   }) => {
-    const { id, event } = await createEvent((event) => {
-      event.sessions[0].capacity = 1;
-    });
-    const confirmed = await register(id);
-    const waitlisted = await register(id, { language: "en" });
-    const [confirmation] = await waitForMails(outbox, confirmed.email);
-    await waitForMails(outbox, waitlisted.email);
+    const { id, event, confirmed, waitlisted, confirmation } = await oneSeatTaken();
     const cancel = (body: unknown) =>
       request("POST", `/admin/events/${id}/sessions/fr/cancel`, { body, admin: true });
     const message = { fr: "Rendez-vous au prochain webinaire.", en: "See you at the next webinar." };
@@ -250,13 +259,7 @@ describe.concurrent("event changes", { timeout: 60_000 }, () => {
   it("moving a session by one hour mails each registrant one update (confirmed: the invite moved, same UID, higher SEQUENCE), and a description edit mails nobody", async ({
     expect,
   }) => {
-    const { id, event } = await createEvent((event) => {
-      event.sessions[0].capacity = 1;
-    });
-    const confirmed = await register(id);
-    const waitlisted = await register(id, { language: "en" });
-    const [confirmation] = await waitForMails(outbox, confirmed.email);
-    await waitForMails(outbox, waitlisted.email);
+    const { id, event, confirmed, waitlisted, confirmation } = await oneSeatTaken();
     const countMails = async () => [
       (await mailsTo(outbox, confirmed.email)).length,
       (await mailsTo(outbox, waitlisted.email)).length,

@@ -1,6 +1,4 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -9,42 +7,12 @@ import { SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type SesServer, startSesServer } from "../../infra/local/ses-server.ts";
 import { composeMessage } from "../../shared/mail/compose.ts";
+import { throttlingCounter } from "../support/ses-throttling.ts";
 
 type Mailer = typeof import("../../shared/mail/mailer.ts");
 
 const maxSendRate = 20;
 const sender = "webinars@convene.test";
-
-/**
- * Sits between the mailer and the local SES to count the Throttling answers the mailer got: the
- * only way to tell pacing (no throttling) from retrying (throttled, then resent) from the outside.
- */
-async function throttlingCounter(target: string) {
-  const seen = { throttled: 0 };
-  const proxy = createServer((req, res) => {
-    const upstream = request(new URL(req.url ?? "/", target), { method: req.method, headers: req.headers });
-    upstream.on("response", (answer) => {
-      const chunks: Buffer[] = [];
-      answer.on("data", (chunk: Buffer) => chunks.push(chunk));
-      answer.on("end", () => {
-        const body = Buffer.concat(chunks);
-        if (body.includes("<Code>Throttling</Code>")) seen.throttled++;
-        res.writeHead(answer.statusCode ?? 502, answer.headers).end(body);
-      });
-    });
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-  const { port } = proxy.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, seen, proxy };
-}
-
-function closeProxy(proxy: Server): Promise<void> {
-  return new Promise((resolve) => {
-    proxy.close(() => resolve());
-    proxy.closeAllConnections();
-  });
-}
 
 /**
  * The global setup's stack also sets these variables in the worker; this file needs its own SES
@@ -85,7 +53,7 @@ afterAll(async () => {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
-  await closeProxy(counter.proxy);
+  await counter.close();
   await server.close();
   await rm(outboxDir, { recursive: true, force: true });
 });
