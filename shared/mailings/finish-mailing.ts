@@ -11,10 +11,13 @@ import { countDeliveries, type Mailing, moveStatus, setCounts } from "./mailing-
  */
 export async function finishMailing(mailing: Mailing, now = new Date()): Promise<void> {
   const { pending: _pending, ...counts } = await countDeliveries(mailing.mailingId);
-  await setCounts(mailing, counts);
-  if (counts.sent + counts.skipped + counts.failed < mailing.recipients) return;
-  // Cancelled meanwhile, or another step finished it: nothing more to announce.
-  if (!(await moveStatus(mailing, ["sending"], "sent", now))) return;
+  if (counts.sent + counts.skipped + counts.failed < mailing.recipients) {
+    await setCounts(mailing, counts);
+    return;
+  }
+  // `sent` and the records' counts in one write: a late step's addition, before it, is replaced;
+  // after it, refused (addCounts). Cancelled meanwhile, or another step finished it: nothing more.
+  if (!(await moveStatus(mailing, ["sending"], "sent", now, undefined, counts))) return;
   await publishEvents([
     message(mailingCompleted, {
       eventId: mailing.eventId,

@@ -125,22 +125,26 @@ export async function moveStatus(
   to: MailingStatus,
   now: Date,
   lease?: Lease,
+  /** Counts set in the same write (a finished mailing's, from its delivery records). */
+  counts?: MailingCounts,
 ): Promise<boolean> {
   const key = keys.mailing(mailing.eventId, mailing.mailingId);
   const leased = lease && setLease(key, lease);
+  const setCounted = counts ? ", sent = :sent, skipped = :skipped, failed = :failed" : "";
   return unlessConditionFails(
     db.send(
       new UpdateCommand({
         TableName: tableName,
         Key: key,
         UpdateExpression: leased
-          ? `SET #status = :to, updatedAt = :now, ${leased.set}`
-          : `SET #status = :to, updatedAt = :now REMOVE ${leaseAttributesToRemove}`,
+          ? `SET #status = :to, updatedAt = :now${setCounted}, ${leased.set}`
+          : `SET #status = :to, updatedAt = :now${setCounted} REMOVE ${leaseAttributesToRemove}`,
         ConditionExpression: `#status IN (${from.map((_, index) => `:from${index}`).join(", ")})`,
         ExpressionAttributeNames: { "#status": "status" },
         ExpressionAttributeValues: {
           ":to": to,
           ":now": now.toISOString(),
+          ...(counts && { ":sent": counts.sent, ":skipped": counts.skipped, ":failed": counts.failed }),
           ...leased?.values,
           ...Object.fromEntries(from.map((status, index) => [`:from${index}`, status])),
         },
@@ -330,23 +334,32 @@ export const renewBatchLease = (
   lease: Lease,
 ) => leaseChainStep(mailing, page, lease, false);
 
-/** Adds a step's outcomes to the mailing's counters: one write per step, not one per recipient. */
+/**
+ * Adds a step's outcomes to the mailing's counters: one write per step, not one per recipient.
+ * Not to a mailing already `sent`: its counts are its delivery records' (`finishMailing`), which a
+ * late step (a duplicate resumed after a crash) would otherwise push past the recipients.
+ */
 export async function addCounts(
   mailing: Pick<Mailing, "eventId" | "mailingId">,
   counts: MailingCounts,
 ): Promise<void> {
   if (counts.sent + counts.skipped + counts.failed === 0) return;
-  await db.send(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: keys.mailing(mailing.eventId, mailing.mailingId),
-      UpdateExpression: "ADD sent :sent, skipped :skipped, failed :failed",
-      ExpressionAttributeValues: {
-        ":sent": counts.sent,
-        ":skipped": counts.skipped,
-        ":failed": counts.failed,
-      },
-    }),
+  await unlessConditionFails(
+    db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.mailing(mailing.eventId, mailing.mailingId),
+        UpdateExpression: "ADD sent :sent, skipped :skipped, failed :failed",
+        ConditionExpression: "#status <> :finished",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":sent": counts.sent,
+          ":skipped": counts.skipped,
+          ":failed": counts.failed,
+          ":finished": "sent",
+        },
+      }),
+    ),
   );
 }
 
