@@ -34,6 +34,12 @@ export interface SendOptions {
    * the send fails with {@link SendDeadlineError} instead, and the caller hands on or retries later.
    */
   timeLeftMs?: () => number;
+  /**
+   * SES message tags, published with the message's events (the configuration set's `Email Sent`,
+   * bounces…): `deliverOnce` names the delivery record, so that SES's send event records the
+   * mail as sent even if the sender dies before it could.
+   */
+  tags?: readonly { name: string; value: string }[];
 }
 
 /** The send could not start before the caller's time ran out (SES was throttling, or the pace was full). */
@@ -239,13 +245,14 @@ function backoffMs(attempt: number): number {
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
-async function sendOnce({ raw, to }: RawMail): Promise<string> {
+async function sendOnce({ raw, to }: RawMail, options: SendOptions): Promise<string> {
   const { MessageId } = await ses.send(
     new SendRawEmailCommand({
       RawMessage: { Data: raw },
       Source: mailSettings.senderEmail,
       Destinations: [to],
       ConfigurationSetName: mailSettings.configurationSet,
+      Tags: options.tags?.map(({ name, value }) => ({ Name: name, Value: value })),
     }),
   );
   if (!MessageId) throw new Error("SES accepted a message without returning its MessageId");
@@ -280,7 +287,7 @@ export async function sendRawMail(mail: RawMail, options: SendOptions = {}): Pro
       throw error;
     }
     try {
-      return { messageId: await sendOnce(mail) };
+      return { messageId: await sendOnce(mail, options) };
     } catch (error) {
       if (!isRateThrottling(error)) throw error;
       await waitWithin(backoffMs(attempt), options, "SES kept throttling", error);
