@@ -13,6 +13,7 @@ import { type Markup, markup } from "../html.ts";
 import { formatDuration } from "../mail/format.ts";
 import { pathTo } from "../paths.ts";
 import { calendarEntry, googleCalendarUrl, outlookCalendarUrl } from "../registrations/calendar-links.ts";
+import { correctionVersionField } from "../registrations/correction-version.ts";
 import { renderLayout } from "./layout.ts";
 import { type MyDataLinks, myDataSection } from "./my-data-pages.ts";
 import { details, findSession, langOf, languageName, registrationFormPath, sessionTime } from "./parts.ts";
@@ -274,6 +275,7 @@ function correctionForm({ event, registration, language, link, correction }: Man
 <p class="hint">${manage.details.emailNote}</p>
 ${invalid && markup`<p class="error-message" role="alert">${manage.details.errorsTitle}</p>`}
 <form method="post" action="${pathTo("correctDetails", { registrationId: link.registrationId }, linkQuery(link))}" enctype="application/x-www-form-urlencoded" accept-charset="utf-8">
+<input type="hidden" name="${correctionVersionField}" value="${values[correctionVersionField] ?? registration.updatedAt}">
 ${correctionControls({ event, language, values, errors })}
 <button type="submit">${manage.details.button}</button>
 </form>

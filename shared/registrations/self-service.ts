@@ -2,6 +2,7 @@ import { ConflictError, ValidationError } from "../domain/errors.ts";
 import { registrationInputSchemaFor } from "../domain/registration.ts";
 import { assertRegistrationOpen, fieldMode, type StandardField } from "../domain/registration-form.ts";
 import { getEvent } from "../events/event-store.ts";
+import { correctionVersionField } from "./correction-version.ts";
 import { registrationForToken } from "./manage-link.ts";
 import { moveToSession, registrationChanged } from "./move.ts";
 import { type Correction, correctRegistration } from "./registration-store.ts";
@@ -41,9 +42,13 @@ export async function correctDetails(
   if (registration.status === "cancelled") {
     throw new ConflictError("registration-cancelled", "a cancelled registration cannot be corrected");
   }
+  // The form carries the version it showed: a correction made on an older page is refused, not
+  // written over the newer details (a client without it gets the check against what is read here).
+  const { [correctionVersionField]: shownVersion, ...fields } = body;
+  if (shownVersion !== undefined && shownVersion !== registration.updatedAt) throw registrationChanged();
   const event = await getEvent(registration.eventId);
   const parsed = registrationInputSchemaFor(event.form).safeParse({
-    ...body,
+    ...fields,
     sessionId: registration.sessionId,
     email: registration.email,
     consent: true,

@@ -256,6 +256,31 @@ describe.concurrent("registrant self-service", { timeout: 120_000 }, () => {
     expect(csv.text).not.toContain("someone-else@example.org");
   });
 
+  it("refuses a correction sent from a page older than the stored details: two tabs do not undo each other", async ({
+    expect,
+  }) => {
+    const eventId = await createEvent({});
+    const amina = await register(eventId, "en");
+    const shownVersion = (await findRegistration(amina.registrationId))?.updatedAt ?? "";
+    const correction = (lastName: string) =>
+      new URLSearchParams({
+        version: shownVersion,
+        firstName: "Amina",
+        lastName,
+        organisation: "Ville de Tunis",
+        organisationType: "local-government",
+        country: "TN",
+      }).toString();
+
+    const first = await post(amina.path("details"), correction("From-The-First-Tab"));
+    const second = await post(amina.path("details"), correction("From-The-Second-Tab"));
+
+    expect(first.status).toBe(303);
+    expect(second.status).toBe(409);
+    expect(second.text).toContain("Your registration changed meanwhile");
+    expect(await findRegistration(amina.registrationId)).toMatchObject({ lastName: "From-The-First-Tab" });
+  });
+
   it("downloads the invitation as an .ics with the confirmation's UID and no manage link", async ({
     expect,
   }) => {
