@@ -25,6 +25,8 @@ import { entryOf, type FunctionSpec, timeoutSecondsOf } from "./wiring.ts";
 export const lambdaRuntime = Runtime.NODEJS_24_X;
 const bundlingTarget = `node${/^nodejs(\d+)\.x$/.exec(lambdaRuntime.name)?.[1]}`;
 
+const infraDir = dirname(fileURLToPath(import.meta.url));
+
 /**
  * How every function is bundled, written once for `cdk synth`, the bundle-size test and
  * `npm run bench` (which bundle with esbuild's API exactly as the CDK's esbuild call does):
@@ -41,6 +43,10 @@ const bundlingTarget = `node${/^nodejs(\d+)\.x$/.exec(lambdaRuntime.name)?.[1]}`
  *   credentials there, so the default provider chain (SSO, INI files, web identity, instance
  *   metadata and the nested STS/SSO clients they bring, ~90 KiB per bundle) is replaced by
  *   `lambda-credentials.ts` (an esbuild alias). Locally and in tests the SDK's own chain still runs.
+ * - **No event-stream codec**: the SDK imports it dynamically, for streaming operations only (none
+ *   in DynamoDB, EventBridge or SES), but esbuild puts it in the one file and hoists its
+ *   `node:zlib` import, so every cold start paid for both; `lambda-event-streams.ts` stands in
+ *   (19 KB less; cancel-registration's import 7 % less CPU, pair-timed).
  * - **No source maps in the zip**, and no `--enable-source-maps` (it cost 5–47 ms and 12–25 MB per
  *   cold start, and the maps were 108 MB in all). Errors are logged with their name and message,
  *   which say what failed; a stack trace names minified functions.
@@ -57,10 +63,8 @@ export const bundleSettings = {
   minify: true,
   charset: "utf8",
   alias: {
-    "@aws-sdk/credential-provider-node": join(
-      dirname(fileURLToPath(import.meta.url)),
-      "lambda-credentials.ts",
-    ),
+    "@aws-sdk/credential-provider-node": join(infraDir, "lambda-credentials.ts"),
+    "@smithy/core/event-streams": join(infraDir, "lambda-event-streams.ts"),
   },
   // Some dependencies still call require(); give ESM bundles one.
   banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",

@@ -190,9 +190,12 @@ export function noticeTemplateText(): string {
 /**
  * The version of the notice a registrant accepts, stored with their consent. Derived from the text
  * (every language), so it changes whenever the text does and never when it does not; the event's
- * own facts (names, addresses, days) are shown on the page with it.
+ * own facts (names, addresses, days) are shown on the page with it. `@__PURE__` lets esbuild leave
+ * the notices out of the bundles that never read the version (every language's text, hashed at
+ * cold start, was in all that import `registration.ts`).
  */
-export const privacyNoticeVersion = `2026-11-29.${fnv1a(noticeTemplateText())}`;
+export const privacyNoticeVersion: string = /* @__PURE__ */ (() =>
+  `2026-11-29.${fnv1a(noticeTemplateText())}`)();
 
 /** The notice of an event in `language`, with its version. */
 export function privacyNotice(language: Language, facts: NoticeFacts): PrivacyNotice {

@@ -1,7 +1,8 @@
 import * as z from "zod";
 import { isCountryCode } from "./countries.ts";
 import { languageSchema } from "./languages.ts";
-import { oneLineSchema } from "./one-line.ts";
+import { requiredLineSchema } from "./localized-line.ts";
+import { oneLineSchema, perLength } from "./one-line.ts";
 import {
   answersSchema,
   answersSchemaOf,
@@ -35,12 +36,12 @@ export const registrationStatuses = ["confirmed", "waitlisted", "cancelled"] as 
 export type RegistrationStatus = (typeof registrationStatuses)[number];
 
 /** A name or short text that ends up in mail headers and pages (see `oneLineSchema`). */
-const oneLine = oneLineSchema;
-const requiredLine = (max: number) => oneLine(max).refine((value) => value.length > 0, "required");
-const optionalLine = (max: number) =>
-  oneLine(max)
+const requiredLine = requiredLineSchema;
+const optionalLine = perLength((max: number) =>
+  oneLineSchema(max)
     .optional()
-    .transform((value) => value || undefined);
+    .transform((value) => value || undefined),
+);
 
 /** Checkboxes of an HTML form send "on"; JSON sends booleans. Both mean the same. */
 const formBoolean = z.union([
@@ -91,17 +92,20 @@ const commonFields = {
 
 /**
  * The body of `POST /events/{eventId}/registrations` for an event that says nothing about its
- * form: the standard fields with today's rules, no questions of its own.
+ * form: the standard fields with today's rules, no questions of its own. The functions use
+ * `registrationInputSchemaFor`; `@__PURE__` lets esbuild leave this one out of their bundles, as
+ * it does `anyFormInputSchema` below, so their cold starts do not build them (tests and types do).
  */
-export const registrationInputSchema = z.object({
-  ...commonFields,
-  organisation: standardFieldSchemas.organisation.required,
-  organisationType: standardFieldSchemas.organisationType.required,
-  country: standardFieldSchemas.country.required,
-  jobTitle: standardFieldSchemas.jobTitle.optional,
-  department: standardFieldSchemas.department.optional,
-  city: standardFieldSchemas.city.optional,
-});
+export const registrationInputSchema = /* @__PURE__ */ (() =>
+  z.object({
+    ...commonFields,
+    organisation: standardFieldSchemas.organisation.required,
+    organisationType: standardFieldSchemas.organisationType.required,
+    country: standardFieldSchemas.country.required,
+    jobTitle: standardFieldSchemas.jobTitle.optional,
+    department: standardFieldSchemas.department.optional,
+    city: standardFieldSchemas.city.optional,
+  }))();
 export type RegistrationInput = z.input<typeof registrationInputSchema>;
 
 /**
@@ -127,14 +131,15 @@ export function registrationInputSchemaFor(form: FormSettings | undefined) {
   ) as unknown as z.ZodType<ValidRegistrationInput>;
 }
 
-/** What any event's form may give: every standard field optional, and answers. */
-const anyFormInputSchema = z.object({
-  ...commonFields,
-  ...(Object.fromEntries(standardFields.map((field) => [field, standardFieldSchemas[field].optional])) as {
-    [F in StandardField]: (typeof standardFieldSchemas)[F]["optional"];
-  }),
-  answers: answersSchema.optional(),
-});
+/** What any event's form may give: every standard field optional, and answers. Built for its type. */
+const anyFormInputSchema = /* @__PURE__ */ (() =>
+  z.object({
+    ...commonFields,
+    ...(Object.fromEntries(standardFields.map((field) => [field, standardFieldSchemas[field].optional])) as {
+      [F in StandardField]: (typeof standardFieldSchemas)[F]["optional"];
+    }),
+    answers: answersSchema.optional(),
+  }))();
 export type ValidRegistrationInput = z.infer<typeof anyFormInputSchema>;
 
 /**
