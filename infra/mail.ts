@@ -30,10 +30,10 @@ export const mailFromSubdomain = "bounce";
 /**
  * Where mail is sent from: the sender's domain identity with Easy DKIM and a custom MAIL FROM
  * domain (so SPF and DKIM both align with the From domain, as bulk-sender rules require), and a
- * configuration set with reputation metrics that publishes bounces and complaints to the default
- * bus, where `record-feedback` puts those addresses on the suppression list. The DNS records to
- * add are stack outputs. (An imported configuration set needs that destination added by hand;
- * see the README.)
+ * configuration set with reputation metrics that publishes sends, bounces and complaints to the
+ * default bus, where `record-feedback` marks sent deliveries and puts bounced and complaining
+ * addresses on the suppression list. The DNS records to add are stack outputs. (An imported
+ * configuration set needs that destination, SEND included, added by hand; see the README.)
  */
 export class Mail extends Construct {
   readonly configurationSetName: string;
@@ -56,7 +56,9 @@ export class Mail extends Construct {
       });
       configurationSet.addEventDestination("Feedback", {
         destination: EventDestination.eventBus(props.defaultBus),
-        events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+        // SEND: the event that records a mail as sent when its sender died before it could
+        // (`record-feedback`, by the message's `convene-delivery` tag).
+        events: [EmailSendingEvent.SEND, EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
       });
       this.configurationSetName = configurationSet.configurationSetName;
     }

@@ -12,7 +12,12 @@ import { registrationPromoted } from "../shared/bus/events/registration-promoted
 import { registrationSwitched } from "../shared/bus/events/registration-switched.ts";
 import { reminderDue } from "../shared/bus/events/reminder-due.ts";
 import { retentionChanged } from "../shared/bus/events/retention-changed.ts";
-import { emailBounced, emailComplaintReceived, sesEventSource } from "../shared/bus/events/ses-feedback.ts";
+import {
+  emailBounced,
+  emailComplaintReceived,
+  emailSent,
+  sesEventSource,
+} from "../shared/bus/events/ses-feedback.ts";
 import { sessionCancelled } from "../shared/bus/events/session-cancelled.ts";
 import { sessionChanged } from "../shared/bus/events/session-changed.ts";
 import type { EventPattern } from "./event-pattern.ts";
@@ -295,10 +300,12 @@ export const functions: readonly FunctionSpec[] = [
   },
   {
     name: "record-feedback",
-    description: "Puts addresses that bounced for good or complained on the suppression list",
-    rule: onSesEvents(emailBounced, emailComplaintReceived),
+    description:
+      "Puts addresses that bounced for good or complained on the suppression list; marks sent the delivery an Email Sent event names",
+    rule: onSesEvents(emailBounced, emailComplaintReceived, emailSent),
     bus: "default",
-    access: { table: ["PutItem"], partitions: ["SUPPRESSION#*"] },
+    // Delivery records: a registration's mails (REG#) and a mailing's (MAILING#).
+    access: { table: ["PutItem", "UpdateItem"], partitions: ["SUPPRESSION#*", "REG#*", "MAILING#*"] },
   },
   {
     name: "create-mailing",

@@ -57,6 +57,11 @@ export interface EventBusOptions {
    * hook waits for it at each round, as it waits for the deliveries in flight.
    */
   upstream?: () => Promise<void>;
+  /**
+   * Schedule rules start firing once this resolves (default: at once): a restart holds them until
+   * it has delivered what must come before any step (SES's send events of the last run).
+   */
+  schedulesAfter?: Promise<unknown>;
   /** How long `close` lets deliveries in flight finish; what is left stays in the journal. */
   closeWithinMs?: number;
   log?: (line: string) => void;
@@ -66,10 +71,10 @@ export interface LocalEventBus {
   url: string;
   port: number;
   /**
-   * Delivers the journal's deliveries left by the last run: called once the services their
-   * targets use (SES, DynamoDB) are up.
+   * Delivers the journal's deliveries left by the last run (those `only` takes, or all): called
+   * once the services their targets use (SES, DynamoDB) are up. Resolves once they are over.
    */
-  deliverJournaled(): void;
+  deliverJournaled(only?: (event: BusEnvelope) => boolean): Promise<void>;
   /** Resolves once no delivery is pending, including deliveries that those deliveries caused. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -205,17 +210,24 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
   const { port } = server.address() as AddressInfo;
 
   /** Delivers what the last run accepted and did not deliver (a crash, a stop). */
-  const deliverJournaled = () => {
+  const deliverJournaled = async (only: (event: BusEnvelope) => boolean = () => true) => {
+    const deliveries: Promise<void>[] = [];
     for (const { rule, event } of journal ? journal.left() : []) {
+      if (!only(event)) continue;
       const target = [...rules, ...(options.schedules ?? [])].find((candidate) => candidate.name === rule);
-      if (target) void deliver(rule, target.target, event);
+      if (target) deliveries.push(deliver(rule, target.target, event));
       else log(`[bus] kept delivery to ${rule}: no such target any more`);
     }
+    await Promise.allSettled(deliveries);
   };
-
   /** Ticks each schedule has completed: what `settled` counts. */
   const ticksDone = (options.schedules ?? []).map(() => 0);
-  const timers = (options.schedules ?? []).map((schedule, index) => {
+  const timers: NodeJS.Timeout[] = [];
+  const startSchedules = () => {
+    if (closing) return;
+    timers.push(...(options.schedules ?? []).map(startTimer));
+  };
+  const startTimer = (schedule: LocalSchedule, index: number) => {
     let running: Promise<void> | undefined;
     return setInterval(() => {
       if (running || closing) return; // a slow tick is not stacked on itself
@@ -224,7 +236,9 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
         ticksDone[index] = (ticksDone[index] ?? 0) + 1;
       });
     }, schedule.everyMs);
-  });
+  };
+  if (options.schedulesAfter) void options.schedulesAfter.then(startSchedules);
+  else startSchedules();
 
   const idle = async () => {
     while (pending.size > 0) await Promise.allSettled([...pending]);
@@ -284,18 +298,21 @@ function limiter(concurrency: number) {
 function journalIn(dir: string) {
   mkdirSync(dir, { recursive: true });
   const entrySchema = z.object({ rule: z.string(), event: z.looseObject({ id: z.string() }) });
+  // Deliveries this run accepted are its own to deliver: `left` is what earlier runs left.
+  const keptHere = new Set<string>();
   return {
     keep(rule: string, event: BusEnvelope): string {
-      const file = join(dir, `${event.id}-${rule}.json`);
-      writeFileSync(file, JSON.stringify({ rule, event }));
-      return file;
+      const name = `${event.id}-${rule}.json`;
+      writeFileSync(join(dir, name), JSON.stringify({ rule, event }));
+      keptHere.add(name);
+      return join(dir, name);
     },
     drop(file: string) {
       rmSync(file, { force: true });
     },
     left(): { rule: string; event: BusEnvelope }[] {
       return readdirSync(dir)
-        .filter((file) => file.endsWith(".json"))
+        .filter((file) => file.endsWith(".json") && !keptHere.has(file))
         .flatMap((file) => {
           try {
             const entry = entrySchema.parse(JSON.parse(readFileSync(join(dir, file), "utf8")));

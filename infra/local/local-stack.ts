@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from "aws-lambda";
+import { sesEventSource } from "../../shared/bus/events/ses-feedback.ts";
 import { localBusName, localTableName } from "../local-names.ts";
 import { entryOf, type FunctionSpec, functions, timeoutSecondsOf } from "../wiring.ts";
 import { dynamoDataDir, ensureTable, startDynamoDbLocal } from "./dynamo.ts";
@@ -16,8 +17,8 @@ import {
 } from "./event-bus.ts";
 import { type LocalRoute, startHttpGateway } from "./http-gateway.ts";
 import { lambdaContext } from "./lambda-context.ts";
-import { mailboxSimulator } from "./mailbox-simulator.ts";
-import { senderIdentities, startSesServer } from "./ses-server.ts";
+import { sesEventPublisher } from "./mailbox-simulator.ts";
+import { type SentMessage, senderIdentities, startSesServer } from "./ses-server.ts";
 import { type StreamConsumer, startTableStream, type TableStream } from "./table-stream.ts";
 
 export interface LocalStackOptions {
@@ -38,6 +39,14 @@ export interface LocalStackOptions {
   /** The built organiser console to serve at `/console/` (`console/dist`), if any. */
   consoleDir?: string;
   log?: (line: string) => void;
+  /**
+   * Test switch, never for real use: the process (its whole process group, DynamoDB Local
+   * included) dies with SIGKILL right after the local SES accepted the `n`th mail to this address
+   * (`address` or `address#n`, n = 1 by default) and published its events, before the sender could
+   * record it: the window that SES's send event closes. `npm start` reads it from
+   * `CONVENE_TEST_CRASH_AFTER_SEND`.
+   */
+  crashAfterSend?: string;
   /** The functions' log level (Powertools): `INFO` by default, `ERROR` keeps a test run quiet. */
   functionLogLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
 }
@@ -106,6 +115,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(process.stdout.isTTY && { POWERTOOLS_DEV: "true" }),
       // Every function runs in this one process: a lease taken by an earlier run is dead.
       CONVENE_LEASE_EPOCH: String(Date.now()),
+      // The local SES publishes a mail's send event before it answers, and a restart delivers
+      // those events before it resumes any step: a few seconds of grace are plenty (lease.ts).
+      CONVENE_SEND_EVENT_GRACE_MS: process.env.CONVENE_SEND_EVENT_GRACE_MS ?? "5000",
     });
 
     // Handlers are loaded once the variables above are set: they read them at cold start.
@@ -135,6 +147,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     let stream: TableStream | undefined;
+    // Schedules (the sweeper's tick among them) wait until SES's send events of the last run are
+    // recorded: a step they resume must find those mails sent.
+    let sendEventsRecorded = () => {};
     const bus = await startEventBus({
       port: busPort,
       // What the stream has yet to relay is on its way to the bus: settling waits for it too.
@@ -145,12 +160,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       journalDir: join(options.dataDir, "bus-pending"),
       rules,
       schedules,
+      schedulesAfter: new Promise<void>((resolve) => {
+        sendEventsRecorded = resolve;
+      }),
       log,
     });
 
-    // Bounces and complaints of the SES mailbox simulator's addresses go to the bus, as on AWS.
-    const simulator = mailboxSimulator({ busUrl: bus.url, log });
-    stops.push(simulator.close);
+    // SES's events (every mail's `Email Sent`, the mailbox simulator's bounces and complaints) go
+    // to the bus, as a configuration set's EventBridge destination puts them on AWS.
+    const sesEvents = sesEventPublisher({ busUrl: bus.url });
+    stops.push(async () => sesEvents.close());
     const ses = await startSesServer({
       port: sesPort,
       outboxDir: join(options.dataDir, "outbox"),
@@ -161,12 +180,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       configurationSets: [process.env.SES_CONFIGURATION_SET ?? ""],
       sandbox: options.ses?.sandbox,
       max24HourSend: options.ses?.max24HourSend,
-      onSent: simulator.onSent,
+      publishEvents: sesEvents.publish,
+      ...(options.crashAfterSend && { onSent: crashAfterSend(options.crashAfterSend, log) }),
     });
     stops.push(ses.close);
     // Stopped in reverse: the HTTP edge first, then the bus (its steps in flight finish for a few
     // seconds, the rest stays journaled), then SES and DynamoDB, which no step uses any more.
     stops.push(bus.close);
+    // Before any step of the last run resumes: the send events it left (journaled by the bus, or
+    // kept by SES when the crash came before it published them) mark their deliveries sent, so
+    // that no resumed step takes over the claim of a mail that went out.
+    await ses.recovered;
+    await bus.deliverJournaled((event) => event.source === sesEventSource);
+    sendEventsRecorded();
 
     // Locally the console signs in with the admin token and links to the outbox of the local SES.
     const consoleSite =
@@ -192,7 +218,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // written before the stream's reader started.
     const { resumeStoppedSteps } = await import("../../shared/deliveries/resume-stopped-steps.ts");
     await resumeStoppedSteps(new Date("9999-12-31T00:00:00Z"));
-    bus.deliverJournaled();
+    void bus.deliverJournaled();
     const http = await startHttpGateway({ port: httpPort, routes, adminToken, console: consoleSite, log });
     stops.push(http.close);
 
@@ -241,6 +267,23 @@ async function adminTokenOf(dataDir: string): Promise<string> {
     await writeFile(file, `${token}\n`, { mode: 0o600 });
     return token;
   }
+}
+
+/** The `onSent` hook of the `crashAfterSend` test switch. */
+function crashAfterSend(spec: string, log: (line: string) => void) {
+  const [address = "", nth = "1"] = spec.split("#");
+  let seen = 0;
+  return (message: SentMessage) => {
+    if (!message.destinations.some((to) => to.toLowerCase() === address.toLowerCase())) return;
+    if (++seen < Number(nth)) return;
+    log(`[test] CONVENE_TEST_CRASH_AFTER_SEND: dying after mail ${nth} to ${address}`);
+    // The whole group when this process leads it (`npm start` spawned detached), else itself.
+    try {
+      process.kill(-process.pid, "SIGKILL");
+    } catch {
+      process.kill(process.pid, "SIGKILL");
+    }
+  };
 }
 
 /** A port nobody listens on now (DynamoDB Local cannot be told to pick one itself). */

@@ -3,9 +3,10 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import {
   emailBounced,
   emailComplaintReceived,
+  emailSent,
   sesEventSource,
 } from "../../shared/bus/events/ses-feedback.ts";
-import type { SentMessage } from "./ses-server.ts";
+import type { SentRecord } from "./ses-server.ts";
 
 /**
  * The SES mailbox simulator's bounce and complaint addresses, with SES's optional `+label`
@@ -16,6 +17,51 @@ const simulatorAddress = /^(bounce|complaint)(\+[^@]*)?@simulator\.amazonses\.co
 
 const account = "000000000000";
 
+/** What an event says of the message: SES's fields it has (the local SES has no headers to give). */
+type EventSubject = Pick<SentRecord, "messageId" | "destinations"> &
+  Partial<Pick<SentRecord, "source" | "configurationSet" | "tags" | "timestamp">>;
+
+/** The event's `mail`, in SES's shape: tags as `{ name: [value] }`, the configuration set's among them. */
+function mailOf(message: EventSubject & { configurationSet: string }, now: Date) {
+  const tags: Record<string, string[]> = { "ses:configuration-set": [message.configurationSet] };
+  for (const { name, value } of message.tags ?? []) tags[name] = [value];
+  return {
+    timestamp: message.timestamp ?? now.toISOString(),
+    source: message.source ?? "",
+    sourceArn: `arn:aws:ses:local:${account}:identity/${message.source?.split("@")[1] ?? ""}`,
+    sendingAccountId: account,
+    messageId: message.messageId,
+    destination: message.destinations,
+    headersTruncated: false,
+    tags,
+  };
+}
+
+const entry = (configurationSet: string, detailType: string, detail: unknown): PutEventsRequestEntry => ({
+  EventBusName: "default",
+  Source: sesEventSource,
+  DetailType: detailType,
+  Detail: JSON.stringify(detail),
+  Resources: [`arn:aws:ses:local:${account}:configuration-set/${configurationSet}`],
+});
+
+/**
+ * The `Email Sent` event SES publishes (event type `Send`) through a configuration set's
+ * EventBridge destination for every message it accepted, with the message's tags. As on SES,
+ * only a message sent with a configuration set has events.
+ */
+export function sendEvent(message: EventSubject, now = new Date()): PutEventsRequestEntry[] {
+  const { configurationSet } = message;
+  if (!configurationSet) return [];
+  return [
+    entry(configurationSet, emailSent.detailType, {
+      eventType: "Send",
+      mail: mailOf({ ...message, configurationSet }, now),
+      send: {},
+    }),
+  ];
+}
+
 /**
  * What SES publishes, through a configuration set's EventBridge destination, for a message sent to
  * the simulator: a permanent bounce for `bounce@…`, an abuse complaint for `complaint@…`, one
@@ -23,18 +69,11 @@ const account = "000000000000";
  * `Email Bounced` / `Email Complaint Received`). As on SES, only a message sent with a
  * configuration set has events. Other recipients are delivered and have none.
  */
-export function simulatedFeedback(message: SentMessage, now = new Date()): PutEventsRequestEntry[] {
-  if (!message.configurationSet) return [];
+export function simulatedFeedback(message: EventSubject, now = new Date()): PutEventsRequestEntry[] {
+  const { configurationSet } = message;
+  if (!configurationSet) return [];
   const timestamp = now.toISOString();
-  const mail = {
-    timestamp,
-    source: message.source ?? "",
-    sendingAccountId: account,
-    messageId: message.messageId,
-    destination: message.destinations,
-    headersTruncated: false,
-    tags: { "ses:configuration-set": [message.configurationSet] },
-  };
+  const mail = mailOf({ ...message, configurationSet }, now);
   return message.destinations.flatMap((recipient): PutEventsRequestEntry[] => {
     const kind = simulatorAddress.exec(recipient)?.[1]?.toLowerCase();
     if (kind === undefined) return [];
@@ -72,56 +111,46 @@ export function simulatedFeedback(message: SentMessage, now = new Date()): PutEv
             mail,
           };
     return [
-      {
-        EventBusName: "default",
-        Source: sesEventSource,
-        DetailType: kind === "bounce" ? emailBounced.detailType : emailComplaintReceived.detailType,
-        Detail: JSON.stringify(detail),
-        Resources: [`arn:aws:ses:local:${account}:configuration-set/${message.configurationSet}`],
-      },
+      entry(
+        configurationSet,
+        kind === "bounce" ? emailBounced.detailType : emailComplaintReceived.detailType,
+        detail,
+      ),
     ];
   });
 }
 
-export interface MailboxSimulator {
-  /** The local SES's `onSent` hook. */
-  onSent(message: SentMessage): void;
-  /** Waits for the events still being published, then lets the client go. */
-  close(): Promise<void>;
+/** PutEvents takes at most 10 entries a call. */
+const entriesPerCall = 10;
+
+export interface SesEventPublisher {
+  /** The local SES's `publishEvents`: resolves once the bus accepted them all; throws otherwise. */
+  publish(message: SentRecord): Promise<void>;
+  close(): void;
 }
 
 /**
- * Answers the simulator addresses as SES does: after the message is accepted (the hook returns at
- * once, so the send's answer is not held up), the feedback is put on the local bus's default bus
- * with the SDK's own EventBridge client, where the wiring's `record-feedback` rule picks it up.
+ * SES's event publishing, to the local bus's default bus with the SDK's own EventBridge client,
+ * where the wiring's `record-feedback` rule picks them up: every message's `Email Sent`, and the
+ * mailbox simulator's bounces and complaints. The local SES calls it before it answers the send
+ * and keeps what it could not publish (see `publishEvents` in `ses-server.ts`).
  */
-export function mailboxSimulator(options: { busUrl: string; log: (line: string) => void }): MailboxSimulator {
+export function sesEventPublisher(options: { busUrl: string }): SesEventPublisher {
   const client = new EventBridgeClient({
     endpoint: options.busUrl,
     region: "local",
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
-  const pending = new Set<Promise<void>>();
-
-  const publish = async (entries: PutEventsRequestEntry[]) => {
-    try {
-      const result = await client.send(new PutEventsCommand({ Entries: entries }));
-      if (result.FailedEntryCount) throw new Error(`${result.FailedEntryCount} event(s) refused`);
-    } catch (error) {
-      options.log(`[ses] mailbox simulator: could not publish feedback: ${String(error)}`);
-    }
-  };
-
   return {
-    onSent(message) {
-      const entries = simulatedFeedback(message);
-      if (entries.length === 0) return;
-      const publishing = publish(entries).finally(() => pending.delete(publishing));
-      pending.add(publishing);
+    async publish(message) {
+      const entries = [...sendEvent(message), ...simulatedFeedback(message)];
+      for (let start = 0; start < entries.length; start += entriesPerCall) {
+        const result = await client.send(
+          new PutEventsCommand({ Entries: entries.slice(start, start + entriesPerCall) }),
+        );
+        if (result.FailedEntryCount) throw new Error(`${result.FailedEntryCount} event(s) refused`);
+      }
     },
-    async close() {
-      while (pending.size > 0) await Promise.allSettled([...pending]);
-      client.destroy();
-    },
+    close: () => client.destroy(),
   };
 }

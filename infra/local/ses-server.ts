@@ -30,11 +30,28 @@ export interface SentMessage {
   destinations: string[];
   /** The configuration set named in the request (`ConfigurationSetName`), whose events it would publish. */
   configurationSet?: string;
+  /** The message tags of the request (`Tags` of v1, `EmailTags` of v2), in its order. */
+  tags: { name: string; value: string }[];
+  /** When SES accepted it (ISO 8601), as its events say. */
+  timestamp: string;
   /** The message exactly as written to the outbox. */
   raw: Buffer;
   /** Absolute path of the `.eml` file. */
   file: string;
 }
+
+/** A sent message as its events describe it: all but its bytes. Kept on disk until they are published. */
+export type SentRecord = Omit<SentMessage, "raw">;
+
+const sentRecordSchema = z.object({
+  messageId: z.string(),
+  source: z.string().optional(),
+  destinations: z.array(z.string()),
+  configurationSet: z.string().optional(),
+  tags: z.array(z.object({ name: z.string(), value: z.string() })),
+  timestamp: z.string(),
+  file: z.string(),
+});
 
 export interface SesServerOptions {
   /** Port to listen on; 0 picks any free port. */
@@ -58,7 +75,17 @@ export interface SesServerOptions {
   max24HourSend?: number;
   /** The region SES names in its messages when a request's signature names none. */
   region?: string;
-  /** Called (and awaited) after a message is written, e.g. to simulate bounces. Errors are only logged. */
+  /**
+   * SES's event publishing (a configuration set's EventBridge destination): called with every
+   * message sent with a configuration set, once it is in the outbox and before the send is
+   * answered, so that a caller that got SES's answer can count on the event. Durable: the
+   * message's record is written (under `<outbox>/.events/`) before the message itself and removed
+   * once this resolved; a start publishes what the last run wrote and did not publish (a crash in
+   * between), and one that failed (the bus refusing) is retried every few seconds. A failure
+   * never fails the send: SES's events travel apart from its answer.
+   */
+  publishEvents?: (message: SentRecord) => Promise<void>;
+  /** Called (and awaited) after a message is written and its events published. Errors are only logged. */
   onSent?: (message: SentMessage) => void | Promise<void>;
 }
 
@@ -66,6 +93,8 @@ export interface SesServer {
   /** Base URL to use as the SDK endpoint and to open the outbox in a browser. */
   url: string;
   port: number;
+  /** Resolves once the events the last run kept unpublished are published (or failed, to be retried). */
+  recovered: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -545,6 +574,7 @@ interface ServerContext {
   configurationSets?: ReadonlySet<string>;
   defaultRegion: string;
   ledger: SendLedger;
+  events?: SesEvents;
   onSent?: (message: SentMessage) => void | Promise<void>;
 }
 
@@ -559,6 +589,7 @@ interface Submission {
   senders: readonly string[];
   destinations: readonly string[];
   configurationSet?: string;
+  tags: { name: string; value: string }[];
   /** The message, or a function composing it once the request is known to be acceptable. */
   raw: Buffer | ((messageId: string) => Promise<Buffer>);
 }
@@ -602,19 +633,89 @@ async function submit(request: Submission, context: ServerContext): Promise<Sent
   const messageId = newMessageId();
   try {
     const raw = Buffer.isBuffer(request.raw) ? request.raw : await request.raw(messageId);
-    const message = {
+    const name = nextOutboxName(messageId);
+    const record: SentRecord = {
       messageId,
       destinations: [...request.destinations],
-      raw,
+      tags: request.tags,
+      timestamp: new Date().toISOString(),
+      file: join(context.outboxDir, name),
       ...(request.source === undefined ? {} : { source: request.source }),
       ...(request.configurationSet === undefined ? {} : { configurationSet: request.configurationSet }),
     };
-    const sent: SentMessage = { ...message, file: await writeToOutbox(messageId, raw, context.outboxDir) };
+    // The record first, then the message, then the events: a crash at any point leaves either
+    // nothing sent (a record without its message is dropped on the next start) or a message
+    // whose events the next start publishes. Never a message whose event is lost.
+    const events = request.configurationSet === undefined ? undefined : context.events;
+    await events?.keep(name, record);
+    await writeToOutbox(name, raw, context.outboxDir);
+    await events?.publish(name, record);
+    const sent: SentMessage = { ...record, raw };
     await notify(context.onSent, sent);
     return sent;
   } catch (error) {
     context.ledger.release(reservation);
     throw error;
+  }
+}
+
+/**
+ * The events of sent messages, from the outbox to `publishEvents`: one small file per message in
+ * `<outbox>/.events/` (named after the message's `.eml`) from before the message is written until
+ * its events are published.
+ */
+class SesEvents {
+  private readonly dir: string;
+  private retry: NodeJS.Timeout | undefined;
+  private readonly publishing = new Set<Promise<void>>();
+
+  constructor(
+    private readonly outboxDir: string,
+    private readonly publishEvents: (message: SentRecord) => Promise<void>,
+  ) {
+    this.dir = join(outboxDir, ".events");
+  }
+
+  async keep(name: string, record: SentRecord): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    await writeFile(join(this.dir, `${name}.json`), JSON.stringify(record));
+  }
+
+  /** Publishes a kept message's events and drops its record; on failure, retried a few seconds later. */
+  async publish(name: string, record: SentRecord): Promise<void> {
+    try {
+      await this.publishEvents(record);
+      await rm(join(this.dir, `${name}.json`), { force: true });
+    } catch (error) {
+      console.error(`[ses-server] events of ${record.messageId} not published yet (retried):`, error);
+      this.retry ??= setTimeout(() => {
+        this.retry = undefined;
+        const again = this.publishKept().finally(() => this.publishing.delete(again));
+        this.publishing.add(again);
+      }, 2_000);
+    }
+  }
+
+  /** Publishes what was kept and not published: the last run's (a crash), or a failed attempt's. */
+  async publishKept(): Promise<void> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    for (const file of names.filter((name) => name.endsWith(".json")).sort()) {
+      const name = file.slice(0, -".json".length);
+      const path = join(this.dir, file);
+      const record = sentRecordSchema.safeParse(JSON.parse(await readFile(path, "utf8").catch(() => "null")));
+      const sent = await readFile(join(this.outboxDir, name)).then(
+        () => true,
+        () => false,
+      );
+      // A record without its message (or cut short by a crash): the message was never accepted.
+      if (!record.success || !sent) await rm(path, { force: true });
+      else await this.publish(name, record.data);
+    }
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.retry);
+    while (this.publishing.size > 0) await Promise.allSettled([...this.publishing]);
   }
 }
 
@@ -644,8 +745,7 @@ function checkIdentities(request: Submission, context: ServerContext): void {
  * that nobody lists, then renamed: a reader of the outbox (the outbox page, a test polling for its mail)
  * sees the whole message or no file, never one still being written.
  */
-async function writeToOutbox(messageId: string, raw: Buffer, outboxDir: string): Promise<string> {
-  const name = nextOutboxName(messageId);
+async function writeToOutbox(name: string, raw: Buffer, outboxDir: string): Promise<string> {
   const file = join(outboxDir, name);
   const partial = join(outboxDir, `.${name}.partial`);
   try {
@@ -742,7 +842,8 @@ function optionalParam(params: URLSearchParams, name: string): string | undefine
 /** `SendRawEmail`: stores exactly the bytes the client sent. */
 const sendRawEmail: Action = async (params, context, region) => {
   const raw = decodeBase64(requiredParam(params, "RawMessage.Data"), "RawMessage.Data");
-  checkTags(v1Tags(params));
+  const tags = v1Tags(params);
+  checkTags(tags);
   const sourceParam = optionalParam(params, "Source");
   const source = sourceParam === undefined ? undefined : parameterAddress(sourceParam);
   const explicit = memberList(params, "Destinations").map(parameterAddress);
@@ -754,6 +855,7 @@ const sendRawEmail: Action = async (params, context, region) => {
       api: "v1",
       region,
       raw,
+      tags,
       senders: [...(source === undefined ? [] : [source]), ...headers.from],
       destinations: explicit.length > 0 ? explicit : headers.recipients,
       ...(envelopeSender === undefined ? {} : { source: envelopeSender }),
@@ -775,7 +877,8 @@ const sendEmail: Action = async (params, context, region) => {
   const returnPath = optionalParam(params, "ReturnPath");
   if (returnPath !== undefined) parameterAddress(returnPath);
   replyTo.forEach(parameterAddress);
-  checkTags(v1Tags(params));
+  const tags = v1Tags(params);
+  checkTags(tags);
   const subject = requiredParam(params, "Message.Subject.Data");
   const configurationSet = optionalParam(params, "ConfigurationSetName");
   const sent = await submit(
@@ -783,6 +886,7 @@ const sendEmail: Action = async (params, context, region) => {
       api: "v1",
       region,
       source,
+      tags,
       senders: [source],
       destinations: [...to, ...cc, ...bcc].map(parameterAddress),
       ...(configurationSet === undefined ? {} : { configurationSet }),
@@ -897,12 +1001,14 @@ async function sendEmailV2(request: SendEmailV2, context: ServerContext, region:
     ...(destination.BccAddresses ?? []),
   ].map(parameterAddress);
   (request.ReplyToAddresses ?? []).forEach(parameterAddress);
-  checkTags((request.EmailTags ?? []).map(({ Name, Value }) => ({ name: Name, value: Value })));
+  const tags = (request.EmailTags ?? []).map(({ Name, Value }) => ({ name: Name, value: Value }));
+  checkTags(tags);
   const from =
     request.FromEmailAddress === undefined ? undefined : parameterAddress(request.FromEmailAddress);
   const common = {
     api: "v2" as const,
     region,
+    tags,
     ...(request.ConfigurationSetName === undefined ? {} : { configurationSet: request.ConfigurationSetName }),
   };
   if (body.Template) {
@@ -1338,9 +1444,19 @@ export async function startSesServer(options: SesServerOptions): Promise<SesServ
     ...(options.verifiedIdentities ? { verified: lowerCased(options.verifiedIdentities) } : {}),
     ...(options.configurationSets ? { configurationSets: new Set(options.configurationSets) } : {}),
     ...(options.onSent ? { onSent: options.onSent } : {}),
+    ...(options.publishEvents ? { events: new SesEvents(options.outboxDir, options.publishEvents) } : {}),
   };
+  const recovered = context.events?.publishKept() ?? Promise.resolve();
   const server = createServer((req, res) => void handleRequest(req, res, context));
   const port = await listen(server, options.port, host);
   const urlHost = host.includes(":") ? `[${host}]` : host;
-  return { url: `http://${urlHost}:${port}`, port, close: () => closeServer(server) };
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    recovered,
+    close: async () => {
+      await closeServer(server);
+      await context.events?.close();
+    },
+  };
 }

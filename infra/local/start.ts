@@ -32,6 +32,8 @@ const settings = readConfig({
   CONVENE_SES_MAX_24_HOUR_SEND: z.coerce.number().int().positive().optional(),
   CONVENE_LOCAL_SCHEDULE_SECONDS: z.coerce.number().positive().optional(),
   CONVENE_ADMIN_TOKEN: z.string().min(16).optional(),
+  // Test switch only (see `crashAfterSend` in local-stack.ts): dies right after SES took a mail.
+  CONVENE_TEST_CRASH_AFTER_SEND: z.string().min(3).optional(),
 });
 
 const startedAt = Date.now();
@@ -58,6 +60,7 @@ const stack = await startLocalStack({
   },
   scheduleSeconds: settings.CONVENE_LOCAL_SCHEDULE_SECONDS,
   adminToken: settings.CONVENE_ADMIN_TOKEN,
+  crashAfterSend: settings.CONVENE_TEST_CRASH_AFTER_SEND,
   seed: true,
   consoleDir: consoleDistDir,
 }).catch((error: unknown) => {

@@ -1,9 +1,11 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { TableKey } from "../aws/table.ts";
 import { normalizeEmail } from "../domain/registration.ts";
 import { SendDeadlineError, type SendOptions } from "../mail/mailer.ts";
 import { type Audience, stopsMail } from "../suppression/suppression.ts";
 import { type SuppressionsRead, suppressionOf } from "../suppression/suppression-store.ts";
 import { claimDelivery, recordDelivery, releaseDelivery } from "./delivery-store.ts";
+import { deliveryTag } from "./delivery-tag.ts";
 import { type Lease, leaseFor, leaseMarginMs } from "./lease.ts";
 
 /** The longest a Lambda runs: a claim leased for that long cannot outlive a live sender. */
@@ -60,19 +62,20 @@ export interface Delivery {
  *    finds the record), so counts built from the records count it once.
  * 2. Claims the delivery with a conditional write keyed by what is sent and to whom, holding a
  *    lease: a duplicated event or a retried step finds the live claim (or the outcome) and sends
- *    nothing; once the lease has expired, its sender is dead and the claim is taken over.
- * 3. Sends (within `delivery.timeLeftMs`), and records the outcome in the very next write. If SES
- *    refuses the address for good (`MessageRejected`), the record says `rejected` and the caller
- *    moves on; any other error (`SendDeadlineError` included) ends the lease at once so that the
- *    retry or the next step sends it.
+ *    nothing. A claim whose lease ended (its sender died) is taken over, once SES's send event
+ *    had time to record the mail if it did go out (`claimTimes` in `lease.ts`): the step waits for
+ *    that moment if its time allows, else hands on from here (`SendDeadlineError`).
+ * 3. Sends (within `delivery.timeLeftMs`) with the SES tag naming the delivery record, and records
+ *    the outcome in the very next write. If SES refuses the address for good (`MessageRejected`),
+ *    the record says `rejected` and the caller moves on; any other error (`SendDeadlineError`
+ *    included) ends the lease at once so that the retry or the next step sends it, saying whether
+ *    nothing went out (taken over at once) or SES may have taken it (taken over after the grace).
  *
- * The one window for a duplicate: a process that dies after SES accepted the message and before
- * the outcome's write (one DynamoDB round trip, a few milliseconds) leaves a `sending` claim, and
- * whoever takes it over when the lease expires sends that mail a second time. SES gives no way to
- * ask whether a message went out, so this window can be made short but not closed. It is every
- * duplicate `scripts/measure-crash-recovery.ts` finds (each first copy went out 0.1–0.4 s before a
- * `kill -9`): on a loaded machine, right after a restart, DynamoDB Local and a busy event loop
- * stretch that round trip to hundreds of milliseconds.
+ * A process that dies after SES accepted the message and before the outcome's write leaves a
+ * `sending` claim; SES's `Email Sent` event, tagged with the record's key, marks it `sent`
+ * (`recordSendEvent`) before anyone may take it over. What is left is SES's own event pipeline:
+ * an event that comes later than the grace, or never (SES delivers them on a best-effort basis),
+ * lets the mail go out a second time.
  */
 export async function deliverOnce(
   delivery: Delivery,
@@ -80,13 +83,8 @@ export async function deliverOnce(
   now = new Date(),
 ): Promise<DeliveryOutcome> {
   const { key, to, audience } = delivery;
+  const tags = [deliveryTag(key)];
   const lease = delivery.lease ?? leaseFor(longestStepMs, undefined, now);
-  const readAhead = delivery.suppressions?.get(normalizeEmail(to));
-  const suppression = readAhead === undefined ? await suppressionOf(to) : readAhead;
-  const suppressed = stopsMail(suppression, audience);
-  if (!(await claimDelivery(key, suppressed ? "suppressed" : "sending", now, lease, delivery.expiresAt)))
-    return "already-claimed";
-  if (suppressed) return "suppressed";
   // No send may begin after the claim's lease (less its margin for the writes after the send) is
   // over: a sweeper or a retry takes an expired claim over and sends, so a send still waiting for
   // a sending slot then would go out twice. On Lambda the function's timeout ends such a send; the
@@ -94,18 +92,45 @@ export async function deliverOnce(
   const leaseLeftMs = () => lease.until.getTime() - leaseMarginMs - Date.now();
   const { timeLeftMs: stepLeftMs } = delivery;
   const timeLeftMs = stepLeftMs ? () => Math.min(stepLeftMs(), leaseLeftMs()) : leaseLeftMs;
+  const readAhead = delivery.suppressions?.get(normalizeEmail(to));
+  const suppression = readAhead === undefined ? await suppressionOf(to) : readAhead;
+  const state = stopsMail(suppression, audience) ? "suppressed" : "sending";
+  let claim = await claimDelivery(key, state, now, lease, delivery.expiresAt);
+  if (!claim.claimed && claim.takeOverAt) {
+    // Its sender died; its mail may have gone out, and SES's event may still say so.
+    const waitMs = claim.takeOverAt.getTime() - Date.now();
+    if (waitMs > timeLeftMs()) {
+      throw new SendDeadlineError("A dead sender's claim may not be taken over before the step's time ends");
+    }
+    if (waitMs > 0) await sleep(waitMs);
+    claim = await claimDelivery(key, state, new Date(), lease, delivery.expiresAt);
+  }
+  if (!claim.claimed) return "already-claimed";
+  if (state === "suppressed") return "suppressed";
   let messageId: string;
   try {
     if (timeLeftMs() <= 0) throw new SendDeadlineError("The claim's lease ran out before its send began");
-    ({ messageId } = await send({ timeLeftMs }));
+    ({ messageId } = await send({ timeLeftMs, tags }));
   } catch (error) {
     if (error instanceof Error && error.name === "MessageRejected") {
       await recordDelivery(key, { state: "rejected", reason: error.message });
       return "rejected";
     }
-    await releaseDelivery(key, { ...lease, until: new Date() });
+    await releaseDelivery(key, { ...lease, until: new Date() }, nothingWentOut(error));
     throw error;
   }
   await recordDelivery(key, { state: "sent", messageId, sentAt: new Date().toISOString() });
   return "sent";
+}
+
+/**
+ * Whether a failed send certainly sent nothing: it never began (`SendDeadlineError`), or SES
+ * answered with a refusal of the caller's (an SDK service exception of `$fault` "client":
+ * throttling, a bad parameter). A server fault or a lost connection may hide an accepted message.
+ */
+function nothingWentOut(error: unknown): boolean {
+  return (
+    error instanceof SendDeadlineError ||
+    (typeof error === "object" && error !== null && "$fault" in error && error.$fault === "client")
+  );
 }

@@ -1,14 +1,52 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { db, queryAll, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys, type TableKey } from "../aws/table.ts";
-import { type Lease, leaseAttributes, leaseAttributesToRemove, leaseFree, setLease } from "./lease.ts";
+import {
+  claimTimesHere,
+  type Lease,
+  leaseAttributes,
+  leaseAttributesToRemove,
+  leaseFree,
+  sendEventGraceMs,
+  setLease,
+} from "./lease.ts";
+import { sendingClaimSchema } from "./take-over.ts";
+
+/** A `sending` claim as `ReturnValuesOnConditionCheckFailure` returns it (attribute values, unconverted). */
+const heldClaimSchema = z
+  .object({
+    state: z.object({ S: z.string() }),
+    leaseUntil: z.object({ S: z.string() }).optional(),
+    leaseEpoch: z.object({ N: z.coerce.number() }).optional(),
+    unsent: z.object({ BOOL: z.boolean() }).optional(),
+  })
+  .transform((item) => ({
+    state: item.state.S,
+    leaseUntil: item.leaseUntil?.S,
+    leaseEpoch: item.leaseEpoch?.N,
+    unsent: item.unsent?.BOOL,
+  }));
+
+/** What claiming a delivery found: `claimed`, or the delivery is someone else's until `takeOverAt`. */
+export type Claim =
+  | { claimed: true }
+  | {
+      claimed: false;
+      /**
+       * When a `sending` claim whose lease has ended (its sender is dead) may be taken over; absent
+       * when the delivery has an outcome or a live claim.
+       */
+      takeOverAt?: Date;
+    };
 
 /**
  * The conditional write that makes a delivery happen at most once: it succeeds on a new delivery,
- * or on a claim still `sending` whose lease expired (its sender died between claim and outcome),
- * which it takes over. False when the delivery has an outcome or a live claim.
+ * or on a claim still `sending` whose sender died between claim and outcome, which it takes over
+ * (`takeOverAt` in `lease.ts`): at once when that sender released it knowing nothing went out,
+ * else once SES's send event had time to record a mail that did go out. When it fails on a
+ * `sending` claim, says when that claim may be taken over.
  */
 export async function claimDelivery(
   key: TableKey,
@@ -16,10 +54,11 @@ export async function claimDelivery(
   now: Date,
   lease: Lease,
   expiresAt?: number,
-): Promise<boolean> {
+): Promise<Claim> {
   const free = leaseFree(now);
-  return unlessConditionFails(
-    db.send(
+  const afterGrace = leaseFree(new Date(now.getTime() - sendEventGraceMs), "grace");
+  try {
+    await db.send(
       new PutCommand({
         TableName: tableName,
         Item: {
@@ -29,12 +68,27 @@ export async function claimDelivery(
           expiresAt,
           ...(state === "sending" && leaseAttributes(key, lease)),
         },
-        ConditionExpression: `attribute_not_exists(pk) OR (#state = :sending AND ${free.condition})`,
-        ExpressionAttributeNames: { "#state": "state" },
-        ExpressionAttributeValues: { ":sending": "sending", ...free.values },
+        ConditionExpression: `attribute_not_exists(pk) OR (#state = :sending AND ((#unsent = :true AND ${free.condition}) OR ${afterGrace.condition}))`,
+        ExpressionAttributeNames: { "#state": "state", "#unsent": "unsent" },
+        ExpressionAttributeValues: {
+          ":sending": "sending",
+          ":true": true,
+          ...free.values,
+          ...afterGrace.values,
+        },
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
       }),
-    ),
-  );
+    );
+    return { claimed: true };
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    const read = heldClaimSchema.safeParse(error.Item);
+    const held = sendingClaimSchema.safeParse(read.data);
+    if (!held.success) return { claimed: false };
+    // A live lease is its sender's, whatever its grace: only a dead sender's claim is waited for.
+    const { leaseEnded, takeOverAt } = claimTimesHere(held.data);
+    return leaseEnded <= now ? { claimed: false, takeOverAt } : { claimed: false };
+  }
 }
 
 /**
@@ -58,7 +112,7 @@ export async function recordDelivery(key: TableKey, fields: Record<string, strin
     new UpdateCommand({
       TableName: tableName,
       Key: key,
-      UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(", ")} REMOVE ${leaseAttributesToRemove}`,
+      UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(", ")} REMOVE unsent, ${leaseAttributesToRemove}`,
       ExpressionAttributeNames: Object.fromEntries(names.map((name) => [`#${name}`, name])),
       ExpressionAttributeValues: Object.fromEntries(names.map((name) => [`:${name}`, fields[name]])),
     }),
@@ -68,17 +122,46 @@ export async function recordDelivery(key: TableKey, fields: Record<string, strin
 /**
  * Lets a send that failed for a passing reason be retried: the claim's lease is set to end now
  * (`lease.until`), so the retry (or, for a claim that carries its resume message, the sweeper)
- * takes it over at once.
+ * takes it over. `unsent` says that nothing went out (the send never began, or SES answered with
+ * a refusal): the claim is then taken over at once; otherwise (the connection failed, SES's answer
+ * was lost) SES may have taken the mail, and the take-over waits for its send event.
  */
-export async function releaseDelivery(key: TableKey, lease: Lease): Promise<void> {
+export async function releaseDelivery(key: TableKey, lease: Lease, unsent: boolean): Promise<void> {
   const { set, values } = setLease(key, lease);
   await db.send(
     new UpdateCommand({
       TableName: tableName,
       Key: key,
-      UpdateExpression: `SET ${set}`,
-      ExpressionAttributeValues: values,
+      UpdateExpression: `SET ${set}, #unsent = :unsent`,
+      ExpressionAttributeNames: { "#unsent": "unsent" },
+      ExpressionAttributeValues: { ...values, ":unsent": unsent },
     }),
+  );
+}
+
+/**
+ * Records SES's `Email Sent` event on the delivery its tag names: `sent`, with SES's message id,
+ * only while the delivery is still a `sending` claim (its sender died before recording the
+ * outcome, or has yet to): an outcome already recorded is never overwritten, and an event for a
+ * record that does not exist (deleted with its registration) changes nothing. True if recorded.
+ */
+export async function recordSendEvent(key: TableKey, messageId: string, sentAt: string): Promise<boolean> {
+  return unlessConditionFails(
+    outcomeDb().send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: `SET #state = :sent, messageId = :messageId, sentAt = :sentAt REMOVE unsent, ${leaseAttributesToRemove}`,
+        ConditionExpression: "#state = :sending",
+        ExpressionAttributeNames: { "#state": "state" },
+        ExpressionAttributeValues: {
+          ":sent": "sent",
+          ":sending": "sending",
+          ":messageId": messageId,
+          ":sentAt": sentAt,
+        },
+      }),
+    ),
   );
 }
 

@@ -4,6 +4,7 @@ import { db, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys, type TableKey } from "../aws/table.ts";
 import { type BusMessage, busMessageSchema } from "../bus/define-event.ts";
 import { readConfig } from "../config.ts";
+import { claimTimes, type SendingClaim } from "./take-over.ts";
 
 /**
  * Leases instead of eternal claims. A step of long work (a mailing's dispatch or batch, a reminder
@@ -74,18 +75,44 @@ export function setLease(key: TableKey, lease: Lease) {
 /** The attributes a step removes when it drops its lease (finished, cancelled, outcome recorded). */
 export const leaseAttributesToRemove = "leaseUntil, leaseEpoch, gsi1pk, gsi1sk, resume";
 
-/** The condition that no one holds a live lease on the item at `now`. */
-export const leaseFree = (now: Date) =>
-  epoch > 0
+/**
+ * The condition that no one holds a live lease on the item at `now`: none, or it expired before
+ * `now`, or (locally) it was taken by an earlier run. `prefix` names the placeholders, so that
+ * one condition can hold two of these.
+ */
+export function leaseFree(now: Date, prefix = "lease") {
+  const nowName = `:${prefix}_now`;
+  const epochName = `:${prefix}_epoch`;
+  // An earlier run's lease is dead from this run's start on (`takeOverAt`): not before.
+  return epoch > 0 && now.getTime() >= epoch
     ? {
-        condition:
-          "(attribute_not_exists(leaseUntil) OR leaseUntil < :lease_now OR leaseEpoch < :lease_epoch)",
-        values: { ":lease_now": now.toISOString(), ":lease_epoch": epoch },
+        condition: `(attribute_not_exists(leaseUntil) OR leaseUntil < ${nowName} OR leaseEpoch < ${epochName})`,
+        values: { [nowName]: now.toISOString(), [epochName]: epoch },
       }
     : {
-        condition: "(attribute_not_exists(leaseUntil) OR leaseUntil < :lease_now)",
-        values: { ":lease_now": now.toISOString() },
+        condition: `(attribute_not_exists(leaseUntil) OR leaseUntil < ${nowName})`,
+        values: { [nowName]: now.toISOString() },
       };
+}
+
+/**
+ * How long a `sending` delivery claim whose sender may have sent is left alone after its lease
+ * expired, before anyone takes it over and sends again: long enough for SES's `Email Sent` event
+ * (published with the delivery's tag, see `recordSendEvent`) to mark it sent if SES took the
+ * mail. On AWS, 120 s: SES publishes its sending events within seconds as a rule (best effort,
+ * no stated bound), EventBridge invokes the consumer asynchronously within a second, and a failed
+ * first invocation is retried by Lambda after about a minute, so two minutes cover one retry.
+ * Only crashed sends wait for it (a few minutes more for a mail that may never have gone out).
+ * The local runtime sets a few seconds (its SES publishes the event before it answers, and a
+ * restart delivers SES's events before it resumes any step); tests set less.
+ */
+export const sendEventGraceMs = readConfig({
+  CONVENE_SEND_EVENT_GRACE_MS: z.coerce.number().int().nonnegative().default(120_000),
+}).CONVENE_SEND_EVENT_GRACE_MS;
+
+/** The rule of {@link claimTimes} with this process's grace and epoch. */
+export const claimTimesHere = (claim: SendingClaim) =>
+  claimTimes(claim, { graceMs: sendEventGraceMs, epoch });
 
 /**
  * Renews the lease of a step on a `sending` mailing or reminder (whose item has a `status`), moving

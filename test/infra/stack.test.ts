@@ -195,7 +195,7 @@ describe("the AWS stack", () => {
     template.hasResourceProperties("AWS::SES::ConfigurationSetEventDestination", {
       EventDestination: Match.objectLike({
         Enabled: true,
-        MatchingEventTypes: Match.arrayEquals(["bounce", "complaint"]),
+        MatchingEventTypes: Match.arrayEquals(["send", "bounce", "complaint"]),
         EventBridgeDestination: {
           EventBusArn: {
             "Fn::Join": ["", Match.arrayWith([Match.stringLikeRegexp(":event-bus/default$")])],

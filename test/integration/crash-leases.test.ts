@@ -1,4 +1,4 @@
-import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, inject, it } from "vitest";
 import { db, tableName } from "../../shared/aws/dynamo.ts";
 import { keys } from "../../shared/aws/table.ts";
@@ -7,8 +7,14 @@ import { confirmationRequested } from "../../shared/bus/events/confirmation-requ
 import { mailingBatch } from "../../shared/bus/events/mailing-batch.ts";
 import { mailingRequested } from "../../shared/bus/events/mailing-requested.ts";
 import { deliverOnce } from "../../shared/deliveries/deliver-once.ts";
-import { claimDelivery } from "../../shared/deliveries/delivery-store.ts";
-import { handOnLease, leaseAttributes, leaseMarginMs } from "../../shared/deliveries/lease.ts";
+import { claimDelivery, releaseDelivery } from "../../shared/deliveries/delivery-store.ts";
+import { deliveryTag } from "../../shared/deliveries/delivery-tag.ts";
+import {
+  handOnLease,
+  leaseAttributes,
+  leaseMarginMs,
+  sendEventGraceMs,
+} from "../../shared/deliveries/lease.ts";
 import { getEvent, saveEvent } from "../../shared/events/event-store.ts";
 import { sendSessionCancellations } from "../../shared/events/send-session-cancellations.ts";
 import { mailSettings, SendDeadlineError, sendRawMail } from "../../shared/mail/mailer.ts";
@@ -292,5 +298,59 @@ describe("steps resumed after a crash", () => {
       sent: 0,
       failed: 0,
     });
+  });
+});
+
+describe("a dead sender's claim, and SES's send event", () => {
+  const rawTo = (to: string) =>
+    Buffer.from(
+      `From: ${mailSettings.senderEmail}\r\nTo: ${to}\r\nSubject: Sent, then died\r\n\r\nHello\r\n`,
+    );
+  const recordOf = async (key: { pk: string; sk: string }) =>
+    (await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+  /** A claim as its sender left it when it died: its lease ended a second ago. */
+  const deadClaim = async () => {
+    const registrationId = uniqueId("dead-sender");
+    const key = keys.delivery(registrationId, "confirmation", 1);
+    await claimDelivery(key, "sending", new Date(), { until: new Date(Date.now() - 1_000) });
+    return { key, to: `${registrationId}@example.org` };
+  };
+  const deliverCounting = async (key: { pk: string; sk: string }, to: string) => {
+    const started = Date.now();
+    let sends = 0;
+    const outcome = await deliverOnce({ key, to, audience: "registrant" }, async (options) => {
+      sends++;
+      return sendRawMail({ raw: rawTo(to), to }, options);
+    });
+    return { outcome, sends, tookMs: Date.now() - started };
+  };
+
+  it("records the mail SES took before its sender died as sent, and nobody sends it again; takes a claim over at once when nothing went out, after the grace otherwise", async () => {
+    const tookIt = await deadClaim();
+    const released = await deadClaim();
+    const silent = await deadClaim();
+    // The dead sender's last act: SES took its mail, tagged with the record; then it died.
+    const { messageId } = await sendRawMail(
+      { raw: rawTo(tookIt.to), to: tookIt.to },
+      { tags: [deliveryTag(tookIt.key)] },
+    );
+    // This one's sender released its claim knowing nothing went out (throttled, out of time).
+    await releaseDelivery(released.key, { until: new Date() }, true);
+
+    const [afterEvent, afterRelease, afterSilence] = await Promise.all([
+      deliverCounting(tookIt.key, tookIt.to),
+      deliverCounting(released.key, released.to),
+      deliverCounting(silent.key, silent.to),
+    ]);
+
+    expect(afterEvent).toMatchObject({ outcome: "already-claimed", sends: 0 });
+    expect(await recordOf(tookIt.key)).toMatchObject({ state: "sent", messageId });
+    expect(await mailsTo(outbox, tookIt.to)).toHaveLength(1);
+    expect(afterRelease).toMatchObject({ outcome: "sent", sends: 1 });
+    expect(afterRelease.tookMs).toBeLessThan(sendEventGraceMs - 1_000);
+    // No event came for it (its sender died before SES took anything): sent once the grace is over.
+    expect(afterSilence).toMatchObject({ outcome: "sent", sends: 1 });
+    expect(afterSilence.tookMs).toBeGreaterThanOrEqual(sendEventGraceMs - 1_000 - 200);
+    expect(await mailsTo(outbox, silent.to)).toHaveLength(1);
   });
 });

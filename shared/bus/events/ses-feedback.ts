@@ -45,3 +45,22 @@ export const emailComplaintReceived = defineEvent(
     mail,
   }),
 );
+
+/**
+ * SES accepted a message (event type `Send`, published when the configuration set's destination
+ * includes `SEND`). Convene reads its tags: `convene-delivery` names the delivery record, which
+ * `record-feedback` marks as sent, so a sender that died between SES's answer and its own write
+ * does not leave a claim that someone would take over and send again.
+ */
+export const emailSent = defineEvent(
+  "Email Sent",
+  z.object({
+    eventType: z.literal("Send"),
+    mail: mail.extend({
+      timestamp: z.string(),
+      destination: z.array(z.string()),
+      /** Every tag of the message, SES's own (`ses:configuration-set`…) and the sender's, as `{ name: [value] }`. */
+      tags: z.record(z.string(), z.array(z.string())).default({}),
+    }),
+  }),
+);
