@@ -15,7 +15,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startLocalStack } from "../infra/local/local-stack.ts";
-import { median, reportFigures } from "./figures.ts";
+import { reportFigures } from "./figures.ts";
+import { gapHistogram } from "./send-gaps.ts";
 
 const recipients = Number(process.argv[2] ?? 2000);
 /** Issue 13: a mailing goes out at ≥ 0.95 of the SES max send rate. */
@@ -132,13 +133,11 @@ try {
       `(first to last), ${twice} twice, ${missing} missing, ${deadLetters} dead letters; mailing says ` +
       `${status.status}, ${status.sent} sent, ${status.skipped} skipped, ${status.failed} failed`,
   );
-  // Where the time went: the pauses between one send and the next that are well over the pace's
-  // spacing (a page boundary, a hand-on), against the even spacing of the rest.
-  const gaps = sent.slice(1).map((mail, index) => mail.time - (sent[index]?.time ?? mail.time));
-  const pauses = gaps.filter((gap) => gap >= 100);
   console.log(
-    `pauses of 100 ms or more between two sends: ${pauses.length}, ${(pauses.reduce((sum, gap) => sum + gap, 0) / 1000).toFixed(1)} s in all ` +
-      `(${pauses.map((gap) => gap.toFixed(0)).join(", ") || "none"} ms); median spacing ${median(gaps).toFixed(1)} ms`,
+    gapHistogram(
+      sent.map((mail) => mail.time),
+      maxSendRate,
+    ),
   );
   const rateShare = (sent.length - 1) / seconds / maxSendRate;
   console.log(`sending rate / SES max send rate: ${rateShare.toFixed(3)}`);

@@ -22,6 +22,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { simpleParser } from "mailparser";
 import { startLocalStack } from "../infra/local/local-stack.ts";
 import { reportFigures } from "./figures.ts";
+import { gapHistogram } from "./send-gaps.ts";
 
 const registrants = Number(process.argv[2] ?? 2000);
 const maxSendRate = Number(process.argv[3] ?? 100);
@@ -185,6 +186,7 @@ try {
     `reminder status: ${status?.status}, sent ${status?.sent}; dead letters: ${deadLetters.length}`,
   );
 
+  console.log(gapHistogram(times, maxSendRate));
   const rateShare = (reminderFiles.length - 1) / ((last - first) / 1000) / maxSendRate;
   console.log(`sending rate / SES max send rate: ${rateShare.toFixed(3)}`);
   reportFigures([

@@ -30,8 +30,9 @@ export interface RawMail {
 export interface SendOptions {
   /**
    * The time the caller has left, in milliseconds (e.g. a step's remaining Lambda time minus what
-   * it needs to hand on). No wait for a sending slot or a backoff begins that would end after it:
-   * the send fails with {@link SendDeadlineError} instead, and the caller hands on or retries later.
+   * it needs to hand on). A send still waiting for a sending slot when it runs out, or whose
+   * backoff would end after it, fails with {@link SendDeadlineError} instead, and the caller hands
+   * on or retries later.
    */
   timeLeftMs?: () => number;
   /**
@@ -135,19 +136,43 @@ function windowOf(perSecond: number) {
 }
 
 /**
- * Takes `count` consecutive sending slots of the account: their times (epoch ms), evenly spaced in
- * their window. A window's count starts at its slots already past (so that a window begun late is
- * not sent in a burst), and jumps there again when it lags behind the clock (nobody sent for a
- * while); a full window passes the taker on to the next one.
+ * How late a slot may still be used, in milliseconds. The slots lie on one even grid, so any span
+ * of `D` ms holds at most `floor(D / spacing) + 1` of them; sends that leave at most `late` ms after
+ * their slot and reach SES with up to `jitter` ms of spread put at most
+ * `floor((1000 + late + jitter) / spacing) + 1` requests in any second SES counts, which stays
+ * within the max send rate while `late + jitter < rate × spacing − 1000` (20 ms at 100/s: the
+ * 2 % the pace leaves). Half of that is allowed to lateness (a busy event loop, a timer firing
+ * late), half is left to the network; a slot later than that is dropped, never sent in a burst.
  */
-async function takeSlots(perSecond: number, count: number, options: SendOptions): Promise<number[]> {
+function lateToleranceMs(perSecond: number): number {
+  const { spacingMs } = windowOf(perSecond);
+  return Math.max(0, ((perSecond / paceShare) * spacingMs - 1000) / 2);
+}
+
+/**
+ * How far ahead the slot count's clock is read when a window has lagged behind it (the first take
+ * after a pause): a round trip to DynamoDB and back, measured, so that the slots a take returns
+ * are still to come when they arrive rather than already too late. A loaded machine measures a
+ * longer round trip and reaches further ahead; the cap keeps one slow answer from losing much.
+ */
+const takeRoundTrip = { ms: 20, weight: 0.2, capMs: 500 };
+
+/**
+ * Takes `count` consecutive sending slots of the account: their times (epoch ms), evenly spaced in
+ * their window. A window's count starts at its first slot still to come once this take's answer is
+ * back (so that a window begun late is not sent in a burst), and jumps there again when it lags
+ * behind the clock (nobody sent for a while); a full window passes the taker on to the next one.
+ */
+async function takeSlots(perSecond: number, count: number): Promise<number[]> {
   const { windowMs, capacity, spacingMs } = windowOf(perSecond);
   let window = Math.floor(Date.now() / windowMs);
   for (;;) {
     const key = keys.sendSlots(rateDomain, window);
     // DynamoDB's TTL deletes the counts of past windows.
     const expiresAt = Math.ceil(((window + 1) * windowMs) / 1000) + 3600;
-    const past = Math.min(capacity, Math.max(0, Math.ceil((Date.now() - window * windowMs) / spacingMs)));
+    const sentAt = Date.now();
+    const reach = sentAt + Math.min(takeRoundTrip.capMs, 2 * takeRoundTrip.ms);
+    const past = Math.min(capacity, Math.max(0, Math.ceil((reach - window * windowMs) / spacingMs)));
     const { Attributes } = await db.send(
       new UpdateCommand({
         TableName: tableName,
@@ -157,6 +182,7 @@ async function takeSlots(perSecond: number, count: number, options: SendOptions)
         ReturnValues: "UPDATED_NEW",
       }),
     );
+    takeRoundTrip.ms += takeRoundTrip.weight * (Date.now() - sentAt - takeRoundTrip.ms);
     let first = slotItemSchema.parse(Attributes).taken - count;
     // Behind the clock: the count jumps to now, unless another taker moved it meanwhile.
     if (first < past && past + count <= capacity) {
@@ -179,38 +205,118 @@ async function takeSlots(perSecond: number, count: number, options: SendOptions)
       .map((slot) => window * windowMs + slot * spacingMs);
     if (slots.length > 0) return slots;
     window = Math.max(window + 1, Math.floor(Date.now() / windowMs));
-    if (options.timeLeftMs && window * windowMs - Date.now() > options.timeLeftMs()) {
-      throw new SendDeadlineError("No sending slot in time: the account's rate is taken until then");
-    }
   }
 }
 
+/** A send of this process waiting for its turn to go out. */
+interface Turn {
+  go: () => void;
+  fail: (error: unknown) => void;
+}
+
+/** Sends of this process waiting for a slot, first come first served. */
+const waiting: Turn[] = [];
 /** Slots this process took and has not used yet, earliest first. */
 const heldSlots: number[] = [];
-let slotsComing: Promise<void> | undefined;
+let taking: Promise<void> | undefined;
+let pumpTimer: NodeJS.Timeout | undefined;
 
 /**
- * The next sending slot for one send of this process. Slots are taken a tenth of a second's worth
- * at a time (10 at 100/s, 1 at 5/s), so that the shared count costs DynamoDB one write per ten
- * mails rather than one per mail. A slot whose time has passed is still used (sent at once): on a
- * loaded machine the round trip that takes it can outlast the spacing of slots, and dropping late
- * slots then left the senders taking slot after slot and sending almost none; the count still
- * bounds what a window sends, and SES's throttling, backed off, what comes out bunched.
+ * How many slots a take asks for, and how many the process holds at most while sends wait for
+ * them. A take asks for at least a tenth of a second's worth (10 at 100/s, 1 at 5/s), so that the
+ * shared count costs DynamoDB one write per ten mails rather than one per mail, and the process
+ * holds up to three round trips' worth ahead of the clock (at least 0.3 s): the next take is back
+ * before the slots held run out, even when DynamoDB answers slowly. Never more than the sends
+ * waiting, though: held slots nobody uses are lost to the account, so a single send takes one.
  */
-async function nextSlot(perSecond: number, options: SendOptions): Promise<number> {
-  for (;;) {
-    const slot = heldSlots.shift();
-    if (slot !== undefined) return slot;
-    slotsComing ??= takeSlots(perSecond, Math.max(1, Math.round(perSecond / 10)), options)
-      .then((slots) => {
-        heldSlots.push(...slots);
-        heldSlots.sort((a, b) => a - b);
-      })
-      .finally(() => {
-        slotsComing = undefined;
-      });
-    await slotsComing;
+function takeSizes(perSecond: number) {
+  const batch = Math.max(1, Math.round(perSecond / 10));
+  const aheadMs = Math.min(takeRoundTrip.capMs * 3, Math.max(300, 3 * takeRoundTrip.ms));
+  return { batch, ahead: Math.max(2 * batch, Math.ceil((perSecond * aheadMs) / 1000)) };
+}
+
+/** How many slots to take now for the sends waiting (0: the slots held are enough for now). */
+function slotsToTake(perSecond: number): number {
+  const { batch, ahead } = takeSizes(perSecond);
+  const wanted = Math.min(waiting.length, ahead);
+  const short = heldSlots.length < Math.min(waiting.length, batch) || heldSlots.length <= wanted - batch;
+  return short ? Math.max(1, wanted - heldSlots.length) : 0;
+}
+
+/**
+ * Takes the slots the sends waiting need, one take at a time. It waits for the sends that start
+ * together (a page's first sends) to queue up first, so that they share one take.
+ */
+async function takeForWaiting(perSecond: number): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  const count = slotsToTake(perSecond);
+  if (count === 0) return;
+  try {
+    heldSlots.push(...(await takeSlots(perSecond, count)));
+    heldSlots.sort((a, b) => a - b);
+  } catch (error) {
+    for (const turn of waiting.splice(0)) turn.fail(error);
   }
+}
+
+/**
+ * Hands the slots that are due to the sends waiting, in order, and takes more ahead of time while
+ * sends wait: a bulk sender's next slots are already held when its last ones are due, so no round
+ * trip to DynamoDB stands between two sends. A slot later than {@link lateToleranceMs} (nobody was
+ * waiting, or the event loop was busy) is dropped, never sent late.
+ */
+function pump(perSecond: number): void {
+  clearTimeout(pumpTimer);
+  pumpTimer = undefined;
+  const now = Date.now();
+  const tolerance = lateToleranceMs(perSecond);
+  while ((heldSlots[0] ?? now) < now - tolerance) heldSlots.shift();
+  while (waiting.length > 0 && (heldSlots[0] ?? now + 1) <= now) {
+    heldSlots.shift();
+    waiting.shift()?.go();
+  }
+  if (waiting.length === 0) return;
+  if (!taking && slotsToTake(perSecond) > 0) {
+    taking = takeForWaiting(perSecond).finally(() => {
+      taking = undefined;
+      pump(perSecond);
+    });
+  }
+  const next = heldSlots[0];
+  if (next !== undefined) pumpTimer = setTimeout(() => pump(perSecond), Math.max(1, next - now));
+}
+
+/**
+ * Waits for this process's next sending slot. The send goes out at the slot's time, whoever of the
+ * process is ready then (not a slot bound to one send ahead of time, which a late send would
+ * waste): a wait that would outlast `options.timeLeftMs` fails with {@link SendDeadlineError} when
+ * the caller's time is up, and leaves the slot to the next send.
+ */
+function turnToSend(perSecond: number, options: SendOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let deadline: NodeJS.Timeout | undefined;
+    const turn: Turn = {
+      go: () => {
+        clearTimeout(deadline);
+        resolve();
+      },
+      fail: (error) => {
+        clearTimeout(deadline);
+        reject(error);
+      },
+    };
+    if (options.timeLeftMs) {
+      const leftMs = options.timeLeftMs();
+      if (leftMs <= 0) return reject(new SendDeadlineError("No time left to wait for a sending slot"));
+      deadline = setTimeout(() => {
+        const index = waiting.indexOf(turn);
+        if (index >= 0) waiting.splice(index, 1);
+        reject(new SendDeadlineError("No sending slot in time: the account's rate is taken until then"));
+      }, leftMs);
+    }
+    waiting.push(turn);
+    pump(perSecond);
+  });
 }
 
 /**
@@ -278,14 +384,7 @@ async function waitWithin(ms: number, options: SendOptions, why: string, cause?:
  */
 export async function sendRawMail(mail: RawMail, options: SendOptions = {}): Promise<{ messageId: string }> {
   for (let attempt = 0; ; attempt++) {
-    const slot = await nextSlot(await currentPace(), options);
-    try {
-      await waitWithin(slot - Date.now(), options, "No sending slot in time");
-    } catch (error) {
-      // Too late for this caller, maybe not for another one of the process.
-      heldSlots.unshift(slot);
-      throw error;
-    }
+    await turnToSend(await currentPace(), options);
     try {
       return { messageId: await sendOnce(mail, options) };
     } catch (error) {

@@ -75,6 +75,28 @@ async function delivered(messageIds: string[]): Promise<string[]> {
   );
 }
 
+/** When the local SES accepted each message (the outbox names start with that millisecond). */
+async function acceptedAt(messageIds: string[]): Promise<number[]> {
+  const files = await readdir(outboxDir);
+  return messageIds.map((messageId) => {
+    const stamp = files.find((file) => file.includes(messageId))?.slice(0, 18) ?? "";
+    return Date.parse(
+      `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}.${stamp.slice(15, 18)}Z`,
+    );
+  });
+}
+
+/** The most messages accepted within any one second (a sliding window, as SES counts). */
+function busiestSecond(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (const [index, time] of sorted.entries()) {
+    most = Math.max(most, sorted.filter((other) => other >= time && other < time + 1_000).length);
+    if (Number.isNaN(time)) throw new Error(`message ${index} is not in the outbox`);
+  }
+  return most;
+}
+
 describe("sendRawMail against SES's max send rate", () => {
   it("paces 50 concurrent sends at 20 per second and delivers each message exactly once", async () => {
     const subjects = Array.from({ length: 50 }, (_, index) => `Paced ${index}`);
@@ -166,5 +188,34 @@ describe("sendRawMail against SES's max send rate", () => {
       files.map(async (file) => /^Subject: (.*)$/m.exec(await readFile(join(outboxDir, file), "utf8"))?.[1]),
     );
     expect(subjects).not.toContain("Too late");
+  });
+  it("keeps two senders within the max send rate in every second, even when one resumes after a pause", async () => {
+    await sleep(1_100);
+    // A second instance of the mailer, as another Lambda instance has: it shares the account's
+    // slots through the table, not through memory.
+    vi.resetModules();
+    const other: Mailer = await import("../../shared/mail/mailer.ts");
+    const send = (sender: Mailer, label: string, count: number) =>
+      Promise.all(
+        Array.from({ length: count }, async (_, index) => {
+          const to = `${label}${index}@example.org`;
+          return (await sender.sendRawMail({ raw: await message(`${label} ${index}`, to), to })).messageId;
+        }),
+      );
+    const throttledBefore = counter.seen.throttled;
+
+    // The first sender sends a few, pauses while the second sends at the full rate, then sends
+    // again in the middle of it: slots it took before the pause and did not use are long past by
+    // then, and sending them at once would put more than the rate in that second.
+    const first = await send(mailer, "before-pause-", 11);
+    const second = send(other, "full-rate-", 40);
+    await sleep(700);
+    const resumed = await send(mailer, "after-pause-", 10);
+    const all = [...first, ...(await second), ...resumed];
+
+    expect(new Set(all).size).toBe(61);
+    expect(busiestSecond(await acceptedAt(all))).toBeLessThanOrEqual(maxSendRate);
+    // SES saw no second over the rate either (its window counts requests, throttled or not).
+    expect(counter.seen.throttled - throttledBefore).toBe(0);
   });
 });

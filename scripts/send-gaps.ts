@@ -1,0 +1,36 @@
+/**
+ * Where a bulk send's time goes, from the outbox's times of acceptance alone: the gaps between one
+ * send and the next, bucketed, with what each bucket costs against the pace's even spacing. A run
+ * at the full rate has nearly every gap at `1000 / rate` ms; the time over that spacing, summed per
+ * bucket, says which pauses (page boundaries, hand-ons, slot waits) cost the missing share.
+ */
+const bucketEdgesMs = [0, 5, 10, 15, 20, 30, 50, 100, 250, 1000, Number.POSITIVE_INFINITY];
+
+export function gapHistogram(times: readonly number[], maxSendRate: number): string {
+  const sorted = [...times].sort((a, b) => a - b);
+  const spacingMs = 1000 / maxSendRate;
+  const gaps = sorted.slice(1).map((time, index) => time - (sorted[index] ?? time));
+  const totalMs = (sorted.at(-1) ?? 0) - (sorted[0] ?? 0);
+  const idealMs = gaps.length * spacingMs;
+  const lines = [
+    `inter-send gaps (${gaps.length}, ${(totalMs / 1000).toFixed(2)} s first to last, ideal ${(idealMs / 1000).toFixed(2)} s at ${maxSendRate}/s):`,
+    "  gap ms       count   time s   over the spacing s",
+  ];
+  for (const [index, low] of bucketEdgesMs.slice(0, -1).entries()) {
+    const high = bucketEdgesMs[index + 1] ?? Number.POSITIVE_INFINITY;
+    const inBucket = gaps.filter((gap) => gap >= low && gap < high);
+    if (inBucket.length === 0) continue;
+    const sum = inBucket.reduce((total, gap) => total + gap, 0);
+    const over = inBucket.reduce((total, gap) => total + Math.max(0, gap - spacingMs), 0);
+    const label = `${low}–${Number.isFinite(high) ? high : "∞"}`.padEnd(12);
+    lines.push(
+      `  ${label} ${String(inBucket.length).padStart(6)} ${(sum / 1000).toFixed(2).padStart(8)} ${(over / 1000).toFixed(2).padStart(10)}`,
+    );
+  }
+  const long = gaps
+    .map((gap, index) => ({ gap, after: index + 1 }))
+    .filter(({ gap }) => gap >= 100)
+    .map(({ gap, after }) => `${gap} ms after send ${after}`);
+  if (long.length > 0) lines.push(`  gaps of 100 ms or more: ${long.join(", ")}`);
+  return lines.join("\n");
+}
