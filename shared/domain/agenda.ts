@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { built } from "./built.ts";
 import { type Language, locales } from "./languages.ts";
 import { localizedLineSchema, localizedNameSchema, missingLanguages } from "./localized-line.ts";
 
@@ -7,27 +8,31 @@ import { localizedLineSchema, localizedNameSchema, missingLanguages } from "./lo
  * every language (a person's name is usually the same; an organisation speaking as such is not:
  * "UCLG", "CGLU").
  */
-export const agendaPersonSchema = z.object({
-  name: localizedNameSchema(200),
-  /** "UCLG" / "CGLU" / "منظمة المدن المتحدة": a plain string means the same in every language. */
-  affiliation: localizedNameSchema(200).optional(),
-});
+export const agendaPersonSchema = /* @__PURE__ */ built(() =>
+  z.object({
+    name: localizedNameSchema(200),
+    /** "UCLG" / "CGLU" / "منظمة المدن المتحدة": a plain string means the same in every language. */
+    affiliation: localizedNameSchema(200).optional(),
+  }),
+);
 export type AgendaPerson = z.infer<typeof agendaPersonSchema>;
 
 /** A part of a session, in the order held: its title, how long it lasts, who moderates and speaks. */
-export const agendaPartSchema = z.object({
-  title: localizedLineSchema(200),
-  minutes: z
-    .int()
-    .min(1)
-    .max(24 * 60),
-  moderators: z.array(agendaPersonSchema).max(10).optional(),
-  speakers: z.array(agendaPersonSchema).max(20).optional(),
-});
+export const agendaPartSchema = /* @__PURE__ */ built(() =>
+  z.object({
+    title: localizedLineSchema(200),
+    minutes: z
+      .int()
+      .min(1)
+      .max(24 * 60),
+    moderators: z.array(agendaPersonSchema).max(10).optional(),
+    speakers: z.array(agendaPersonSchema).max(20).optional(),
+  }),
+);
 export type AgendaPart = z.infer<typeof agendaPartSchema>;
 
 /** A session's agenda: its parts in order. Their minutes add up to at most the session's duration. */
-export const agendaSchema = z.array(agendaPartSchema).min(1).max(30);
+export const agendaSchema = /* @__PURE__ */ built(() => z.array(agendaPartSchema).min(1).max(30));
 export type Agenda = z.infer<typeof agendaSchema>;
 
 /** Each part with the time it starts (ISO, UTC): the session's start plus the minutes before it. */

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { built } from "./built.ts";
 import type { Language, LocalizedText } from "./languages.ts";
 import { localizedLineSchema, missingLanguages } from "./localized-line.ts";
 
@@ -35,19 +36,21 @@ const formatRatio = (ratio: number) => `${(Math.floor(ratio * 100) / 100).toFixe
  * Refused unless white text on it and it as text on white reach WCAG AA, with a message that
  * names the ratio, so the organiser knows how far off a brand colour is.
  */
-export const accentColourSchema = z
-  .string()
-  .regex(/^#[0-9a-fA-F]{6}$/, "must be a colour written #rrggbb, such as #0b4f9c")
-  .transform((colour) => colour.toLowerCase())
-  .superRefine((colour, context) => {
-    const ratio = contrastRatio(colour, "#ffffff");
-    if (ratio < minimumContrast) {
-      context.addIssue({
-        code: "custom",
-        message: `${colour} has a contrast ratio of ${formatRatio(ratio)} against white; text and buttons need at least ${minimumContrast}:1 (WCAG AA): choose a darker shade`,
-      });
-    }
-  });
+export const accentColourSchema = /* @__PURE__ */ built(() =>
+  z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, "must be a colour written #rrggbb, such as #0b4f9c")
+    .transform((colour) => colour.toLowerCase())
+    .superRefine((colour, context) => {
+      const ratio = contrastRatio(colour, "#ffffff");
+      if (ratio < minimumContrast) {
+        context.addIssue({
+          code: "custom",
+          message: `${colour} has a contrast ratio of ${formatRatio(ratio)} against white; text and buttons need at least ${minimumContrast}:1 (WCAG AA): choose a darker shade`,
+        });
+      }
+    }),
+);
 
 /**
  * The accent when the event sets none: a neutral dark blue (8:1 on white), the colour the pages
@@ -60,35 +63,39 @@ export const defaultAccentColour = "#0b4f9c";
  * client loads it from its host). https only: a page served over https may not show http images,
  * and the pages' Content-Security-Policy allows exactly the origins of these URLs.
  */
-const imageUrlSchema = z
-  .url({ protocol: /^https$/, error: "must be an https URL" })
-  .max(2_000)
-  // zod runs refinements even after the URL check failed: each parses only what can be parsed.
-  .refine((url) => {
-    if (!URL.canParse(url)) return true;
-    const { username, password } = new URL(url);
-    return username === "" && password === "";
-  }, "must not carry a user name or password")
-  // The host goes into the pages' Content-Security-Policy: a `;` or a space there would end the
-  // image directive and start another (a URL parser keeps some such characters in a host).
-  .refine(
-    (url) => !URL.canParse(url) || /^[a-z0-9.-]+(:[0-9]+)?$/.test(new URL(url).host),
-    "the host may hold only letters, digits, dots and hyphens",
-  );
+const imageUrlSchema = /* @__PURE__ */ built(() =>
+  z
+    .url({ protocol: /^https$/, error: "must be an https URL" })
+    .max(2_000)
+    // zod runs refinements even after the URL check failed: each parses only what can be parsed.
+    .refine((url) => {
+      if (!URL.canParse(url)) return true;
+      const { username, password } = new URL(url);
+      return username === "" && password === "";
+    }, "must not carry a user name or password")
+    // The host goes into the pages' Content-Security-Policy: a `;` or a space there would end the
+    // image directive and start another (a URL parser keeps some such characters in a host).
+    .refine(
+      (url) => !URL.canParse(url) || /^[a-z0-9.-]+(:[0-9]+)?$/.test(new URL(url).host),
+      "the host may hold only letters, digits, dots and hyphens",
+    ),
+);
 
 /** Alt texts and names are short: they are read by screen readers and shown when images are off. */
-const altTextSchema = localizedLineSchema(200);
+const altTextSchema = /* @__PURE__ */ built(() => localizedLineSchema(200));
 
-export const logoSchema = z.object({
-  url: imageUrlSchema,
-  /** The organisation's name as a screen reader reads it ("UNICEF"), per language. */
-  alt: altTextSchema,
-  /** Where the logo leads (the organisation's site); a logo without one is just an image. */
-  link: z
-    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
-    .max(2_000)
-    .optional(),
-});
+export const logoSchema = /* @__PURE__ */ built(() =>
+  z.object({
+    url: imageUrlSchema,
+    /** The organisation's name as a screen reader reads it ("UNICEF"), per language. */
+    alt: altTextSchema,
+    /** Where the logo leads (the organisation's site); a logo without one is just an image. */
+    link: z
+      .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+      .max(2_000)
+      .optional(),
+  }),
+);
 export type Logo = z.infer<typeof logoSchema>;
 
 /**
@@ -96,20 +103,22 @@ export type Logo = z.infer<typeof logoSchema>;
  * 4, in the order shown), an accent colour and a banner. Everything is optional: an event without
  * branding gets neutral defaults (no image, the default accent).
  */
-export const brandingSchema = z
-  .object({
-    logos: z.array(logoSchema).min(1).max(4).optional(),
-    accentColour: accentColourSchema.optional(),
-    /** A wide image above the event's title (about 4:1; shown at most 40rem wide, 10rem high). */
-    bannerUrl: imageUrlSchema.optional(),
-    /** What the banner shows, for those who cannot see it; required with a banner. */
-    bannerAlt: altTextSchema.optional(),
-  })
-  .superRefine((branding, context) => {
-    if (branding.bannerUrl && !branding.bannerAlt) {
-      context.addIssue({ code: "custom", path: ["bannerAlt"], message: "describe the banner (alt text)" });
-    }
-  });
+export const brandingSchema = /* @__PURE__ */ built(() =>
+  z
+    .object({
+      logos: z.array(logoSchema).min(1).max(4).optional(),
+      accentColour: accentColourSchema.optional(),
+      /** A wide image above the event's title (about 4:1; shown at most 40rem wide, 10rem high). */
+      bannerUrl: imageUrlSchema.optional(),
+      /** What the banner shows, for those who cannot see it; required with a banner. */
+      bannerAlt: altTextSchema.optional(),
+    })
+    .superRefine((branding, context) => {
+      if (branding.bannerUrl && !branding.bannerAlt) {
+        context.addIssue({ code: "custom", path: ["bannerAlt"], message: "describe the banner (alt text)" });
+      }
+    }),
+);
 export type Branding = z.infer<typeof brandingSchema>;
 
 /** The event's alt texts lacking one of its languages, as issues under `branding`. */

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { built } from "./built.ts";
 
 /**
  * The languages Convene speaks. Languages are data: adding one means adding its entry here and its
@@ -31,13 +32,17 @@ export const directions: Record<(typeof languages)[number], "ltr" | "rtl"> = {
   ar: "rtl",
 };
 
-export const languageSchema = z.enum(languages, { error: `must be one of: ${languages.join(", ")}` });
+export const languageSchema = /* @__PURE__ */ built(() =>
+  z.enum(languages, { error: `must be one of: ${languages.join(", ")}` }),
+);
 export type Language = z.infer<typeof languageSchema>;
 
 /** A text given in one or more languages, e.g. `{"fr": "…", "en": "…"}`. */
-export const localizedTextSchema = z
-  .partialRecord(languageSchema, z.string().trim().min(1).max(5_000))
-  .refine((text) => Object.keys(text).length > 0, "give the text in at least one language");
+export const localizedTextSchema = /* @__PURE__ */ built(() =>
+  z
+    .partialRecord(languageSchema, z.string().trim().min(1).max(5_000))
+    .refine((text) => Object.keys(text).length > 0, "give the text in at least one language"),
+);
 export type LocalizedText = z.infer<typeof localizedTextSchema>;
 
 /** The text in `language`, else in the first language that has one (registrants never get an empty mail). */

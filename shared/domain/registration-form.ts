@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { built } from "./built.ts";
 import { isCountryCode } from "./countries.ts";
 import { ConflictError } from "./errors.ts";
 import { type Language, languages, localizedTextSchema, pickText } from "./languages.ts";
@@ -62,96 +63,106 @@ const reservedQuestionIds = new Set([
   "status",
   "updates",
 ]);
-const questionIdSchema = z
-  .string()
-  .regex(questionIdPattern, "use 1 to 40 characters: lowercase letters, digits and hyphens")
-  .refine(
-    (id) => !reservedQuestionIds.has(id),
-    "this id names a standard column of the export: choose another",
-  );
+const questionIdSchema = /* @__PURE__ */ built(() =>
+  z
+    .string()
+    .regex(questionIdPattern, "use 1 to 40 characters: lowercase letters, digits and hyphens")
+    .refine(
+      (id) => !reservedQuestionIds.has(id),
+      "this id names a standard column of the export: choose another",
+    ),
+);
 
-const choiceSchema = z.object({
-  id: z.string().regex(questionIdPattern, "use 1 to 40 characters: lowercase letters, digits and hyphens"),
-  label: localizedTextSchema,
-});
+const choiceSchema = /* @__PURE__ */ built(() =>
+  z.object({
+    id: z.string().regex(questionIdPattern, "use 1 to 40 characters: lowercase letters, digits and hyphens"),
+    label: localizedTextSchema,
+  }),
+);
 
-const choicesSchema = z
-  .array(choiceSchema)
-  .min(2, "give at least two choices")
-  .max(30)
-  .superRefine((choices, context) => {
-    const seen = new Set<string>();
-    choices.forEach((choice, index) => {
-      if (seen.has(choice.id))
-        context.addIssue({ code: "custom", path: [index, "id"], message: "choice ids must be unique" });
-      seen.add(choice.id);
-    });
-  });
+const choicesSchema = /* @__PURE__ */ built(() =>
+  z
+    .array(choiceSchema)
+    .min(2, "give at least two choices")
+    .max(30)
+    .superRefine((choices, context) => {
+      const seen = new Set<string>();
+      choices.forEach((choice, index) => {
+        if (seen.has(choice.id))
+          context.addIssue({ code: "custom", path: [index, "id"], message: "choice ids must be unique" });
+        seen.add(choice.id);
+      });
+    }),
+);
 
-const questionBase = {
+const questionBase = /* @__PURE__ */ built(() => ({
   id: questionIdSchema,
   label: localizedTextSchema,
   hint: localizedTextSchema.optional(),
   required: z.boolean().default(false),
-};
+}));
 
-export const questionSchema = z.discriminatedUnion("type", [
-  z.object({
-    ...questionBase,
-    type: z.literal("short-text"),
-    maxLength: z.int().min(1).max(200).default(200),
-  }),
-  z.object({
-    ...questionBase,
-    type: z.literal("long-text"),
-    maxLength: z.int().min(1).max(5000).default(2000),
-  }),
-  z.object({ ...questionBase, type: z.literal("single-choice"), choices: choicesSchema }),
-  z.object({ ...questionBase, type: z.literal("multiple-choice"), choices: choicesSchema }),
-  z.object({ ...questionBase, type: z.literal("yes-no") }),
-]);
+export const questionSchema = /* @__PURE__ */ built(() =>
+  z.discriminatedUnion("type", [
+    z.object({
+      ...questionBase,
+      type: z.literal("short-text"),
+      maxLength: z.int().min(1).max(200).default(200),
+    }),
+    z.object({
+      ...questionBase,
+      type: z.literal("long-text"),
+      maxLength: z.int().min(1).max(5000).default(2000),
+    }),
+    z.object({ ...questionBase, type: z.literal("single-choice"), choices: choicesSchema }),
+    z.object({ ...questionBase, type: z.literal("multiple-choice"), choices: choicesSchema }),
+    z.object({ ...questionBase, type: z.literal("yes-no") }),
+  ]),
+);
 export type Question = z.infer<typeof questionSchema>;
 export type QuestionInput = z.input<typeof questionSchema>;
 
 /** The part of an event that shapes its form (`event.form`). Every key is optional. */
-export const formSettingsSchema = z
-  .object({
-    /** Shown above the form, under the event's description. */
-    intro: localizedTextSchema.optional(),
-    fields: z.partialRecord(z.enum(standardFields), z.enum(fieldModes)).optional(),
-    /** Examples shown under a text field ("For example: City of Lyon, …"). */
-    examples: z.partialRecord(z.enum(textFields), localizedTextSchema).optional(),
-    /** Countries offered first in the country list, under their own heading. */
-    countryShortlist: z
-      .object({
-        label: localizedTextSchema.optional(),
-        countries: z
-          .array(
-            z
-              .string()
-              .trim()
-              .toUpperCase()
-              .refine(isCountryCode, "must be an ISO 3166-1 alpha-2 code such as FR"),
-          )
-          .min(1)
-          .max(60),
-      })
-      .optional(),
-    questions: z.array(questionSchema).max(20).default([]),
-  })
-  .superRefine((form, context) => {
-    const seen = new Set<string>();
-    form.questions.forEach((question, index) => {
-      if (seen.has(question.id)) {
-        context.addIssue({
-          code: "custom",
-          path: ["questions", index, "id"],
-          message: "question ids must be unique",
-        });
-      }
-      seen.add(question.id);
-    });
-  });
+export const formSettingsSchema = /* @__PURE__ */ built(() =>
+  z
+    .object({
+      /** Shown above the form, under the event's description. */
+      intro: localizedTextSchema.optional(),
+      fields: z.partialRecord(z.enum(standardFields), z.enum(fieldModes)).optional(),
+      /** Examples shown under a text field ("For example: City of Lyon, …"). */
+      examples: z.partialRecord(z.enum(textFields), localizedTextSchema).optional(),
+      /** Countries offered first in the country list, under their own heading. */
+      countryShortlist: z
+        .object({
+          label: localizedTextSchema.optional(),
+          countries: z
+            .array(
+              z
+                .string()
+                .trim()
+                .toUpperCase()
+                .refine(isCountryCode, "must be an ISO 3166-1 alpha-2 code such as FR"),
+            )
+            .min(1)
+            .max(60),
+        })
+        .optional(),
+      questions: z.array(questionSchema).max(20).default([]),
+    })
+    .superRefine((form, context) => {
+      const seen = new Set<string>();
+      form.questions.forEach((question, index) => {
+        if (seen.has(question.id)) {
+          context.addIssue({
+            code: "custom",
+            path: ["questions", index, "id"],
+            message: "question ids must be unique",
+          });
+        }
+        seen.add(question.id);
+      });
+    }),
+);
 export type FormSettings = z.infer<typeof formSettingsSchema>;
 export type FormSettingsInput = z.input<typeof formSettingsSchema>;
 
@@ -189,17 +200,21 @@ export function missingLanguageIssues(form: FormSettings, eventLanguages: readon
 }
 
 /** An answer as stored: text, the ids of the chosen choices, or yes/no. */
-export const answerSchema = z.union([z.string(), z.array(z.string()), z.boolean()]);
+export const answerSchema = /* @__PURE__ */ built(() =>
+  z.union([z.string(), z.array(z.string()), z.boolean()]),
+);
 export type Answer = z.infer<typeof answerSchema>;
-export const answersSchema = z.record(z.string(), answerSchema);
+export const answersSchema = /* @__PURE__ */ built(() => z.record(z.string(), answerSchema));
 export type Answers = z.infer<typeof answersSchema>;
 
 /** The form sends an unanswered optional choice as "", and yes/no as a radio of "yes" or "no". */
-const yesNo = z.union([
-  z.boolean(),
-  z.enum(["yes", "true", "on", "1"], { error: "answer yes or no" }).transform(() => true),
-  z.enum(["no", "false", "0"], { error: "answer yes or no" }).transform(() => false),
-]);
+const yesNo = /* @__PURE__ */ built(() =>
+  z.union([
+    z.boolean(),
+    z.enum(["yes", "true", "on", "1"], { error: "answer yes or no" }).transform(() => true),
+    z.enum(["no", "false", "0"], { error: "answer yes or no" }).transform(() => false),
+  ]),
+);
 
 /** An empty form control ("", or a JSON null) is no answer. */
 const blankToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { built } from "./built.ts";
 import { isCountryCode } from "./countries.ts";
 import { languageSchema } from "./languages.ts";
 import { requiredLineSchema } from "./localized-line.ts";
@@ -44,34 +45,41 @@ const optionalLine = perLength((max: number) =>
 );
 
 /** Checkboxes of an HTML form send "on"; JSON sends booleans. Both mean the same. */
-const formBoolean = z.union([
-  z.boolean(),
-  z.enum(["on", "true", "yes", "1"]).transform(() => true),
-  z.enum(["off", "false", "no", "0", ""]).transform(() => false),
-]);
+const formBoolean = /* @__PURE__ */ built(() =>
+  z.union([
+    z.boolean(),
+    z.enum(["on", "true", "yes", "1"]).transform(() => true),
+    z.enum(["off", "false", "no", "0", ""]).transform(() => false),
+  ]),
+);
 
 /** How each standard field is checked when the event asks it as required, and as optional. */
-const countryCode = z
-  .string({ error: "required" })
-  .trim()
-  .toUpperCase()
-  .refine(isCountryCode, "must be an ISO 3166-1 alpha-2 code such as FR");
-const organisationType = z.enum(organisationTypes, {
-  error: `must be one of: ${organisationTypes.join(", ")}`,
-});
+const countryCode = /* @__PURE__ */ built(() =>
+  z
+    .string({ error: "required" })
+    .trim()
+    .toUpperCase()
+    .refine(isCountryCode, "must be an ISO 3166-1 alpha-2 code such as FR"),
+);
+const organisationType = /* @__PURE__ */ built(() =>
+  z.enum(organisationTypes, { error: `must be one of: ${organisationTypes.join(", ")}` }),
+);
 const blankIsAbsent = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
-const standardFieldSchemas = {
-  organisation: { required: requiredLine(200), optional: optionalLine(200) },
-  organisationType: { required: organisationType, optional: blankIsAbsent(organisationType) },
-  country: { required: countryCode, optional: blankIsAbsent(countryCode) },
-  city: { required: requiredLine(100), optional: optionalLine(100) },
-  jobTitle: { required: requiredLine(200), optional: optionalLine(200) },
-  department: { required: requiredLine(200), optional: optionalLine(200) },
-} satisfies Record<StandardField, Record<Exclude<FieldMode, "off">, z.ZodType>>;
+const standardFieldSchemas = /* @__PURE__ */ built(
+  () =>
+    ({
+      organisation: { required: requiredLine(200), optional: optionalLine(200) },
+      organisationType: { required: organisationType, optional: blankIsAbsent(organisationType) },
+      country: { required: countryCode, optional: blankIsAbsent(countryCode) },
+      city: { required: requiredLine(100), optional: optionalLine(100) },
+      jobTitle: { required: requiredLine(200), optional: optionalLine(200) },
+      department: { required: requiredLine(200), optional: optionalLine(200) },
+    }) satisfies Record<StandardField, Record<Exclude<FieldMode, "off">, z.ZodType>>,
+);
 
 /** What every form asks, whatever the event: the session, who registers, consent. */
-const commonFields = {
+const commonFields = /* @__PURE__ */ built(() => ({
   sessionId: z.string({ error: "choose a session" }).min(1, "choose a session"),
   email: z
     .string({ error: "required" })
@@ -88,15 +96,14 @@ const commonFields = {
   }),
   language: z.union([languageSchema, z.literal("").transform(() => undefined)]).optional(),
   updates: formBoolean.optional().transform((value) => value ?? false),
-};
+}));
 
 /**
  * The body of `POST /events/{eventId}/registrations` for an event that says nothing about its
  * form: the standard fields with today's rules, no questions of its own. The functions use
- * `registrationInputSchemaFor`; `@__PURE__` lets esbuild leave this one out of their bundles, as
- * it does `anyFormInputSchema` below, so their cold starts do not build them (tests and types do).
+ * `registrationInputSchemaFor`, so this one is built by tests and for types only (see `built`).
  */
-export const registrationInputSchema = /* @__PURE__ */ (() =>
+export const registrationInputSchema = /* @__PURE__ */ built(() =>
   z.object({
     ...commonFields,
     organisation: standardFieldSchemas.organisation.required,
@@ -105,7 +112,8 @@ export const registrationInputSchema = /* @__PURE__ */ (() =>
     jobTitle: standardFieldSchemas.jobTitle.optional,
     department: standardFieldSchemas.department.optional,
     city: standardFieldSchemas.city.optional,
-  }))();
+  }),
+);
 export type RegistrationInput = z.input<typeof registrationInputSchema>;
 
 /**
@@ -131,59 +139,62 @@ export function registrationInputSchemaFor(form: FormSettings | undefined) {
   ) as unknown as z.ZodType<ValidRegistrationInput>;
 }
 
-/** What any event's form may give: every standard field optional, and answers. Built for its type. */
-const anyFormInputSchema = /* @__PURE__ */ (() =>
+/** What any event's form may give: every standard field optional, and answers. Built for its type only. */
+const anyFormInputSchema = /* @__PURE__ */ built(() =>
   z.object({
     ...commonFields,
     ...(Object.fromEntries(standardFields.map((field) => [field, standardFieldSchemas[field].optional])) as {
       [F in StandardField]: (typeof standardFieldSchemas)[F]["optional"];
     }),
     answers: answersSchema.optional(),
-  }))();
+  }),
+);
 export type ValidRegistrationInput = z.infer<typeof anyFormInputSchema>;
 
 /**
  * A registration as stored. Stores parse what they read with it, so an item that does not have this
  * shape fails loudly where it is read instead of somewhere downstream.
  */
-export const registrationSchema = z.object({
-  registrationId: z.string(),
-  eventId: z.string(),
-  sessionId: z.string(),
-  email: z.string(),
-  firstName: z.string(),
-  lastName: z.string(),
-  /** Standard fields an event may leave out (see `shared/domain/registration-form.ts`). */
-  organisation: z.string().optional(),
-  organisationType: z.enum(organisationTypes).optional(),
-  jobTitle: z.string().optional(),
-  department: z.string().optional(),
-  city: z.string().optional(),
-  country: z.string().optional(),
-  language: languageSchema,
-  /** Answers to the event's own questions, by question id. */
-  answers: answersSchema.optional(),
-  /** Registrations made before forms per event kept the demo event's two questions here. */
-  questions: z.string().optional(),
-  practice: z.string().optional(),
-  updates: z.boolean(),
-  consent: z.object({ acceptedAt: z.string(), noticeVersion: z.string() }),
-  status: z.enum(registrationStatuses),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  cancelledAt: z.string().optional(),
-  /** What the registration was before its cancellation: a confirmed one freed a seat. */
-  cancelledFrom: z.enum(["confirmed", "waitlisted"]).optional(),
-  /** Counts the confirmations asked for (first one, then resends), so each is mailed once. */
-  confirmationNumber: z.number().int(),
-  /**
-   * Counts the registrant's own switches of session (manage page): each switch is a new calendar
-   * entry (`calendarUid`), so the old one can be removed by a CANCEL, and its own mails.
-   */
-  switchCount: z.number().int().optional(),
-  /** When DynamoDB's TTL deletes it (epoch seconds): see `shared/privacy/retention.ts`. */
-  expiresAt: z.number().int().optional(),
-});
+export const registrationSchema = /* @__PURE__ */ built(() =>
+  z.object({
+    registrationId: z.string(),
+    eventId: z.string(),
+    sessionId: z.string(),
+    email: z.string(),
+    firstName: z.string(),
+    lastName: z.string(),
+    /** Standard fields an event may leave out (see `shared/domain/registration-form.ts`). */
+    organisation: z.string().optional(),
+    organisationType: z.enum(organisationTypes).optional(),
+    jobTitle: z.string().optional(),
+    department: z.string().optional(),
+    city: z.string().optional(),
+    country: z.string().optional(),
+    language: languageSchema,
+    /** Answers to the event's own questions, by question id. */
+    answers: answersSchema.optional(),
+    /** Registrations made before forms per event kept the demo event's two questions here. */
+    questions: z.string().optional(),
+    practice: z.string().optional(),
+    updates: z.boolean(),
+    consent: z.object({ acceptedAt: z.string(), noticeVersion: z.string() }),
+    status: z.enum(registrationStatuses),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    cancelledAt: z.string().optional(),
+    /** What the registration was before its cancellation: a confirmed one freed a seat. */
+    cancelledFrom: z.enum(["confirmed", "waitlisted"]).optional(),
+    /** Counts the confirmations asked for (first one, then resends), so each is mailed once. */
+    confirmationNumber: z.number().int(),
+    /**
+     * Counts the registrant's own switches of session (manage page): each switch is a new calendar
+     * entry (`calendarUid`), so the old one can be removed by a CANCEL, and its own mails.
+     */
+    switchCount: z.number().int().optional(),
+    /** When DynamoDB's TTL deletes it (epoch seconds): see `shared/privacy/retention.ts`. */
+    expiresAt: z.number().int().optional(),
+  }),
+);
 export type Registration = z.infer<typeof registrationSchema>;
 
 /**

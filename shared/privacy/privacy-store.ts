@@ -10,6 +10,7 @@ import * as z from "zod";
 import { db, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys, type TableKey } from "../aws/table.ts";
 import { type Lease, setLease } from "../deliveries/lease.ts";
+import { built } from "../domain/built.ts";
 import { languageSchema } from "../domain/languages.ts";
 import { normalizeEmail, type Registration, registrationSchema } from "../domain/registration.ts";
 
@@ -17,7 +18,7 @@ import { normalizeEmail, type Registration, registrationSchema } from "../domain
 export type ItemQuery = { pk: string; skPrefix?: string } | { gsi1pk: string; gsi1skPrefix: string };
 export type QueryCursor = Record<string, unknown>;
 
-const keySchema = z.object({ pk: z.string(), sk: z.string() });
+const keySchema = /* @__PURE__ */ built(() => z.object({ pk: z.string(), sk: z.string() }));
 
 /** One page (1 MB at most) of the keys a query finds, and where the next page starts. */
 export async function queryKeys(
@@ -104,18 +105,20 @@ export const markRetentionApplied = (eventId: string, expiresAt: number) =>
  * What is left of an erased registration: its ids and language (none of them personal) and when it was erased,
  * so that its manage link says the data was deleted instead of failing.
  */
-const tombstoneSchema = z.object({
-  registrationId: z.string(),
-  eventId: z.string(),
-  sessionId: z.string(),
-  /** The language its pages were in, so that "your data was deleted" is said in it. */
-  language: languageSchema,
-  erasedAt: z.string(),
-});
+const tombstoneSchema = /* @__PURE__ */ built(() =>
+  z.object({
+    registrationId: z.string(),
+    eventId: z.string(),
+    sessionId: z.string(),
+    /** The language its pages were in, so that "your data was deleted" is said in it. */
+    language: languageSchema,
+    erasedAt: z.string(),
+  }),
+);
 export type Tombstone = z.infer<typeof tombstoneSchema>;
 
 /** A registration being erased: still whole, marked, its seat already freed. */
-const erasingSchema = registrationSchema.extend({ erasingSince: z.string() });
+const erasingSchema = /* @__PURE__ */ built(() => registrationSchema.extend({ erasingSince: z.string() }));
 
 export type RegistrationState =
   | { state: "absent" }
@@ -206,9 +209,11 @@ export async function putTombstone(tombstone: Tombstone, expiresAt: number): Pro
   );
 }
 
-const listItemSchema = z
-  .object({ recipients: z.array(z.unknown()), records: z.array(z.unknown()), listVersion: z.int() })
-  .partial();
+const listItemSchema = /* @__PURE__ */ built(() =>
+  z
+    .object({ recipients: z.array(z.unknown()), records: z.array(z.unknown()), listVersion: z.int() })
+    .partial(),
+);
 
 /**
  * A page item's list (`recipients` of a mailing page, `records` of an attendance page), with the
@@ -272,11 +277,13 @@ export const stripMailingDelivery = (key: TableKey) =>
     ),
   );
 
-const mailingDeliverySchema = z.object({
-  state: z.string(),
-  claimedAt: z.string(),
-  sentAt: z.string().optional(),
-});
+const mailingDeliverySchema = /* @__PURE__ */ built(() =>
+  z.object({
+    state: z.string(),
+    claimedAt: z.string(),
+    sentAt: z.string().optional(),
+  }),
+);
 
 /** What a mailing's delivery record says of one registrant, if it was sent to them. */
 export async function mailingDeliveryOf(mailingId: string, registrationId: string) {

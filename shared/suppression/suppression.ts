@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { built } from "../domain/built.ts";
 
 /**
  * Why an address gets less or no mail, weakest first. An unsubscribe is the person's choice about
@@ -9,13 +10,15 @@ import * as z from "zod";
 export const suppressionReasons = ["unsubscribed", "bounced", "complained"] as const;
 export type SuppressionReason = (typeof suppressionReasons)[number];
 
-export const suppressionSchema = z.object({
-  reason: z.enum(suppressionReasons),
-  /** When it was recorded (ISO 8601). */
-  at: z.string(),
-  /** What caused it, for organisers reading the table (e.g. the SES bounce type and message id). */
-  detail: z.string().optional(),
-});
+export const suppressionSchema = /* @__PURE__ */ built(() =>
+  z.object({
+    reason: z.enum(suppressionReasons),
+    /** When it was recorded (ISO 8601). */
+    at: z.string(),
+    /** What caused it, for organisers reading the table (e.g. the SES bounce type and message id). */
+    detail: z.string().optional(),
+  }),
+);
 export type Suppression = z.infer<typeof suppressionSchema>;
 
 /**
