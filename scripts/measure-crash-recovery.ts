@@ -7,9 +7,14 @@
  * the mailing's counts against the outbox, and the dead letters left.
  *
  *   npx tsx scripts/measure-crash-recovery.ts [kills] [recipients] [--rate=5] [--sigterm]
+ *     [--scenario=mailing|reminder|registrations]
  *
  * `--rate` is the local SES max send rate; `--sigterm` stops the stack with SIGTERM (Ctrl-C)
  * instead of the last `kill -9`, as someone stopping it during the mailing.
+ * `--scenario`: `mailing` (the default, above); `reminder`: the registrants confirmed first, then
+ * a reminder made due a few seconds later (its offset set as `measure-reminders.ts` does), the
+ * kills during the reminder; `registrations`: the kills during the confirmations of the
+ * registrations (each 201 must get exactly one).
  * It exits with 1 if a mail was lost or duplicated, the counts differ from the outbox, a dead
  * letter was left, or the mails took more than 2 minutes after the last restart.
  */
@@ -31,6 +36,9 @@ const kills = Number(positional[0] ?? 10);
 const recipients = Number(positional[1] ?? 100);
 const sesRate = flag("rate")?.split("=")[1] ?? "5";
 const sigterm = flag("sigterm") !== undefined;
+const scenario = z
+  .enum(["mailing", "reminder", "registrations"])
+  .parse(flag("scenario")?.split("=")[1] ?? "mailing");
 const adminToken = "measure-crash-recovery-token";
 const dataDir = await mkdtemp(join(tmpdir(), "convene-crash-measure-"));
 const outbox = join(dataDir, "outbox");
@@ -96,21 +104,67 @@ const sentAt = (file: string) => file.replace(/^(\d{8})T(\d\d)(\d\d)(\d\d)(\d{3}
 
 const eventId = "crash-measure";
 const people = Array.from({ length: recipients }, () => registrant());
+/** The mail each scenario is about, beside the confirmations: the mailing's or the reminder's. */
+const isSecondMail = (subject: string) =>
+  scenario === "reminder" ? /^(Reminder|Rappel)\b/.test(subject) : /panne|crash/.test(subject);
+const emlCount = async () =>
+  (await readdir(outbox).catch(() => [] as string[])).filter((file) => file.endsWith(".eml")).length;
+/** Waits until `done`, polling; throws after 5 minutes. */
+async function until(what: string, done: () => Promise<boolean>, since = Date.now()) {
+  while (!(await done())) {
+    if (Date.now() - since > 300_000) throw new Error(`${what}: not within 5 minutes`);
+    await sleep(250);
+  }
+}
+// A whole second, as the event stores its start (the reminder's offset is then exact); both
+// sessions at once, so that every registrant's reminder falls due together.
+const startsAt = new Date(Math.floor((Date.now() + 30 * 24 * 3_600_000) / 1000) * 1000);
+const event = (reminders: string[]) => {
+  const sample = sampleEvent();
+  const at = startsAt.toISOString().replace(/\.\d{3}Z$/, "Z");
+  return { ...sample, sessions: sample.sessions.map((session) => ({ ...session, startsAt: at })), reminders };
+};
 let child = await start();
 try {
-  await call("PUT", `/admin/events/${eventId}`, sampleEvent());
+  await call("PUT", `/admin/events/${eventId}`, scenario === "reminder" ? event(["PT1H"]) : sampleEvent());
   for (const person of people) {
     const { status } = await call("POST", `/events/${eventId}/registrations`, person);
     if (status !== 201) throw new Error(`a registration answered ${status}`);
   }
-  const { json } = await call("POST", `/admin/events/${eventId}/mailings`, {
-    name: "Crash",
-    segment: {},
-    subject: { fr: "Après la panne", en: "After the crash" },
-    body: { fr: "Bonjour", en: "Hello" },
-  });
-  const mailingId = json.mailingId as string;
-  await call("POST", `/admin/events/${eventId}/mailings/${mailingId}/send`);
+  /** What is being sent while the kills come, and how to tell it finished. */
+  let finished: () => Promise<boolean>;
+  let view: () => Promise<Record<string, unknown>>;
+  if (scenario === "mailing") {
+    const { json } = await call("POST", `/admin/events/${eventId}/mailings`, {
+      name: "Crash",
+      segment: {},
+      subject: { fr: "Après la panne", en: "After the crash" },
+      body: { fr: "Bonjour", en: "Hello" },
+    });
+    const mailingId = json.mailingId as string;
+    await call("POST", `/admin/events/${eventId}/mailings/${mailingId}/send`);
+    view = async () => (await call("GET", `/admin/events/${eventId}/mailings/${mailingId}`)).json;
+    finished = async () => (await view()).status === "sent";
+  } else if (scenario === "reminder") {
+    await until("the confirmations", async () => (await emlCount()) >= recipients);
+    const dueAt = Math.floor(Date.now() / 1000) * 1000 + 3_000;
+    await call("PUT", `/admin/events/${eventId}`, event([`PT${(startsAt.getTime() - dueAt) / 1000}S`]));
+    view = async () => {
+      const { reminders } = (await call("GET", `/admin/events/${eventId}/reminders`)).json as {
+        reminders: { sessionId: string; dueAt: string; status: string; sent: number }[];
+      };
+      const row = reminders.find(
+        (reminder) => reminder.sessionId === "fr" && Date.parse(reminder.dueAt) <= dueAt,
+      );
+      return { ...row };
+    };
+    finished = async () => (await view()).status === "sent";
+    // The kills begin once the reminder goes out.
+    await until("the first reminder", async () => (await emlCount()) > recipients);
+  } else {
+    view = async () => ({ status: "confirmations" });
+    finished = async () => true;
+  }
 
   const killedAt: number[] = [];
   for (let kill_ = 0; kill_ < kills; kill_++) {
@@ -120,17 +174,13 @@ try {
     child = await start();
   }
   const restartedAt = Date.now();
+  await until("the mails to finish", finished, restartedAt);
+  const sendingView = await view();
+  // Every mail out: as many outbox files as recipients, twice but for registrations only (a
+  // duplicate shows below).
+  const expectedFiles = recipients * (scenario === "registrations" ? 1 : 2);
   for (;;) {
-    const view = await call("GET", `/admin/events/${eventId}/mailings/${mailingId}`);
-    if (view.json.status === "sent") break;
-    if (Date.now() - restartedAt > 300_000) throw new Error("the mailing did not finish within 5 minutes");
-    await sleep(250);
-  }
-  const mailingView = (await call("GET", `/admin/events/${eventId}/mailings/${mailingId}`)).json;
-  // Every mail out: as many outbox files as recipients twice (a duplicate shows below).
-  for (;;) {
-    const files = (await readdir(outbox)).filter((file) => file.endsWith(".eml")).length;
-    if (files >= recipients * 2 || Date.now() - restartedAt > 300_000) break;
+    if ((await emlCount()) >= expectedFiles || Date.now() - restartedAt > 300_000) break;
     await sleep(250);
   }
   const seconds = (Date.now() - restartedAt) / 1000;
@@ -138,17 +188,18 @@ try {
   await sleep(3_000);
   const deadLetters = await readdir(join(dataDir, "dead-letters")).catch(() => [] as string[]);
   // One recipient at a time: reading every outbox file for all of them at once runs out of files.
-  const counts: { confirmation: number; mailing: number }[] = [];
+  const counts: { confirmation: number; second: number }[] = [];
   const twice: string[] = [];
+  const secondKind = scenario === "reminder" ? "reminder" : "mailing";
   for (const person of people) {
     const mails = await mailsTo(outbox, person.email);
-    const isMailing = (mail: (typeof mails)[number]) => /panne|crash/.test(mail.parsed.subject ?? "");
-    const mailing = mails.filter(isMailing);
-    const confirmations = mails.filter((mail) => !isMailing(mail));
-    counts.push({ confirmation: confirmations.length, mailing: mailing.length });
+    const isSecond = (mail: (typeof mails)[number]) => isSecondMail(mail.parsed.subject ?? "");
+    const second = mails.filter(isSecond);
+    const confirmations = mails.filter((mail) => !isSecond(mail));
+    counts.push({ confirmation: confirmations.length, second: second.length });
     for (const [kind, copies] of [
       ["confirmation", confirmations],
-      ["mailing", mailing],
+      [secondKind, second],
     ] as const) {
       if (copies.length > 1)
         twice.push(`${kind} ${person.email}: ${copies.map((mail) => sentAt(mail.file)).join(", ")}`);
@@ -159,24 +210,30 @@ try {
     console.log(`killed at ${killedAt.map((at) => new Date(at).toISOString().slice(11, 23)).join(", ")}`);
     for (const line of twice) console.log(`twice: ${line}`);
   }
+  const hasSecond = scenario !== "registrations";
   const lostConfirmations = counts.filter((count) => count.confirmation === 0).length;
-  const lostMailings = counts.filter((count) => count.mailing === 0).length;
-  const lost = lostConfirmations + lostMailings;
+  const lostSecond = hasSecond ? counts.filter((count) => count.second === 0).length : 0;
+  const lost = lostConfirmations + lostSecond;
   const duplicatedConfirmations = counts.filter((count) => count.confirmation > 1).length;
-  const duplicatedMailings = counts.filter((count) => count.mailing > 1).length;
-  const duplicated = duplicatedConfirmations + duplicatedMailings;
-  const mailingCounts = z
-    .object({ sent: z.number(), skipped: z.number(), failed: z.number() })
-    .parse(mailingView.counts ?? mailingView);
-  const mailingInOutbox = counts.reduce((sum, count) => sum + Math.min(count.mailing, 1), 0);
+  const duplicatedSecond = counts.filter((count) => count.second > 1).length;
+  const duplicated = duplicatedConfirmations + duplicatedSecond;
+  const sentCount = hasSecond
+    ? z.object({ sent: z.number() }).parse((sendingView.counts as object | undefined) ?? sendingView).sent
+    : 0;
+  const secondInOutbox = counts.reduce((sum, count) => sum + Math.min(count.second, 1), 0);
+  const what =
+    scenario === "registrations"
+      ? `${recipients} registrations' confirmations`
+      : `${recipients} confirmations + ${recipients} ${secondKind} mails`;
   console.log(
-    `${kills} kills${sigterm ? " (the last one SIGTERM)" : ""}, ${recipients} confirmations + ${recipients} mailing mails at ${sesRate}/s: lost ${lost} ` +
-      `(${lostConfirmations} confirmations, ${lostMailings} mailing mails), duplicated ${duplicated} ` +
-      `(${duplicatedConfirmations} confirmations, ${duplicatedMailings} mailing mails), ` +
-      `${seconds.toFixed(1)} s from the last restart to the mailing sent and every mail out; ` +
-      `mailing counts sent ${mailingCounts.sent} (outbox ${mailingInOutbox}); dead letters ${deadLetters.length}`,
+    `${scenario}: ${kills} kills${sigterm ? " (the last one SIGTERM)" : ""}, ${what} at ${sesRate}/s: lost ${lost} ` +
+      `(${lostConfirmations} confirmations, ${lostSecond} ${secondKind} mails), duplicated ${duplicated} ` +
+      `(${duplicatedConfirmations} confirmations, ${duplicatedSecond} ${secondKind} mails), ` +
+      `${seconds.toFixed(1)} s from the last restart to every mail out` +
+      (hasSecond ? `; ${secondKind} counts sent ${sentCount} (outbox ${secondInOutbox})` : "") +
+      `; dead letters ${deadLetters.length}`,
   );
-  const countsMatch = mailingCounts.sent === mailingInOutbox;
+  const countsMatch = !hasSecond || sentCount === secondInOutbox;
   process.exitCode = lost + duplicated > 0 || !countsMatch || deadLetters.length > 0 || seconds > 120 ? 1 : 0;
 } finally {
   await kill(child);
