@@ -160,6 +160,19 @@ describe("an event's own registration form", () => {
     ]);
     expect(older.status).toBe(201);
   });
+
+  it("asks a question added to the form from the very next registration (the form's checks are not kept from before)", async () => {
+    const id = await createEvent();
+    const before = await request("POST", `/events/${id}/registrations`, { body: registrant() });
+
+    const saved = await request("PUT", `/admin/events/${id}`, { body: { ...sampleEvent(), form }, ...admin });
+    const unanswered = await request("POST", `/events/${id}/registrations`, { body: registrant() });
+
+    expect(before.status).toBe(201);
+    expect(saved.status).toBe(200);
+    expect(unanswered.status).toBe(400);
+    expect(unanswered.json.issues).toEqual([{ path: "answers.topic", message: "required" }]);
+  });
 });
 
 /** A multiple choice and a yes/no, beside the issue's two questions. */
