@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startLocalStack } from "../infra/local/local-stack.ts";
 import { reportFigures } from "./figures.ts";
-import { gapHistogram } from "./send-gaps.ts";
+import { gapHistogram, slotsSince } from "./send-gaps.ts";
 
 const recipients = Number(process.argv[2] ?? 2000);
 /** Issue 13: a mailing goes out at ≥ 0.95 of the SES max send rate. */
@@ -40,6 +40,9 @@ const stack = await startLocalStack({
   seed: false,
   log: (line) => logLines.push(line),
 });
+// The stack's functions run in this process: their mailer's slot counts, imported once the stack
+// has set the environment the mailer reads at import.
+const { slotCounts } = await import("../shared/mail/mailer.ts");
 
 async function api(method: string, path: string, body?: unknown) {
   const response = await fetch(`${stack.urls.api}${path}`, {
@@ -114,6 +117,7 @@ try {
     subject: { en: subject },
     body: { en: "Hello {{firstName}}" },
   });
+  const slotsBefore = { ...slotCounts };
   await api("POST", `/admin/events/${eventId}/mailings/${mailingId}/send`);
   let status = await api("GET", `/admin/events/${eventId}/mailings/${mailingId}`);
   while (status.status === "sending") {
@@ -133,6 +137,7 @@ try {
       `(first to last), ${twice} twice, ${missing} missing, ${deadLetters} dead letters; mailing says ` +
       `${status.status}, ${status.sent} sent, ${status.skipped} skipped, ${status.failed} failed`,
   );
+  console.log(slotsSince(slotsBefore, slotCounts));
   console.log(
     gapHistogram(
       sent.map((mail) => mail.time),

@@ -22,7 +22,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { simpleParser } from "mailparser";
 import { startLocalStack } from "../infra/local/local-stack.ts";
 import { reportFigures } from "./figures.ts";
-import { gapHistogram } from "./send-gaps.ts";
+import { gapHistogram, slotsSince } from "./send-gaps.ts";
 
 const registrants = Number(process.argv[2] ?? 2000);
 const maxSendRate = Number(process.argv[3] ?? 100);
@@ -48,6 +48,9 @@ const stack = await startLocalStack({
   seed: false,
   log: (line) => busLog.push(line),
 });
+// The stack's functions run in this process: their mailer's slot counts, imported once the stack
+// has set the environment the mailer reads at import.
+const { slotCounts } = await import("../shared/mail/mailer.ts");
 
 async function api(method: string, path: string, body?: unknown, admin = false) {
   const response = await fetch(`${stack.urls.api}${path}`, {
@@ -136,6 +139,7 @@ try {
   if (confirmations.size !== registrants)
     problems.push(`${confirmations.size} confirmations for ${registrants}`);
 
+  const slotsBefore = { ...slotCounts };
   // The reminder's offset set so that it is due in 3 seconds; the session does not move.
   const dueAt = Math.floor(Date.now() / 1000) * 1000 + 3_000;
   await api("PUT", `/admin/events/${eventId}`, event(startsAt, `PT${(startsAt - dueAt) / 1000}S`), true);
@@ -186,6 +190,7 @@ try {
     `reminder status: ${status?.status}, sent ${status?.sent}; dead letters: ${deadLetters.length}`,
   );
 
+  console.log(slotsSince(slotsBefore, slotCounts));
   console.log(gapHistogram(times, maxSendRate));
   const rateShare = (reminderFiles.length - 1) / ((last - first) / 1000) / maxSendRate;
   console.log(`sending rate / SES max send rate: ${rateShare.toFixed(3)}`);

@@ -4,6 +4,8 @@
  * at the full rate has nearly every gap at `1000 / rate` ms; the time over that spacing, summed per
  * bucket, says which pauses (page boundaries, hand-ons, slot waits) cost the missing share.
  */
+import type { slotCounts } from "../shared/mail/mailer.ts";
+
 const bucketEdgesMs = [0, 5, 10, 15, 20, 30, 50, 100, 250, 1000, Number.POSITIVE_INFINITY];
 
 export function gapHistogram(times: readonly number[], maxSendRate: number): string {
@@ -33,4 +35,19 @@ export function gapHistogram(times: readonly number[], maxSendRate: number): str
     .map(({ gap, after }) => `${gap} ms after send ${after}`);
   if (long.length > 0) lines.push(`  gaps of 100 ms or more: ${long.join(", ")}`);
   return lines.join("\n");
+}
+
+type SlotCounts = typeof slotCounts;
+
+/**
+ * What became of the sending slots the stack's senders took since `before` (the local runtime runs
+ * every function in this process, so the mailer's counts are the stack's): a slot dropped late
+ * while sends waited is time the event loop or a take's answer lost, an unused one time no send
+ * was ready for.
+ */
+export function slotsSince(before: SlotCounts, now: SlotCounts): string {
+  const [used, late, unused] = (["used", "lateWithSendsWaiting", "unused"] as const).map(
+    (name) => now[name] - before[name],
+  );
+  return `sending slots: ${used} used, ${late} dropped late with sends waiting, ${unused} unused (no send waiting)`;
 }

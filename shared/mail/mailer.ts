@@ -208,6 +208,14 @@ async function takeSlots(perSecond: number, count: number): Promise<number[]> {
   }
 }
 
+/**
+ * What became of the slots this process took, for the measuring scripts: `used` by a send,
+ * dropped as too late while sends were waiting (`lateWithSendsWaiting`: the event loop or the
+ * take's answer came late), or dropped with no send waiting (`unused`: the senders were busy
+ * elsewhere, or done).
+ */
+export const slotCounts = { used: 0, lateWithSendsWaiting: 0, unused: 0 };
+
 /** A send of this process waiting for its turn to go out. */
 interface Turn {
   go: () => void;
@@ -270,9 +278,13 @@ function pump(perSecond: number): void {
   pumpTimer = undefined;
   const now = Date.now();
   const tolerance = lateToleranceMs(perSecond);
-  while ((heldSlots[0] ?? now) < now - tolerance) heldSlots.shift();
+  while ((heldSlots[0] ?? now) < now - tolerance) {
+    heldSlots.shift();
+    slotCounts[waiting.length > 0 ? "lateWithSendsWaiting" : "unused"]++;
+  }
   while (waiting.length > 0 && (heldSlots[0] ?? now + 1) <= now) {
     heldSlots.shift();
+    slotCounts.used++;
     waiting.shift()?.go();
   }
   if (waiting.length === 0) return;
