@@ -175,7 +175,7 @@ try {
   }
   const restartedAt = Date.now();
   await until("the mails to finish", finished, restartedAt);
-  const sendingView = await view();
+  const finishedAfter = (Date.now() - restartedAt) / 1000;
   // Every mail out: as many outbox files as recipients, twice but for registrations only (a
   // duplicate shows below).
   const expectedFiles = recipients * (scenario === "registrations" ? 1 : 2);
@@ -184,8 +184,10 @@ try {
     await sleep(250);
   }
   const seconds = (Date.now() - restartedAt) / 1000;
-  // Let any late duplicate arrive before counting.
+  // Let any late duplicate arrive before counting. The counts are read once every mail is out: a
+  // reminder's are read from its delivery records at each view (a mailing's are set when it ends).
   await sleep(3_000);
+  const sendingView = await view();
   const deadLetters = await readdir(join(dataDir, "dead-letters")).catch(() => [] as string[]);
   // One recipient at a time: reading every outbox file for all of them at once runs out of files.
   const counts: { confirmation: number; second: number }[] = [];
@@ -227,9 +229,10 @@ try {
       : `${recipients} confirmations + ${recipients} ${secondKind} mails`;
   console.log(
     `${scenario}: ${kills} kills${sigterm ? " (the last one SIGTERM)" : ""}, ${what} at ${sesRate}/s: lost ${lost} ` +
-      `(${lostConfirmations} confirmations, ${lostSecond} ${secondKind} mails), duplicated ${duplicated} ` +
-      `(${duplicatedConfirmations} confirmations, ${duplicatedSecond} ${secondKind} mails), ` +
+      `(${lostConfirmations} confirmations${hasSecond ? `, ${lostSecond} ${secondKind} mails` : ""}), duplicated ${duplicated} ` +
+      `(${duplicatedConfirmations} confirmations${hasSecond ? `, ${duplicatedSecond} ${secondKind} mails` : ""}), ` +
       `${seconds.toFixed(1)} s from the last restart to every mail out` +
+      (hasSecond ? ` (${finishedAfter.toFixed(1)} s to the ${secondKind} marked sent)` : "") +
       (hasSecond ? `; ${secondKind} counts sent ${sentCount} (outbox ${secondInOutbox})` : "") +
       `; dead letters ${deadLetters.length}`,
   );
