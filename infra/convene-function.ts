@@ -48,17 +48,17 @@ const infraDir = dirname(fileURLToPath(import.meta.url));
  *   `node:zlib` import, so every cold start paid for both; `lambda-event-streams.ts` stands in
  *   (19 KB less; cancel-registration's import 7 % less CPU, pair-timed).
  * - **The init goal's floor**: the 60 ms goal for a fresh `node` importing a public bundle sits
- *   about at what the SDK clients alone cost with these settings (DynamoDB's document client, plus
- *   EventBridge's for cancel-registration: ~57 and ~60 ms of CPU against the functions' 120–132,
- *   medians of 15 alternated imports on the loaded 2-core machine on 2026-11-29;
- *   `scripts/measure-bundles.ts` times "its SDK clients alone" beside each function in every run),
- *   and zod's classic API costs ~17 ms more before a function builds its first schema (`zod/mini`
- *   ~8), Powertools' logger and metrics ~8: so with the SDK bundled, zod at every edge and
- *   Powertools, 60 ms is out of reach here, and the SDK taken from the runtime costs 3× (above).
- *   What is left to cut is zod's share: the domain's schemas are built only where a function
- *   reads them (`shared/domain/built.ts`), and `zod/mini` for the public path's schemas would save
- *   about 9 ms of zod's own load and ~40 % of each schema's construction (measured on 20 objects of
- *   ~500 schemas: classic +22 ms, mini +14).
+ *   at what the SDK clients alone cost with these settings (DynamoDB's document client, plus
+ *   EventBridge's for cancel-registration: 56 and 59 ms of CPU against the public functions'
+ *   96–128, medians of 11 rounds of alternated imports on the loaded 2-core machine, 2026-11-29;
+ *   `scripts/measure-bundles.ts` times "its SDK clients alone" beside each function in every run).
+ *   With zod's classic API (one schema) and Powertools' logger and metrics beside the client, and
+ *   nothing of Convene's, it was 78 ms: so with the SDK bundled, zod at every edge and Powertools,
+ *   60 ms is out of reach here, and the SDK taken from the runtime costs 3× (above). What is left
+ *   to cut is zod's share: the domain's schemas are built only where a function reads them
+ *   (`shared/domain/built.ts`); `zod/mini` for the public path's schemas would save ~9 ms of zod's
+ *   own load and ~40 % of each schema's construction (20 objects of ~500 schemas: classic +22 ms,
+ *   mini +14).
  * - **No source maps in the zip**, and no `--enable-source-maps` (it cost 5–47 ms and 12–25 MB per
  *   cold start, and the maps were 108 MB in all). Errors are logged with their name and message,
  *   which say what failed; a stack trace names minified functions.
