@@ -13,6 +13,7 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startLocalStack } from "../infra/local/local-stack.ts";
 import { reportFigures } from "./figures.ts";
@@ -118,6 +119,7 @@ try {
     body: { en: "Hello {{firstName}}" },
   });
   const slotsBefore = { ...slotCounts };
+  const loopBefore = performance.eventLoopUtilization();
   await api("POST", `/admin/events/${eventId}/mailings/${mailingId}/send`);
   let status = await api("GET", `/admin/events/${eventId}/mailings/${mailingId}`);
   while (status.status === "sending") {
@@ -137,7 +139,7 @@ try {
       `(first to last), ${twice} twice, ${missing} missing, ${deadLetters} dead letters; mailing says ` +
       `${status.status}, ${status.sent} sent, ${status.skipped} skipped, ${status.failed} failed`,
   );
-  console.log(slotsSince(slotsBefore, slotCounts));
+  console.log(slotsSince(slotsBefore, slotCounts, loopBefore));
   console.log(
     gapHistogram(
       sent.map((mail) => mail.time),

@@ -18,6 +18,7 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { simpleParser } from "mailparser";
 import { startLocalStack } from "../infra/local/local-stack.ts";
@@ -140,6 +141,7 @@ try {
     problems.push(`${confirmations.size} confirmations for ${registrants}`);
 
   const slotsBefore = { ...slotCounts };
+  const loopBefore = performance.eventLoopUtilization();
   // The reminder's offset set so that it is due in 3 seconds; the session does not move.
   const dueAt = Math.floor(Date.now() / 1000) * 1000 + 3_000;
   await api("PUT", `/admin/events/${eventId}`, event(startsAt, `PT${(startsAt - dueAt) / 1000}S`), true);
@@ -149,6 +151,7 @@ try {
   }[];
   // Waits as long as a loaded machine may need: a reminder merely late would count as missing.
   const files = await waitForOutbox(confirmations.size + registrants, 600_000);
+  const slotReport = slotsSince(slotsBefore, slotCounts, loopBefore);
   await sleep(2_000); // any duplicate would arrive now
   const reminderFiles: string[] = [];
   for (const file of (await outboxFiles()).filter((name) => !confirmations.has(name))) {
@@ -190,7 +193,7 @@ try {
     `reminder status: ${status?.status}, sent ${status?.sent}; dead letters: ${deadLetters.length}`,
   );
 
-  console.log(slotsSince(slotsBefore, slotCounts));
+  console.log(slotReport);
   console.log(gapHistogram(times, maxSendRate));
   const rateShare = (reminderFiles.length - 1) / ((last - first) / 1000) / maxSendRate;
   console.log(`sending rate / SES max send rate: ${rateShare.toFixed(3)}`);

@@ -4,6 +4,7 @@
  * at the full rate has nearly every gap at `1000 / rate` ms; the time over that spacing, summed per
  * bucket, says which pauses (page boundaries, hand-ons, slot waits) cost the missing share.
  */
+import { type EventLoopUtilization, performance } from "node:perf_hooks";
 import type { slotCounts } from "../shared/mail/mailer.ts";
 
 const bucketEdgesMs = [0, 5, 10, 15, 20, 30, 50, 100, 250, 1000, Number.POSITIVE_INFINITY];
@@ -45,9 +46,15 @@ type SlotCounts = typeof slotCounts;
  * while sends waited is time the event loop or a take's answer lost, an unused one time no send
  * was ready for.
  */
-export function slotsSince(before: SlotCounts, now: SlotCounts): string {
+export function slotsSince(before: SlotCounts, now: SlotCounts, loopBefore: EventLoopUtilization): string {
   const [used, late, unused] = (["used", "lateWithSendsWaiting", "unused"] as const).map(
     (name) => now[name] - before[name],
   );
-  return `sending slots: ${used} used, ${late} dropped late with sends waiting, ${unused} unused (no send waiting)`;
+  // How busy this process's event loop was meanwhile: near 1, it ran late for its slots because it
+  // had no time to spare (CPU), not because it waited on round trips.
+  const busy = performance.eventLoopUtilization(loopBefore).utilization;
+  return (
+    `sending slots: ${used} used, ${late} dropped late with sends waiting, ${unused} unused (no send waiting); ` +
+    `event loop busy ${(busy * 100).toFixed(0)} % of the time`
+  );
 }

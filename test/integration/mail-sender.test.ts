@@ -137,16 +137,24 @@ describe("sendRawMail against SES's max send rate", () => {
       ),
     );
     const throttledBefore = counter.seen.throttled;
-    const competing = await Promise.all(
-      Array.from({ length: maxSendRate }, () =>
-        competitor.send(new SendRawEmailCommand({ RawMessage: { Data: competingRaw } })),
-      ),
+    // The other sender (straight to SES, outside the pacing, five requests at a time) keeps SES's
+    // second full until the mailer's requests have been throttled three times, however late a
+    // loaded machine lets the mailer's slots come.
+    const deadline = Date.now() + 15_000;
+    const competing = Promise.all(
+      Array.from({ length: 5 }, async () => {
+        while (counter.seen.throttled - throttledBefore < 3 && Date.now() < deadline) {
+          await competitor
+            .send(new SendRawEmailCommand({ RawMessage: { Data: competingRaw } }))
+            .catch(() => undefined);
+        }
+      }),
     );
 
     const results = await Promise.all(raws.map((raw) => mailer.sendRawMail({ raw, to: "ada@example.org" })));
 
+    await competing;
     competitor.destroy();
-    expect(competing.every((response) => response.MessageId)).toBe(true);
     expect(counter.seen.throttled - throttledBefore).toBeGreaterThanOrEqual(3);
     expect((await delivered(results.map((result) => result.messageId))).sort()).toEqual([
       "Throttled 0",
