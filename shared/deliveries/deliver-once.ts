@@ -11,13 +11,21 @@ import { type Lease, leaseFor, leaseMarginMs } from "./lease.ts";
 /** The longest a Lambda runs: a claim leased for that long cannot outlive a live sender. */
 const longestStepMs = 15 * 60_000;
 
+/** Past a dead sender's take-over time, so that the claim's `leaseUntil < now - grace` holds. */
+const takeOverStepMs = 5;
+
+/** What a step must still have after waiting for a take-over: the send and its outcome's write. */
+const takeOverMarginMs = 5_000;
+
 /**
  * What became of one delivery, each recorded once on its delivery record: `sent`; `suppressed`
  * (the address is on the suppression list for this audience: nothing sent); `rejected` (SES
  * refused this address for good: retrying would fail the same way, so it is not retried);
- * `already-claimed` (a duplicate: another attempt owns this delivery and its outcome).
+ * `already-claimed` (a duplicate: another attempt owns this delivery and its outcome); `deferred`
+ * (a single mail, without a step time, met the claim of a dead sender still within the grace for
+ * SES's send event: nothing sent; the sweeper publishes that sender's resume message again).
  */
-export type DeliveryOutcome = "sent" | "already-claimed" | "suppressed" | "rejected";
+export type DeliveryOutcome = "sent" | "already-claimed" | "suppressed" | "rejected" | "deferred";
 
 export interface Delivery {
   /** The delivery record: what is sent and to whom (e.g. `keys.delivery(registrationId, kind, n)`). */
@@ -64,7 +72,8 @@ export interface Delivery {
  *    lease: a duplicated event or a retried step finds the live claim (or the outcome) and sends
  *    nothing. A claim whose lease ended (its sender died) is taken over, once SES's send event
  *    had time to record the mail if it did go out (`claimTimes` in `lease.ts`): the step waits for
- *    that moment if its time allows, else hands on from here (`SendDeadlineError`).
+ *    that moment if its time allows, else a step hands on from here (`SendDeadlineError`) and a
+ *    single mail is `deferred` to the sweeper.
  * 3. Sends (within `delivery.timeLeftMs`) with the SES tag naming the delivery record, and records
  *    the outcome in the very next write. If SES refuses the address for good (`MessageRejected`),
  *    the record says `rejected` and the caller moves on; any other error (`SendDeadlineError`
@@ -96,13 +105,19 @@ export async function deliverOnce(
   const suppression = readAhead === undefined ? await suppressionOf(to) : readAhead;
   const state = stopsMail(suppression, audience) ? "suppressed" : "sending";
   let claim = await claimDelivery(key, state, now, lease, delivery.expiresAt);
-  if (!claim.claimed && claim.takeOverAt) {
-    // Its sender died; its mail may have gone out, and SES's event may still say so.
-    const waitMs = claim.takeOverAt.getTime() - Date.now();
-    if (waitMs > timeLeftMs()) {
+  // Its sender died; its mail may have gone out, and SES's event may still say so: wait for the
+  // claim's take-over time if the step can, and claim again. The condition's `<` makes the write
+  // succeed only after that instant, and a timer may wake on it or a millisecond early: hence a
+  // few tries, each after the time the last answer gave.
+  for (let tries = 0; !claim.claimed && claim.takeOverAt && tries < 3; tries++) {
+    const waitMs = Math.max(0, claim.takeOverAt.getTime() - Date.now()) + takeOverStepMs;
+    if (waitMs + takeOverMarginMs > timeLeftMs()) {
+      // A single mail (no step time of its own) leaves it to the sweeper, which publishes the
+      // dead sender's resume message again until the grace is over; a page of a step hands on.
+      if (!delivery.timeLeftMs) return "deferred";
       throw new SendDeadlineError("A dead sender's claim may not be taken over before the step's time ends");
     }
-    if (waitMs > 0) await sleep(waitMs);
+    await sleep(waitMs);
     claim = await claimDelivery(key, state, new Date(), lease, delivery.expiresAt);
   }
   if (!claim.claimed) return "already-claimed";

@@ -147,7 +147,8 @@ export async function sendMailingBatch(
           return sendRawMail({ raw: mail.raw, to: mail.to }, sendOptions);
         },
       );
-      if (outcome !== "already-claimed") await progress.add(counted[outcome]);
+      // `deferred` never comes back to a step (it passes its time left): a dead claim hands on.
+      if (outcome !== "already-claimed" && outcome !== "deferred") await progress.add(counted[outcome]);
     },
     pageSettled: async ({ page }, { complete }) => {
       if (!complete || page + 1 >= pages || chainLost) return;
