@@ -125,7 +125,7 @@ describe("npm start, a real process", () => {
     expect(adminView.sessions[0]?.joinUrl).toMatch(/^https:/);
   });
 
-  it("finishes a mailing after kill -9 of the whole process group and a start again: nobody missing, nobody twice (not even the mail SES took right before the kill), data and token kept", {
+  it("finishes a mailing and the confirmations in flight after kill -9 of the whole process group and a start again: nobody missing, nobody twice (not even the mail SES took right before the kill), data and token kept", {
     timeout: 120_000,
   }, async () => {
     const demoBefore = await getEvent("/admin/events/mc2cm-webinar-4");
@@ -149,6 +149,11 @@ describe("npm start, a real process", () => {
       (await mailsTo(outbox(), person.email)).filter((mail) => /panne|crash/.test(mail.parsed.subject ?? ""));
     // Every confirmation out first, so that the victim's second mail is the mailing's.
     await waitUntil("the confirmations", outboxSize, (size) => size >= people.length);
+    // Ten more registrations whose confirmations are still going out, beside the mailing's mails,
+    // when the process dies: each 201 must get exactly one confirmation all the same.
+    const late = Array.from({ length: 10 }, () => registrant());
+    for (const person of late)
+      expect((await call("POST", `/events/${id}/registrations`, person)).status).toBe(201);
     const died = once(current.child, "exit");
     expect((await call("POST", `/admin/events/${id}/mailings/${mailingId}/send`)).status).toBe(202);
     // The process group dies by itself (the test switch), inside the window: SES took the mail,
@@ -164,13 +169,24 @@ describe("npm start, a real process", () => {
       60_000,
     );
 
-    const counts = await Promise.all(people.map(async (person) => (await mailingMails(person)).length));
+    const everyone = [...people, ...late];
+    const counts = await Promise.all(everyone.map(async (person) => (await mailingMails(person)).length));
+    const confirmationsOf = (person: { email: string }) =>
+      mailsTo(outbox(), person.email).then(
+        (mails) => mails.filter((mail) => !/panne|crash/.test(mail.parsed.subject ?? "")).length,
+      );
+    const lateConfirmations = await waitUntil(
+      "the late registrants' confirmations",
+      () => Promise.all(late.map(confirmationsOf)),
+      (found) => found.every((count) => count >= 1),
+    );
     expect([exitCode, signal]).toEqual([null, "SIGKILL"]);
     expect(victimsMails).toHaveLength(1);
     // Nobody missing, nobody twice: the victim's mail (and any other in flight) was recorded by
     // SES's send event, so the resumed mailing did not send it again.
-    expect(counts).toEqual(people.map(() => 1));
-    expect(sent.sent).toBe(30);
+    expect(counts).toEqual(everyone.map(() => 1));
+    expect(lateConfirmations).toEqual(late.map(() => 1));
+    expect(sent.sent).toBe(40);
     const record = await deliveryRecord(keys.mailingDelivery(mailingId, victimId));
     expect(record).toMatchObject({ state: "sent" });
     expect(victimsMails[0]?.file).toContain(String(record?.messageId));
