@@ -228,12 +228,47 @@ describe("npm start, a real process", () => {
     expect(after).toEqual(people.map(() => 1));
   });
 
-  it("stops everything on SIGTERM, DynamoDB Local included, and exits with 0", {
-    timeout: 30_000,
+  it("stops everything on SIGTERM in the middle of a mailing, DynamoDB Local included, exits with 0, and finishes the mailing on the next start: nobody missing or twice, no dead letter", {
+    timeout: 120_000,
   }, async () => {
+    const id = uniqueId("sigterm");
+    await call("PUT", `/admin/events/${id}`, sampleEvent());
+    // Sixty at 10/s: the mailing outlasts the stop's five seconds for the steps in flight.
+    const people = Array.from({ length: 60 }, () => registrant());
+    const before = await outboxSize();
+    for (const person of people) await call("POST", `/events/${id}/registrations`, person);
+    const mailing = await call("POST", `/admin/events/${id}/mailings`, {
+      name: "Stopped",
+      segment: {},
+      subject: { fr: "Après l'arrêt", en: "After the stop" },
+      body: { fr: "Bonjour", en: "Hello" },
+    });
+    const mailingId = mailing.json.mailingId as string;
+    const mailingMails = async (person: { email: string }) =>
+      (await mailsTo(outbox(), person.email)).filter((mail) => /arrêt|stop/.test(mail.parsed.subject ?? ""));
+    await waitUntil("everyone's confirmation", outboxSize, (size) => size >= before + people.length);
+    const confirmed = await outboxSize();
+    await call("POST", `/admin/events/${id}/mailings/${mailingId}/send`);
+    await waitUntil("the mailing's first mails", outboxSize, (size) => size >= confirmed + 3);
+
     const code = await current.stop(25_000);
+    const mailedAtStop = (await outboxSize()) - confirmed;
+    const dynamoAfterStop = fetch(`http://127.0.0.1:${ports.dynamo}/`);
+    await expect(dynamoAfterStop).rejects.toThrow();
+    await start();
+    const sent = await waitUntil(
+      "the mailing to finish",
+      async () => (await call("GET", `/admin/events/${id}/mailings/${mailingId}`)).json,
+      (view) => view.status === "sent",
+      60_000,
+    );
+    const counts = await Promise.all(people.map(async (person) => (await mailingMails(person)).length));
+    const deadLetters = await readdir(join(dataDir, "dead-letters")).catch(() => []);
 
     expect(code).toBe(0);
-    await expect(fetch(`http://127.0.0.1:${ports.dynamo}/`)).rejects.toThrow();
+    expect(mailedAtStop).toBeLessThan(people.length);
+    expect(counts).toEqual(people.map(() => 1));
+    expect(sent.sent).toBe(people.length);
+    expect(deadLetters).toEqual([]);
   });
 });
