@@ -102,6 +102,8 @@ describe("npm start, a real process", () => {
    * their second mail (the confirmation, then the mailing's), before the sender recorded it.
    */
   const victim = registrant();
+  /** The registrant a later start dies for: right after SES took their reminder. */
+  const reminderVictim = registrant();
 
   it("prints the form, console and sign-in links with a token of its own, and serves the demo event and the outbox", {
     timeout: 90_000,
@@ -255,7 +257,11 @@ describe("npm start, a real process", () => {
     const mailedAtStop = (await outboxSize()) - confirmed;
     const dynamoAfterStop = fetch(`http://127.0.0.1:${ports.dynamo}/`);
     await expect(dynamoAfterStop).rejects.toThrow();
-    await start();
+    // The next start dies in the middle of a reminder, in the last test of this file.
+    await start({
+      CONVENE_TEST_CRASH_AFTER_SEND: `${reminderVictim.email}#2`,
+      CONVENE_LOCAL_SCHEDULE_SECONDS: "1",
+    });
     const sent = await waitUntil(
       "the mailing to finish",
       async () => (await call("GET", `/admin/events/${id}/mailings/${mailingId}`)).json,
@@ -270,5 +276,42 @@ describe("npm start, a real process", () => {
     expect(counts).toEqual(people.map(() => 1));
     expect(sent.sent).toBe(people.length);
     expect(deadLetters).toEqual([]);
+  });
+
+  it("finishes a reminder after kill -9 in the middle of it and a start again: every confirmed registrant reminded once", {
+    timeout: 120_000,
+  }, async () => {
+    const id = uniqueId("reminder-crash");
+    // The sessions start one hour and 25 s from now, and the reminder is an hour before: it falls
+    // due once everyone below is registered and confirmed, and the schedule ticks every second.
+    await call("PUT", `/admin/events/${id}`, { ...sampleEvent((3600 + 25) / 3600), reminders: ["PT1H"] });
+    const people = [...Array.from({ length: 29 }, () => registrant()), reminderVictim];
+    const died = once(current.child, "exit");
+    for (const person of people)
+      expect((await call("POST", `/events/${id}/registrations`, person)).status).toBe(201);
+    const reminders = async (person: { email: string }) =>
+      (await mailsTo(outbox(), person.email)).filter((mail) =>
+        /^(Reminder|Rappel)\b/.test(mail.parsed.subject ?? ""),
+      );
+    // The process group dies by itself right after SES took the victim's reminder.
+    const [, signal] = await died;
+    const victimsReminders = await reminders(reminderVictim);
+
+    await start();
+    const row = await waitUntil(
+      "the reminder to be sent",
+      async () =>
+        (
+          (await call("GET", `/admin/events/${id}/reminders`)).json.reminders as Record<string, unknown>[]
+        ).find((reminder) => reminder.sessionId === "fr"),
+      (reminder) => reminder?.status === "sent" && reminder.sent === people.length,
+      60_000,
+    );
+    const counts = await Promise.all(people.map(async (person) => (await reminders(person)).length));
+
+    expect(signal).toBe("SIGKILL");
+    expect(victimsReminders).toHaveLength(1);
+    expect(counts).toEqual(people.map(() => 1));
+    expect(row).toMatchObject({ status: "sent", sent: people.length });
   });
 });
