@@ -20,6 +20,7 @@ import {
 } from "../shared/bus/events/ses-feedback.ts";
 import { sessionCancelled } from "../shared/bus/events/session-cancelled.ts";
 import { sessionChanged } from "../shared/bus/events/session-changed.ts";
+import { deliveryTagName } from "../shared/deliveries/delivery-tag.ts";
 import type { EventPattern } from "./event-pattern.ts";
 
 /**
@@ -110,12 +111,6 @@ const functionsDir = join(dirname(fileURLToPath(import.meta.url)), "..", "functi
 
 export const entryOf = (spec: FunctionSpec): string => join(functionsDir, `${spec.name}.ts`);
 export const timeoutSecondsOf = (spec: FunctionSpec): number => spec.timeoutSeconds ?? 10;
-
-/** A rule matching SES's own events of the given types (on the default bus). */
-export const onSesEvents = (...events: BusEvent[]): EventPattern => ({
-  source: [sesEventSource],
-  "detail-type": events.map((event) => event.detailType),
-});
 
 /** A rule matching Convene's own events of the given types. */
 export const onEvents = (...events: BusEvent[]): EventPattern => ({
@@ -302,7 +297,19 @@ export const functions: readonly FunctionSpec[] = [
     name: "record-feedback",
     description:
       "Puts addresses that bounced for good or complained on the suppression list; marks sent the delivery an Email Sent event names",
-    rule: onSesEvents(emailBounced, emailComplaintReceived, emailSent),
+    // SES publishes every configuration set's events of the account to its default bus: `Email
+    // Sent` only when it is about one of Convene's deliveries (its tag), or this function would
+    // run for every mail any application of the account sends.
+    rule: {
+      source: [sesEventSource],
+      $or: [
+        { "detail-type": [emailBounced.detailType, emailComplaintReceived.detailType] },
+        {
+          "detail-type": [emailSent.detailType],
+          detail: { mail: { tags: { [deliveryTagName]: [{ exists: true }] } } },
+        },
+      ],
+    },
     bus: "default",
     // Delivery records: a registration's mails (REG#) and a mailing's (MAILING#).
     access: { table: ["PutItem", "UpdateItem"], partitions: ["SUPPRESSION#*", "REG#*", "MAILING#*"] },
