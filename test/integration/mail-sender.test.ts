@@ -120,18 +120,26 @@ describe("sendRawMail against SES's max send rate", () => {
     // second full until the mailer's requests have been throttled three times, however late a
     // loaded machine lets the mailer's slots come.
     const deadline = Date.now() + 15_000;
+    let secondIsFull: () => void = () => {};
+    const full = new Promise<void>((resolve) => {
+      secondIsFull = resolve;
+    });
     const competing = Promise.all(
       Array.from({ length: 2 }, async () => {
         while (counter.seen.throttled - throttledBefore < 3 && Date.now() < deadline) {
           // Throttled itself: the second is full; it asks again 10 ms later rather than in a tight
           // loop that would starve the mailer (and this process's SES) of CPU.
-          await competitor
-            .send(new SendRawEmailCommand({ RawMessage: { Data: competingRaw } }))
-            .catch(() => sleep(10));
+          await competitor.send(new SendRawEmailCommand({ RawMessage: { Data: competingRaw } })).catch(() => {
+            secondIsFull();
+            return sleep(10);
+          });
         }
       }),
     );
 
+    // The mailer starts once SES's second is full: on a loaded machine the competitor may take a
+    // while to fill it, and a mailer that began first would send unthrottled.
+    await full;
     const results = await Promise.all(raws.map((raw) => mailer.sendRawMail({ raw, to: "ada@example.org" })));
 
     await competing;
