@@ -97,6 +97,21 @@ describe("npm start, a real process", () => {
   const outbox = () => join(dataDir, "outbox");
   const outboxSize = async () =>
     (await readdir(outbox()).catch(() => [])).filter((file) => file.endsWith(".eml")).length;
+  /** A person's mails whose subject `subject` matches (or, with `matching` false, does not). */
+  const mailsAbout = async (person: { email: string }, subject: RegExp, matching = true) =>
+    (await mailsTo(outbox(), person.email)).filter(
+      (mail) => subject.test(mail.parsed.subject ?? "") === matching,
+    );
+  /** A draft mailing to every registrant of the event, with the subject given per language. */
+  const draftMailing = async (eventId: string, name: string, subject: { fr: string; en: string }) =>
+    (
+      await call("POST", `/admin/events/${eventId}/mailings`, {
+        name,
+        segment: {},
+        subject,
+        body: { fr: "Bonjour", en: "Hello" },
+      })
+    ).json.mailingId as string;
   /**
    * The registrant the first start dies for (`CONVENE_TEST_CRASH_AFTER_SEND`): right after SES took
    * their second mail (the confirmation, then the mailing's), before the sender recorded it.
@@ -140,15 +155,8 @@ describe("npm start, a real process", () => {
       expect(registered.status).toBe(201);
       if (person === victim) victimId = String(registered.json.registrationId);
     }
-    const mailing = await call("POST", `/admin/events/${id}/mailings`, {
-      name: "Crash",
-      segment: {},
-      subject: { fr: "Après la panne", en: "After the crash" },
-      body: { fr: "Bonjour", en: "Hello" },
-    });
-    const mailingId = mailing.json.mailingId as string;
-    const mailingMails = async (person: { email: string }) =>
-      (await mailsTo(outbox(), person.email)).filter((mail) => /panne|crash/.test(mail.parsed.subject ?? ""));
+    const mailingId = await draftMailing(id, "Crash", { fr: "Après la panne", en: "After the crash" });
+    const mailingMails = (person: { email: string }) => mailsAbout(person, /panne|crash/);
     // Every confirmation out first, so that the victim's second mail is the mailing's.
     await waitUntil("the confirmations", outboxSize, (size) => size >= people.length);
     // Ten more registrations whose confirmations are still going out, beside the mailing's mails,
@@ -173,10 +181,8 @@ describe("npm start, a real process", () => {
 
     const everyone = [...people, ...late];
     const counts = await Promise.all(everyone.map(async (person) => (await mailingMails(person)).length));
-    const confirmationsOf = (person: { email: string }) =>
-      mailsTo(outbox(), person.email).then(
-        (mails) => mails.filter((mail) => !/panne|crash/.test(mail.parsed.subject ?? "")).length,
-      );
+    const confirmationsOf = async (person: { email: string }) =>
+      (await mailsAbout(person, /panne|crash/, false)).length;
     const lateConfirmations = await waitUntil(
       "the late registrants' confirmations",
       () => Promise.all(late.map(confirmationsOf)),
@@ -241,15 +247,8 @@ describe("npm start, a real process", () => {
     const people = Array.from({ length: 20 }, () => registrant());
     const before = await outboxSize();
     for (const person of people) await call("POST", `/events/${id}/registrations`, person);
-    const mailing = await call("POST", `/admin/events/${id}/mailings`, {
-      name: "Stopped",
-      segment: {},
-      subject: { fr: "Après l'arrêt", en: "After the stop" },
-      body: { fr: "Bonjour", en: "Hello" },
-    });
-    const mailingId = mailing.json.mailingId as string;
-    const mailingMails = async (person: { email: string }) =>
-      (await mailsTo(outbox(), person.email)).filter((mail) => /arrêt|stop/.test(mail.parsed.subject ?? ""));
+    const mailingId = await draftMailing(id, "Stopped", { fr: "Après l'arrêt", en: "After the stop" });
+    const mailingMails = (person: { email: string }) => mailsAbout(person, /arrêt|stop/);
     await waitUntil("everyone's confirmation", outboxSize, (size) => size >= before + people.length);
     const confirmed = await outboxSize();
     await call("POST", `/admin/events/${id}/mailings/${mailingId}/send`);
@@ -289,10 +288,7 @@ describe("npm start, a real process", () => {
     const died = once(current.child, "exit");
     for (const person of people)
       expect((await call("POST", `/events/${id}/registrations`, person)).status).toBe(201);
-    const reminders = async (person: { email: string }) =>
-      (await mailsTo(outbox(), person.email)).filter((mail) =>
-        /^(Reminder|Rappel)\b/.test(mail.parsed.subject ?? ""),
-      );
+    const reminders = (person: { email: string }) => mailsAbout(person, /^(Reminder|Rappel)\b/);
     // The process group dies by itself right after SES took the victim's reminder.
     const [, signal] = await died;
     const victimsReminders = await reminders(reminderVictim);
