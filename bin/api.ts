@@ -14,6 +14,8 @@ export interface RequestOptions {
   file?: Buffer;
   /** What the request does, in the organiser's words ("save event x"), to head its error messages. */
   action: string;
+  /** More request headers, such as `If-Match`. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -36,8 +38,8 @@ export async function connect(command: Command): Promise<ApiClient> {
 /** A client for given settings, apart from commander, for commands that talk to several APIs or for tests. */
 export function createApiClient(settings: Settings): ApiClient {
   return {
-    async send(method, path, { body, file, action }) {
-      const response = await fetchApi(settings, method, path, body, file);
+    async send(method, path, { body, file, action, headers }) {
+      const response = await fetchApi(settings, method, path, body, file, headers);
       const parsed = await readBody(response);
       if (!response.ok) throw toApiError(settings, action, response, parsed);
       return { status: response.status, body: parsed };
@@ -51,8 +53,9 @@ async function fetchApi(
   path: string,
   body: unknown,
   file: Buffer | undefined,
+  extraHeaders: Record<string, string> = {},
 ): Promise<Response> {
-  const headers: Record<string, string> = { accept: "application/json" };
+  const headers: Record<string, string> = { ...extraHeaders, accept: "application/json" };
   if (settings.token) headers.authorization = `Bearer ${settings.token.value}`;
   if (body !== undefined) headers["content-type"] = "application/json";
   if (file) headers["content-type"] = "application/octet-stream";

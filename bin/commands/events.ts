@@ -29,22 +29,33 @@ function putCommand(): Command {
     .description("create an event from a JSON file, or replace it with the file's content")
     .argument("<file>", "the event as JSON: title, description, organiser, sessions, reminders")
     .option("--id <eventId>", "the event id (default: the file name without its extension)")
+    .option("--force", "replace the event even if it was saved since this file was read from it")
     .addHelpText(
       "after",
       `
 The event id is part of the registration link, so it is kept to 2 to 64 lowercase letters,
 digits and hyphens. Putting the same id again replaces the whole event with the file's content.
 A file saved from \`convene events get\` can be edited and put back as it is; if its "id" differs
-from its file name, convene asks for --id rather than guess which event is meant.
+from its file name, convene asks for --id rather than guess which event is meant. A file saved
+from \`convene events get\` remembers which version of the event it was read from ("updatedAt"):
+if the event was saved since (in the console, by a colleague), putting it stops and says so rather
+than undo their changes; get the event again and redo your edits in it, or add --force.
 
 Examples:
   convene events put mc2cm-webinar-5.json        creates or updates the event "mc2cm-webinar-5"
   convene events put draft.json --id mc2cm-webinar-5`,
     )
-    .action(async (file: string, options: { id?: string }, command: Command) => {
+    .action(async (file: string, options: { id?: string; force?: boolean }, command: Command) => {
       const event = await readJsonObject(file, "the event");
       const id = options.id ?? idFromFileName(file, event);
-      const { status } = await saveEvent(await connect(command), id, event, options.id === undefined);
+      // A file saved by `events get` holds the version it was read from: the API refuses it (409)
+      // when the event was saved since, so that an old copy never silently undoes newer edits.
+      // A draft written by hand has none and replaces the event, as the help says.
+      const readVersion = options.force || typeof event.updatedAt !== "string" ? undefined : event.updatedAt;
+      const { status } = await saveEvent(await connect(command), id, event, {
+        idFromFileName: options.id === undefined,
+        readVersion,
+      });
       console.log(`${status === 201 ? "Created" : "Updated"} event ${id}`);
     });
 }
@@ -64,10 +75,29 @@ function idFromFileName(file: string, event: Record<string, unknown>): string {
   return id;
 }
 
-async function saveEvent(api: ApiClient, id: string, event: object, idFromFileName: boolean) {
+async function saveEvent(
+  api: ApiClient,
+  id: string,
+  event: object,
+  { idFromFileName, readVersion }: { idFromFileName: boolean; readVersion: string | undefined },
+) {
   try {
-    return await api.send("PUT", eventPath(id), { body: event, action: `save event "${id}"` });
+    return await api.send("PUT", eventPath(id), {
+      body: event,
+      action: `save event "${id}"`,
+      headers: readVersion === undefined ? {} : { "if-match": JSON.stringify(readVersion) },
+    });
   } catch (error) {
+    if (error instanceof ApiError && error.code === "event-changed") {
+      throw new ApiError(
+        `The event "${id}" was saved by someone else after this file was read from it (at ${readVersion}), ` +
+          "so putting it would undo their changes.\n" +
+          `Get it again (convene events get ${id} > ${id}.json), make your edits in that copy and put it, ` +
+          "or add --force to replace the event with this file.",
+        error.status,
+        error.code,
+      );
+    }
     if (
       idFromFileName &&
       error instanceof ApiError &&

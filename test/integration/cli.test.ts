@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -72,6 +72,31 @@ describe.concurrent("convene CLI", { timeout: 90_000 }, () => {
       title: { en: "New title" },
       sessions: event.sessions,
     });
+  });
+
+  it("refuses to put back a file read before the event was saved again, unless --force", async () => {
+    const id = uniqueId("cli-stale");
+    await convene(["events", "put", await eventFile(`${id}.json`, sampleEvent())]);
+    // Two organisers each save the event from `events get`; the first one's edit is put.
+    const saved = JSON.parse((await convene(["events", "get", id])).stdout);
+    const edited = (title: string) => ({ ...saved, title: { ...saved.title, en: title } });
+    const first = await eventFile(`${id}.json`, edited("First edit"));
+    await mkdir(join(dir, "second"), { recursive: true });
+    const second = await eventFile(`second/${id}.json`, edited("Stale edit"));
+    expect(await convene(["events", "put", first])).toMatchObject({ code: 0 });
+
+    const refused = await convene(["events", "put", second]);
+    const afterRefusal = JSON.parse((await convene(["events", "get", id])).stdout);
+    const forced = await convene(["events", "put", second, "--force"]);
+    const afterForce = JSON.parse((await convene(["events", "get", id])).stdout);
+
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`The event "${id}" was saved by someone else`);
+    expect(refused.stderr).toContain(`convene events get ${id}`);
+    expect(refused.stderr).not.toMatch(stackTrace);
+    expect(afterRefusal.title.en).toBe("First edit");
+    expect(forced).toMatchObject({ code: 0, stdout: `Updated event ${id}\n` });
+    expect(afterForce.title.en).toBe("Stale edit");
   });
 
   it("cancels a session only with --yes, with a message per language, and mails its registrant", async () => {
