@@ -16,6 +16,7 @@ import { expiresAtOf } from "../privacy/retention.ts";
 import {
   createRegistration,
   findRegistrationByEmail,
+  newRegistrationTransaction,
   requestConfirmationResend,
 } from "./registration-store.ts";
 
@@ -64,27 +65,13 @@ export async function register(
   input: ValidRegistrationInput,
   { now = new Date(), rateLimit = noRateLimit }: RegisterOptions = {},
 ): Promise<RegisterResult> {
-  const { language, consent: _consent, ...fields } = input;
   const registrationId = randomUUID();
   let event = await getEventForPublic(eventId);
   let limitItems = rateLimit.items;
   for (let eventReads = 1; ; ) {
-    const session = openSession(event, input.sessionId, now);
-    const registration: Omit<Registration, "status"> = {
-      ...fields,
-      registrationId,
-      eventId,
-      language: language ?? session.language,
-      consent: { acceptedAt: now.toISOString(), noticeVersion: privacyNoticeVersion },
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      confirmationNumber: 1,
-      expiresAt: expiresAtOf(event),
-    };
-    const announce = (status: Registration["status"]) =>
-      message(registrationCreated, { eventId, registrationId, sessionId: session.id, status });
+    const { registration, capacity, announce } = draftRegistration(event, input, registrationId, now);
     const guards = [eventAsRead(event), ...limitItems];
-    const created = await createRegistration(registration, session.capacity, now, announce, guards);
+    const created = await createRegistration(registration, capacity, now, announce, guards);
     if (created.outcome === "created") {
       return { outcome: "created", registration: { ...registration, status: created.status }, event };
     }
@@ -109,6 +96,47 @@ export async function register(
     }
     // Cancelled between the two reads: the email is free again, so register it.
   }
+}
+
+/** The registration `register` stores for `input` in `event`, its session's capacity, and its announcement. */
+function draftRegistration(
+  event: WebinarEvent,
+  input: ValidRegistrationInput,
+  registrationId: string,
+  now: Date,
+) {
+  const { language, consent: _consent, ...fields } = input;
+  const session = openSession(event, input.sessionId, now);
+  const registration: Omit<Registration, "status"> = {
+    ...fields,
+    registrationId,
+    eventId: event.id,
+    language: language ?? session.language,
+    consent: { acceptedAt: now.toISOString(), noticeVersion: privacyNoticeVersion },
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    confirmationNumber: 1,
+    expiresAt: expiresAtOf(event),
+  };
+  const announce = (status: Registration["status"]) =>
+    message(registrationCreated, { eventId: event.id, registrationId, sessionId: session.id, status });
+  return { registration, capacity: session.capacity, announce };
+}
+
+/**
+ * The transaction `register` writes for a new registration of `input` in `event` (when a seat is
+ * free), with the same items, shapes and conditions, for sending it bare: it is what
+ * `scripts/measure-registration.ts` compares the request path with.
+ */
+export function newRegistrationItems(
+  event: WebinarEvent,
+  input: ValidRegistrationInput,
+  rateLimit: RateLimitCharge = noRateLimit,
+  now = new Date(),
+) {
+  const { registration, capacity, announce } = draftRegistration(event, input, randomUUID(), now);
+  const guards = [eventAsRead(event), ...rateLimit.items];
+  return newRegistrationTransaction(registration, capacity, now, announce, guards).confirmed;
 }
 
 /**

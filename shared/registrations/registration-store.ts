@@ -88,21 +88,19 @@ export type CreateOutcome =
   | { outcome: "guard-failed"; guard: number };
 
 /**
- * Stores a new registration in one transaction: the registration, the (event, email) uniqueness
- * item, and the session's counter. The counter's condition is what keeps a session from being
- * overbooked under concurrent requests: past `capacity` confirmed (or while others wait), the
- * same registration is stored as waitlisted instead. The message that announces it
- * (`announce(status)`) goes into the same transaction as an outbox item (relayed from the stream).
- * `guards` are further conditional items of the same transaction (the request's rate-limit
- * counters, a check that the event is as read), so that they cost no round trip of their own.
+ * The items of the transaction that stores a new registration, for either status it may take: the
+ * registration, the (event, email) uniqueness item, the session's counter (a seat, or a place on
+ * the waiting list) and the outbox item of `announce(status)`, then `guards`. Built once per
+ * request (the outbox ids are drawn here); also what `scripts/measure-registration.ts` sends bare,
+ * as the DynamoDB work a registration needs.
  */
-export async function createRegistration(
+export function newRegistrationTransaction(
   registration: Omit<Registration, "status">,
   capacity: number | undefined,
   now: Date,
   announce: (status: RegistrationStatus) => BusMessage,
   guards: readonly TransactItems[number][] = [],
-): Promise<CreateOutcome> {
+): Record<"confirmed" | "waitlisted", TransactItems> {
   const lock = {
     Put: {
       TableName: tableName,
@@ -115,32 +113,48 @@ export async function createRegistration(
     },
   };
   const counters = sessionCounterUpdates(registration.eventId, registration.sessionId, capacity);
-  const outbox = {
-    confirmed: outboxEntry(announce("confirmed"), now),
-    waitlisted: outboxEntry(announce("waitlisted"), now),
-  };
-  const attempt = (status: "confirmed" | "waitlisted", counter: TransactItems[number]) =>
-    transact([
-      // The first confirmation counts as sent now: a double-submitted form does not mail twice.
-      {
-        Put: {
-          TableName: tableName,
-          Item: { ...registrationItem({ ...registration, status }), lastConfirmationAt: now.toISOString() },
-        },
+  const items = (status: "confirmed" | "waitlisted", counter: TransactItems[number]): TransactItems => [
+    // The first confirmation counts as sent now: a double-submitted form does not mail twice.
+    {
+      Put: {
+        TableName: tableName,
+        Item: { ...registrationItem({ ...registration, status }), lastConfirmationAt: now.toISOString() },
       },
-      lock,
-      counter,
-      { Put: { TableName: tableName, Item: outbox[status].item } },
-      ...guards,
-    ]);
-  const ownItems = 4;
+    },
+    lock,
+    counter,
+    { Put: { TableName: tableName, Item: outboxEntry(announce(status), now).item } },
+    ...guards,
+  ];
+  return { confirmed: items("confirmed", counters.seat), waitlisted: items("waitlisted", counters.waitlist) };
+}
 
-  const failed = await attempt("confirmed", counters.seat);
+/** How many items of {@link newRegistrationTransaction} come before its guards. */
+const ownItems = 4;
+
+/**
+ * Stores a new registration in one transaction ({@link newRegistrationTransaction}). The counter's
+ * condition is what keeps a session from being overbooked under concurrent requests: past
+ * `capacity` confirmed (or while others wait), the same registration is stored as waitlisted
+ * instead. The message that announces it (`announce(status)`) goes into the same transaction as an
+ * outbox item (relayed from the stream). `guards` are further conditional items of the same
+ * transaction (the request's rate-limit counters, a check that the event is as read), so that they
+ * cost no round trip of their own.
+ */
+export async function createRegistration(
+  registration: Omit<Registration, "status">,
+  capacity: number | undefined,
+  now: Date,
+  announce: (status: RegistrationStatus) => BusMessage,
+  guards: readonly TransactItems[number][] = [],
+): Promise<CreateOutcome> {
+  const transaction = newRegistrationTransaction(registration, capacity, now, announce, guards);
+  const failed = await transact(transaction.confirmed);
   if (failed === undefined) return { outcome: "created", status: "confirmed" };
   if (failed >= ownItems) return { outcome: "guard-failed", guard: failed - ownItems };
   if (failed === 1) return { outcome: "already-registered" };
 
-  const failedAgain = await attempt("waitlisted", counters.waitlist);
+  const failedAgain = await transact(transaction.waitlisted);
   if (failedAgain === undefined) {
     return { outcome: "created", status: "waitlisted" };
   }
