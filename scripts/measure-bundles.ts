@@ -3,7 +3,7 @@
  * ≤ 250 KB, and the public path's module init ≤ 60 ms (median of a fresh `node` importing the
  * bundle, several times each).
  *
- *   npx tsx scripts/measure-bundles.ts [imports per function]
+ *   npx tsx scripts/measure-bundles.ts [imports per function] [--ladder]
  *
  * It bundles every function of the wiring list with the esbuild options `cdk synth` uses
  * (`esbuildOptionsOf`: the AWS SDK bundled, see `bundleSettings`), in one esbuild call, into
@@ -14,7 +14,13 @@
  * over the goals on purpose, and the floor under the init goal: a bundle of only the SDK clients
  * the function uses, built (`new …Client({})`) as `shared/aws/` builds them, with the same
  * settings, imported in turn with the function's bundle so that both are timed in the same moments
- * of a shared machine. It exits with 1 if a figure misses its goal.
+ * of a shared machine. Each import's CPU time is printed beside its wall time: on a loaded machine
+ * the wall time also counts the waits for a core, and the CPU time is the figure to compare.
+ * `--ladder` also breaks the slowest function's init (by CPU) down, imported in turn with bundles that each
+ * add one part to the one before: an empty module (Node's own import), its SDK clients, Convene's
+ * Powertools logger and metrics (`shared/observability.ts`), zod's classic API with one schema, the
+ * domain's event and registration schemas, then the whole function. It exits with 1 if a figure
+ * misses its goal.
  */
 import { execFile } from "node:child_process";
 import { rm } from "node:fs/promises";
@@ -27,7 +33,8 @@ import { functions } from "../infra/wiring.ts";
 import { isSdkInput, limits, publicPath } from "./bundle-budget.ts";
 import { median, reportFigures } from "./figures.ts";
 
-const runs = Number(process.argv[2] ?? 7);
+const runs = Number(process.argv.find((arg, index) => index > 1 && /^\d+$/.test(arg)) ?? 7);
+const ladder = process.argv.includes("--ladder");
 const outDir = join(import.meta.dirname, "..", "node_modules", ".cache", "convene-bundles");
 
 /** Settings a function's configuration schema reads at cold start; no call leaves the process. */
@@ -42,10 +49,14 @@ const initEnvironment = {
   PUBLIC_URL: "https://example.org",
   POWERTOOLS_SERVICE_NAME: "convene-measure",
   POWERTOOLS_METRICS_NAMESPACE: "convene-measure",
+  // The SDK warns once, at its first client, that it will require Node.js 22 (a formatted warning
+  // written to stderr, ~4 ms of CPU); Lambda runs Node.js 24, where the check stays silent, so a
+  // local Node.js 20 must not add it to the figure.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
 };
 
-const importTimer =
-  "const t = performance.now(); await import(process.argv[1]); console.log(performance.now() - t);";
+const importTimer = `const cpu = process.cpuUsage(); const t = performance.now(); await import(process.argv[1]);
+const used = process.cpuUsage(cpu); console.log(performance.now() - t, (used.user + used.system) / 1000);`;
 
 await rm(outDir, { recursive: true, force: true });
 const { metafile } = await build({
@@ -86,60 +97,87 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";`,
   "client-ses": { imports: `import { SESClient } from "@aws-sdk/client-ses";`, build: "new SESClient({})" },
 };
 
-/** The floor of a function's init: a bundle of only the SDK clients it holds, built as it builds them. */
-async function buildClientsAlone(name: string, clients: readonly string[]): Promise<string> {
-  const unknown = clients.filter((client) => !clientBuilds[client]);
-  if (clients.length === 0 || unknown.length > 0)
-    throw new Error(`${name}: no floor for its SDK clients (${clients.join(", ") || "none found"})`);
-  const parts = clients.map((client) => clientBuilds[client] ?? { imports: "", build: "" });
-  const file = join(outDir, "sdk-clients-alone", name, "index.mjs");
+/** A module of the given source, bundled with the functions' settings, as `<outDir>/<path>/index.mjs`. */
+async function bundleSource(path: string, contents: string): Promise<string> {
+  const file = join(outDir, path, "index.mjs");
   await build({
     ...esbuildOptionsOf([]),
     entryPoints: undefined,
-    stdin: {
-      contents: `${parts.map((part) => part.imports).join("\n")}
-export const clients = [${parts.map((part) => part.build).join(", ")}];`,
-      resolveDir: join(import.meta.dirname, ".."),
-      sourcefile: `${name}-sdk-clients.mjs`,
-    },
+    stdin: { contents, resolveDir: join(import.meta.dirname, ".."), sourcefile: `${path}.mjs` },
     outfile: file,
     logLevel: "silent",
   });
   return file;
 }
 
+/** The source of a module that builds the given SDK clients as `shared/aws/` builds them. */
+function clientsSource(name: string, clients: readonly string[]): string {
+  const unknown = clients.filter((client) => !clientBuilds[client]);
+  if (clients.length === 0 || unknown.length > 0)
+    throw new Error(`${name}: no floor for its SDK clients (${clients.join(", ") || "none found"})`);
+  const parts = clients.map((client) => clientBuilds[client] ?? { imports: "", build: "" });
+  return `${parts.map((part) => part.imports).join("\n")}
+export const clients = [${parts.map((part) => part.build).join(", ")}];`;
+}
+
+/** The steps of `--ladder`, each a module's source that adds one part to the step before. */
+const ladderSteps = (name: string, clients: readonly string[]) => {
+  const sdk = clientsSource(name, clients);
+  const powertools = `${sdk}\nexport { count, log } from "#shared/observability";`;
+  const zod = `${powertools}\nimport * as z from "zod";\nexport const one = z.object({ name: z.string() });`;
+  const schemas = `${zod}\nexport { eventInputSchema } from "#shared/domain/event";
+export { registrationSchema } from "#shared/domain/registration";`;
+  return [
+    { step: "an empty module (Node's own import)", contents: "export const nothing = 0;" },
+    { step: "its SDK clients alone", contents: sdk },
+    { step: "+ Powertools' logger and metrics", contents: powertools },
+    { step: "+ zod's classic API, one schema", contents: zod },
+    { step: "+ the event and registration schemas", contents: schemas },
+  ];
+};
+
 const run = promisify(execFile);
+/** Wall and CPU milliseconds of a fresh `node` importing the file. */
 const timeImport = async (file: string) => {
   const { stdout } = await run(
     process.execPath,
     ["--input-type=module", "-e", importTimer, pathToFileURL(file).href],
     { env: initEnvironment },
   );
-  return Number(stdout.trim());
+  const [wall = Number.NaN, cpu = Number.NaN] = stdout.trim().split(" ").map(Number);
+  return { wall, cpu };
 };
-const initMs = new Map<string, number>();
-const floorMs = new Map<string, number>();
+/** Imports the files in turn, `runs` times, and gives each one's median wall and CPU time. */
+async function timeInTurn(files: readonly string[]) {
+  const times = files.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
+  for (let index = 0; index < runs; index++) {
+    for (const [at, file] of files.entries()) {
+      const { wall, cpu } = await timeImport(file);
+      times[at]?.wall.push(wall);
+      times[at]?.cpu.push(cpu);
+    }
+  }
+  return times.map(({ wall, cpu }) => ({ wall: median(wall), cpu: median(cpu) }));
+}
+const ms = ({ wall, cpu }: { wall: number; cpu: number }) => `${wall.toFixed(1)} ms, CPU ${cpu.toFixed(1)}`;
+
+const initMs = new Map<string, { wall: number; cpu: number }>();
+const floorMs = new Map<string, { wall: number; cpu: number }>();
 for (const name of publicPath) {
   const bundle = bundles.find((candidate) => candidate.name === name);
   if (!bundle) throw new Error(`${name} is not in the wiring list`);
-  const floor = await buildClientsAlone(name, bundle.clients);
-  const times: number[] = [];
-  const floorTimes: number[] = [];
-  for (let index = 0; index < runs; index++) {
-    times.push(await timeImport(bundle.file));
-    floorTimes.push(await timeImport(floor));
-  }
-  initMs.set(name, median(times));
-  floorMs.set(name, median(floorTimes));
+  const floor = await bundleSource(`sdk-clients-alone/${name}`, clientsSource(name, bundle.clients));
+  const [init, floorInit] = await timeInTurn([bundle.file, floor]);
+  if (init) initMs.set(name, init);
+  if (floorInit) floorMs.set(name, floorInit);
 }
-await rm(outDir, { recursive: true, force: true });
 
 bundles.sort((a, b) => b.kb - a.kb);
 for (const { name, kb, sdkKb } of bundles) {
   const init = initMs.get(name);
   const floor = floorMs.get(name);
   console.log(
-    `${kb.toFixed(0).padStart(5)} KB  (SDK ${sdkKb.toFixed(0).padStart(3)})  ${name}${init === undefined ? "" : `  (init ${init.toFixed(1)} ms; its SDK clients alone ${floor?.toFixed(1)} ms)`}`,
+    `${kb.toFixed(0).padStart(5)} KB  (SDK ${sdkKb.toFixed(0).padStart(3)})  ${name}${init && floor ? `  (init ${ms(init)}; its SDK clients alone ${ms(floor)})` : ""}`,
   );
 }
 const isPublic = ({ name }: { name: string }) => (publicPath as readonly string[]).includes(name);
@@ -148,9 +186,30 @@ const largestLessSdk = bySizeLessSdk[0];
 const largestPublicLessSdk = bySizeLessSdk.find(isPublic);
 const largest = bundles[0];
 const largestPublic = bundles.find(isPublic);
-const slowestInit = Math.max(...initMs.values());
-const slowestInitName = [...initMs].find(([, ms]) => ms === slowestInit)?.[0] ?? "";
-const floorOfSlowest = floorMs.get(slowestInitName) ?? 0;
+const slowestInit = Math.max(...[...initMs.values()].map(({ wall }) => wall));
+const slowestInitName = [...initMs].find(([, { wall }]) => wall === slowestInit)?.[0] ?? "";
+const floorOfSlowest = floorMs.get(slowestInitName)?.wall ?? 0;
+
+if (ladder) {
+  // By CPU, which a loaded machine's waits do not reorder (the cancel and register pages read both schemas).
+  const slowestCpu = Math.max(...[...initMs.values()].map(({ cpu }) => cpu));
+  const slowest = bundles.find(({ name }) => initMs.get(name)?.cpu === slowestCpu);
+  if (slowest) {
+    const steps = ladderSteps(slowest.name, slowest.clients);
+    const files = await Promise.all(steps.map(({ contents }, at) => bundleSource(`ladder/${at}`, contents)));
+    const times = await timeInTurn([...files, slowest.file]);
+    console.log(`Where ${slowest.name}'s init goes (medians of ${runs}, imported in turn):`);
+    for (const [at, { step }] of [...steps, { step: `the whole ${slowest.name}` }].entries()) {
+      const time = times[at];
+      const before = times[at - 1];
+      if (time) {
+        const added = before ? `  (${(time.cpu - before.cpu).toFixed(1)} CPU more)` : "";
+        console.log(`  ${step.padEnd(40)} ${ms(time)}${added}`);
+      }
+    }
+  }
+}
+await rm(outDir, { recursive: true, force: true });
 const figures = [
   {
     figure: `largest bundle (${largest?.name})`,
