@@ -92,6 +92,18 @@ describe("function bundles as cdk synth builds them", () => {
     }
   });
 
+  it("load at cold start no Node.js module only an unused SDK path needs: HTTP/2 nowhere, zlib only where xlsx is written", () => {
+    // The SDK's HTTP/2 handler and its event-stream codec are never used here; each would add a
+    // builtin to every cold start (after the https the SDK needs: node:http2 ~7 ms of CPU, node:zlib ~2).
+    const builtinsOf = (text: string) =>
+      new Set([...text.matchAll(/\b(?:from|import)\s*"node:([\w/]+)"/g)].map((match) => match[1]));
+    const loading = (builtin: string) =>
+      bundles.filter(({ text }) => builtinsOf(text).has(builtin)).map(({ name }) => name);
+    expect(loading("https"), "the SDK's HTTPS handler is found").toContain("register");
+    expect(loading("http2")).toEqual([]);
+    expect(loading("zlib")).toEqual(["list-registrations"]);
+  });
+
   it("stay within their size goals, 250 KB on the public path and 400 KB elsewhere, but for the bundled AWS SDK", () => {
     const over = bundles.flatMap(({ name, kb, sdkKb }) =>
       kb - sdkKb > goalKbOf(name)
