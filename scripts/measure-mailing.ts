@@ -17,7 +17,7 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startLocalStack } from "../infra/local/local-stack.ts";
 import { reportFigures } from "./figures.ts";
-import { gapHistogram, slotsSince } from "./send-gaps.ts";
+import { cpuPerMail, gapHistogram, profileSending, slotsSince } from "./send-gaps.ts";
 
 const recipients = Number(process.argv[2] ?? 2000);
 /** Issue 13: a mailing goes out at ≥ 0.95 of the SES max send rate. */
@@ -120,12 +120,16 @@ try {
   });
   const slotsBefore = { ...slotCounts };
   const loopBefore = performance.eventLoopUtilization();
+  const stopProfile = await profileSending();
+  const cpuUsed = cpuPerMail();
   await api("POST", `/admin/events/${eventId}/mailings/${mailingId}/send`);
   let status = await api("GET", `/admin/events/${eventId}/mailings/${mailingId}`);
   while (status.status === "sending") {
     await sleep(250);
     status = await api("GET", `/admin/events/${eventId}/mailings/${mailingId}`);
   }
+  const cpuReport = cpuUsed(recipients);
+  await stopProfile();
 
   const sent = (await outbox()).filter((mail) => mail.mailing);
   const perRecipient = new Map<string, number>();
@@ -140,6 +144,7 @@ try {
       `${status.status}, ${status.sent} sent, ${status.skipped} skipped, ${status.failed} failed`,
   );
   console.log(slotsSince(slotsBefore, slotCounts, loopBefore));
+  console.log(cpuReport);
   console.log(
     gapHistogram(
       sent.map((mail) => mail.time),

@@ -23,7 +23,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { simpleParser } from "mailparser";
 import { startLocalStack } from "../infra/local/local-stack.ts";
 import { reportFigures } from "./figures.ts";
-import { gapHistogram, slotsSince } from "./send-gaps.ts";
+import { cpuPerMail, gapHistogram, profileSending, slotsSince } from "./send-gaps.ts";
 
 const registrants = Number(process.argv[2] ?? 2000);
 const maxSendRate = Number(process.argv[3] ?? 100);
@@ -142,6 +142,8 @@ try {
 
   const slotsBefore = { ...slotCounts };
   const loopBefore = performance.eventLoopUtilization();
+  const stopProfile = await profileSending();
+  const cpuUsed = cpuPerMail();
   // The reminder's offset set so that it is due in 3 seconds; the session does not move.
   const dueAt = Math.floor(Date.now() / 1000) * 1000 + 3_000;
   await api("PUT", `/admin/events/${eventId}`, event(startsAt, `PT${(startsAt - dueAt) / 1000}S`), true);
@@ -152,6 +154,8 @@ try {
   // Waits as long as a loaded machine may need: a reminder merely late would count as missing.
   const files = await waitForOutbox(confirmations.size + registrants, 600_000);
   const slotReport = slotsSince(slotsBefore, slotCounts, loopBefore);
+  const cpuReport = cpuUsed(registrants);
+  await stopProfile();
   await sleep(2_000); // any duplicate would arrive now
   const reminderFiles: string[] = [];
   for (const file of (await outboxFiles()).filter((name) => !confirmations.has(name))) {
@@ -194,6 +198,7 @@ try {
   );
 
   console.log(slotReport);
+  console.log(cpuReport);
   console.log(gapHistogram(times, maxSendRate));
   const rateShare = (reminderFiles.length - 1) / ((last - first) / 1000) / maxSendRate;
   console.log(`sending rate / SES max send rate: ${rateShare.toFixed(3)}`);

@@ -4,6 +4,7 @@
  * at the full rate has nearly every gap at `1000 / rate` ms; the time over that spacing, summed per
  * bucket, says which pauses (page boundaries, hand-ons, slot waits) cost the missing share.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { type EventLoopUtilization, performance } from "node:perf_hooks";
 import type { slotCounts } from "../shared/mail/mailer.ts";
 
@@ -57,4 +58,75 @@ export function slotsSince(before: SlotCounts, now: SlotCounts, loopBefore: Even
     `sending slots: ${used} used, ${late} dropped late with sends waiting, ${unused} unused (no send waiting); ` +
     `event loop busy ${(busy * 100).toFixed(0)} % of the time`
   );
+}
+
+/**
+ * With `CONVENE_MEASURE_CPU_PROFILE=<file>`, a V8 CPU profile of this process (the whole local
+ * stack but DynamoDB Local) from now until the returned function is called: the sending window
+ * alone, without the registrations before it. Open it in Chrome's DevTools, or sum its self time
+ * per function. Without the variable, nothing is recorded.
+ */
+export async function profileSending(): Promise<() => Promise<void>> {
+  const file = process.env.CONVENE_MEASURE_CPU_PROFILE;
+  if (!file) return async () => {};
+  const { Session } = await import("node:inspector/promises");
+  const { writeFile } = await import("node:fs/promises");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 1000 });
+  await session.post("Profiler.start");
+  return async () => {
+    const { profile } = await session.post("Profiler.stop");
+    await writeFile(file, JSON.stringify(profile));
+    session.disconnect();
+    console.log(`CPU profile of the sending window: ${file}`);
+  };
+}
+
+/** CPU seconds (user + system) a process has used, from `/proc` (Linux); undefined elsewhere. */
+function procCpuSeconds(pid: number): number | undefined {
+  try {
+    // After the command's closing parenthesis: state, ppid, … utime (14th field), stime (15th).
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The processes this one started (DynamoDB Local's JVM, through its launcher), from `/proc`. */
+function childPids(): number[] {
+  try {
+    return readdirSync("/proc")
+      .filter((name) => /^\d+$/.test(name))
+      .filter(
+        (name) =>
+          readFileSync(`/proc/${name}/stat`, "utf8").split(") ")[1]?.split(" ")[1] === String(process.pid),
+      )
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * CPU used from now until the returned function is called, per mail: by this process (the whole
+ * local stack but DynamoDB Local) and by its children (DynamoDB Local). Unlike a rate, it holds on
+ * a machine that others load: it says what each mail costs, not how long the CPU was shared.
+ */
+export function cpuPerMail(): (mails: number) => string {
+  const before = process.cpuUsage();
+  const children = childPids();
+  const childBefore = children.map((pid) => procCpuSeconds(pid) ?? 0);
+  return (mails) => {
+    const own = process.cpuUsage(before);
+    const ownMs = (own.user + own.system) / 1000;
+    const childMs = children.reduce(
+      (sum, pid, index) => sum + ((procCpuSeconds(pid) ?? 0) - (childBefore[index] ?? 0)) * 1000,
+      0,
+    );
+    const per = (ms: number) => (ms / Math.max(1, mails)).toFixed(2);
+    return `CPU per mail: ${per(ownMs)} ms in this process (the stack), ${per(childMs)} ms in DynamoDB Local; ${(ownMs / 1000).toFixed(1)} s and ${(childMs / 1000).toFixed(1)} s in all`;
+  };
 }

@@ -168,8 +168,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // SES's events (every mail's `Email Sent`, the mailbox simulator's bounces and complaints) go
     // to the bus, as a configuration set's EventBridge destination puts them on AWS.
-    const sesEvents = sesEventPublisher({ busUrl: bus.url });
-    stops.push(async () => sesEvents.close());
+    const sesEvents = sesEventPublisher(bus);
     const ses = await startSesServer({
       port: sesPort,
       outboxDir: join(options.dataDir, "outbox"),

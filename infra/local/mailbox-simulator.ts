@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import {
   emailBounced,
   emailComplaintReceived,
   emailSent,
   sesEventSource,
 } from "../../shared/bus/events/ses-feedback.ts";
+import type { LocalEventBus, PutEventsEntry } from "./event-bus.ts";
 import type { SentRecord } from "./ses-server.ts";
 
 /**
@@ -37,7 +37,7 @@ function mailOf(message: EventSubject & { configurationSet: string }, now: Date)
   };
 }
 
-const entry = (configurationSet: string, detailType: string, detail: unknown): PutEventsRequestEntry => ({
+const entry = (configurationSet: string, detailType: string, detail: unknown): PutEventsEntry => ({
   EventBusName: "default",
   Source: sesEventSource,
   DetailType: detailType,
@@ -50,7 +50,7 @@ const entry = (configurationSet: string, detailType: string, detail: unknown): P
  * EventBridge destination for every message it accepted, with the message's tags. As on SES,
  * only a message sent with a configuration set has events.
  */
-export function sendEvent(message: EventSubject, now = new Date()): PutEventsRequestEntry[] {
+export function sendEvent(message: EventSubject, now = new Date()): PutEventsEntry[] {
   const { configurationSet } = message;
   if (!configurationSet) return [];
   return [
@@ -69,12 +69,12 @@ export function sendEvent(message: EventSubject, now = new Date()): PutEventsReq
  * `Email Bounced` / `Email Complaint Received`). As on SES, only a message sent with a
  * configuration set has events. Other recipients are delivered and have none.
  */
-export function simulatedFeedback(message: EventSubject, now = new Date()): PutEventsRequestEntry[] {
+export function simulatedFeedback(message: EventSubject, now = new Date()): PutEventsEntry[] {
   const { configurationSet } = message;
   if (!configurationSet) return [];
   const timestamp = now.toISOString();
   const mail = mailOf({ ...message, configurationSet }, now);
-  return message.destinations.flatMap((recipient): PutEventsRequestEntry[] => {
+  return message.destinations.flatMap((recipient): PutEventsEntry[] => {
     const kind = simulatorAddress.exec(recipient)?.[1]?.toLowerCase();
     if (kind === undefined) return [];
     const detail =
@@ -120,37 +120,26 @@ export function simulatedFeedback(message: EventSubject, now = new Date()): PutE
   });
 }
 
-/** PutEvents takes at most 10 entries a call. */
-const entriesPerCall = 10;
-
 export interface SesEventPublisher {
   /** The local SES's `publishEvents`: resolves once the bus accepted them all; throws otherwise. */
   publish(message: SentRecord): Promise<void>;
-  close(): void;
 }
 
 /**
- * SES's event publishing, to the local bus's default bus with the SDK's own EventBridge client,
- * where the wiring's `record-feedback` rule picks them up: every message's `Email Sent`, and the
- * mailbox simulator's bounces and complaints. The local SES calls it before it answers the send
- * and keeps what it could not publish (see `publishEvents` in `ses-server.ts`).
+ * SES's event publishing, to the local bus's default bus, where the wiring's `record-feedback`
+ * rule picks them up: every message's `Email Sent`, and the mailbox simulator's bounces and
+ * complaints. The local SES calls it before it answers the send and keeps what it could not
+ * publish (see `publishEvents` in `ses-server.ts`). Put in process (`LocalEventBus.putEvents`),
+ * as SES's destination reaches EventBridge on AWS without the public API: the same checks, routing
+ * and journal as `PutEvents`, without an SDK call and an HTTP request per mail.
  */
-export function sesEventPublisher(options: { busUrl: string }): SesEventPublisher {
-  const client = new EventBridgeClient({
-    endpoint: options.busUrl,
-    region: "local",
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
+export function sesEventPublisher(bus: Pick<LocalEventBus, "putEvents">): SesEventPublisher {
   return {
     async publish(message) {
       const entries = [...sendEvent(message), ...simulatedFeedback(message)];
-      for (let start = 0; start < entries.length; start += entriesPerCall) {
-        const result = await client.send(
-          new PutEventsCommand({ Entries: entries.slice(start, start + entriesPerCall) }),
-        );
-        if (result.FailedEntryCount) throw new Error(`${result.FailedEntryCount} event(s) refused`);
-      }
+      if (entries.length === 0) return;
+      const result = bus.putEvents(entries);
+      if (result.FailedEntryCount) throw new Error(`${result.FailedEntryCount} event(s) refused`);
     },
-    close: () => client.destroy(),
   };
 }

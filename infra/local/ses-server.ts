@@ -395,7 +395,10 @@ interface LedgerEntry {
  * wall-clock jumps cannot open or close the windows.
  */
 class SendLedger {
+  /** Oldest first: reservations are made in time order, and a release only removes one. */
   private readonly entries: LedgerEntry[] = [];
+  /** The recipients of `entries`, kept as they change: a day holds thousands of sends. */
+  private dayTotal = 0;
 
   /**
    * Reserves capacity for a send, or says which limit it would break. A message with more recipients than
@@ -405,36 +408,47 @@ class SendLedger {
   reserve(recipients: number, maxPerSecond: number, maxPerDay: number): LedgerEntry | "daily" | "rate" {
     const now = performance.now();
     this.prune(now);
-    if (this.recipientsSince(now - DAY_MS) + recipients > maxPerDay) return "daily";
+    if (this.dayTotal + recipients > maxPerDay) return "daily";
     const inWindow = this.recipientsSince(now - RATE_WINDOW_MS);
     if (inWindow > 0 && inWindow + recipients > maxPerSecond) return "rate";
     const entry = { at: now, recipients };
     this.entries.push(entry);
+    this.dayTotal += recipients;
     return entry;
   }
 
   /** Gives back a reservation whose message could not be written, so it does not count as sent. */
   release(entry: LedgerEntry): void {
-    const index = this.entries.indexOf(entry);
-    if (index >= 0) this.entries.splice(index, 1);
+    const index = this.entries.lastIndexOf(entry);
+    if (index < 0) return;
+    this.entries.splice(index, 1);
+    this.dayTotal -= entry.recipients;
   }
 
   sentLast24Hours(): number {
-    const now = performance.now();
-    this.prune(now);
-    return this.recipientsSince(now - DAY_MS);
+    this.prune(performance.now());
+    return this.dayTotal;
   }
 
+  /** Recipients sent after `since`, counted from the newest back (a second's worth, not a day's). */
   private recipientsSince(since: number): number {
     let total = 0;
-    for (const entry of this.entries) if (entry.at > since) total += entry.recipients;
+    for (let index = this.entries.length - 1; index >= 0; index--) {
+      const entry = this.entries[index];
+      if (!entry || entry.at <= since) break;
+      total += entry.recipients;
+    }
     return total;
   }
 
   /** Drops entries older than a day so memory stays bounded. */
   private prune(now: number): void {
-    const firstRecent = this.entries.findIndex((entry) => entry.at > now - DAY_MS);
-    this.entries.splice(0, firstRecent === -1 ? this.entries.length : firstRecent);
+    let old = 0;
+    while (old < this.entries.length && (this.entries[old]?.at ?? now) <= now - DAY_MS) {
+      this.dayTotal -= this.entries[old]?.recipients ?? 0;
+      old++;
+    }
+    if (old > 0) this.entries.splice(0, old);
   }
 }
 
@@ -667,6 +681,7 @@ async function submit(request: Submission, context: ServerContext): Promise<Sent
 class SesEvents {
   private readonly dir: string;
   private retry: NodeJS.Timeout | undefined;
+  private made: Promise<unknown> | undefined;
   private readonly publishing = new Set<Promise<void>>();
 
   constructor(
@@ -677,8 +692,16 @@ class SesEvents {
   }
 
   async keep(name: string, record: SentRecord): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    await writeFile(join(this.dir, `${name}.json`), JSON.stringify(record));
+    // Made once, not before every mail (a recursive mkdir is a few syscalls); again if removed since.
+    this.made ??= mkdir(this.dir, { recursive: true });
+    await this.made;
+    const write = () => writeFile(join(this.dir, `${name}.json`), JSON.stringify(record));
+    await write().catch(async (error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      this.made = mkdir(this.dir, { recursive: true });
+      await this.made;
+      await write();
+    });
   }
 
   /** Publishes a kept message's events and drops its record; on failure, retried a few seconds later. */

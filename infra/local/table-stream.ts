@@ -165,9 +165,13 @@ export async function startTableStream(options: TableStreamOptions): Promise<Tab
           describedAt = Date.now();
           await listShards("TRIM_HORIZON");
         }
-        const read = await pollOnce();
+        const polledAt = Date.now();
+        await pollOnce();
         pollsDone++;
-        if (read === 0) await sleep(idlePollMs);
+        // A poll at most every `idlePollMs`, busy or not: each GetRecords costs DynamoDB Local and
+        // this process a few ms of CPU, and back to back while mail is sent (a few records each)
+        // they took more of it than the sends. Lambda's poller reads a shard about 4 times a second.
+        await sleep(Math.max(0, idlePollMs - (Date.now() - polledAt)));
       } catch (error) {
         if (closing) break;
         log(`[stream] reading the table's stream failed: ${error instanceof Error ? error.message : error}`);
