@@ -147,13 +147,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     let stream: TableStream | undefined;
+    let ses: Awaited<ReturnType<typeof startSesServer>> | undefined;
     // Schedules (the sweeper's tick among them) wait until SES's send events of the last run are
     // recorded: a step they resume must find those mails sent.
     let sendEventsRecorded = () => {};
     const bus = await startEventBus({
       port: busPort,
-      // What the stream has yet to relay is on its way to the bus: settling waits for it too.
-      upstream: () => stream?.drained() ?? Promise.resolve(),
+      // What the stream has yet to relay, and SES's events still to be published, are on their way
+      // to the bus: settling waits for them too.
+      upstream: async () => {
+        await Promise.all([stream?.drained(), ses?.eventsPublished()]);
+      },
       busName: localBusName,
       deadLetterDir: join(options.dataDir, "dead-letters"),
       // Accepted events survive a crash: the next start delivers them.
@@ -169,7 +173,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // SES's events (every mail's `Email Sent`, the mailbox simulator's bounces and complaints) go
     // to the bus, as a configuration set's EventBridge destination puts them on AWS.
     const sesEvents = sesEventPublisher(bus);
-    const ses = await startSesServer({
+    ses = await startSesServer({
       port: sesPort,
       outboxDir: join(options.dataDir, "outbox"),
       maxSendRate: options.sesMaxSendRate,
@@ -180,6 +184,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sandbox: options.ses?.sandbox,
       max24HourSend: options.ses?.max24HourSend,
       publishEvents: sesEvents.publish,
+      // After the answer, as SES (seconds there; a quarter of a second here keeps the tests that
+      // settle on these events quick), kept on disk meanwhile: see the option.
+      publishEventsAfterMs: 250,
       ...(options.crashAfterSend && { onSent: crashAfterSend(options.crashAfterSend, log) }),
     });
     stops.push(ses.close);

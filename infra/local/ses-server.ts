@@ -16,6 +16,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from "mailparser";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import * as z from "zod";
@@ -85,7 +86,15 @@ export interface SesServerOptions {
    * never fails the send: SES's events travel apart from its answer.
    */
   publishEvents?: (message: SentRecord) => Promise<void>;
-  /** Called (and awaited) after a message is written and its events published. Errors are only logged. */
+  /**
+   * How long after answering the send its events are published (kept on disk meanwhile, as
+   * above); 0, the default, publishes them before answering. SES publishes its sending events
+   * seconds after it took the message, by when the sender has recorded its outcome: a consumer
+   * that reads the record first (`record-feedback`) then finds the mail sent and writes nothing,
+   * where one published before the answer would nearly always beat the sender's own write.
+   */
+  publishEventsAfterMs?: number;
+  /** Called (and awaited) after a message is written and its events published or kept. Errors are only logged. */
   onSent?: (message: SentMessage) => void | Promise<void>;
 }
 
@@ -95,6 +104,8 @@ export interface SesServer {
   port: number;
   /** Resolves once the events the last run kept unpublished are published (or failed, to be retried). */
   recovered: Promise<void>;
+  /** Resolves once the events of every message sent so far are published (or failed, to be retried). */
+  eventsPublished(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -663,7 +674,7 @@ async function submit(request: Submission, context: ServerContext): Promise<Sent
     const events = request.configurationSet === undefined ? undefined : context.events;
     await events?.keep(name, record);
     await writeToOutbox(name, raw, context.outboxDir);
-    await events?.publish(name, record);
+    await events?.publishSoon(name, record);
     const sent: SentMessage = { ...record, raw };
     await notify(context.onSent, sent);
     return sent;
@@ -684,11 +695,36 @@ class SesEvents {
   private made: Promise<unknown> | undefined;
   private readonly publishing = new Set<Promise<void>>();
 
+  /** Cancels the publications still waiting for their time at `close`: their records stay kept. */
+  private readonly closing = new AbortController();
+
   constructor(
     private readonly outboxDir: string,
     private readonly publishEvents: (message: SentRecord) => Promise<void>,
+    private readonly afterMs = 0,
   ) {
     this.dir = join(outboxDir, ".events");
+  }
+
+  /**
+   * Publishes a kept message's events now (`afterMs` 0: before the send is answered), or
+   * `afterMs` later without holding the answer; a stop before then leaves the record to the next
+   * start.
+   */
+  async publishSoon(name: string, record: SentRecord): Promise<void> {
+    if (this.afterMs <= 0) return this.publish(name, record);
+    const later = sleep(this.afterMs, undefined, { signal: this.closing.signal })
+      .then(
+        () => this.publish(name, record),
+        () => undefined,
+      )
+      .finally(() => this.publishing.delete(later));
+    this.publishing.add(later);
+  }
+
+  /** Resolves once every message's events so far are published (or failed, to be retried). */
+  async published(): Promise<void> {
+    while (this.publishing.size > 0) await Promise.allSettled([...this.publishing]);
   }
 
   async keep(name: string, record: SentRecord): Promise<void> {
@@ -738,7 +774,8 @@ class SesEvents {
 
   async close(): Promise<void> {
     clearTimeout(this.retry);
-    while (this.publishing.size > 0) await Promise.allSettled([...this.publishing]);
+    this.closing.abort();
+    await this.published();
   }
 }
 
@@ -1467,7 +1504,9 @@ export async function startSesServer(options: SesServerOptions): Promise<SesServ
     ...(options.verifiedIdentities ? { verified: lowerCased(options.verifiedIdentities) } : {}),
     ...(options.configurationSets ? { configurationSets: new Set(options.configurationSets) } : {}),
     ...(options.onSent ? { onSent: options.onSent } : {}),
-    ...(options.publishEvents ? { events: new SesEvents(options.outboxDir, options.publishEvents) } : {}),
+    ...(options.publishEvents
+      ? { events: new SesEvents(options.outboxDir, options.publishEvents, options.publishEventsAfterMs) }
+      : {}),
   };
   const recovered = context.events?.publishKept() ?? Promise.resolve();
   const server = createServer((req, res) => void handleRequest(req, res, context));
@@ -1477,6 +1516,9 @@ export async function startSesServer(options: SesServerOptions): Promise<SesServ
     url: `http://${urlHost}:${port}`,
     port,
     recovered,
+    eventsPublished: async () => {
+      await context.events?.published();
+    },
     close: async () => {
       await closeServer(server);
       await context.events?.close();
