@@ -49,16 +49,25 @@ const infraDir = dirname(fileURLToPath(import.meta.url));
  *   (19 KB less; cancel-registration's import 7 % less CPU, pair-timed).
  * - **The init goal's floor**: the 60 ms goal for a fresh `node` importing a public bundle sits
  *   at what the SDK clients alone cost with these settings (DynamoDB's document client, plus
- *   EventBridge's for cancel-registration: 56 and 59 ms of CPU against the public functions'
- *   96–128, medians of 11 rounds of alternated imports on the loaded 2-core machine, 2026-11-29;
- *   `scripts/measure-bundles.ts` times "its SDK clients alone" beside each function in every run).
- *   With zod's classic API (one schema) and Powertools' logger and metrics beside the client, and
- *   nothing of Convene's, it was 78 ms: so with the SDK bundled, zod at every edge and Powertools,
- *   60 ms is out of reach here, and the SDK taken from the runtime costs 3× (above). What is left
- *   to cut is zod's share: the domain's schemas are built only where a function reads them
- *   (`shared/domain/built.ts`); `zod/mini` for the public path's schemas would save ~9 ms of zod's
- *   own load and ~40 % of each schema's construction (20 objects of ~500 schemas: classic +22 ms,
- *   mini +14).
+ *   EventBridge's for cancel-registration: 56–63 ms of CPU against the public functions' 98–136 on
+ *   the loaded 2-core machine, 2026-11-29; `scripts/measure-bundles.ts` times "its SDK clients
+ *   alone" beside each function in every run, and `--ladder` splits the slowest). Shares of
+ *   cancel-registration's init (CPU, 21 alternated imports): Node's own import of an empty module
+ *   8 %, the SDK clients 39 % (Node's https, tls and crypto modules, which every request needs,
+ *   ~11 ms; no HTTP/2 or zlib, which the bundle-size test holds), Powertools' logger and metrics
+ *   5 %, zod's classic API 10 %, the domain's event and registration schemas 20 % (288 schema
+ *   objects: two thirds zod's own code running for the first time, a third the objects), the
+ *   HTTP layer 4 %, stores and use cases 9 % (their own schemas), the pages' texts 3 %.
+ *   Reading and pre-parsing costs ~4 ms per 100 KB of this minified output. So with the SDK
+ *   bundled, zod at every edge and Powertools, 60 ms is out of reach here, and the SDK taken from
+ *   the runtime costs 3× (above). Looked at and left: only the JSON protocol's serde is bundled,
+ *   the endpoint rulesets are 5 KB decision diagrams, ASCII output compiles no faster than UTF-8,
+ *   and middy's `node:stream/web` import costs ~1.4 ms (not worth a stand-in for a Node module).
+ *   What would still cut it is `zod/mini`: cold, ~500 schema objects took 30 % less CPU than with
+ *   the classic API, and mini loads in ~2 ms against classic's ~11; but classic's load goes only
+ *   when no module of a function uses it (87 modules of `shared/` and `functions/` do), and the
+ *   domain's schemas alone in mini would save ~5 ms while changing the types of schemas 124 files
+ *   import.
  * - **No source maps in the zip**, and no `--enable-source-maps` (it cost 5–47 ms and 12–25 MB per
  *   cold start, and the maps were 108 MB in all). Errors are logged with their name and message,
  *   which say what failed; a stack trace names minified functions.
