@@ -80,8 +80,14 @@ export interface LocalEventBus {
    * events without going through the API either): the same checks, routing, journal and test
    * switch as the HTTP API, without an SDK call, an HTTP request and a JSON round trip per event.
    * Returns each entry's result as `PutEvents` would; refused as a whole while refusing (503).
+   * With `journaled: false` the bus writes no journal entry for these deliveries: the caller keeps
+   * the events itself until `delivered` says true (every delivery over: handled, or dead-lettered)
+   * and puts them again after a crash, or when `delivered` says false (left by a stop).
    */
-  putEvents(entries: readonly PutEventsEntry[]): PutEventsResult;
+  putEvents(
+    entries: readonly PutEventsEntry[],
+    options?: { journaled?: boolean },
+  ): PutEventsResult & { delivered: Promise<boolean> };
   /** Resolves once no delivery is pending, including deliveries that those deliveries caused. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -120,7 +126,7 @@ const settleRounds = 3;
 export async function startEventBus(options: EventBusOptions): Promise<LocalEventBus> {
   const retry = options.retry ?? { attempts: 3, firstDelayMs: 200 };
   const log = options.log ?? ((line: string) => console.log(line));
-  const pending = new Set<Promise<void>>();
+  const pending = new Set<Promise<boolean>>();
   let closing = false;
 
   const journal = options.journalDir ? journalIn(options.journalDir) : undefined;
@@ -132,6 +138,7 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
     const delivery = deliverWithRetries(ruleName, target, event)
       .then((done) => {
         if (done && entry) journal?.drop(entry);
+        return done;
       })
       .finally(() => pending.delete(delivery));
     pending.add(delivery);
@@ -175,19 +182,20 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
     busName: rule.bus ?? options.busName,
     matches: compilePattern(rule.pattern),
   }));
-  const route = (event: BusEnvelope, busName: string) => {
-    if (busName === options.busName && event.source === redriveSource) return redrive(event);
-    for (const rule of rules) {
-      if (rule.busName === busName && rule.matches(event as unknown as Record<string, unknown>))
-        void deliver(rule.name, rule.target, event);
-    }
+  /** Delivers an event to each rule it matches; what each delivery came to (see `deliver`). */
+  const route: Route = (event, busName, journaled = true) => {
+    if (busName === options.busName && event.source === redriveSource) return [redrive(event)];
+    return rules
+      .filter((rule) => rule.busName === busName && rule.matches(event as unknown as Record<string, unknown>))
+      .map((rule) => deliver(rule.name, rule.target, event, journaled));
   };
   /** `convene dead-letters redrive`: the original event (the detail) to the target named by the detail-type, only. */
   const redrive = (event: BusEnvelope) => {
     const name = event["detail-type"];
     const target = [...rules, ...(options.schedules ?? [])].find((candidate) => candidate.name === name);
-    if (target) void deliver(name, target.target, event.detail as BusEnvelope);
-    else log(`[bus] redrive to ${name}: no such target`);
+    if (target) return deliver(name, target.target, event.detail as BusEnvelope);
+    log(`[bus] redrive to ${name}: no such target`);
+    return Promise.resolve(true);
   };
   const busNames = new Set([options.busName, defaultBusName]);
 
@@ -218,7 +226,7 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
 
   /** Delivers what the last run accepted and did not deliver (a crash, a stop). */
   const deliverJournaled = async (only: (event: BusEnvelope) => boolean = () => true) => {
-    const deliveries: Promise<void>[] = [];
+    const deliveries: Promise<boolean>[] = [];
     for (const { rule, event } of journal ? journal.left() : []) {
       if (!only(event)) continue;
       const target = [...rules, ...(options.schedules ?? [])].find((candidate) => candidate.name === rule);
@@ -235,7 +243,7 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
     timers.push(...(options.schedules ?? []).map(startTimer));
   };
   const startTimer = (schedule: LocalSchedule, index: number) => {
-    let running: Promise<void> | undefined;
+    let running: Promise<boolean> | undefined;
     return setInterval(() => {
       if (running || closing) return; // a slow tick is not stacked on itself
       running = deliver(schedule.name, schedule.target, scheduledEvent(schedule.name), false).finally(() => {
@@ -271,9 +279,15 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
     url: `http://127.0.0.1:${port}`,
     port,
     deliverJournaled,
-    putEvents(entries) {
+    putEvents(entries, { journaled = true } = {}) {
       if (refusing) throw new Error(refusedMessage);
-      return putEntries(entries, busNames, route);
+      const deliveries: Promise<boolean>[] = [];
+      const result = putEntries(entries, busNames, (event, busName) => {
+        const routed = route(event, busName, journaled);
+        deliveries.push(...routed);
+        return routed;
+      });
+      return { ...result, delivered: Promise.all(deliveries).then((done) => done.every(Boolean)) };
     },
     idle,
     async close() {
@@ -351,7 +365,7 @@ async function handlePutEvents(
   request: IncomingMessage,
   response: ServerResponse,
   busNames: ReadonlySet<string>,
-  route: (event: BusEnvelope, busName: string) => void,
+  route: Route,
 ) {
   const target = request.headers["x-amz-target"];
   if (request.method !== "POST" || target !== "AWSEvents.PutEvents") {
@@ -376,11 +390,14 @@ export interface PutEventsResult {
 
 const refusedMessage = "the local bus refuses PutEvents (test switch)";
 
+/** Routes an event on a bus: one promise per delivery, true once over, false if left for the next start. */
+type Route = (event: BusEnvelope, busName: string, journaled?: boolean) => Promise<boolean>[];
+
 /** Checks and routes the entries of one `PutEvents`, each on its own: `PutEvents`' answer. */
 function putEntries(
   entries: readonly PutEventsEntry[],
   busNames: ReadonlySet<string>,
-  route: (event: BusEnvelope, busName: string) => void,
+  route: Route,
 ): PutEventsResult {
   const results = entries.map((entry) => {
     const checked = entryDetail(entry, busNames);

@@ -121,25 +121,31 @@ export function simulatedFeedback(message: EventSubject, now = new Date()): PutE
 }
 
 export interface SesEventPublisher {
-  /** The local SES's `publishEvents`: resolves once the bus accepted them all; throws otherwise. */
+  /**
+   * The local SES's `publishEvents`: resolves once the bus has delivered them all (the targets
+   * handled them, or they became dead letters); throws if the bus refused them or a stop left them
+   * undelivered. SES keeps its record of the message until then, so the bus keeps no journal
+   * entry of its own for them: one file written and removed per mail, not two.
+   */
   publish(message: SentRecord): Promise<void>;
 }
 
 /**
  * SES's event publishing, to the local bus's default bus, where the wiring's `record-feedback`
  * rule picks them up: every message's `Email Sent`, and the mailbox simulator's bounces and
- * complaints. The local SES calls it before it answers the send and keeps what it could not
- * publish (see `publishEvents` in `ses-server.ts`). Put in process (`LocalEventBus.putEvents`),
+ * complaints. The local SES calls it after its answer (see `publishEventsAfterMs` in
+ * `ses-server.ts`) and keeps what it could not publish. Put in process (`LocalEventBus.putEvents`),
  * as SES's destination reaches EventBridge on AWS without the public API: the same checks, routing
- * and journal as `PutEvents`, without an SDK call and an HTTP request per mail.
+ * and test switch as `PutEvents`, without an SDK call and an HTTP request per mail.
  */
 export function sesEventPublisher(bus: Pick<LocalEventBus, "putEvents">): SesEventPublisher {
   return {
     async publish(message) {
       const entries = [...sendEvent(message), ...simulatedFeedback(message)];
       if (entries.length === 0) return;
-      const result = bus.putEvents(entries);
+      const result = bus.putEvents(entries, { journaled: false });
       if (result.FailedEntryCount) throw new Error(`${result.FailedEntryCount} event(s) refused`);
+      if (!(await result.delivered)) throw new Error("the bus stopped before delivering them");
     },
   };
 }

@@ -11,7 +11,7 @@
  * identities and the sandbox, configuration sets that exist, the 24-hour quota and the max send rate.
  */
 import { randomUUID } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -744,7 +744,8 @@ class SesEvents {
   async publish(name: string, record: SentRecord): Promise<void> {
     try {
       await this.publishEvents(record);
-      await rm(join(this.dir, `${name}.json`), { force: true });
+      // unlink, not rm: rm's checks cost a stat per mail.
+      await unlink(join(this.dir, `${name}.json`)).catch(() => undefined);
     } catch (error) {
       console.error(`[ses-server] events of ${record.messageId} not published yet (retried):`, error);
       this.retry ??= setTimeout(() => {
