@@ -3,7 +3,7 @@
  * ≤ 250 KB, and the public path's module init ≤ 60 ms (median of a fresh `node` importing the
  * bundle, several times each).
  *
- *   npx tsx scripts/measure-bundles.ts [imports per function] [--ladder]
+ *   npx tsx scripts/measure-bundles.ts [imports per function] [--ladder[=<public function>]]
  *
  * It bundles every function of the wiring list with the esbuild options `cdk synth` uses
  * (`esbuildOptionsOf`: the AWS SDK bundled, see `bundleSettings`), in one esbuild call, into
@@ -16,11 +16,12 @@
  * settings, imported in turn with the function's bundle so that both are timed in the same moments
  * of a shared machine. Each import's CPU time is printed beside its wall time: on a loaded machine
  * the wall time also counts the waits for a core, and the CPU time is the figure to compare.
- * `--ladder` also breaks the slowest function's init (by CPU) down, imported in turn with bundles that each
- * add one part to the one before: an empty module (Node's own import), its SDK clients, Convene's
- * Powertools logger and metrics (`shared/observability.ts`), zod's classic API with one schema, the
- * domain's event and registration schemas, then the whole function. It exits with 1 if a figure
- * misses its goal.
+ * `--ladder` also breaks a function's init down (the slowest by CPU unless named; the steps fit
+ * cancel-registration, register and manage-registration, which read both schemas), imported in
+ * turn with bundles that each add one part to the one before: an empty module (Node's own import),
+ * its SDK clients, Convene's Powertools logger and metrics (`shared/observability.ts`), zod's
+ * classic API with one schema, the domain's event and registration schemas, then the whole
+ * function. It exits with 1 if a figure misses its goal.
  */
 import { execFile } from "node:child_process";
 import { rm } from "node:fs/promises";
@@ -34,7 +35,9 @@ import { isSdkInput, limits, publicPath } from "./bundle-budget.ts";
 import { median, reportFigures } from "./figures.ts";
 
 const runs = Number(process.argv.find((arg, index) => index > 1 && /^\d+$/.test(arg)) ?? 7);
-const ladder = process.argv.includes("--ladder");
+/** `--ladder` (the slowest function by CPU) or `--ladder=<name>`. */
+/** `--ladder`: "" (the slowest function by CPU); `--ladder=<name>`: that function; absent: undefined. */
+const ladder = process.argv.find((arg) => /^--ladder(=|$)/.test(arg))?.slice("--ladder=".length);
 const outDir = join(import.meta.dirname, "..", "node_modules", ".cache", "convene-bundles");
 
 /** Settings a function's configuration schema reads at cold start; no call leaves the process. */
@@ -190,22 +193,27 @@ const slowestInit = Math.max(...[...initMs.values()].map(({ wall }) => wall));
 const slowestInitName = [...initMs].find(([, { wall }]) => wall === slowestInit)?.[0] ?? "";
 const floorOfSlowest = floorMs.get(slowestInitName)?.wall ?? 0;
 
-if (ladder) {
-  // By CPU, which a loaded machine's waits do not reorder (the cancel and register pages read both schemas).
+if (ladder !== undefined) {
+  // By CPU, which a loaded machine's waits do not reorder.
   const slowestCpu = Math.max(...[...initMs.values()].map(({ cpu }) => cpu));
-  const slowest = bundles.find(({ name }) => initMs.get(name)?.cpu === slowestCpu);
-  if (slowest) {
-    const steps = ladderSteps(slowest.name, slowest.clients);
-    const files = await Promise.all(steps.map(({ contents }, at) => bundleSource(`ladder/${at}`, contents)));
-    const times = await timeInTurn([...files, slowest.file]);
-    console.log(`Where ${slowest.name}'s init goes (medians of ${runs}, imported in turn):`);
-    for (const [at, { step }] of [...steps, { step: `the whole ${slowest.name}` }].entries()) {
-      const time = times[at];
-      const before = times[at - 1];
-      if (time) {
-        const added = before ? `  (${(time.cpu - before.cpu).toFixed(1)} CPU more)` : "";
-        console.log(`  ${step.padEnd(40)} ${ms(time)}${added}`);
-      }
+  const slowest = bundles.find(({ name }) =>
+    ladder ? name === ladder : initMs.get(name)?.cpu === slowestCpu,
+  );
+  if (!slowest || !initMs.has(slowest.name)) throw new Error(`--ladder: ${ladder} is not on the public path`);
+  const steps = ladderSteps(slowest.name, slowest.clients);
+  const files = await Promise.all(steps.map(({ contents }, at) => bundleSource(`ladder/${at}`, contents)));
+  const times = await timeInTurn([...files, slowest.file]);
+  const whole = times.at(-1)?.cpu ?? Number.NaN;
+  console.log(`Where ${slowest.name}'s init goes (medians of ${runs}, imported in turn):`);
+  for (const [at, { step }] of [...steps, { step: `the whole ${slowest.name}` }].entries()) {
+    const time = times[at];
+    const before = times[at - 1];
+    if (time) {
+      const added = time.cpu - (before?.cpu ?? 0);
+      const share = `${((100 * added) / whole).toFixed(0)} % of the whole`;
+      console.log(
+        `  ${step.padEnd(40)} ${ms(time)}  (${before ? `${added.toFixed(1)} CPU more, ` : ""}${share})`,
+      );
     }
   }
 }
