@@ -223,4 +223,23 @@ describe("the description", () => {
       body.indexOf("&lt;script&gt;"),
     );
   });
+
+  it("keeps the event's title the page's one h1: the description's headings start at h2", () => {
+    const description = "# Programme\n\nOpening.\n\n## Speakers\n\n###### Notes";
+    const settings = webinar({ ...sampleEvent(), description: { fr: description, en: description } });
+    const event = { ...settings, descriptionHtml: renderDescriptionHtml(settings.description) };
+
+    const page = renderEventPage({
+      event: publicView(event),
+      language: "en",
+      seatsLeft: {},
+      pageUrl: "https://convene.example.org/events/outlined",
+    });
+    const headings = [...page.matchAll(/<h(\d)[^>]*>([^<]*)</g)].map(
+      ([, level, text]) => `h${level} ${text}`,
+    );
+
+    expect(headings.filter((heading) => heading.startsWith("h1"))).toHaveLength(1);
+    expect(headings).toEqual(expect.arrayContaining(["h2 Programme", "h3 Speakers", "h6 Notes"]));
+  });
 });
