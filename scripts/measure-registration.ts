@@ -15,10 +15,12 @@
  *
  *   npx tsx scripts/measure-registration.ts [requests per round] [concurrency] [--with-background]
  *
- * It starts its own local stack (DynamoDB Local in memory, free ports), runs a warm-up round of
- * each kind, then two timed rounds of each (the second in the reverse order): the two bare
- * transactions above, sent straight to DynamoDB Local (the request's items built before the round
- * is timed, so that only DynamoDB's work is in it);
+ * It starts its own local stack (DynamoDB Local in memory, free ports), runs a warm-up round, then
+ * two timed rounds. In a round each kind makes `requests` calls in 4 slices that take turns
+ * (A B C D, D C B A, A B C D, D C B A): on this shared machine the load changes within a minute,
+ * and whole rounds of one kind after another gave round ratios anywhere from 0.31 to 1.57. The
+ * kinds: the two bare transactions above, sent straight to DynamoDB Local (the request's items
+ * built before the round, so that only DynamoDB's work is timed);
  * `POST /events/{id}/registrations` through the local API with everything the request does today
  * (validation, the event read through its 5-second cache, and the one transaction, which also
  * writes the outbox item, the three rate-limit counters and a check of the event's version: no
@@ -30,14 +32,14 @@
  * the bus and the confirmations' senders, and DynamoDB Local serves them), and each registration
  * sets off ~5 calls of background work (relay, bus, the confirmation's reads, claim and record,
  * the local SES parsing the mail) that cost more CPU than the request itself, where the bare
- * round sets off none. So, by default, the local bus refuses `PutEvents` (its test switch) while a
- * registration round is timed: the outbox relay fails and retries (the durable path of a bus that
- * is down), which holds the stream's reading and everything after it; once the round is over the
- * bus accepts again and the script waits until every outbox item is relayed and every
- * confirmation mailed, outside the timing. The bare transaction of the request's items writes an
- * outbox item too, so its round is held and settled the same way. `--with-background` times the
- * rounds with the background running, as before. Each figure is the mean of the two rounds'
- * ratios. Exit 1 if the goal row is under the goal.
+ * 3-item transaction sets off none. So, by default, the local bus refuses `PutEvents` (its test
+ * switch) while a round is timed: the outbox relay fails and retries (the durable path of a bus
+ * that is down), which holds the stream's reading and everything after it; once the round is over
+ * the bus accepts again and the script waits until every outbox item is relayed and every
+ * confirmation mailed, outside the timing (the bare transaction of the request's items writes an
+ * outbox item and a registration too, so it is held and settled the same way).
+ * `--with-background` times the rounds with the background running. Each figure is the mean of
+ * the two rounds' ratios. Exit 1 if the goal row is under the goal.
  */
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -55,6 +57,8 @@ const requests = Number(positional[0] ?? 400);
 const concurrency = Number(positional[1] ?? 8);
 const withBackground = process.argv.includes("--with-background");
 const goal = 0.7;
+/** Slices of each round, in which the kinds take turns (see `roundRates`). */
+const slices = 4;
 const adminToken = "measure-registration";
 const eventId = "measure-registration";
 
@@ -112,27 +116,50 @@ async function refusePutEvents(refuse: boolean): Promise<void> {
   if (!response.ok) throw new Error(`the local bus's switch answered ${response.status}`);
 }
 
-/** Times a round of registrations, their background held until it is over (see above), then settles. */
-async function registrationRate(task: (index: number) => Promise<void>): Promise<number> {
+/** Runs calls `from` to `to` - 1 of `task`, `concurrency` at a time; returns the seconds taken. */
+async function timed(from: number, to: number, task: (index: number) => Promise<void>): Promise<number> {
+  let next = from;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < to) await task(next++);
+    }),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+/** The kinds of call a round times, in the order of its even slices (its odd ones run reversed). */
+const kinds = ["bare", "inProcess", "own", "api"] as const;
+type Kind = (typeof kinds)[number];
+
+/**
+ * Times a round: `requests` calls of each kind, in `slices` slices that take turns (A B C D,
+ * D C B A, …), so that every kind meets the same load and the same stage of DynamoDB Local's JVM
+ * (see above), with the background held from the first slice to the last; then lets it run and
+ * waits until it is done. Returns each kind's calls per second.
+ */
+async function roundRates(
+  tasks: Record<Kind, (index: number) => Promise<void>>,
+): Promise<Record<Kind, number>> {
+  const seconds: Record<Kind, number> = { bare: 0, inProcess: 0, own: 0, api: 0 };
+  const size = Math.ceil(requests / slices);
   if (!withBackground) await refusePutEvents(true);
   try {
-    return await rate(requests, task);
+    for (let slice = 0; slice * size < requests; slice++) {
+      const range = [slice * size, Math.min(requests, (slice + 1) * size)] as const;
+      for (const kind of slice % 2 === 0 ? kinds : [...kinds].reverse())
+        seconds[kind] += await timed(...range, tasks[kind]);
+    }
   } finally {
     if (!withBackground) await refusePutEvents(false);
     await settled();
   }
-}
-
-/** Runs `count` calls of `task`, `concurrency` at a time; returns calls per second. */
-async function rate(count: number, task: (index: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
-  return count / ((performance.now() - started) / 1000);
+  return {
+    bare: requests / seconds.bare,
+    inProcess: requests / seconds.inProcess,
+    own: requests / seconds.own,
+    api: requests / seconds.api,
+  };
 }
 
 async function bareTransaction(round: number, index: number): Promise<void> {
@@ -295,30 +322,18 @@ try {
   // DynamoDB Local's JVM keeps compiling its hot paths over the first thousand or two calls (after
   // 200 bare transactions of warm-up, the first timed round's bare rate was still a third of the
   // second's, 25/s against 70/s, and the first ratio read 1.46).
-  const warmUpItems = await requestItems(0);
-  const requestItemCount = warmUpItems[0]?.length ?? 0;
-  await rate(requests, (index) => bareTransaction(0, index));
-  await registrationRate((index) => sendBare(warmUpItems, index));
-  await registrationRate((index) => registrationInProcess(0, index));
-  await registrationRate((index) => registration(0, index));
-
   const ratios = { own: [] as number[], three: [] as number[] };
-  // The second round runs its four in the reverse order (A B C D, D C B A): DynamoDB Local's JVM
-  // keeps getting faster for a while, and what ran first in both rounds would be the slower for it.
-  // The goal row's two (the request's own items, the API) run side by side in both orders: on
-  // this shared machine the load changes within a minute, and a ratio of neighbours suffers less.
-  for (const round of [1, 2]) {
+  let requestItemCount = 0;
+  for (const round of [0, 1, 2]) {
     const items = await requestItems(round);
-    const rounds = {
-      bare: () => rate(requests, (index) => bareTransaction(round, index)),
-      own: () => registrationRate((index) => sendBare(items, index)),
-      inProcess: () => registrationRate((index) => registrationInProcess(round, index)),
-      api: () => registrationRate((index) => registration(round, index)),
-    };
-    const measured: Partial<Record<keyof typeof rounds, number>> = {};
-    const order = ["bare", "inProcess", "own", "api"] as const;
-    for (const kind of round === 1 ? order : [...order].reverse()) measured[kind] = await rounds[kind]();
-    const { bare = 0, own = 0, inProcess = 0, api = 0 } = measured;
+    requestItemCount = items[0]?.length ?? 0;
+    const { bare, own, inProcess, api } = await roundRates({
+      bare: (index) => bareTransaction(round, index),
+      own: (index) => sendBare(items, index),
+      inProcess: (index) => registrationInProcess(round, index),
+      api: (index) => registration(round, index),
+    });
+    if (round === 0) continue;
     ratios.own.push(api / own);
     ratios.three.push(api / bare);
     console.log(
@@ -326,7 +341,7 @@ try {
         `bare 3-item transaction ${bare.toFixed(0)}/s, registration in process ${inProcess.toFixed(0)}/s, ` +
         `through the API ${api.toFixed(0)}/s; ratio ${(api / own).toFixed(2)} to the request's own items, ` +
         `${(api / bare).toFixed(2)} to 3 items, ${(api / inProcess).toFixed(2)} to the use case in process ` +
-        `(concurrency ${concurrency}, ${requests} each, ` +
+        `(concurrency ${concurrency}, ${requests} each in ${slices} slices, ` +
         `${withBackground ? "background running" : "background held during the rounds"})`,
     );
   }
