@@ -42,9 +42,9 @@ export interface LocalStackOptions {
   /**
    * Test switch, never for real use: the process (its whole process group, DynamoDB Local
    * included) dies with SIGKILL right after the local SES accepted the `n`th mail to this address
-   * (`address` or `address#n`, n = 1 by default) and published its events, before the sender could
-   * record it: the window that SES's send event closes. `npm start` reads it from
-   * `CONVENE_TEST_CRASH_AFTER_SEND`.
+   * (`address` or `address#n`, n = 1 by default) and kept its events (the next start publishes
+   * them), before the sender could record it: the window that SES's send event closes. `npm start`
+   * reads it from `CONVENE_TEST_CRASH_AFTER_SEND`.
    */
   crashAfterSend?: string;
   /** The functions' log level (Powertools): `INFO` by default, `ERROR` keeps a test run quiet. */
@@ -115,8 +115,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(process.stdout.isTTY && { POWERTOOLS_DEV: "true" }),
       // Every function runs in this one process: a lease taken by an earlier run is dead.
       CONVENE_LEASE_EPOCH: String(Date.now()),
-      // The local SES publishes a mail's send event before it answers, and a restart delivers
-      // those events before it resumes any step: a few seconds of grace are plenty (lease.ts).
+      // The local SES publishes a mail's send event a quarter of a second after it answers (kept
+      // on disk until delivered), and a restart delivers those events before it resumes any step:
+      // a few seconds of grace are plenty (lease.ts).
       CONVENE_SEND_EVENT_GRACE_MS: process.env.CONVENE_SEND_EVENT_GRACE_MS ?? "5000",
     });
 

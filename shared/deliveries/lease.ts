@@ -103,8 +103,9 @@ export function leaseFree(now: Date, prefix = "lease") {
  * no stated bound), EventBridge invokes the consumer asynchronously within a second, and a failed
  * first invocation is retried by Lambda after about a minute, so two minutes cover one retry.
  * Only crashed sends wait for it (a few minutes more for a mail that may never have gone out).
- * The local runtime sets a few seconds (its SES publishes the event before it answers, and a
- * restart delivers SES's events before it resumes any step); tests set less.
+ * The local runtime sets a few seconds (its SES publishes the event a quarter of a second after
+ * it answers, kept on disk until delivered, and a restart delivers SES's events before it resumes
+ * any step); tests set less.
  */
 export const sendEventGraceMs = readConfig({
   CONVENE_SEND_EVENT_GRACE_MS: z.coerce.number().int().nonnegative().default(120_000),
