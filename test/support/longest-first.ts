@@ -8,6 +8,7 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  */
 const longestFirst = [
   "test/integration/npm-start.test.ts",
+  "test/integration/npm-start-stops.test.ts",
   "test/browser/console-axe.test.ts",
   "test/browser/registrant-pages.test.ts",
   "test/browser/console.test.ts",

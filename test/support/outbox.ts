@@ -1,6 +1,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { type ParsedMail, simpleParser } from "mailparser";
+import { pollPauses } from "./poll.ts";
 
 export interface OutboxMail {
   file: string;
@@ -46,13 +48,14 @@ export async function waitForMails(
   timeoutMs = 15_000,
 ): Promise<OutboxMail[]> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  for (const pause of pollPauses()) {
     const mails = await mailsTo(dir, address);
     if (mails.length >= count) return mails;
     if (Date.now() > deadline)
       throw new Error(`${address} received ${mails.length} mail(s), expected ${count}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(pause);
   }
+  throw new Error("unreachable: pollPauses never ends");
 }
 
 /** The manage link in a confirmation mail's text. */

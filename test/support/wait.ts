@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { inject } from "vitest";
+import { pollPauses } from "./poll.ts";
 
 /** Polls `read` until `done` holds of its value (what arrives through the bus arrives later). */
 export async function waitUntil<T>(
@@ -9,12 +10,13 @@ export async function waitUntil<T>(
   timeoutMs = 20_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  for (const pause of pollPauses()) {
     const value = await read();
     if (done(value)) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await sleep(100);
+    await sleep(pause);
   }
+  throw new Error("unreachable: pollPauses never ends");
 }
 
 /**
