@@ -136,7 +136,9 @@ try {
     }),
   );
   const registeredMs = Date.now() - registeringStarted;
-  const confirmations = new Set(await waitForOutbox(registrants, 120_000));
+  // As long as a loaded machine may need: a confirmation still to come would count as a reminder
+  // here, and the wait for the reminders below would end before the last of them went out.
+  const confirmations = new Set(await waitForOutbox(registrants, 600_000));
   if (confirmations.size !== registrants)
     problems.push(`${confirmations.size} confirmations for ${registrants}`);
 
