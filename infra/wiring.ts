@@ -311,8 +311,12 @@ export const functions: readonly FunctionSpec[] = [
       ],
     },
     bus: "default",
-    // Delivery records: a registration's mails (REG#) and a mailing's (MAILING#).
-    access: { table: ["PutItem", "UpdateItem"], partitions: ["SUPPRESSION#*", "REG#*", "MAILING#*"] },
+    // Delivery records: a registration's mails (REG#) and a mailing's (MAILING#); a send event reads
+    // the record first (GetItem) and writes only if it is still a claim.
+    access: {
+      table: ["GetItem", "PutItem", "UpdateItem"],
+      partitions: ["SUPPRESSION#*", "REG#*", "MAILING#*"],
+    },
   },
   {
     name: "create-mailing",

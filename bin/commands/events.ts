@@ -50,8 +50,11 @@ Examples:
       const id = options.id ?? idFromFileName(file, event);
       // A file saved by `events get` holds the version it was read from: the API refuses it (409)
       // when the event was saved since, so that an old copy never silently undoes newer edits.
-      // A draft written by hand has none and replaces the event, as the help says.
-      const readVersion = options.force || typeof event.updatedAt !== "string" ? undefined : event.updatedAt;
+      // A draft written by hand has none and replaces the event, as the help says; a file of another
+      // event put under a new --id is a copy, which has no version of its own to match.
+      const sameEvent = event.id === undefined || event.id === id;
+      const readVersion =
+        options.force || !sameEvent || typeof event.updatedAt !== "string" ? undefined : event.updatedAt;
       const { status } = await saveEvent(await connect(command), id, event, {
         idFromFileName: options.id === undefined,
         readVersion,

@@ -87,6 +87,8 @@ describe.concurrent("convene CLI", { timeout: 90_000 }, () => {
 
     const refused = await convene(["events", "put", second]);
     const afterRefusal = JSON.parse((await convene(["events", "get", id])).stdout);
+    // The same file under a new id is a copy: no version of that event to match.
+    const copied = await convene(["events", "put", second, "--id", `${id}-copy`]);
     const forced = await convene(["events", "put", second, "--force"]);
     const afterForce = JSON.parse((await convene(["events", "get", id])).stdout);
 
@@ -95,6 +97,7 @@ describe.concurrent("convene CLI", { timeout: 90_000 }, () => {
     expect(refused.stderr).toContain(`convene events get ${id}`);
     expect(refused.stderr).not.toMatch(stackTrace);
     expect(afterRefusal.title.en).toBe("First edit");
+    expect(copied).toMatchObject({ code: 0, stdout: `Created event ${id}-copy\n` });
     expect(forced).toMatchObject({ code: 0, stdout: `Updated event ${id}\n` });
     expect(afterForce.title.en).toBe("Stale edit");
   });
