@@ -35,7 +35,6 @@ import { isSdkInput, limits, publicPath } from "./bundle-budget.ts";
 import { median, reportFigures } from "./figures.ts";
 
 const runs = Number(process.argv.find((arg, index) => index > 1 && /^\d+$/.test(arg)) ?? 7);
-/** `--ladder` (the slowest function by CPU) or `--ladder=<name>`. */
 /** `--ladder`: "" (the slowest function by CPU); `--ladder=<name>`: that function; absent: undefined. */
 const ladder = process.argv.find((arg) => /^--ladder(=|$)/.test(arg))?.slice("--ladder=".length);
 const outDir = join(import.meta.dirname, "..", "node_modules", ".cache", "convene-bundles");

@@ -96,7 +96,12 @@ describe("function bundles as cdk synth builds them", () => {
     // The SDK's HTTP/2 handler and its event-stream codec are never used here; each would add a
     // builtin to every cold start (after the https the SDK needs: node:http2 ~7 ms of CPU, node:zlib ~2).
     const builtinsOf = (text: string) =>
-      new Set([...text.matchAll(/\b(?:from|import)\s*"node:([\w/]+)"/g)].map((match) => match[1]));
+      new Set(
+        // ESM imports, and a CommonJS dependency's require() through the bundle's createRequire banner.
+        [...text.matchAll(/\b(?:from|import)\s*"node:([\w/]+)"|\brequire\("(?:node:)?([\w/]+)"\)/g)].map(
+          (match) => match[1] ?? match[2],
+        ),
+      );
     const loading = (builtin: string) =>
       bundles.filter(({ text }) => builtinsOf(text).has(builtin)).map(({ name }) => name);
     expect(loading("https"), "the SDK's HTTPS handler is found").toContain("register");
