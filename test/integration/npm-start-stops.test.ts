@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { npmStartSession } from "../support/npm-start.ts";
 import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
 import { waitUntil } from "../support/wait.ts";
@@ -15,13 +15,16 @@ import { waitUntil } from "../support/wait.ts";
 describe("npm start, stopped and started again", () => {
   const stack = npmStartSession("stops");
   const { call, mailsAbout, draftMailing, outboxSize } = stack;
+  beforeAll(async () => {
+    await stack.start();
+  }, 120_000);
   /** The registrant the second start dies for: right after SES took their reminder. */
   const reminderVictim = registrant();
 
   it("stops everything on SIGTERM in the middle of a mailing, DynamoDB Local included, exits with 0, and the mailing is complete after the next start: nobody missing or twice, no dead letter", {
-    timeout: 150_000,
+    // A stop and a start of npm start: on a loaded machine, a start alone can take a minute.
+    timeout: 180_000,
   }, async () => {
-    await stack.start();
     const id = uniqueId("sigterm");
     await call("PUT", `/admin/events/${id}`, sampleEvent());
     // Whether the stop's five seconds for the steps in flight finish the mailing or leave it to the
@@ -61,7 +64,8 @@ describe("npm start, stopped and started again", () => {
   });
 
   it("finishes a reminder after kill -9 in the middle of it and a start again: every confirmed registrant reminded once", {
-    timeout: 120_000,
+    // A start of npm start after the kill: on a loaded machine, it alone can take a minute.
+    timeout: 180_000,
   }, async () => {
     const id = uniqueId("reminder-crash");
     const event = { ...sampleEvent(), reminders: [] };
