@@ -26,8 +26,12 @@ export interface TableStreamOptions {
   batchSize?: number;
   /** Attempts per batch and the first backoff, doubled at each retry up to `maxDelayMs`. */
   retry?: { attempts: number; firstDelayMs: number; maxDelayMs: number };
-  /** How long to wait before polling again when no shard had records. */
+  /**
+   * How long to wait before polling again after a poll that read records; after polls that read
+   * none the wait doubles up to `maxIdlePollMs`.
+   */
   idlePollMs?: number;
+  maxIdlePollMs?: number;
   log?: (line: string) => void;
 }
 
@@ -58,6 +62,7 @@ export async function startTableStream(options: TableStreamOptions): Promise<Tab
   // that refuses before the batch is left to the sweeper.
   const retry = options.retry ?? { attempts: 10, firstDelayMs: 200, maxDelayMs: 5_000 };
   const idlePollMs = options.idlePollMs ?? 50;
+  const maxIdlePollMs = options.maxIdlePollMs ?? 250;
   const clientConfig = {
     endpoint: options.endpoint,
     region: "local",
@@ -157,8 +162,11 @@ export async function startTableStream(options: TableStreamOptions): Promise<Tab
 
   let closing = false;
   let pollsDone = 0;
+  // Ends the wait between two polls early: someone waits for the stream to drain.
+  let wake = () => {};
   const loop = (async () => {
     let describedAt = Date.now();
+    let waitMs = idlePollMs;
     while (!closing) {
       try {
         if (Date.now() - describedAt >= describeEveryMs) {
@@ -166,12 +174,25 @@ export async function startTableStream(options: TableStreamOptions): Promise<Tab
           await listShards("TRIM_HORIZON");
         }
         const polledAt = Date.now();
-        await pollOnce();
+        const read = await pollOnce();
         pollsDone++;
-        // A poll at most every `idlePollMs`, busy or not: each GetRecords costs DynamoDB Local and
-        // this process a few ms of CPU, and back to back while mail is sent (a few records each)
-        // they took more of it than the sends. Lambda's poller reads a shard about 4 times a second.
-        await sleep(Math.max(0, idlePollMs - (Date.now() - polledAt)));
+        // A poll at most every `idlePollMs` while records come, busy or not: each GetRecords costs
+        // DynamoDB Local and this process a few ms of CPU, and back to back while mail is sent (a
+        // few records each) they took more of it than the sends. Idle, the wait grows to 250 ms,
+        // the pace of Lambda's poller (about 4 reads of a shard a second): an idle stack polling 20
+        // times a second cost a sixth of a core, and a test run keeps 3 to 5 stacks alive.
+        waitMs = read > 0 ? idlePollMs : Math.min(2 * waitMs, maxIdlePollMs);
+        const wait = Math.max(0, waitMs - (Date.now() - polledAt));
+        if (wait > 0 && !closing) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, wait);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = () => {};
+        }
       } catch (error) {
         if (closing) break;
         log(`[stream] reading the table's stream failed: ${error instanceof Error ? error.message : error}`);
@@ -184,10 +205,14 @@ export async function startTableStream(options: TableStreamOptions): Promise<Tab
     async drained() {
       // The poll under way may have read before the call; the one after it began after.
       const target = pollsDone + 2;
-      while (pollsDone < target && !closing) await sleep(idlePollMs / 2);
+      while (pollsDone < target && !closing) {
+        wake();
+        await sleep(idlePollMs / 2);
+      }
     },
     async close() {
       closing = true;
+      wake();
       await loop;
       streams.destroy();
     },
