@@ -281,6 +281,10 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
     deliverJournaled,
     putEvents(entries, { journaled = true } = {}) {
       if (refusing) throw new Error(refusedMessage);
+      // As the HTTP endpoint, closed first: a publisher in this process keeps what it could not
+      // put (the local SES keeps its records for the next start) instead of routing to stopped
+      // functions.
+      if (closing) throw new Error("the local event bus is stopping");
       const deliveries: Promise<boolean>[] = [];
       const result = putEntries(entries, busNames, (event, busName) => {
         const routed = route(event, busName, journaled);

@@ -11,7 +11,7 @@
  * identities and the sandbox, configuration sets that exist, the 24-hour quota and the max send rate.
  */
 import { randomUUID } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
+import { access, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -689,11 +689,20 @@ async function submit(request: Submission, context: ServerContext): Promise<Sent
  * `<outbox>/.events/` (named after the message's `.eml`) from before the message is written until
  * its events are published.
  */
+/** Kept records published at once by `publishKept`. */
+const keptAtOnce = 16;
+
 class SesEvents {
   private readonly dir: string;
   private retry: NodeJS.Timeout | undefined;
   private made: Promise<unknown> | undefined;
   private readonly publishing = new Set<Promise<void>>();
+  /**
+   * Messages of this run whose events are kept and not yet published or failed: a retry's
+   * `publishKept` leaves them to their own publication (their `.eml` may not be written yet).
+   */
+  private readonly ownPending = new Set<string>();
+  private closed = false;
 
   /** Cancels the publications still waiting for their time at `close`: their records stay kept. */
   private readonly closing = new AbortController();
@@ -722,12 +731,17 @@ class SesEvents {
     this.publishing.add(later);
   }
 
-  /** Resolves once every message's events so far are published (or failed, to be retried). */
+  /**
+   * Resolves once the events of every message sent so far are published (or failed, to be
+   * retried): those under way at the call, not the ones of mail sent meanwhile, which a sender
+   * beside the caller may never stop making.
+   */
   async published(): Promise<void> {
-    while (this.publishing.size > 0) await Promise.allSettled([...this.publishing]);
+    await Promise.allSettled([...this.publishing]);
   }
 
   async keep(name: string, record: SentRecord): Promise<void> {
+    this.ownPending.add(name);
     // Made once, not before every mail (a recursive mkdir is a few syscalls); again if removed since.
     this.made ??= mkdir(this.dir, { recursive: true });
     await this.made;
@@ -747,33 +761,46 @@ class SesEvents {
       // unlink, not rm: rm's checks cost a stat per mail.
       await unlink(join(this.dir, `${name}.json`)).catch(() => undefined);
     } catch (error) {
+      if (this.closed) return; // kept for the next start
       console.error(`[ses-server] events of ${record.messageId} not published yet (retried):`, error);
       this.retry ??= setTimeout(() => {
         this.retry = undefined;
         const again = this.publishKept().finally(() => this.publishing.delete(again));
         this.publishing.add(again);
       }, 2_000);
+    } finally {
+      this.ownPending.delete(name);
     }
   }
 
   /** Publishes what was kept and not published: the last run's (a crash), or a failed attempt's. */
   async publishKept(): Promise<void> {
-    const names = await readdir(this.dir).catch(() => [] as string[]);
-    for (const file of names.filter((name) => name.endsWith(".json")).sort()) {
-      const name = file.slice(0, -".json".length);
-      const path = join(this.dir, file);
+    const files = await readdir(this.dir).catch(() => [] as string[]);
+    const names = files
+      .filter((file) => file.endsWith(".json"))
+      .sort()
+      .map((file) => file.slice(0, -".json".length))
+      .filter((name) => !this.ownPending.has(name));
+    const publishOne = async (name: string) => {
+      const path = join(this.dir, `${name}.json`);
       const record = sentRecordSchema.safeParse(JSON.parse(await readFile(path, "utf8").catch(() => "null")));
-      const sent = await readFile(join(this.outboxDir, name)).then(
+      const sent = await access(join(this.outboxDir, name)).then(
         () => true,
         () => false,
       );
       // A record without its message (or cut short by a crash): the message was never accepted.
       if (!record.success || !sent) await rm(path, { force: true });
       else await this.publish(name, record.data);
+    };
+    // A few at a time, in the order they were sent: a start after a crash during a large mailing
+    // may find hundreds, and the steps resume only once they are recorded.
+    for (let start = 0; start < names.length && !this.closed; start += keptAtOnce) {
+      await Promise.all(names.slice(start, start + keptAtOnce).map(publishOne));
     }
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     clearTimeout(this.retry);
     this.closing.abort();
     await this.published();

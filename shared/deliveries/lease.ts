@@ -105,7 +105,7 @@ export function leaseFree(now: Date, prefix = "lease") {
  * Only crashed sends wait for it (a few minutes more for a mail that may never have gone out).
  * The local runtime sets a few seconds (its SES publishes the event a quarter of a second after
  * it answers, kept on disk until delivered, and a restart delivers SES's events before it resumes
- * any step); tests set less.
+ * any step).
  */
 export const sendEventGraceMs = readConfig({
   CONVENE_SEND_EVENT_GRACE_MS: z.coerce.number().int().nonnegative().default(120_000),

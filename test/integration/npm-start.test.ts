@@ -70,7 +70,7 @@ describe("npm start, a real process", () => {
     const died = once(stack.current.child, "exit");
     expect((await call("POST", `/admin/events/${id}/mailings/${mailingId}/send`)).status).toBe(202);
     // The process group dies by itself (the test switch), inside the window: SES took the mail,
-    // its event is on the bus, its delivery record still says `sending`.
+    // its event is kept by the local SES for the next start, its delivery record says `sending`.
     const [exitCode, signal] = await died;
     const victimsMails = await mailingMails(victim);
 

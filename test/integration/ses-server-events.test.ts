@@ -8,7 +8,8 @@ import { waitUntil } from "../support/wait.ts";
 
 /**
  * The local SES publishes a message's events (a configuration set's EventBridge destination)
- * before it answers the send, and never loses them to a crash between storing and publishing.
+ * before it answers the send (`publishEventsAfterMs` 0), or a moment after as SES does (what
+ * `npm start` sets), and never loses them to a crash between storing and publishing.
  */
 describe("the local SES's event publishing", () => {
   const dirs: string[] = [];
@@ -21,8 +22,11 @@ describe("the local SES's event publishing", () => {
     dirs.push(dir);
     return dir;
   };
-  const start = (dir: string, publishEvents: (message: SentRecord) => Promise<void>) =>
-    startSesServer({ port: 0, outboxDir: dir, maxSendRate: 100, publishEvents });
+  const start = (
+    dir: string,
+    publishEvents: (message: SentRecord) => Promise<void>,
+    publishEventsAfterMs?: number,
+  ) => startSesServer({ port: 0, outboxDir: dir, maxSendRate: 100, publishEvents, publishEventsAfterMs });
   const send = (url: string, to: string, configurationSet?: string) => {
     const client = new SESClient({
       endpoint: url,
@@ -94,6 +98,30 @@ describe("the local SES's event publishing", () => {
 
     expect(keptBefore).toBe(2);
     expect(published).toEqual([MessageId]);
+    expect(await kept(dir)).toEqual([]);
+  });
+
+  it("as SES, publishes after answering (as `npm start` does); a stop before then keeps the event for the next start", async () => {
+    const dir = await outboxDir();
+    const published: string[] = [];
+    const publishing = (message: SentRecord) => void published.push(message.messageId);
+    const first = await start(dir, async (message) => publishing(message), 250);
+    const early = await send(first.url, "ada@example.org", "convene-local");
+    const atAnswer = [...published];
+    await first.eventsPublished();
+    const afterWait = [...published];
+    const late = await send(first.url, "bob@example.org", "convene-local");
+    await first.close(); // within its quarter of a second: as a crash, for this message's event
+    const keptAtStop = await kept(dir);
+
+    const second = await start(dir, async (message) => publishing(message), 250);
+    await second.recovered;
+    await second.close();
+
+    expect(atAnswer).toEqual([]);
+    expect(afterWait).toEqual([early.MessageId]);
+    expect(keptAtStop).toHaveLength(1);
+    expect(published).toEqual([early.MessageId, late.MessageId]);
     expect(await kept(dir)).toEqual([]);
   });
 
