@@ -107,7 +107,7 @@ const cells = (row: Figure) => [
   row.figure,
   row.value,
   row.goal,
-  row === header ? "pass/fail" : row.pass ? "pass" : "FAIL",
+  row === header ? "pass/fail" : row.pass === null ? "—" : row.pass ? "pass" : "FAIL",
 ];
 const widths = [0, 1, 2, 3].map((column) =>
   Math.max(...[header, ...rows].map((row) => cells(row)[column]?.length ?? 0)),
@@ -122,4 +122,4 @@ for (const row of rows) console.log(line(row));
 console.log(
   `\n${availableParallelism()} cores; load average (1, 5, 15 min) ${loadBefore} before, ${load()} after.`,
 );
-process.exit(rows.every((row) => row.pass) ? 0 : 1);
+process.exit(rows.every((row) => row.pass !== false) ? 0 : 1);

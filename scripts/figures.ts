@@ -8,7 +8,8 @@ export interface Figure {
   /** The measured value, already formatted (e.g. `0.97`, `183 KB`). */
   value: string;
   goal: string;
-  pass: boolean;
+  /** `null` for a figure printed for information, beside a goal row: it neither passes nor fails. */
+  pass: boolean | null;
 }
 
 export const figureLinePrefix = "FIGURE ";

@@ -359,7 +359,7 @@ try {
       figure: `registration rate / bare 3-item transaction rate (concurrency ${concurrency}${background}), informational`,
       value: mean(ratios.three).toFixed(2),
       goal: "none (the transaction's size)",
-      pass: true,
+      pass: null,
     },
   ]);
   if (ratio < goal) exitCode = 1;
