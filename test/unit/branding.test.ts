@@ -191,6 +191,19 @@ describe("the pages' Content-Security-Policy", () => {
 });
 
 describe("the description", () => {
+  /** The English event page of an event with this description, rendered as `putEvent` saves it. */
+  function eventPageDescribing(description: string) {
+    const settings = webinar({ ...sampleEvent(), description: { fr: description, en: description } });
+    // As the event is saved (putEvent): the description rendered once, then shown by the pages.
+    const event = { ...settings, descriptionHtml: renderDescriptionHtml(settings.description) };
+    return renderEventPage({
+      event: publicView(event),
+      language: "en",
+      seatsLeft: {},
+      pageUrl: "https://convene.example.org/events/described",
+    });
+  }
+
   it("is rendered from Markdown, sanitised: no script, no javascript: link, raw HTML shown as text", () => {
     const description = `First paragraph with a [link](https://example.org/more).
 
@@ -198,16 +211,8 @@ describe("the description", () => {
 
 - [bad](javascript:alert(1))
 - <img src=x onerror=alert(1)>`;
-    const settings = webinar({ ...sampleEvent(), description: { fr: description, en: description } });
-    // As the event is saved (putEvent): the description rendered once, then shown by the pages.
-    const event = { ...settings, descriptionHtml: renderDescriptionHtml(settings.description) };
 
-    const page = renderEventPage({
-      event: publicView(event),
-      language: "en",
-      seatsLeft: {},
-      pageUrl: "https://convene.example.org/events/branded",
-    });
+    const page = eventPageDescribing(description);
     const body = page.slice(page.indexOf("<main>"), page.indexOf("</main>"));
 
     expect(body).toContain('<a href="https://example.org/more"');
@@ -225,16 +230,7 @@ describe("the description", () => {
   });
 
   it("keeps the event's title the page's one h1: the description's headings start at h2", () => {
-    const description = "# Programme\n\nOpening.\n\n## Speakers\n\n###### Notes";
-    const settings = webinar({ ...sampleEvent(), description: { fr: description, en: description } });
-    const event = { ...settings, descriptionHtml: renderDescriptionHtml(settings.description) };
-
-    const page = renderEventPage({
-      event: publicView(event),
-      language: "en",
-      seatsLeft: {},
-      pageUrl: "https://convene.example.org/events/outlined",
-    });
+    const page = eventPageDescribing("# Programme\n\nOpening.\n\n## Speakers\n\n###### Notes");
     const headings = [...page.matchAll(/<h(\d)[^>]*>([^<]*)</g)].map(
       ([, level, text]) => `h${level} ${text}`,
     );
