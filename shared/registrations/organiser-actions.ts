@@ -3,7 +3,7 @@ import type { Registration } from "../domain/registration.ts";
 import { getEvent } from "../events/event-store.ts";
 import { cancelAndAnnounce } from "./cancel.ts";
 import { confirmationOf, moveToSession, registrationChanged } from "./move.ts";
-import { openSession } from "./register.ts";
+import { openSession } from "./open-session.ts";
 import { registrationOf } from "./registration-detail.ts";
 import { type PlaceOutcome, requestConfirmationResend, restoreRegistration } from "./registration-store.ts";
 

@@ -3,8 +3,8 @@ import type { RateLimitCharge } from "../abuse/rate-limits.ts";
 import { message } from "../bus/define-event.ts";
 import { confirmationRequested } from "../bus/events/confirmation-requested.ts";
 import { registrationCreated } from "../bus/events/registration-created.ts";
-import { ConflictError, RateLimitedError, ValidationError } from "../domain/errors.ts";
-import type { Session, WebinarEvent } from "../domain/event.ts";
+import { ConflictError, RateLimitedError } from "../domain/errors.ts";
+import type { WebinarEvent } from "../domain/event.ts";
 import {
   privacyNoticeVersion,
   type Registration,
@@ -13,6 +13,8 @@ import {
 import { assertRegistrationOpen } from "../domain/registration-form.ts";
 import { eventAsRead, getEventForPublic } from "../events/event-store.ts";
 import { expiresAtOf } from "../privacy/retention.ts";
+import { moveToSession } from "./move.ts";
+import { openSession } from "./open-session.ts";
 import {
   createRegistration,
   findRegistrationByEmail,
@@ -59,6 +61,8 @@ const maxEventReads = 3;
  * The same email again (any letter case) stores nothing, answers with the registration already
  * stored (so a client retrying after a lost answer gets the one it made), and re-sends the
  * confirmation, at most once per ten minutes; its rate-limit hits are then counted on their own.
+ * Unless the session they registered for was cancelled and they chose another: then they are
+ * moved to it (`moveToSession`, as their manage page's switch), and it answers as a registration.
  */
 export async function register(
   eventId: string,
@@ -91,6 +95,13 @@ export async function register(
     }
     const existing = await findRegistrationByEmail(eventId, input.email);
     if (existing) {
+      // Their session was cancelled since they registered, and they chose another (open: checked
+      // by the draft) on the form: they are moved there as the manage page's switch would move
+      // them, instead of being sent the cancelled session's confirmation again.
+      if (inCancelledSession(existing, event) && existing.sessionId !== registration.sessionId) {
+        const moved = await moveToSession(existing, event, registration.sessionId, "registrant", now);
+        return { outcome: "created", registration: moved, event };
+      }
       await resendConfirmation(existing, now);
       return { outcome: "already-registered", registration: existing, event };
     }
@@ -139,24 +150,9 @@ export function newRegistrationItems(
   return newRegistrationTransaction(registration, capacity, now, announce, guards).confirmed;
 }
 
-/**
- * A session people may be placed in (by registering, or by an organiser's move, restore or
- * resend): it exists, is not cancelled and has not started.
- */
-export function openSession(event: WebinarEvent, sessionId: string, now: Date): Session {
-  const session = event.sessions.find((candidate) => candidate.id === sessionId);
-  if (!session) {
-    const known = event.sessions.map((candidate) => candidate.id).join(", ");
-    throw new ValidationError([
-      { path: "sessionId", message: `no session "${sessionId}" in this event (sessions: ${known})` },
-    ]);
-  }
-  if (session.cancelledAt) throw new ConflictError("session-cancelled", "this session has been cancelled");
-  if (Date.parse(session.startsAt) <= now.getTime()) {
-    throw new ConflictError("registration-closed", "this session has started: registration is closed");
-  }
-  return session;
-}
+const inCancelledSession = (registration: Registration, event: WebinarEvent) =>
+  registration.status !== "cancelled" &&
+  event.sessions.some((session) => session.id === registration.sessionId && session.cancelledAt);
 
 async function resendConfirmation(registration: Registration, now: Date) {
   await requestConfirmationResend(registration, now, confirmationResendGapMs, (number) =>

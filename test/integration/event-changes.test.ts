@@ -256,6 +256,33 @@ describe.concurrent("event changes", { timeout: 60_000 }, () => {
     ]);
   });
 
+  it("a registrant of a cancelled session who registers again on the form for another is moved there and mailed its confirmation", async ({
+    expect,
+  }) => {
+    const { id, confirmed } = await oneSeatTaken();
+    await request("POST", `/admin/events/${id}/sessions/fr/cancel`, { body: {}, admin: true });
+    await busSettled();
+
+    const again = await request("POST", `/events/${id}/registrations`, {
+      body: registrant({ email: confirmed.email.toUpperCase(), sessionId: "en", language: "en" }),
+    });
+    // The first confirmation, the cancellation, then the new session's confirmation.
+    const mails = await waitForMails(outbox, confirmed.email, 3);
+    const rows = (await request("GET", `/admin/events/${id}/registrations?limit=1000`, { admin: true })).json
+      .registrations as { email: string; registrationId: string; sessionId: string; status: string }[];
+
+    expect([again.status, again.json.registrationId, again.json.sessionId]).toEqual([
+      201,
+      confirmed.registrationId,
+      "en",
+    ]);
+    expect(rows.filter((row) => row.email === confirmed.email)).toEqual([
+      expect.objectContaining({ sessionId: "en", status: "confirmed" }),
+    ]);
+    expect(mails).toHaveLength(3);
+    expect(inviteField(mails.at(-1), "METHOD")).toBe("REQUEST");
+  });
+
   it("moving a session by one hour mails each registrant one update (confirmed: the invite moved, same UID, higher SEQUENCE), and a description edit mails nobody", async ({
     expect,
   }) => {
