@@ -224,7 +224,7 @@ describe.concurrent("event changes", { timeout: 60_000 }, () => {
     expect(french?.parsed.text).toContain("Rendez-vous au prochain webinaire.");
     expect(english?.parsed.text).toContain("See you at the next webinar.");
     // The English session is still open: the mail links to the registrant's own page, where they
-    // switch (the form would answer "already registered").
+    // switch (the form, too, would move them: see the next test).
     expect(english?.parsed.text).toMatch(/\/registrations\/\S+#switch-title/);
     expect([late.status, late.json?.error]).toEqual([409, "session-cancelled"]);
     // Nobody is offered it any more, nor sent an invite to it.
