@@ -684,14 +684,14 @@ async function submit(request: Submission, context: ServerContext): Promise<Sent
   }
 }
 
+/** Kept records published at once by `publishKept`. */
+const keptAtOnce = 16;
+
 /**
  * The events of sent messages, from the outbox to `publishEvents`: one small file per message in
  * `<outbox>/.events/` (named after the message's `.eml`) from before the message is written until
  * its events are published.
  */
-/** Kept records published at once by `publishKept`. */
-const keptAtOnce = 16;
-
 class SesEvents {
   private readonly dir: string;
   private retry: NodeJS.Timeout | undefined;

@@ -5,7 +5,7 @@ import { registrationSwitched } from "../bus/events/registration-switched.ts";
 import { ConflictError } from "../domain/errors.ts";
 import type { WebinarEvent } from "../domain/event.ts";
 import type { Registration } from "../domain/registration.ts";
-import { openSession } from "./open-session.ts";
+import { isCancelledSession, openSession } from "./open-session.ts";
 import { findRegistration, moveRegistration, type PlaceOutcome } from "./registration-store.ts";
 
 /** The message that asks for the registration's `confirmationNumber`-th confirmation. */
@@ -54,10 +54,8 @@ export async function moveToSession(
   const switchCount = (registration.switchCount ?? 0) + 1;
   // A cancelled session has no seat to give back nor waiting list to fill, and its cancellation
   // mail already removed the registrant's calendar entry: moving out of it mails only the new one.
-  const fromCancelledSession = event.sessions.some(
-    ({ id, cancelledAt }) => id === registration.sessionId && cancelledAt !== undefined,
-  );
-  const leavesSeat = registration.status === "confirmed" && !fromCancelledSession;
+  const leavesSeat =
+    registration.status === "confirmed" && !isCancelledSession(event, registration.sessionId);
   const outcome = await moveRegistration(
     registration,
     { sessionId: session.id, capacity: session.capacity },

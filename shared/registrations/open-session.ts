@@ -19,3 +19,7 @@ export function openSession(event: WebinarEvent, sessionId: string, now: Date): 
   }
   return session;
 }
+
+/** Whether an organiser cancelled the session `sessionId` of the event (its registrants were told). */
+export const isCancelledSession = (event: WebinarEvent, sessionId: string): boolean =>
+  event.sessions.some((session) => session.id === sessionId && session.cancelledAt !== undefined);

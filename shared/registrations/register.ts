@@ -14,7 +14,7 @@ import { assertRegistrationOpen } from "../domain/registration-form.ts";
 import { eventAsRead, getEventForPublic } from "../events/event-store.ts";
 import { expiresAtOf } from "../privacy/retention.ts";
 import { moveToSession } from "./move.ts";
-import { openSession } from "./open-session.ts";
+import { isCancelledSession, openSession } from "./open-session.ts";
 import {
   createRegistration,
   findRegistrationByEmail,
@@ -98,7 +98,11 @@ export async function register(
       // Their session was cancelled since they registered, and they chose another (open: checked
       // by the draft) on the form: they are moved there as the manage page's switch would move
       // them, instead of being sent the cancelled session's confirmation again.
-      if (inCancelledSession(existing, event) && existing.sessionId !== registration.sessionId) {
+      if (
+        existing.status !== "cancelled" &&
+        isCancelledSession(event, existing.sessionId) &&
+        existing.sessionId !== registration.sessionId
+      ) {
         const moved = await moveToSession(existing, event, registration.sessionId, "registrant", now);
         return { outcome: "created", registration: moved, event };
       }
@@ -149,10 +153,6 @@ export function newRegistrationItems(
   const guards = [eventAsRead(event), ...rateLimit.items];
   return newRegistrationTransaction(registration, capacity, now, announce, guards).confirmed;
 }
-
-const inCancelledSession = (registration: Registration, event: WebinarEvent) =>
-  registration.status !== "cancelled" &&
-  event.sessions.some((session) => session.id === registration.sessionId && session.cancelledAt);
 
 async function resendConfirmation(registration: Registration, now: Date) {
   await requestConfirmationResend(registration, now, confirmationResendGapMs, (number) =>
