@@ -2,6 +2,7 @@ import * as z from "zod";
 import type { TransactItem } from "../aws/dynamo.ts";
 import { RateLimitedError } from "../domain/errors.ts";
 import { countHit, hitItem } from "./rate-limit-store.ts";
+import { isSharedMailDomain } from "./shared-mail-domains.ts";
 
 /** The public POSTs that are limited; each has its own counters. */
 export type LimitedAction = "register" | "cancel" | "unsubscribe";
@@ -15,7 +16,10 @@ export interface Requester {
 /** Limits per hour; 0 turns a limit off. */
 export interface RateLimits {
   perIp: number;
+  /** An organisation's domain (`unicef.org`). */
   perEmailDomain: number;
+  /** A public mail service that millions share (`gmail.com`: `shared-mail-domains.ts`). */
+  perSharedMailDomain: number;
   perMailbox: number;
 }
 
@@ -26,9 +30,11 @@ const windowMs = 60 * 60 * 1000;
  * and hour, for each of registration, cancel and unsubscribe; default 120; `0` turns every limit
  * off). A city hall behind one NAT registering 40 colleagues in an hour is far below it; one
  * client registering 300 times in 14 s is stopped at 120. An email domain gets three times the IP
- * limit (a large organisation's people register from many networks, and a webmail domain is
- * shared by everyone), and one mailbox (`victim+1@…`, `victim+2@…` are one mailbox) 5 an hour:
- * enough for a person who registers again, too few to use the form to flood someone's inbox.
+ * limit (a large organisation's people register from many networks; the limit stops a flood of
+ * one organisation's addresses from many networks), a public mail service such as `gmail.com`
+ * twenty times (2,400 at the default: an announcement brings its users by the hundred in an hour,
+ * and 360 would refuse real people), and one mailbox (`victim+1@…`, `victim+2@…` are one mailbox)
+ * 5 an hour: enough for a person who registers again, too few to flood someone's inbox.
  * Read once, at cold start; a bad value stops the start with a message naming the variable.
  */
 export function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimits {
@@ -44,7 +50,12 @@ export function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): RateLim
     );
   }
   const perIp = parsed.data;
-  return { perIp, perEmailDomain: 3 * perIp, perMailbox: perIp === 0 ? 0 : 5 };
+  return {
+    perIp,
+    perEmailDomain: 3 * perIp,
+    perSharedMailDomain: 20 * perIp,
+    perMailbox: perIp === 0 ? 0 : 5,
+  };
 }
 
 /**
@@ -58,7 +69,10 @@ export function countersOf(action: LimitedAction, requester: Requester, limits: 
   if (email && at > 0) {
     const domain = email.slice(at + 1);
     const mailbox = `${email.slice(0, at).split("+")[0]}@${domain}`;
-    counters.push({ counter: `${action}#domain#${domain}`, limit: limits.perEmailDomain });
+    counters.push({
+      counter: `${action}#domain#${domain}`,
+      limit: isSharedMailDomain(domain) ? limits.perSharedMailDomain : limits.perEmailDomain,
+    });
     counters.push({ counter: `${action}#mailbox#${mailbox}`, limit: limits.perMailbox });
   }
   return counters.filter(({ limit }) => limit > 0);

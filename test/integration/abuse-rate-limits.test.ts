@@ -11,7 +11,12 @@ const { request } = apiClient();
 
 /** A client address of its own per test (TEST-NET-2), so tests never share a counter. */
 const newIp = () => `198.51.100.${Math.floor(Math.random() * 250) + 1}-${uniqueId("t")}`;
-const limits = (perIp: number) => ({ perIp, perEmailDomain: 3 * perIp, perMailbox: 5 });
+const limits = (perIp: number) => ({
+  perIp,
+  perEmailDomain: 3 * perIp,
+  perSharedMailDomain: 20 * perIp,
+  perMailbox: 5,
+});
 
 const outcome = (attempt: Promise<void>) =>
   attempt.then(
@@ -90,6 +95,23 @@ describe("rate limits (DynamoDB Local)", () => {
     expect(domainWide.every((result) => result === "limited")).toBe(true);
   });
 
+  it("let the people of a public mail service register by the hundred, past an organisation's domain limit", async () => {
+    // An hour of its own in 2031: gmail.com's counter is not shared with other tests' registrations.
+    const now = new Date(Date.UTC(2031, 0, 1) + Math.floor(Math.random() * 365 * 24) * 3_600_000);
+    const register = (email: string) =>
+      outcome(enforceRateLimits("register", { ip: newIp(), email }, limits(2), now));
+
+    const organisation = `${uniqueId("org")}.example.org`;
+    const atOrganisation = [];
+    for (let n = 0; n < 8; n++) atOrganisation.push(await register(`person${n}@${organisation}`));
+    const atGmail = [];
+    for (let n = 0; n < 42; n++) atGmail.push(await register(`${uniqueId("person")}@gmail.com`));
+
+    // 3 × 2 for an organisation's domain, 20 × 2 for gmail.com, each person from a network of their own.
+    expect(atOrganisation).toEqual([...Array(6).fill("allowed"), ...Array(2).fill("limited")]);
+    expect(atGmail.filter((result) => result === "allowed")).toHaveLength(40);
+  });
+
   it("are off with CONVENE_REGISTRATION_RATE_LIMIT=0, 120 per hour and IP by default", async () => {
     const ip = newIp();
     const off = rateLimitsFromEnv({ CONVENE_REGISTRATION_RATE_LIMIT: "0" });
@@ -101,7 +123,12 @@ describe("rate limits (DynamoDB Local)", () => {
     );
 
     expect(new Set(results)).toEqual(new Set(["allowed"]));
-    expect(rateLimitsFromEnv({})).toEqual({ perIp: 120, perEmailDomain: 360, perMailbox: 5 });
+    expect(rateLimitsFromEnv({})).toEqual({
+      perIp: 120,
+      perEmailDomain: 360,
+      perSharedMailDomain: 2400,
+      perMailbox: 5,
+    });
     expect(() => rateLimitsFromEnv({ CONVENE_REGISTRATION_RATE_LIMIT: "lots" })).toThrow(
       /CONVENE_REGISTRATION_RATE_LIMIT/,
     );
