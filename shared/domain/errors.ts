@@ -71,3 +71,20 @@ export class RateLimitedError extends Error {
     super(message);
   }
 }
+
+/**
+ * Too much at once on our side: many people registering for one session at the same moment kept a
+ * write from going through in the time a request has, or the request ran out of its time. Worth
+ * trying again in a moment; trying again never registers anyone twice (the same email answers with
+ * the registration it already has).
+ */
+export class BusyError extends Error {
+  override name = "BusyError";
+  constructor(
+    /** Whole seconds worth waiting before trying again (HTTP `Retry-After`). */
+    readonly retryAfterSeconds = 5,
+    message = "many requests are being handled at this moment; please try again in a few seconds",
+  ) {
+    super(message);
+  }
+}

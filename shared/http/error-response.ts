@@ -1,4 +1,5 @@
 import {
+  BusyError,
   ConflictError,
   ForbiddenError,
   NotFoundError,
@@ -15,7 +16,12 @@ import {
 } from "./errors.ts";
 import { type HttpResponse, json } from "./responses.ts";
 
-/** Maps the domain's errors and the edge's own to HTTP, in one place. An unknown error is logged and answered as a bare 500. */
+/**
+ * Maps the domain's errors and the edge's own to HTTP, in one place. An unknown error is logged and
+ * answered as a bare 500. Running out of time (middy's `TimeoutError` just before the function's
+ * timeout, or an SDK call's) is an overload, not a bug: 503 with `Retry-After`, logged as a warning
+ * and still counted as a server error by the route.
+ */
 export function toErrorResponse(error: unknown): HttpResponse {
   if (error instanceof ValidationError) return json(400, { error: "validation", issues: error.issues });
   if (error instanceof MalformedBodyError)
@@ -36,9 +42,20 @@ export function toErrorResponse(error: unknown): HttpResponse {
       { "retry-after": String(error.retryAfterSeconds) },
     );
   }
+  const busy = error instanceof BusyError ? error : timedOut(error) ? new BusyError() : undefined;
+  if (busy) {
+    if (!(error instanceof BusyError)) log().warn("timed out", { error: errorFields(error) });
+    return json(
+      503,
+      { error: "busy", message: busy.message, retryAfterSeconds: busy.retryAfterSeconds },
+      { "retry-after": String(busy.retryAfterSeconds) },
+    );
+  }
   log().error("unhandled error", { error: errorFields(error) });
   return json(500, {
     error: "internal",
     message: "Something went wrong on our side. Please try again later.",
   });
 }
+
+const timedOut = (error: unknown) => error instanceof Error && error.name === "TimeoutError";

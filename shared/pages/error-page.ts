@@ -21,8 +21,10 @@ export function htmlErrorPage(response: HttpResponse, event: APIGatewayProxyEven
           ? messages.notFound
           : response.statusCode === 429
             ? messages.rateLimited
-            : messages.error;
-  // Retry-After (429) is for the browser too.
+            : response.statusCode === 503
+              ? messages.busy
+              : messages.error;
+  // Retry-After (429, 503) is for the browser too.
   const retryAfter = response.headers?.["retry-after"];
   return html(
     response.statusCode,

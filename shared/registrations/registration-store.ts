@@ -6,6 +6,7 @@ import { db, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
 import type { BusMessage } from "../bus/define-event.ts";
 import { outboxEntry } from "../bus/outbox.ts";
+import { BusyError } from "../domain/errors.ts";
 import {
   normalizeEmail,
   type Registration,
@@ -28,11 +29,21 @@ const registrationItem = (registration: Registration) => ({
 const toRegistration = (item: Record<string, unknown>): Registration => registrationSchema.parse(item);
 
 /**
+ * How long a registration keeps retrying a transaction that conflicts with concurrent ones: about
+ * half of the register function's 10 s, so that it still answers in its own words (503, try again)
+ * rather than be cut off by its timeout.
+ */
+const conflictRetryBudgetMs = 5_000;
+
+/**
  * Runs a transaction, retrying when DynamoDB cancels it for a conflict with a concurrent one
- * (many people registering for the same session at once). Returns which item's condition failed,
- * or `undefined` when the transaction went through.
+ * (many people registering for the same session at once: each transaction updates its counter),
+ * after a random pause that grows with each attempt (up to 250 ms) so that the contenders spread
+ * out. Returns which item's condition failed, or `undefined` when the transaction went through;
+ * throws `BusyError` when conflicts outlast the budget.
  */
 async function transact(items: TransactItems): Promise<number | undefined> {
+  const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     try {
       await db.send(new TransactWriteCommand({ TransactItems: items }));
@@ -42,9 +53,10 @@ async function transact(items: TransactItems): Promise<number | undefined> {
       const reasons = error.CancellationReasons ?? [];
       const failed = reasons.findIndex((reason) => reason.Code === "ConditionalCheckFailed");
       if (failed >= 0) return failed;
-      const conflict = reasons.some((reason) => reason.Code === "TransactionConflict");
-      if (!conflict || attempt >= 12) throw error;
-      await sleep(Math.random() * 20 * attempt);
+      if (!reasons.some((reason) => reason.Code === "TransactionConflict")) throw error;
+      const pauseMs = Math.random() * Math.min(250, 10 * 2 ** attempt);
+      if (Date.now() + pauseMs - started > conflictRetryBudgetMs) throw new BusyError();
+      await sleep(pauseMs);
     }
   }
 }

@@ -245,6 +245,47 @@ describe("registration past the limit", () => {
   });
 });
 
+describe("registration that runs out of time", () => {
+  it("answers 503 busy with Retry-After (JSON) and a page in the form's language, not a 500; trying again registers once", async () => {
+    const handler = await registerWithLimit("0");
+    const eventId = await createEvent();
+    const person = registrant();
+    const json = () => post(eventId, newIp(), JSON.stringify(person), "application/json");
+    // 5 ms of time left: middy's early timeout fires before DynamoDB has answered.
+    const outOfTime = () => lambdaContext("register", 0.005);
+
+    const timedOut = await handler(json(), outOfTime());
+    const formTimedOut = await handler(
+      post(
+        eventId,
+        newIp(),
+        new URLSearchParams(registrant() as unknown as Record<string, string>).toString(),
+        "application/x-www-form-urlencoded",
+        "fr",
+      ),
+      outOfTime(),
+    );
+    const again = await handler(json(), lambdaContext("register", 10));
+
+    expect(timedOut.statusCode).toBe(503);
+    expect(timedOut.headers?.["retry-after"]).toBe("5");
+    expect(JSON.parse(timedOut.body ?? "")).toMatchObject({ error: "busy", retryAfterSeconds: 5 });
+    expect(formTimedOut.statusCode).toBe(503);
+    expect(formTimedOut.body).toContain('<html lang="fr" dir="ltr">');
+    expect(formTimedOut.body).toContain("Beaucoup de monde en même temps");
+    // The first attempt may still have gone through after its answer: then this is the same one.
+    expect([200, 201]).toContain(again.statusCode);
+    await expect
+      .poll(async () =>
+        (
+          (await request("GET", `/admin/events/${eventId}/registrations`, { admin: true })).json
+            .registrations as { email: string }[]
+        ).filter(({ email }) => email === person.email),
+      )
+      .toHaveLength(1);
+  });
+});
+
 describe("the registration form's traps for scripts", () => {
   const formPost = (eventId: string, fields: Record<string, string>) =>
     request("POST", `/events/${eventId}/registrations?lang=en`, {

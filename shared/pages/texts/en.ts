@@ -189,6 +189,11 @@ export const en: PageTexts = {
       message:
         "We received many requests from your network or for your email domain in a short time. Please try again in an hour; nothing was recorded this time.",
     },
+    busy: {
+      title: "Many people at once",
+      message:
+        "Many people are registering at this very moment and we could not finish your request. Please try again in a few seconds: if it was recorded, trying again will not register you twice.",
+    },
     error: {
       title: "Something went wrong",
       message: "Sorry, we could not complete your request. Please try again in a few minutes.",

@@ -189,6 +189,10 @@ export const fr: PageTexts = {
       title: "Trop de demandes",
       message: `Nous avons reçu beaucoup de demandes depuis votre réseau ou pour votre domaine de messagerie en peu de temps. Veuillez réessayer dans une heure${nbsp}; rien n’a été enregistré cette fois.`,
     },
+    busy: {
+      title: "Beaucoup de monde en même temps",
+      message: `Beaucoup de personnes s’inscrivent en ce moment même et votre demande n’a pas pu aboutir. Veuillez réessayer dans quelques secondes${nbsp}: si elle a été enregistrée, réessayer ne vous inscrira pas deux fois.`,
+    },
     error: {
       title: "Une erreur s’est produite",
       message:

@@ -110,6 +110,8 @@ export interface PageTexts {
     notFound: PageMessage;
     /** 429: too many registrations (or cancellations, unsubscribes) from one place in a short time. */
     rateLimited: PageMessage;
+    /** 503: too many people at the same moment; trying again never registers anyone twice. */
+    busy: PageMessage;
     error: PageMessage;
   };
   /** Shown on message pages with an error status, for registrants to quote to the organisers. */
