@@ -1,4 +1,4 @@
-import { CfnOutput, Stack } from "aws-cdk-lib";
+import { Annotations, CfnOutput, Stack } from "aws-cdk-lib";
 import type { IEventBus } from "aws-cdk-lib/aws-events";
 import {
   ConfigurationSet,
@@ -49,6 +49,11 @@ export class Mail extends Construct {
     let configurationSet: ConfigurationSet | undefined;
     if (props.sesConfigurationSet) {
       this.configurationSetName = props.sesConfigurationSet;
+      // Nothing in a template can check another stack's set: `cdk synth` and `cdk deploy` say it.
+      Annotations.of(this).addWarningV2(
+        "convene:imported-configuration-set",
+        `The SES configuration set "${props.sesConfigurationSet}" is used as it is: it must publish SEND, BOUNCE and COMPLAINT events to the account's default event bus (an EventBridge event destination). Without SEND, a mail whose sender died right after SES took it may go out twice; without BOUNCE and COMPLAINT, those addresses are never suppressed. See the README, "Mail: the DNS records to add".`,
+      );
     } else {
       configurationSet = new ConfigurationSet(this, "ConfigurationSet", {
         configurationSetName: props.baseName,

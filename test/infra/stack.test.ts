@@ -1,5 +1,5 @@
 import { App, Stack } from "aws-cdk-lib";
-import { Match, type Template } from "aws-cdk-lib/assertions";
+import { Annotations, Match, type Template } from "aws-cdk-lib/assertions";
 import { Bucket } from "aws-cdk-lib/aws-s3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { lambdaRuntime } from "../../infra/convene-function.ts";
@@ -12,13 +12,22 @@ type Resource = { Properties: Record<string, unknown> };
 
 let app: App;
 let stagedApp: App;
+/** What `cdk synth` warns of, for each of the two deployments. */
+let warnings: string[];
+let stagedWarnings: string[];
+const warningsOf = (stack: Stack) =>
+  Annotations.fromStack(stack)
+    .findWarning("*", Match.anyValue())
+    .map(({ entry }) => String(entry.data));
 let template: Template;
 /** A second deployment, every optional context key set: another stage of the same account. */
 let staged: Template;
 let stagedStackName: string;
 
 beforeAll(() => {
-  ({ app, template } = synthesize());
+  let stack: Stack;
+  ({ app, template, stack } = synthesize());
+  warnings = warningsOf(stack);
   const other = synthesize({
     stage: "dev",
     senderEmail: "webinars@uclg.example.org",
@@ -32,6 +41,7 @@ beforeAll(() => {
   });
   staged = other.template;
   stagedApp = other.app;
+  stagedWarnings = warningsOf(other.stack);
   stagedStackName = other.stack.stackName;
 });
 
@@ -238,6 +248,13 @@ describe("the AWS stack", () => {
         POWERTOOLS_LOG_LEVEL: "DEBUG",
       }),
     );
+  });
+
+  it("warns that a configuration set given by context must publish SEND, BOUNCE and COMPLAINT to the bus", () => {
+    expect(stagedWarnings).toContainEqual(
+      expect.stringMatching(/"existing-set" is used as it is: it must publish SEND, BOUNCE and COMPLAINT/),
+    );
+    expect(warnings).not.toContainEqual(expect.stringMatching(/configuration set/));
   });
 
   it("suffixes every physical name with the stage", () => {
