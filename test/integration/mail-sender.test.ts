@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type SesServer, startSesServer } from "../../infra/local/ses-server.ts";
 import { composeMessage } from "../../shared/mail/compose.ts";
 import { throttlingCounter } from "../support/ses-throttling.ts";
+import { waitUntil } from "../support/wait.ts";
 
 type Mailer = typeof import("../../shared/mail/mailer.ts");
 type RawMail = import("../../shared/mail/mailer.ts").RawMail;
@@ -103,7 +104,6 @@ describe("sendRawMail against SES's max send rate", () => {
   });
 
   it("backs off and resends, rather than drops, messages throttled because another sender used the rate", async () => {
-    await sleep(1_100);
     const competitor = new SESClient({
       endpoint: server.url,
       region: "eu-west-1",
@@ -116,35 +116,36 @@ describe("sendRawMail against SES's max send rate", () => {
       ),
     );
     const throttledBefore = counter.seen.throttled;
-    // The other sender (straight to SES, outside the pacing, two requests at a time) keeps SES's
-    // second full until the mailer's requests have been throttled three times, however late a
-    // loaded machine lets the mailer's slots come.
-    const deadline = Date.now() + 15_000;
-    let secondIsFull: () => void = () => {};
-    const full = new Promise<void>((resolve) => {
-      secondIsFull = resolve;
-    });
-    const competing = Promise.all(
-      Array.from({ length: 2 }, async () => {
-        while (counter.seen.throttled - throttledBefore < 3 && Date.now() < deadline) {
-          // Throttled itself: the second is full; it asks again 10 ms later rather than in a tight
-          // loop that would starve the mailer (and this process's SES) of CPU.
-          await competitor.send(new SendRawEmailCommand({ RawMessage: { Data: competingRaw } })).catch(() => {
-            secondIsFull();
-            return sleep(10);
-          });
-        }
-      }),
+    // The mailer's sends are held on their way to SES until the other sender (straight to SES,
+    // outside the pacing) has used the whole second: they then meet a full second for certain,
+    // however late a loaded machine let the mailer send them or the other sender fill it.
+    const hold = counter.holdSends();
+    const sending = Promise.all(raws.map((raw) => mailer.sendRawMail({ raw, to: "ada@example.org" })));
+    await hold.arrived(raws.length);
+    // One message to as many recipients as the rate fills the second at once. SES takes it only
+    // into a second with nothing else in it: the previous test's sends may still be there.
+    const everyRecipient = Array.from({ length: maxSendRate }, (_, index) => `other${index}@example.org`);
+    await waitUntil(
+      "SES to take the other sender's message",
+      () =>
+        competitor
+          .send(new SendRawEmailCommand({ RawMessage: { Data: competingRaw }, Destinations: everyRecipient }))
+          .then(
+            () => true,
+            (error: unknown) => {
+              if ((error as Error).name !== "Throttling") throw error;
+              return false;
+            },
+          ),
+      (taken) => taken,
+      5_000,
     );
-
-    // The mailer starts once SES's second is full: on a loaded machine the competitor may take a
-    // while to fill it, and a mailer that began first would send unthrottled.
-    await full;
-    const results = await Promise.all(raws.map((raw) => mailer.sendRawMail({ raw, to: "ada@example.org" })));
-
-    await competing;
     competitor.destroy();
-    expect(counter.seen.throttled - throttledBefore).toBeGreaterThanOrEqual(3);
+    hold.release();
+    const results = await sending;
+
+    // Each of the three met the full second: throttled, backed off and sent again once it was over.
+    expect(counter.seen.throttled - throttledBefore).toBeGreaterThanOrEqual(raws.length);
     expect((await delivered(results.map((result) => result.messageId))).sort()).toEqual([
       "Throttled 0",
       "Throttled 1",
