@@ -311,6 +311,15 @@ export function answersSchemaOf(questions: readonly Question[]) {
   });
 }
 
+/**
+ * Whether a session can still take people (by registering, switching, a promotion from its waiting
+ * list, an organiser's move): not cancelled, not started. The one rule for every page, mail and
+ * write; the event's registration window (`registrationWindow`) applies on top where people act
+ * on their own.
+ */
+export const isSessionOpen = (session: { startsAt: string; cancelledAt?: string | undefined }, now: Date) =>
+  !session.cancelledAt && Date.parse(session.startsAt) > now.getTime();
+
 /** Where an event's registration window stands at `now`. */
 export type WindowState = "open" | "not-yet-open" | "closed";
 
@@ -323,6 +332,26 @@ export function registrationWindow(
   if (event.registrationClosesAt && now.getTime() >= Date.parse(event.registrationClosesAt)) return "closed";
   return "open";
 }
+
+/**
+ * The sessions a registrant of `fromSessionId` may move to on their own (the manage page's switch,
+ * and the link to it in a cancelled session's mail): the event's other open sessions, and none
+ * outside its registration window, since a switch takes a seat as registering does.
+ */
+export const sessionsToSwitchTo = <
+  S extends { id: string; startsAt: string; cancelledAt?: string | undefined },
+>(
+  event: {
+    sessions: readonly S[];
+    registrationOpensAt?: string | undefined;
+    registrationClosesAt?: string | undefined;
+  },
+  fromSessionId: string,
+  now: Date,
+): S[] =>
+  registrationWindow(event, now) !== "open"
+    ? []
+    : event.sessions.filter((session) => session.id !== fromSessionId && isSessionOpen(session, now));
 
 /** Refuses a registration outside the event's window (409 `registration-closed`). */
 export function assertRegistrationOpen(

@@ -2,6 +2,7 @@ import type { Step } from "../bus/consumer.ts";
 import { type DetailOf, message } from "../bus/define-event.ts";
 import { sessionCancelled } from "../bus/events/session-cancelled.ts";
 import { pickText } from "../domain/languages.ts";
+import { sessionsToSwitchTo } from "../domain/registration-form.ts";
 import { mailSettings } from "../mail/mailer.ts";
 import { buildRegistrationMail } from "../mail/registration-mail.ts";
 import { publicUrl } from "../mail/settings.ts";
@@ -43,9 +44,8 @@ export async function sendSessionCancellations(
   const event = await findEvent(detail.eventId);
   const session = event?.sessions.find((candidate) => candidate.id === detail.sessionId);
   if (!event || !session?.cancelledAt) return "nothing-to-do";
-  const anotherOpen = event.sessions.some(
-    (other) => other.id !== session.id && !other.cancelledAt && Date.parse(other.startsAt) > now.getTime(),
-  );
+  // The same sessions the manage page offers: its switch is where the mail's link leads.
+  const anotherOpen = sessionsToSwitchTo(event, session.id, now).length > 0;
   return mailSessionRegistrants({
     eventId: event.id,
     sessionId: session.id,

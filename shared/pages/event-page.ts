@@ -1,17 +1,11 @@
 import { formatSessionTime, sessionEnd } from "../domain/dates.ts";
 import type { PublicEvent } from "../domain/event.ts";
 import { type Language, locales, pickText } from "../domain/languages.ts";
+import { isSessionOpen } from "../domain/registration-form.ts";
 import { markup, renderedHtml } from "../html.ts";
 import { pathTo } from "../paths.ts";
 import { renderLayout } from "./layout.ts";
-import {
-  eventDescription,
-  eventLanguages,
-  langOf,
-  type PageSession,
-  registrationFormPath,
-  sessionSummary,
-} from "./parts.ts";
+import { eventDescription, eventLanguages, langOf, registrationFormPath, sessionSummary } from "./parts.ts";
 import { eventPageTexts } from "./texts/event-page.ts";
 import { pageTexts } from "./texts/index.ts";
 
@@ -28,10 +22,6 @@ export interface EventPageOptions {
   pageUrl: string;
 }
 
-/** Sessions not started nor cancelled can be registered for; the page still lists the others. */
-const isUpcoming = (session: PageSession, now: Date) =>
-  Date.parse(session.startsAt) > now.getTime() && !session.cancelledAt;
-
 /**
  * The public page of an event for browsers (`GET /events/{eventId}` asking for HTML): what it is,
  * who organises it (with their logos), each session with its times, seats and agenda, and the way
@@ -45,7 +35,7 @@ export function renderEventPage({ event, language, seatsLeft, pageUrl }: EventPa
   const own = eventPageTexts[language];
   const title = pickText(event.title, language);
   const description = pickText(event.description, language);
-  const upcoming = event.sessions.filter((session) => isUpcoming(session, now));
+  const upcoming = event.sessions.filter((session) => isSessionOpen(session, now));
   const others = eventLanguages(event)
     .filter((other) => other !== language)
     .map(

@@ -7,6 +7,7 @@ import { organisationTypes, privacyNoticeVersion } from "../domain/registration.
 import {
   type FormSettings,
   fieldMode,
+  isSessionOpen,
   type Question,
   registrationWindow,
   type StandardField,
@@ -75,9 +76,7 @@ interface FormContext {
 export function renderRegistrationForm(options: RegistrationFormOptions): string {
   const { event, language, errors = {}, now } = options;
   const texts = pageTexts[language];
-  const sessions = event.sessions.filter(
-    (session) => new Date(session.startsAt) > now && !session.cancelledAt,
-  );
+  const sessions = event.sessions.filter((session) => isSessionOpen(session, now));
   const context: FormContext = {
     texts,
     language,

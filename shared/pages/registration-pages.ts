@@ -6,7 +6,7 @@ import {
   answersOf,
   answerText,
   type Question,
-  registrationWindow,
+  sessionsToSwitchTo,
   standardFields,
 } from "../domain/registration-form.ts";
 import { type Markup, markup } from "../html.ts";
@@ -219,15 +219,7 @@ ${
 
 /** Sessions a registrant may move to: the event's others that are not cancelled and not started. */
 export const switchableSessions = (event: ShownEvent, registration: Registration, now: Date) =>
-  // A switch takes a seat as registering does: none outside the event's registration window.
-  registrationWindow(event, now) !== "open"
-    ? []
-    : event.sessions.filter(
-        (session) =>
-          session.id !== registration.sessionId &&
-          !session.cancelledAt &&
-          Date.parse(session.startsAt) > now.getTime(),
-      );
+  sessionsToSwitchTo(event, registration.sessionId, now);
 
 /** One radio per open session, with its time, language and seats (or the waiting list it would be). */
 function switchSection({ event, registration, language, link, seatsLeft, now }: ManagePageOptions): Markup {

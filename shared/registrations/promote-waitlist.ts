@@ -1,5 +1,6 @@
 import { message } from "../bus/define-event.ts";
 import { registrationPromoted } from "../bus/events/registration-promoted.ts";
+import { isSessionOpen } from "../domain/registration-form.ts";
 import { findEvent } from "../events/event-store.ts";
 import { promoteOldestWaitlisted } from "./registration-store.ts";
 
@@ -13,7 +14,7 @@ import { promoteOldestWaitlisted } from "./registration-store.ts";
 export async function promoteWaitlist(eventId: string, sessionId: string, now = new Date()): Promise<number> {
   const session = (await findEvent(eventId))?.sessions.find((candidate) => candidate.id === sessionId);
   // A cancelled session gives no seat: its registrants were told it will not take place.
-  if (!session || session.cancelledAt || Date.parse(session.startsAt) <= now.getTime()) return 0;
+  if (!session || !isSessionOpen(session, now)) return 0;
   let promoted = 0;
   for (;;) {
     const done = await promoteOldestWaitlisted(eventId, sessionId, session.capacity, now, (registration) =>

@@ -7,7 +7,11 @@ import {
   type WebinarEvent,
 } from "../../shared/domain/event.ts";
 import { privacyNoticeVersion, registrationInputSchemaFor } from "../../shared/domain/registration.ts";
-import { assertRegistrationOpen, registrationWindow } from "../../shared/domain/registration-form.ts";
+import {
+  assertRegistrationOpen,
+  registrationWindow,
+  sessionsToSwitchTo,
+} from "../../shared/domain/registration-form.ts";
 import { renderRegistrationForm } from "../../shared/pages/registration-form.ts";
 import { renderThankYou } from "../../shared/pages/registration-pages.ts";
 import { registrant, sampleEvent } from "../support/sample-event.ts";
@@ -167,6 +171,24 @@ describe("registration window", () => {
     expect(registrationWindow(event, new Date("2027-01-10T00:00:00Z"))).toBe("open");
     expect(registrationWindow(event, new Date("2027-01-20T00:00:00Z"))).toBe("closed");
     expect(registrationWindow({}, new Date("2099-01-01T00:00:00Z"))).toBe("open");
+  });
+
+  it("bounds the sessions a registrant may switch to, for the manage page and a cancelled session's mail alike", () => {
+    const sessions = [
+      { id: "fr", startsAt: "2027-02-01T09:00:00Z", cancelledAt: "2027-01-12T00:00:00Z" },
+      { id: "en", startsAt: "2027-02-01T14:00:00Z" },
+      { id: "es", startsAt: "2027-01-14T14:00:00Z" },
+      { id: "ar", startsAt: "2027-02-02T14:00:00Z", cancelledAt: "2027-01-13T00:00:00Z" },
+    ];
+    const ids = (now: string) =>
+      sessionsToSwitchTo({ ...event, sessions }, "fr", new Date(now)).map(({ id }) => id);
+
+    // Not the one they are in, nor a cancelled one, nor one that has started.
+    expect(ids("2027-01-13T12:00:00Z")).toEqual(["en", "es"]);
+    expect(ids("2027-01-15T00:00:00Z")).toEqual(["en"]);
+    // Outside the window nothing: a switch takes a seat as registering does, so the mail of a
+    // cancelled session then offers no link to a switch the page would not show.
+    expect(ids("2027-01-20T00:00:00Z")).toEqual([]);
   });
 
   it("refuses a registration outside it with the registration-closed conflict", () => {
