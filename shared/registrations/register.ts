@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { RateLimitCharge } from "../abuse/rate-limits.ts";
 import { message } from "../bus/define-event.ts";
 import { confirmationRequested } from "../bus/events/confirmation-requested.ts";
@@ -42,8 +43,12 @@ const noRateLimit: RateLimitCharge = {
   countAlone: async () => {},
 };
 
-/** An organiser saved the event this often while one registration was being written: give up. */
-const maxEventReads = 3;
+/**
+ * An organiser saved the event this often while one registration was being written: give up (409
+ * `event-changing`). Saves come in bursts (a console's saves in a row, a script's PUTs), so each
+ * new read waits a random moment first, up to 100 ms more at each try, to let a burst pass.
+ */
+const maxEventReads = 5;
 
 /**
  * Registers someone for a session.
@@ -84,6 +89,7 @@ export async function register(
       if (++eventReads > maxEventReads) {
         throw new ConflictError("event-changing", "the event is being changed; please try again");
       }
+      await sleep(Math.random() * 100 * (eventReads - 1));
       event = await getEventForPublic(eventId, Date.now(), 0);
       assertRegistrationOpen(event, now);
       continue;
