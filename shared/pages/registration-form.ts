@@ -95,7 +95,7 @@ export function renderRegistrationForm(options: RegistrationFormOptions): string
     closedMessage(event, texts, language, now) ??
     (sessions.length === 0 && texts.messages.registrationClosed);
   const body = closed
-    ? markup`<h2>${closed.title}</h2><p>${closed.message}</p>${sessionList(event, options.seatsLeft, language)}`
+    ? markup`<h2>${closed.title}</h2><p>${closed.message}</p>${sessionList(event, language)}`
     : markup`${closingNote(event, texts, language)}${form(context, options.action, options.stamp)}`;
   return renderLayout({
     language,
@@ -112,15 +112,12 @@ export function renderRegistrationForm(options: RegistrationFormOptions): string
   });
 }
 
-/** The sessions as the summary lists them, when registration is closed and no choice is offered. */
-function sessionList(
-  event: PublicEvent,
-  seatsLeft: Record<string, number | null>,
-  language: Language,
-): Markup {
-  const sessions = event.sessions.map((session) =>
-    sessionSummary(session, language, seatsLeft[session.id] ?? null, "folded"),
-  );
+/**
+ * The sessions as the summary lists them, when registration is closed and no choice is offered:
+ * without their seats left ("100 seats left" under "Registration is closed" reads as an offer).
+ */
+function sessionList(event: PublicEvent, language: Language): Markup {
+  const sessions = event.sessions.map((session) => sessionSummary(session, language, null, "folded"));
   return markup`<ul class="sessions">${sessions}</ul>`;
 }
 

@@ -190,6 +190,15 @@ describe("registration form", () => {
     expect(html).not.toContain("<form");
   });
 
+  it("shows no seats left once the event's registration window has closed, sessions still listed", () => {
+    const event = { ...webinar(), registrationClosesAt: "2027-01-20T00:00:00Z" };
+    const text = visibleText(render({ event: publicView(event), seatsLeft: { fr: 100, en: 0 } }));
+
+    expect(text).toContain("Registration is closed");
+    expect(text).toContain("Language: French · Duration: 90 minutes");
+    expect(text).not.toMatch(/seats? left|waiting list/i);
+  });
+
   it("gives every control a label, and has a control for every field of the registration schema", () => {
     const html = render({ errors: { email: "required" } });
     const ids = [...html.matchAll(/<(?:input|select|textarea)\b[^>]*\sid="([^"]+)"/g)].map(
