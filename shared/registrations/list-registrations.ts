@@ -79,15 +79,34 @@ export interface RegistrationFilter {
 const attendanceOfRow = (row: ExportRow) =>
   row.attended === null ? "unknown" : row.attended ? "attended" : "absent";
 
-/** Whether a row passes the filters that the index keys cannot apply (`search` is lower-cased). */
-const rowMatches = (row: ExportRow, filter: RegistrationFilter, search: string | undefined) =>
-  (!search ||
-    [`${row.firstName} ${row.lastName}`, row.email, row.organisation].some((text) =>
-      text?.toLocaleLowerCase().includes(search),
-    )) &&
-  (!filter.organisationType || row.organisationType === filter.organisationType) &&
-  (!filter.country || row.country === filter.country) &&
-  (!filter.attendance || attendanceOfRow(row) === filter.attendance);
+/**
+ * Text as a search compares it: lower case, without accents (`Hélène` is found by `helene`, as
+ * French-speaking staff often type), so a search word matches whatever the keyboard.
+ */
+const searchable = (text: string) =>
+  text
+    .normalize("NFD")
+    .replace(/\p{Mn}/gu, "")
+    .toLocaleLowerCase();
+
+/** The words of a search, each to be found somewhere in a row's name, email or organisation. */
+const searchWords = (search: string | undefined) =>
+  searchable(search ?? "")
+    .split(/\s+/)
+    .filter((word) => word !== "");
+
+/** Whether a row passes the filters that the index keys cannot apply (every word of `search`, in any order). */
+function rowMatches(row: ExportRow, filter: RegistrationFilter, words: string[]): boolean {
+  if (words.length > 0) {
+    const text = searchable([row.firstName, row.lastName, row.email, row.organisation ?? ""].join(" "));
+    if (!words.every((word) => text.includes(word))) return false;
+  }
+  return (
+    (!filter.organisationType || row.organisationType === filter.organisationType) &&
+    (!filter.country || row.country === filter.country) &&
+    (!filter.attendance || attendanceOfRow(row) === filter.attendance)
+  );
+}
 
 /**
  * One page of an event's registrations, session by session, oldest first within a status: each
@@ -98,7 +117,7 @@ export async function listRegistrations(
   event: WebinarEvent,
   page: { limit: number; cursor?: string | undefined } & RegistrationFilter,
 ): Promise<{ registrations: ExportRow[]; nextCursor?: string }> {
-  const search = page.search?.trim().toLocaleLowerCase() || undefined;
+  const words = searchWords(page.search);
   if (page.session !== undefined && !event.sessions.some((session) => session.id === page.session)) {
     throw new ValidationError([{ path: "session", message: `no session "${page.session}" in this event` }]);
   }
@@ -119,7 +138,7 @@ export async function listRegistrations(
     const rows = result.registrations.map((registration) =>
       toRow({ ...registration, ...(attendanceOf?.(registration.registrationId) ?? noAttendanceYet) }),
     );
-    registrations.push(...rows.filter((row) => rowMatches(row, page, search)));
+    registrations.push(...rows.filter((row) => rowMatches(row, page, words)));
     position = result.cursor
       ? { session: position.session, key: indexKeySchema.parse(result.cursor) }
       : { session: position.session + 1 };

@@ -145,6 +145,9 @@ describe("organiser routes of the console", () => {
 
     const bySession = await list("session=en");
     const bySearch = await list("search=g%C3%AAnes");
+    // Without the accents, and words in any order across name and organisation.
+    const bySearchUnaccented = await list("search=HELENE%20genes");
+    const byWords = await list(`search=${encodeURIComponent("malmö john")}`);
     const byStatus = await list("status=waitlisted");
     const badSession = await list("session=de");
     const byType = await list("organisationType=civil-society");
@@ -166,6 +169,10 @@ describe("organiser routes of the console", () => {
 
     expect(bySession.json.registrations.map((r: { firstName: string }) => r.firstName)).toEqual(["John"]);
     expect(bySearch.json.registrations.map((r: { firstName: string }) => r.firstName)).toEqual(["Hélène"]);
+    expect(bySearchUnaccented.json.registrations.map((r: { firstName: string }) => r.firstName)).toEqual([
+      "Hélène",
+    ]);
+    expect(byWords.json.registrations.map((r: { firstName: string }) => r.firstName)).toEqual(["John"]);
     expect(byStatus.json.registrations).toEqual([]);
     expect(badSession.status).toBe(400);
     const names = (page: { json: { registrations: { firstName: string }[] } }) =>
