@@ -66,11 +66,10 @@ export const handler = httpRoute({
       );
       const result = await register(params.eventId, input.data, { rateLimit });
       if (bodyKind === "form") return thankYouPage(result, language);
+      // Nothing more about the registration already stored for this email (its id, its session):
+      // anyone may post any address. Its registrant gets the confirmation, with their link, again.
+      if (result.outcome === "already-registered") return json(200, { status: "already-registered" });
       const { registrationId, status, sessionId } = result.registration;
-      // The registration already stored for this email: a client retrying after a lost answer
-      // learns the id of the one it made.
-      if (result.outcome === "already-registered")
-        return json(200, { status: "already-registered", registrationId, sessionId });
       return json(201, { registrationId, status, sessionId });
     } catch (error) {
       // A form posted after the window closed gets the form page, which says so with the dates.
