@@ -29,8 +29,9 @@ export interface CancellationStepOptions extends Pick<Step, "timeLeftMs"> {
 
 /**
  * Consumer of `session.cancelled`: mails each registrant of the session who had not cancelled
- * (confirmed or waitlisted) one cancellation with a CANCEL invite (same UID as their invites, a
- * higher SEQUENCE) and, when the event has another session still open, the link to its form.
+ * (confirmed or waitlisted) one cancellation, with a CANCEL invite (same UID as their invites, a
+ * higher SEQUENCE) for the confirmed, who hold one (the waitlisted never got an invite), and, when
+ * the event has another session still open, the link to their page where they switch.
  * 1. Stops if the session is gone or not cancelled (nothing to announce).
  * 2. Mails them page by page with `mailSessionRegistrants`, claimed per registrant as
  *    `session-cancelled`: a duplicated event, a retried step or a request sent again mails nobody

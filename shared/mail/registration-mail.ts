@@ -53,6 +53,20 @@ const inviteMethods: Record<MailKind, InviteMethod | undefined> = {
   switched: "CANCEL",
 };
 
+/**
+ * The invite a registrant gets, if any. A CANCEL goes only to whom a REQUEST went: a registrant
+ * who was on the waiting list (of a session now cancelled, or when cancelling their own
+ * registration) never had the entry, so their mail brings the news without an update that
+ * removes nothing, nor a sentence about it. A switch's CANCEL is left as it is: it is sent only
+ * for a seat left behind, whatever the registrant now holds in their new session.
+ */
+function inviteMethodOf(kind: MailKind, registration: Registration): InviteMethod | undefined {
+  const heldNoInvite =
+    (kind === "session-cancelled" && registration.status === "waitlisted") ||
+    (kind === "cancellation" && registration.cancelledFrom === "waitlisted");
+  return heldNoInvite ? undefined : inviteMethods[kind];
+}
+
 /** Only registrants with a seat get the join link. */
 const joinLinkKinds: ReadonlySet<MailKind> = new Set(["confirmation", "promotion", "reminder", "update"]);
 
@@ -125,7 +139,7 @@ function mailContent(input: RegistrationMailInput, texts: MailTexts, values: Tex
   const { kind, event, session, registration } = input;
   const language = registration.language;
   const times = formatSessionTime(session.startsAt, session.timezone, language);
-  const method = inviteMethods[kind];
+  const method = inviteMethodOf(kind, registration);
   return {
     language,
     subject: oneLine(texts.kinds[kind].subject(values)),
@@ -196,14 +210,14 @@ function invite(input: RegistrationMailInput, content: MailContent, method: Invi
  * The mail a registrant gets when a registration is confirmed (or promoted from the waiting list),
  * waitlisted, cancelled, or when a session is near. Steps: pick the registrant's language and its
  * texts; lay out the content once; render it as text and HTML; attach an invite (REQUEST with the
- * join link, or CANCEL) where the registrant holds or loses a seat; compose the raw MIME with the
+ * join link, or CANCEL) where the registrant holds or loses a seat (`inviteMethodOf`); compose the raw MIME with the
  * organiser as Reply-To, so that answers reach people who can help rather than a no-reply box.
  */
 export async function buildRegistrationMail(input: RegistrationMailInput): Promise<RegistrationMail> {
   const language = input.registration.language;
   const texts = mailTexts[language];
   const content = mailContent(input, texts, textValues(input, language));
-  const method = inviteMethods[input.kind];
+  const method = inviteMethodOf(input.kind, input.registration);
   const raw = await composeMessage({
     from: input.from,
     to: { name: fullName(input.registration), address: input.registration.email },

@@ -40,12 +40,13 @@ async function receive(
   input: Pick<RegistrationMailInput, "kind" | "change" | "sessionCancellation">,
   language: Language,
   status: Registration["status"] = "confirmed",
+  registrationChanges: Partial<Registration> = {},
 ) {
   const mail = await buildRegistrationMail({
     ...input,
     event,
     session,
-    registration: registrationOf(language, status),
+    registration: { ...registrationOf(language, status), ...registrationChanges },
     manageUrl: "https://convene.example.org/registrations/reg-1?token=t",
     publicUrl: "https://convene.example.org",
     from: "webinars@convene.example.org",
@@ -115,5 +116,34 @@ describe("mails about a changed or cancelled session", () => {
     expect(text).toContain("https://convene.example.org/events/changes/register");
     expect(text).not.toContain(session.joinUrl);
     expect(calendar).toContain("METHOD:CANCEL");
+    expect(text).toContain("retire la session de votre agenda");
+  });
+
+  it("a session's cancellation tells a waitlisted registrant, who got no invite, the news without a calendar part", async () => {
+    const cancellation = {
+      kind: "session-cancelled",
+      sessionCancellation: { otherSessionsUrl: "https://convene.example.org/events/changes/register" },
+    } as const;
+    const english = await receive(cancellation, "en", "waitlisted");
+    const french = await receive(cancellation, "fr", "waitlisted");
+
+    expect(english.subject).toBe("Session cancelled: Test webinar");
+    expect(english.text).toContain("the session you registered for has been cancelled");
+    expect(english.text).toContain("https://convene.example.org/events/changes/register");
+    expect(french.text).toContain("les organisateurs ont annulé votre session");
+    for (const mail of [english, french]) {
+      expect(mail.calendar).toBeUndefined();
+      expect(mail.text).not.toMatch(/calendar|agenda/i);
+    }
+  });
+
+  it("a waitlisted registrant who cancels gets no calendar part either", async () => {
+    const { text, calendar } = await receive({ kind: "cancellation" }, "en", "cancelled", {
+      cancelledFrom: "waitlisted",
+    });
+
+    expect(text).toContain("Your registration has been cancelled.");
+    expect(calendar).toBeUndefined();
+    expect(text).not.toContain("calendar");
   });
 });
