@@ -1,6 +1,6 @@
 import { normalizeEmail, type Registration } from "../domain/registration.ts";
 import type { AttendanceRecord, ImportSummary } from "./attendance-store.ts";
-import type { AttendanceReport } from "./parse/index.ts";
+import type { AttendancePerson, AttendanceReport } from "./parse/index.ts";
 
 /** The people present but not registered: the records without a registration, never dropped. */
 export const unmatchedOf = (records: readonly AttendanceRecord[]): ImportSummary["unmatched"] =>
@@ -9,9 +9,22 @@ export const unmatchedOf = (records: readonly AttendanceRecord[]): ImportSummary
     .map((record) => ({ email: record.email ?? "", name: record.name, minutes: record.minutes }));
 
 /**
+ * Whether the report has the person joining at all. Zoom lists the webinar's own registrants who
+ * never came (`No`, `--` minutes) and a typed list may give someone 0 minutes: those were not
+ * present. A person the report gives neither a time nor a yes/no for (a bare list of emails) is
+ * taken as listed because they came.
+ */
+const joined = (person: AttendancePerson): boolean =>
+  person.minutes > 0 ||
+  person.attended === true ||
+  (person.segments.length === 0 && person.attended === undefined);
+
+/**
  * The attendance records and counts of a report against the session's registrations: matched
- * (present and registered, whatever their status), attended (matched and over the threshold),
- * absent (confirmed but not attended), unmatched (present but not registered, never dropped).
+ * (people of the report who registered, whatever their status), attended (matched and over the
+ * threshold), absent (confirmed but not attended), unmatched (present but not registered, never
+ * dropped). A registrant's record is kept whatever the report says of them (it is their
+ * "absent"); someone neither registered nor present gets no record at all.
  */
 export function matchAttendance(
   report: AttendanceReport,
@@ -21,17 +34,23 @@ export function matchAttendance(
   const byEmail = new Map(
     registrations.map((registration) => [normalizeEmail(registration.email), registration]),
   );
-  const records: AttendanceRecord[] = report.people.map((person) => ({
-    email: person.email,
-    name: person.name,
-    minutes: Math.round(person.minutes * 100) / 100,
-    firstJoin: person.firstJoin,
-    lastLeave: person.lastLeave,
-    // Minutes decide when the report gives them (Zoom says "Yes" to a 3-minute visit); the
-    // report's own yes/no only when it gives no time at all.
-    attended: person.segments.length > 0 ? person.minutes >= minMinutes : (person.attended ?? false),
-    registrationId: person.email ? byEmail.get(person.email)?.registrationId : undefined,
-  }));
+  const records: AttendanceRecord[] = report.people.flatMap((person) => {
+    const registrationId = person.email ? byEmail.get(person.email)?.registrationId : undefined;
+    if (!registrationId && !joined(person)) return [];
+    return [
+      {
+        email: person.email,
+        name: person.name,
+        minutes: Math.round(person.minutes * 100) / 100,
+        firstJoin: person.firstJoin,
+        lastLeave: person.lastLeave,
+        // Minutes decide when the report gives them (Zoom says "Yes" to a 3-minute visit); the
+        // report's own yes/no only when it gives no time at all.
+        attended: person.segments.length > 0 ? person.minutes >= minMinutes : (person.attended ?? false),
+        registrationId,
+      },
+    ];
+  });
   const matched = records.filter((record) => record.registrationId);
   const attendedIds = new Set(
     matched.filter((record) => record.attended).map((record) => record.registrationId),

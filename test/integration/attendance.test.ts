@@ -62,6 +62,18 @@ describe("attendance import", () => {
     expect(after.get("marta.sample@example.com")).toMatchObject({ attended: false, attendedMinutes: 0 });
   });
 
+  it("lists as present but not registered only those who joined: not Zoom's registrant who never came", async () => {
+    const id = await eventWith(["amal.testfixture@example.org", "jonas.placeholder@example.net"]);
+
+    const response = await upload(id, await fixture("zoom-webinar-attendee-report.csv"));
+
+    // Marta is in Zoom's list as "No", "--": neither registered here nor present.
+    expect(response.json).toMatchObject({ people: 4, matched: 2, attended: 2, absent: 0 });
+    expect(response.json.unmatched).toEqual([
+      { email: "walk.in@example.org", name: expect.any(String), minutes: 15 },
+    ]);
+  });
+
   it("imports a Teams report (UTF-16, tabs): the organizer is no attendee, 30 seconds is not attending", async () => {
     const id = await eventWith([
       "Elodie.Lefevre@example.fr",

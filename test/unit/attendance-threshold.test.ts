@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { matchAttendance } from "../../shared/attendance/match-attendance.ts";
 import type { AttendancePerson } from "../../shared/attendance/parse/types.ts";
+import type { Registration } from "../../shared/domain/registration.ts";
 
 const person = (email: string, minutes: number, attended?: boolean): AttendancePerson => ({
   email,
@@ -23,7 +24,11 @@ describe("the attendance threshold", () => {
       ],
     };
 
-    const { records } = matchAttendance(report, [], 5);
+    // All registered: someone unregistered whom the report says never came gets no record at all.
+    const registrations = report.people.map(
+      ({ email }) => ({ registrationId: email, email, status: "confirmed" }) as Registration,
+    );
+    const { records } = matchAttendance(report, registrations, 5);
 
     expect(records.map((record) => [record.email, record.attended])).toEqual([
       ["three-minutes-yes@example.org", false],

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { matchAttendance } from "../../shared/attendance/match-attendance.ts";
+import type { AttendancePerson } from "../../shared/attendance/parse/types.ts";
+import type { Registration } from "../../shared/domain/registration.ts";
+
+const person = (email: string, minutes: number, attended?: boolean): AttendancePerson => ({
+  email,
+  name: email,
+  minutes,
+  ...(attended !== undefined && { attended }),
+  segments: minutes > 0 ? [{ minutes }] : [],
+});
+
+const registered = (email: string) =>
+  ({ registrationId: `r-${email}`, email, status: "confirmed" }) as Registration;
+
+describe("the people present but not registered", () => {
+  it("leaves out those the report says never joined, and keeps a registrant who did not come as absent", () => {
+    const report = {
+      format: "zoom-webinar" as const,
+      rows: 5,
+      people: [
+        person("walk-in@example.org", 15, true),
+        person("short-visit@example.org", 2, true),
+        person("said-no@example.org", 0, false),
+        { ...person("zero-minutes@example.org", 0), segments: [{ minutes: 0 }] },
+        person("registered-no-show@example.org", 0, false),
+      ],
+    };
+
+    const { records, summary } = matchAttendance(report, [registered("registered-no-show@example.org")], 5);
+
+    expect(summary.unmatched.map((entry) => entry.email)).toEqual([
+      "walk-in@example.org",
+      "short-visit@example.org",
+    ]);
+    expect(summary).toMatchObject({ people: 5, matched: 1, attended: 0, absent: 1 });
+    expect(records.map((record) => record.email)).toEqual([
+      "walk-in@example.org",
+      "short-visit@example.org",
+      "registered-no-show@example.org",
+    ]);
+  });
+
+  it("keeps everyone of a bare list of emails, which gives neither times nor yes/no", () => {
+    const report = { format: "generic" as const, rows: 1, people: [person("listed@example.org", 0)] };
+
+    expect(matchAttendance(report, [], 5).summary.unmatched).toEqual([
+      { email: "listed@example.org", name: "listed@example.org", minutes: 0 },
+    ]);
+  });
+});
