@@ -214,10 +214,12 @@ describe("sendRawMail against SES's max send rate", () => {
     // again in the middle of it: slots it took before the pause and did not use are long past by
     // then, and sending them at once would put more than the rate in that second.
     const first = await send(mailer, beforePause);
-    const second = send(other, fullRate);
-    await sleep(700);
-    const resumed = await send(mailer, afterPause);
-    const all = [...first, ...(await second), ...resumed];
+    // Awaited together: a failed resumed send does not leave the other sender running after the file.
+    const [second, resumed] = await Promise.all([
+      send(other, fullRate),
+      sleep(700).then(() => send(mailer, afterPause)),
+    ]);
+    const all = [...first, ...second, ...resumed];
 
     expect(new Set(all).size).toBe(61);
     // What SES accepted never passes the rate (it enforces it): a sender that went over shows in its

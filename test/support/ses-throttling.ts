@@ -18,10 +18,14 @@ export async function throttlingCounter(target: string) {
     req.on("data", (chunk: Buffer) => body.push(chunk));
     req.on("end", () => {
       const forward = () => {
+        // A connection of its own to SES for each request: a kept-alive one that SES closes after
+        // five idle seconds can be closed just as it is reused, and the send fails (socket hang up).
         const upstream = request(new URL(req.url ?? "/", target), {
           method: req.method,
           headers: req.headers,
+          agent: false,
         });
+        upstream.on("error", (error) => res.writeHead(502).end(String(error)));
         upstream.on("response", (answer) => {
           const chunks: Buffer[] = [];
           answer.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -40,6 +44,11 @@ export async function throttlingCounter(target: string) {
       for (const waiter of held.waiters.filter((waiting) => waiting.count <= count)) waiter.resolve();
     });
   });
+  // The clients' connections stay open until they close them (or the proxy closes): the mailer's
+  // SES client keeps its connection alive and sends nothing for seconds between two tests, and a
+  // server that closes it after five idle seconds (Node's default) can do so just as the client
+  // sends on it again, whose send then fails with "socket hang up" (its client makes one attempt).
+  proxy.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
   const { port } = proxy.address() as AddressInfo;
   return {
