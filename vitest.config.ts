@@ -20,6 +20,13 @@ export default defineConfig({
     // CPU: more files in flight than the 2 cores finishes the run sooner.
     maxWorkers: 3,
     sequence: { sequencer: LongestFirst },
+    // A worker runs file after file instead of a new process per file: the packages every file
+    // imports (the AWS SDK, zod, Powertools, the CDK) load once per worker, not once per file (the
+    // unit project: 12 s of CPU instead of 28). Each file still gets the project's own modules
+    // anew and the environment as it was (test/support/fresh-modules.ts): a file's variables,
+    // mocks and module state do not reach the next.
+    isolate: false,
+    setupFiles: ["test/support/fresh-modules.ts"],
     projects: [
       { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
       {
