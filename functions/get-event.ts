@@ -8,6 +8,7 @@ import { htmlErrorPage } from "#shared/pages/error-page";
 import { renderEventPage } from "#shared/pages/event-page";
 import { pickPageLanguage } from "#shared/pages/language";
 import { pageHeaders } from "#shared/pages/layout";
+import { eventLanguages } from "#shared/pages/parts";
 import { pagesPublicUrl } from "#shared/pages/public-url";
 import { urlTo } from "#shared/paths";
 import { seatsLeft } from "#shared/registrations/seats";
@@ -31,7 +32,7 @@ export const handler = httpRoute({
     if (!wantsPage(headers.accept)) return json(200, publicView(event), vary);
     const page = renderEventPage({
       event: publicView(event),
-      language: pickPageLanguage(query.lang, headers["accept-language"]),
+      language: pickPageLanguage(query.lang, headers["accept-language"], eventLanguages(event)),
       seatsLeft: await seatsLeft(event),
       pageUrl: urlTo(pagesPublicUrl, "publicEvent", { eventId: event.id }),
     });

@@ -6,6 +6,7 @@ import { httpRoute } from "#shared/http/route";
 import { htmlErrorPage } from "#shared/pages/error-page";
 import { pickPageLanguage } from "#shared/pages/language";
 import { pageHeaders } from "#shared/pages/layout";
+import { eventLanguages } from "#shared/pages/parts";
 import { renderPrivacyPage } from "#shared/pages/privacy-page";
 
 /** The privacy notice of an event, in its languages (`?lang=`, else the browser's). */
@@ -15,7 +16,10 @@ export const handler = httpRoute({
   renderError: htmlErrorPage,
   async handle({ params, query, headers }) {
     const event = await getEventForPublic(params.eventId);
-    const page = renderPrivacyPage(event, pickPageLanguage(query.lang, headers["accept-language"]));
+    const page = renderPrivacyPage(
+      event,
+      pickPageLanguage(query.lang, headers["accept-language"], eventLanguages(event)),
+    );
     return html(200, page, pageHeaders(event.branding));
   },
 });

@@ -371,6 +371,18 @@ export function assertRegistrationOpen(
 export const eventLanguages = (title: Partial<Record<Language, string>>): Language[] =>
   languages.filter((language) => title[language] !== undefined);
 
+/**
+ * The `language` a registrant asks for (their pages, mails and invites): one of those the event
+ * `offers` (`eventLanguages`), else nothing (the form's blank, or absent: their session's). A
+ * language the event has no texts in would mail them its words around texts in another.
+ */
+export const registrantLanguageSchema = (offers: readonly Language[]) =>
+  z
+    .union([z.enum(offers as readonly [Language, ...Language[]]), z.literal("").transform(() => undefined)], {
+      error: `must be one of this event's languages: ${offers.join(", ")}`,
+    })
+    .optional();
+
 /** The answers a stats breakdown counts a question by: its choices' ids, `yes`/`no`, or none for text. */
 export function choiceKeys(question: Question): string[] | undefined {
   if (question.type === "yes-no") return ["yes", "no"];

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { built } from "./built.ts";
 import { isCountryCode } from "./countries.ts";
-import { languageSchema } from "./languages.ts";
+import { type Language, languageSchema, languages } from "./languages.ts";
 import { requiredLineSchema } from "./localized-line.ts";
 import { oneLineSchema, perLength } from "./one-line.ts";
 import {
@@ -11,6 +11,7 @@ import {
   type FieldMode,
   type FormSettings,
   fieldMode,
+  registrantLanguageSchema,
   type StandardField,
   standardFields,
 } from "./registration-form.ts";
@@ -94,7 +95,7 @@ const commonFields = /* @__PURE__ */ built(() => ({
   consent: z.union([z.literal(true), z.enum(["on", "true", "yes", "1"]).transform((): true => true)], {
     error: "you must accept the privacy notice to register",
   }),
-  language: z.union([languageSchema, z.literal("").transform(() => undefined)]).optional(),
+  language: registrantLanguageSchema(languages),
   updates: formBoolean.optional().transform((value) => value ?? false),
 }));
 
@@ -120,8 +121,9 @@ export type RegistrationInput = z.input<typeof registrationInputSchema>;
  * The body of a registration for one event's form, as JSON or as a form: its standard fields as it
  * asks them (a field it leaves out is dropped, like any unknown key), and its questions' answers
  * under `answers` (see `collectAnswers`). The HTML form and the API are checked by this one schema.
+ * Given the languages the event `offers` (`eventLanguages`), `language` must be one of them.
  */
-export function registrationInputSchemaFor(form: FormSettings | undefined) {
+export function registrationInputSchemaFor(form: FormSettings | undefined, offers?: readonly Language[]) {
   const standard = Object.fromEntries(
     standardFields.flatMap((field) => {
       const mode = fieldMode(form, field);
@@ -135,7 +137,12 @@ export function registrationInputSchemaFor(form: FormSettings | undefined) {
       typeof body === "object" && body !== null
         ? { ...body, answers: collectAnswers(body as Record<string, unknown>) }
         : body,
-    z.object({ ...commonFields, ...standard, answers }),
+    z.object({
+      ...commonFields,
+      ...(offers && { language: registrantLanguageSchema(offers) }),
+      ...standard,
+      answers,
+    }),
   ) as unknown as z.ZodType<ValidRegistrationInput>;
 }
 

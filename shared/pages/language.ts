@@ -9,14 +9,25 @@ const primarySubtag = (tag: string) => tag.trim().split("-")[0]?.toLowerCase();
  * The language a page is shown in. `?lang=` (the switch link on each page) wins, so a registrant
  * can read the form in the other language whatever their browser is set to; then the browser's
  * Accept-Language, best q-value first, by primary subtag (`fr-FR` → `fr`); else English.
+ *
+ * A page about an event passes the languages it `offers` (`eventLanguages`): only those count,
+ * from `?lang=` as from the browser, so a phone set to Arabic first, then French, gets the French
+ * page of an event without Arabic (not an Arabic page around French titles, which would also
+ * preselect Arabic for its mails); with none of them asked for, English if offered, else the
+ * event's first language. Pages about no event (the unsubscribe page, most error pages) offer them all.
  */
 export function pickPageLanguage(
   queryLang: string | undefined,
   acceptLanguage: string | undefined,
+  offers: readonly Language[] = languages,
 ): Language {
+  const offered = (value: string | undefined): value is Language =>
+    isLanguage(value) && offers.includes(value);
   const asked = primarySubtag(queryLang ?? "");
-  if (isLanguage(asked)) return asked;
-  return acceptedLanguages(acceptLanguage ?? "").find(isLanguage) ?? "en";
+  if (offered(asked)) return asked;
+  return (
+    acceptedLanguages(acceptLanguage ?? "").find(offered) ?? (offered("en") ? "en" : (offers[0] ?? "en"))
+  );
 }
 
 /** Primary subtags of an Accept-Language header, most wanted first; `q=0` means "not this one". */

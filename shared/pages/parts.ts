@@ -23,7 +23,7 @@ export function langOf(text: LocalizedText, language: Language): Markup | undefi
 /**
  * The languages an event speaks: those of its sessions, then those of its title. Its pages offer
  * these in their language switch (an event without an Arabic title offers no Arabic pages, whose
- * title and questions would show in another language); any language stays reachable by `?lang=`.
+ * title and questions would show in another language), and only these (`pickPageLanguage`).
  */
 export const eventLanguages = (event: {
   title: LocalizedText;

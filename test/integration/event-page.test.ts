@@ -57,6 +57,18 @@ describe("GET /events/{eventId} for browsers and for scripts", () => {
     });
   });
 
+  it("gives a browser set to Arabic first, then French, the French page of an event without Arabic", async () => {
+    const { id } = await createEvent();
+
+    const response = await request("GET", `/events/${id}`, {
+      headers: { accept: browserAccept, "accept-language": "ar, fr;q=0.5" },
+    });
+
+    expect(response.text).toContain('<html lang="fr" dir="ltr">');
+    expect(response.text).toContain("<h1>Webinaire test</h1>");
+    expect(response.text).toContain(`href="/events/${id}/register?lang=fr"`);
+  });
+
   it("keeps answering JSON to scripts: no Accept, */*, or JSON asked", async () => {
     const { id } = await createEvent();
 

@@ -41,6 +41,23 @@ describe("registration form", () => {
     expect(english.text).not.toContain("secret");
   });
 
+  it("gives a phone set to Arabic first, then French, the French form of an event without Arabic", async () => {
+    const id = await createEvent();
+    const arabicFirst = { "accept-language": "ar, fr;q=0.5" };
+
+    const page = (await request("GET", `/events/${id}/register`, { headers: arabicFirst })).text;
+    // A ?lang= of a language the event does not offer is no different.
+    const asked = (await request("GET", `/events/${id}/register?lang=ar`, { headers: arabicFirst })).text;
+
+    for (const form of [page, asked]) {
+      expect(form).toContain('<html lang="fr" dir="ltr">');
+      expect(form).toContain("Webinaire test");
+      // The mails' language: French preselected, and no Arabic to choose.
+      expect(form).toContain('<option value="fr" lang="fr" selected>Français</option>');
+      expect(form).not.toContain('<option value="ar"');
+    }
+  });
+
   it("answers a form post with errors with the form again: errors by their fields, values kept, 400", async () => {
     const id = await createEvent();
 

@@ -29,4 +29,25 @@ describe("page language", () => {
     expect(pickPageLanguage(undefined, "de-DE,*;q=0.5")).toBe("en");
     expect(pickPageLanguage(undefined, "fr;q=abc")).toBe("en");
   });
+
+  describe("for an event that offers some languages", () => {
+    const frenchAndEnglish = ["fr", "en"] as const;
+
+    it("takes the browser's next choice the event offers: French for an Arabic-first phone", () => {
+      expect(pickPageLanguage(undefined, "ar, fr;q=0.5", frenchAndEnglish)).toBe("fr");
+      expect(pickPageLanguage(undefined, "ar-TN, en;q=0.8, fr;q=0.5", frenchAndEnglish)).toBe("en");
+      expect(pickPageLanguage(undefined, "ar", ["ar", "fr"])).toBe("ar");
+    });
+
+    it("follows ?lang= only to a language the event offers", () => {
+      expect(pickPageLanguage("ar", "fr-FR", frenchAndEnglish)).toBe("fr");
+      expect(pickPageLanguage("en", "fr-FR", frenchAndEnglish)).toBe("en");
+    });
+
+    it("is English when offered and nothing else matches, else the event's first language", () => {
+      expect(pickPageLanguage(undefined, "ar, de;q=0.5", frenchAndEnglish)).toBe("en");
+      expect(pickPageLanguage("ar", undefined, ["fr"])).toBe("fr");
+      expect(pickPageLanguage(undefined, "en-GB", ["fr", "ar"])).toBe("fr");
+    });
+  });
 });
