@@ -1,5 +1,7 @@
+import { readFile, writeFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { Command } from "commander";
+import { slugSchema } from "../../shared/domain/event.ts";
 import { type ApiClient, connect } from "../api.ts";
 import { ApiError, CliError } from "../errors.ts";
 import { readJsonObject } from "../json-file.ts";
@@ -55,12 +57,30 @@ Examples:
       const sameEvent = event.id === undefined || event.id === id;
       const readVersion =
         options.force || !sameEvent || typeof event.updatedAt !== "string" ? undefined : event.updatedAt;
-      const { status } = await saveEvent(await connect(command), id, event, {
+      const { status, body } = await saveEvent(await connect(command), id, event, {
         idFromFileName: options.id === undefined,
         readVersion,
       });
       console.log(`${status === 201 ? "Created" : "Updated"} event ${id}`);
+      // The file is now the event as saved: it takes the new version, so that the organiser can
+      // edit it and put it again (their own save is not "someone else's").
+      const savedVersion = (body as { updatedAt?: unknown }).updatedAt;
+      if (sameEvent && typeof event.updatedAt === "string" && typeof savedVersion === "string") {
+        await replaceVersion(file, event.updatedAt, savedVersion);
+      }
     });
+}
+
+/**
+ * Writes the saved version into the file's `"updatedAt"` and changes nothing else in it (its
+ * layout, its order and the organiser's other edits stay as they are).
+ */
+async function replaceVersion(file: string, read: string, saved: string): Promise<void> {
+  const text = await readFile(file, "utf8");
+  const value = text.indexOf(JSON.stringify(read), text.search(/"updatedAt"\s*:/));
+  if (value < 0) return;
+  const after = value + JSON.stringify(read).length;
+  await writeFile(file, `${text.slice(0, value)}${JSON.stringify(saved)}${text.slice(after)}`);
 }
 
 /**
@@ -70,9 +90,11 @@ Examples:
 function idFromFileName(file: string, event: Record<string, unknown>): string {
   const id = basename(file, extname(file));
   if (typeof event.id === "string" && event.id !== id) {
+    // A copy is offered only under a name that can be an event id (`bh2_get` cannot).
+    const copy = slugSchema.safeParse(id).success ? `, or --id ${id} to save a copy as "${id}"` : "";
     throw new CliError(
       `${file} is for the event "${event.id}" (its "id"), but its name gives the id "${id}".\n` +
-        `Add --id ${event.id} to update that event, or --id ${id} to save a copy as "${id}".`,
+        `Add --id ${event.id} to update that event${copy}.`,
     );
   }
   return id;

@@ -84,8 +84,17 @@ describe.concurrent("convene CLI", { timeout: 90_000 }, () => {
     await mkdir(join(dir, "second"), { recursive: true });
     const second = await eventFile(`second/${id}.json`, edited("Stale edit"));
     expect(await convene(["events", "put", first])).toMatchObject({ code: 0 });
+    // The organiser's own file took the version it saved: edited and put again, it is not refused.
+    const firstAgain = JSON.parse(await readFile(first, "utf8"));
+    await writeFile(
+      first,
+      JSON.stringify({ ...firstAgain, title: { ...firstAgain.title, en: "First edit" } }),
+    );
+    expect(await convene(["events", "put", first])).toMatchObject({ code: 0 });
 
     const refused = await convene(["events", "put", second]);
+    // Saved under a name that is not its id: which --id to add, and no copy under an id that cannot be one.
+    const misnamed = await convene(["events", "put", await eventFile(`${id}_get.json`, saved)]);
     const afterRefusal = JSON.parse((await convene(["events", "get", id])).stdout);
     // The same file under a new id is a copy: no version of that event to match.
     const copied = await convene(["events", "put", second, "--id", `${id}-copy`]);
@@ -97,6 +106,8 @@ describe.concurrent("convene CLI", { timeout: 90_000 }, () => {
     expect(refused.stderr).toContain(`convene events get ${id}`);
     expect(refused.stderr).not.toMatch(stackTrace);
     expect(afterRefusal.title.en).toBe("First edit");
+    expect(misnamed.code).toBe(1);
+    expect(misnamed.stderr).toContain(`Add --id ${id} to update that event.`);
     expect(copied).toMatchObject({ code: 0, stdout: `Created event ${id}-copy\n` });
     expect(forced).toMatchObject({ code: 0, stdout: `Updated event ${id}\n` });
     expect(afterForce.title.en).toBe("Stale edit");
