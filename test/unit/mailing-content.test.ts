@@ -144,6 +144,14 @@ describe("the mailing schema", () => {
     ]);
   });
 
+  it("refuses a link name that is not a slug, saying what a name may be", () => {
+    const issues = issuesOf({ ...thankYou, links: { ...thankYou.links, Replay_FR: recordingUrl } });
+
+    expect(issues).toEqual([
+      { path: "links.Replay_FR", message: expect.stringMatching(/lowercase letters, digits and hyphens/) },
+    ]);
+  });
+
   it("refuses an unknown placeholder in a subject at the subject's path", () => {
     const issues = issuesOf({ ...thankYou, subject: { ...thankYou.subject, en: "Hi {{name}}" } });
 

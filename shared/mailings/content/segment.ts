@@ -30,5 +30,11 @@ export const segmentSchema = z.object({
 });
 
 export const linksSchema = z
-  .record(slugSchema, z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2_000))
+  .record(slugSchema, z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2_000), {
+    // zod's own words for a bad key are "Invalid key in record": say what a link's name may be.
+    error: (issue) =>
+      issue.code === "invalid_key"
+        ? "a link's name uses 2 to 64 characters: lowercase letters, digits and hyphens (e.g. replay-fr)"
+        : undefined,
+  })
   .refine((links) => Object.keys(links).length <= 20, "at most 20 links");
