@@ -95,6 +95,11 @@ export const eventInputSchema = /* @__PURE__ */ built(() =>
         .partialRecord(languageSchema, z.object({ lead: z.string(), rest: z.string().optional() }))
         .optional(),
       /**
+       * The description as plain text, for calendars (invites and the pages' calendar links), set
+       * by the server at each save as `descriptionHtml` is (`renderDescriptionText`).
+       */
+      descriptionText: z.partialRecord(languageSchema, z.string()).optional(),
+      /**
        * The name per language ("CGLU, UNICEF…" on French pages, "UCLG, UNICEF…" on English ones); a
        * plain string, as before, is the same name in every language. It is the Reply-To's display
        * name, in the mail's language: one line, no control character.

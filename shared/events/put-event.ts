@@ -3,6 +3,7 @@ import { eventSaved } from "../bus/events/event-saved.ts";
 import { publishEvents } from "../bus/publish.ts";
 import { ConflictError } from "../domain/errors.ts";
 import type { EventSettings, WebinarEvent } from "../domain/event.ts";
+import { renderDescriptionText } from "../mail/description-text.ts";
 import { renderDescriptionHtml } from "../mailings/content/description-html.ts";
 import { requestRetentionSync } from "../privacy/sync-retention.ts";
 import { syncReminders } from "../reminders/sync-reminders.ts";
@@ -17,9 +18,9 @@ import { announceSessionChanges } from "./session-changes.ts";
  *    (Not airtight: a registration accepted between this check and the save, or by a warm
  *    container still holding the event it read less than 5 s before, `getEventForPublic`, is not
  *    seen.)
- * 2. Saves the event's settings (its description rendered to the pages' HTML once, here, from its
- *    Markdown: `renderDescriptionHtml`), its sessions' cancellations as stored (only the cancel route
- *    cancels a session, and nothing un-cancels one), on condition that the stored event is still
+ * 2. Saves the event's settings (its description rendered to the pages' HTML and to the calendars'
+ *    plain text once, here, from its Markdown: `renderDescriptionHtml`, `renderDescriptionText`),
+ *    its sessions' cancellations as stored (only the cancel route cancels a session, and nothing un-cancels one), on condition that the stored event is still
  *    the one read (`saveOverStored`: 409 for an `If-Match` that is not the stored version).
  * 3. Syncs its reminder schedule: one reminder per session and offset, moved with its session,
  *    skipped when already past. Should this step fail, the PUT fails and can simply be sent
@@ -39,7 +40,11 @@ export async function putEvent(
   now = new Date(),
   ifMatch?: string,
 ): Promise<{ event: WebinarEvent; created: boolean }> {
-  const rendered = { ...settings, descriptionHtml: renderDescriptionHtml(settings.description) };
+  const rendered = {
+    ...settings,
+    descriptionHtml: renderDescriptionHtml(settings.description),
+    descriptionText: renderDescriptionText(settings.description),
+  };
   const { previous, saved } = await saveOverStored(id, rendered, now, ifMatch);
   await syncReminders(saved.event, now);
   await requestRetentionSync(saved.event);

@@ -7,6 +7,7 @@ import { calendarInvite, inviteSequence } from "./calendar.ts";
 import { composeMessage, type MailAddress } from "./compose.ts";
 import { formatDuration, formatStartsIn } from "./format.ts";
 import { mailBrand, privacyLink } from "./frame.ts";
+import { plainDescription } from "./plain-description.ts";
 import { type MailContent, renderHtml, renderText } from "./render.ts";
 import { type MailKind, type MailTexts, mailTexts, type TextValues } from "./texts/index.ts";
 
@@ -189,7 +190,7 @@ function mailContent(input: RegistrationMailInput, texts: MailTexts, values: Tex
 function invite(input: RegistrationMailInput, content: MailContent, method: InviteMethod): string {
   const { event, session, registration } = input;
   const description = [
-    pickText(event.description, registration.language),
+    plainDescription(event, registration.language),
     ...(content.join ? [`${content.join.link.label}${content.colon}${session.joinUrl}`] : []),
   ].join("\n\n");
   return calendarInvite({

@@ -2,12 +2,14 @@ import { sessionEnd } from "../domain/dates.ts";
 import type { Session, WebinarEvent } from "../domain/event.ts";
 import { type Language, pickText } from "../domain/languages.ts";
 import { calendarUid, type Registration } from "../domain/registration.ts";
+import { plainDescription } from "../mail/plain-description.ts";
 
 /**
  * A registrant's calendar entry for their session, as the manage and thank-you pages offer it:
  * the same UID as the invite of their confirmation, so a calendar that has both keeps one
- * entry. Its description is the event's and, with a seat, the join link: never the
- * manage link, which anyone who sees a shared calendar could use to cancel.
+ * entry. Its description is the event's, as plain text (calendars show no Markdown) and, with a
+ * seat, the join link: never the manage link, which anyone who sees a shared calendar could use
+ * to cancel.
  */
 export interface CalendarEntry {
   uid: string;
@@ -33,7 +35,7 @@ export function calendarEntry(
     end: sessionEnd(session.startsAt, session.durationMinutes),
     title: pickText(event.title, language),
     description: [
-      pickText(event.description, language),
+      plainDescription(event, language),
       ...(seated ? [`${joinLinkLabel}\n${session.joinUrl}`] : []),
     ].join("\n\n"),
     ...(seated && { joinUrl: session.joinUrl }),

@@ -294,7 +294,7 @@ describe.concurrent("event changes", { timeout: 60_000 }, () => {
       (await mailsTo(outbox, waitlisted.email)).length,
     ];
 
-    event.description = { fr: "Une autre description", en: "Another description" };
+    event.description = { fr: "Une **autre** description", en: "Another description" };
     const described = await putEvent(id, event);
     await busSettled();
     const afterDescription = await countMails();
@@ -327,6 +327,8 @@ describe.concurrent("event changes", { timeout: 60_000 }, () => {
       Number(inviteField(confirmation, "SEQUENCE")),
     );
     expect(inviteField(update, "DTSTART")?.split(":").at(-1)).toBe(newStart.replace(/[-:]/g, ""));
+    // The edited description reaches the calendar as plain text, its Markdown rendered when saved.
+    expect(inviteField(update, "DESCRIPTION")).toMatch(/^Une autre description\\n/);
     expect(update?.parsed.text).toContain("Elle était prévue le");
     expect(update?.parsed.text).toContain("https://webinar.example.org/j/fr-secret");
     // The waitlisted registrant learns the new time, without the join link or an invite.

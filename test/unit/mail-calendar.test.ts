@@ -3,7 +3,14 @@ import { describe, expect, it } from "vitest";
 import { eventInputSchema, type Session, type WebinarEvent } from "../../shared/domain/event.ts";
 import type { Registration } from "../../shared/domain/registration.ts";
 import { type CalendarInviteInput, calendarInvite } from "../../shared/mail/calendar.ts";
+import { renderDescriptionText } from "../../shared/mail/description-text.ts";
 import { buildRegistrationMail, type MailKind } from "../../shared/mail/registration-mail.ts";
+import { calendarFile } from "../../shared/registrations/calendar-file.ts";
+import {
+  calendarEntry,
+  googleCalendarUrl,
+  outlookCalendarUrl,
+} from "../../shared/registrations/calendar-links.ts";
 
 /** One iCalendar property as a client reads it: parameters and value, after unfolding. */
 interface IcsProperty {
@@ -40,6 +47,12 @@ function property(ics: Map<string, IcsProperty[]>, name: string): IcsProperty {
 }
 
 const value = (ics: Map<string, IcsProperty[]>, name: string) => property(ics, name).value;
+
+/** A TEXT property as a calendar shows it: RFC 5545 escapes undone. */
+const textValue = (ics: Map<string, IcsProperty[]>, name: string) =>
+  value(ics, name).replace(/\\([nN,;\\])/g, (_, escaped: string) =>
+    escaped.toLowerCase() === "n" ? "\n" : escaped,
+  );
 
 const inviteInput: CalendarInviteInput = {
   method: "REQUEST",
@@ -250,5 +263,38 @@ describe("invites in registration mails", () => {
 
     expect(parsed.attachments).toEqual([]);
     expect(raw).not.toContain("BEGIN:VCALENDAR");
+  });
+});
+
+describe("the event's description in calendars", () => {
+  const description = {
+    fr: "Description **en français**.\n\n**Objectifs**\n\n- premier point\n- voir [le site](https://example.org/mc2cm)",
+    en: "Description *in English*.",
+    ar: "**الأهداف**\n\n- تبادل الخبرات",
+  };
+  /** The event as `putEvent` saves it: its Markdown description also rendered as plain text. */
+  const saved: WebinarEvent = { ...event, description, descriptionText: renderDescriptionText(description) };
+  const french = { ...registration, language: "fr" } as const;
+  const plainFrench =
+    "Description en français.\n\nObjectifs\n\n- premier point\n- voir le site (https://example.org/mc2cm)";
+
+  it("gives the invite of a mail the description as plain text, then the join link", async () => {
+    const { ics } = await mailedInvite("confirmation", { event: saved, registration: french });
+
+    expect(textValue(ics, "DESCRIPTION")).toBe(
+      `${plainFrench}\n\nLien de connexion\u00a0: ${session.joinUrl}`,
+    );
+  });
+
+  it("gives the downloaded .ics and the Google and Outlook links no Markdown, in Arabic too", () => {
+    const ics = parseIcs(calendarFile(saved, session, french, "fr", "Lien de connexion"));
+    const arabic = calendarEntry(saved, session, { ...registration, language: "ar" }, "ar", "رابط الانضمام");
+    const google = new URL(googleCalendarUrl(arabic)).searchParams.get("details");
+    const outlook = new URL(outlookCalendarUrl(arabic)).searchParams.get("body");
+
+    expect(textValue(ics, "DESCRIPTION")).toBe(`${plainFrench}\n\nLien de connexion\n${session.joinUrl}`);
+    for (const details of [google, outlook]) {
+      expect(details).toBe(`الأهداف\n\n- تبادل الخبرات\n\nرابط الانضمام\n${session.joinUrl}`);
+    }
   });
 });
