@@ -25,18 +25,20 @@ const joined = (person: AttendancePerson): boolean =>
  * threshold), absent (confirmed but not attended), unmatched (present but not registered, never
  * dropped). A registrant's record is kept whatever the report says of them (it is their
  * "absent"); someone neither registered nor present gets no record at all.
+ * `forgotten`: addresses given no record unless registered (people erased since, see the caller).
  */
 export function matchAttendance(
   report: AttendanceReport,
   registrations: readonly Registration[],
   minMinutes: number,
+  forgotten: ReadonlySet<string> = new Set(),
 ): { records: AttendanceRecord[]; summary: ImportSummary } {
   const byEmail = new Map(
     registrations.map((registration) => [normalizeEmail(registration.email), registration]),
   );
   const records: AttendanceRecord[] = report.people.flatMap((person) => {
     const registrationId = person.email ? byEmail.get(person.email)?.registrationId : undefined;
-    if (!registrationId && !joined(person)) return [];
+    if (!registrationId && (!joined(person) || (person.email && forgotten.has(person.email)))) return [];
     return [
       {
         email: person.email,

@@ -1,38 +1,55 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
+import { readImport } from "../../shared/attendance/attendance-store.ts";
 import { sampleEvent, uniqueId } from "../support/sample-event.ts";
 import { apiClient } from "./api-client.ts";
 
 const { request } = apiClient();
 const fixture = (name: string) => readFile(join(import.meta.dirname, "..", "fixtures", "attendance", name));
 
+/**
+ * The Zoom webinar fixture with its people at `@<domain>.example.*`: the local stack lets one
+ * mailbox register 5 times an hour, so tests that each register the fixture's people take their own.
+ */
+async function zoomReportAt(domain: string) {
+  const text = (await fixture("zoom-webinar-attendee-report.csv")).toString("utf8");
+  return Buffer.from(text.replace(/@example\.(org|net|com)/gi, `@${domain}.example.$1`), "utf8");
+}
+
 /** An event whose `en` session has these registrants (confirmed), emails in the case given. */
-async function eventWith(emails: string[]) {
+async function eventWith(emails: string[], event: object = sampleEvent()) {
   const id = uniqueId("attendance");
-  await request("PUT", `/admin/events/${id}`, { body: sampleEvent(), admin: true });
-  for (const email of emails) {
-    const response = await request("POST", `/events/${id}/registrations`, {
-      body: {
-        sessionId: "en",
-        email,
-        firstName: "Test",
-        lastName: "Registrant",
-        organisation: "City",
-        organisationType: email.includes("example.org") ? "local-government" : "civil-society",
-        country: "TN",
-        consent: true,
-      },
-    });
-    expect(response.status).toBe(201);
-  }
+  await request("PUT", `/admin/events/${id}`, { body: event, admin: true });
+  for (const email of emails) await register(id, email);
   return id;
+}
+
+async function register(id: string, email: string) {
+  const response = await request("POST", `/events/${id}/registrations`, {
+    body: {
+      sessionId: "en",
+      email,
+      firstName: "Test",
+      lastName: "Registrant",
+      organisation: "City",
+      organisationType: email.includes("example.org") ? "local-government" : "civil-society",
+      country: "TN",
+      consent: true,
+    },
+  });
+  expect(response.status).toBe(201);
 }
 
 const upload = (id: string, body: Buffer, contentType = "text/csv") =>
   request("POST", `/admin/events/${id}/sessions/en/attendance`, { rawBody: body, contentType, admin: true });
 
-type Row = { email: string; attended: boolean | null; attendedMinutes: number | null };
+type Row = {
+  registrationId: string;
+  email: string;
+  attended: boolean | null;
+  attendedMinutes: number | null;
+};
 const exportRows = async (id: string) =>
   new Map(
     (
@@ -63,14 +80,18 @@ describe("attendance import", () => {
   });
 
   it("lists as present but not registered only those who joined: not Zoom's registrant who never came", async () => {
-    const id = await eventWith(["amal.testfixture@example.org", "jonas.placeholder@example.net"]);
+    const domain = uniqueId("no-show");
+    const id = await eventWith([
+      `amal.testfixture@${domain}.example.org`,
+      `jonas.placeholder@${domain}.example.net`,
+    ]);
 
-    const response = await upload(id, await fixture("zoom-webinar-attendee-report.csv"));
+    const response = await upload(id, await zoomReportAt(domain));
 
     // Marta is in Zoom's list as "No", "--": neither registered here nor present.
     expect(response.json).toMatchObject({ people: 4, matched: 2, attended: 2, absent: 0 });
     expect(response.json.unmatched).toEqual([
-      { email: "walk.in@example.org", name: expect.any(String), minutes: 15 },
+      { email: `walk.in@${domain}.example.org`, name: expect.any(String), minutes: 15 },
     ]);
   });
 
@@ -120,8 +141,11 @@ describe("attendance import", () => {
     const id = await eventWith(["amal.testfixture@example.org", "karim.demo@example.ma"]);
     const zoom = await fixture("zoom-webinar-attendee-report.csv");
     const first = await upload(id, zoom);
+    const imported = await readImport(id, "en");
 
     const again = await upload(id, zoom);
+    // Nothing rewritten, so nothing published again either (the import item comes with both).
+    expect(await readImport(id, "en")).toEqual(imported);
     const corrected = await upload(id, await fixture("teams-attendance-report.csv"));
     const rows = await exportRows(id);
 
@@ -129,6 +153,78 @@ describe("attendance import", () => {
     expect(corrected.json.format).toBe("teams");
     expect(rows.get("amal.testfixture@example.org")).toMatchObject({ attended: false, attendedMinutes: 0 });
     expect(rows.get("karim.demo@example.ma")).toMatchObject({ attended: true });
+  });
+
+  it("applies the event's threshold as it is now when the same file comes again", async () => {
+    const domain = uniqueId("threshold");
+    const strict = { ...sampleEvent(), attendanceMinMinutes: 94 };
+    const id = await eventWith(
+      [`amal.testfixture@${domain}.example.org`, `jonas.placeholder@${domain}.example.net`],
+      strict,
+    );
+    const zoom = await zoomReportAt(domain);
+    const first = await upload(id, zoom);
+    expect(first.json).toMatchObject({ attended: 1, absent: 1 });
+    expect((await exportRows(id)).get(`amal.testfixture@${domain}.example.org`)).toMatchObject({
+      attended: false,
+      attendedMinutes: 93,
+    });
+
+    const put = await request("PUT", `/admin/events/${id}`, {
+      body: { ...strict, attendanceMinMinutes: 5 },
+      admin: true,
+    });
+    expect(put.status).toBe(200);
+    const again = await upload(id, zoom);
+
+    expect(again.json).toMatchObject({ attended: 2, absent: 0 });
+    expect((await exportRows(id)).get(`amal.testfixture@${domain}.example.org`)).toMatchObject({
+      attended: true,
+    });
+  });
+
+  it("matches people who registered since the same file was first imported", async () => {
+    const domain = uniqueId("late");
+    const id = await eventWith([`amal.testfixture@${domain}.example.org`]);
+    const zoom = await zoomReportAt(domain);
+    const first = await upload(id, zoom);
+    expect(first.json.unmatched.map((person: { email: string }) => person.email)).toContain(
+      `walk.in@${domain}.example.org`,
+    );
+
+    await register(id, `walk.in@${domain}.example.org`);
+    const again = await upload(id, zoom);
+
+    expect(again.json).toMatchObject({ matched: 2, attended: 2 });
+    expect(again.json.unmatched.map((person: { email: string }) => person.email)).not.toContain(
+      `walk.in@${domain}.example.org`,
+    );
+    expect((await exportRows(id)).get(`walk.in@${domain}.example.org`)).toMatchObject({
+      attended: true,
+      attendedMinutes: 15,
+    });
+  });
+
+  it("does not bring back a registrant erased since when the same file comes again", async () => {
+    const domain = uniqueId("erased");
+    const id = await eventWith([
+      `amal.testfixture@${domain}.example.org`,
+      `jonas.placeholder@${domain}.example.net`,
+    ]);
+    const zoom = await zoomReportAt(domain);
+    await upload(id, zoom);
+    const jonas = (await exportRows(id)).get(`jonas.placeholder@${domain}.example.net`);
+    const erase = await request("DELETE", `/admin/events/${id}/registrations/${jonas?.registrationId}`, {
+      admin: true,
+    });
+    expect(erase.status).toBe(204);
+
+    const again = await upload(id, zoom);
+
+    expect(again.json).toMatchObject({ matched: 1, attended: 1 });
+    expect(again.json.unmatched).toEqual([
+      { email: `walk.in@${domain}.example.org`, name: expect.any(String), minutes: 15 },
+    ]);
   });
 
   it("answers 422 for a PDF, an empty file and a CSV without emails, and writes nothing", async () => {
