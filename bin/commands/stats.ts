@@ -31,13 +31,15 @@ const orDash = (value: number | null) => (value === null ? "-" : String(value));
 
 export function formatStats(sessions: readonly SessionStats[]): string {
   const perSession = formatTable(
-    ["Session", "Registered", "Confirmed", "Waitlisted", "Cancelled", "Attended", "Absent", "Rate"],
+    // Registered counts every registration: confirmed, waitlisted, cancelled and erased add up to it.
+    ["Session", "Registered", "Confirmed", "Waitlisted", "Cancelled", "Erased", "Attended", "Absent", "Rate"],
     sessions.map((session) => [
       session.sessionId,
       String(session.registered),
       String(session.confirmed),
       String(session.waitlisted),
       String(session.cancelled),
+      String(session.erased),
       orDash(session.attended),
       orDash(session.absent),
       session.attendanceRate === null ? "-" : `${(session.attendanceRate * 100).toFixed(1)}%`,
@@ -57,7 +59,7 @@ export function formatStats(sessions: readonly SessionStats[]): string {
     const rows = [...totals]
       .sort((a, b) => b[1].registered - a[1].registered)
       .map(([key, value]) => [key, String(value.registered), String(value.attended)]);
-    return rows.length ? `\n\n${formatTable([title, "Registered", "Attended"], rows)}` : "";
+    return rows.length ? `\n\n${formatTable([title, "Not cancelled", "Attended"], rows)}` : "";
   };
   return (
     perSession + breakdown("Organisation type", "byOrganisationType") + breakdown("Country", "byCountry")

@@ -318,10 +318,11 @@ describe.concurrent("convene CLI", { timeout: 90_000 }, () => {
 
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /^Session\s+Registered\s+Confirmed\s+Waitlisted\s+Cancelled\s+Attended\s+Absent\s+Rate$/m,
+      /^Session\s+Registered\s+Confirmed\s+Waitlisted\s+Cancelled\s+Erased\s+Attended\s+Absent\s+Rate$/m,
     );
-    expect(result.stdout).toMatch(/^fr\s+1\s+1\s+0\s+0\s+1\s+0\s+100\.0%$/m);
-    expect(result.stdout).toMatch(/^en\s+0\s+0\s+0\s+0\s+-\s+-\s+-$/m);
+    expect(result.stdout).toMatch(/^fr\s+1\s+1\s+0\s+0\s+0\s+1\s+0\s+100\.0%$/m);
+    expect(result.stdout).toMatch(/^en\s+0\s+0\s+0\s+0\s+0\s+-\s+-\s+-$/m);
+    expect(result.stdout).toMatch(/^Organisation type\s+Not cancelled\s+Attended$/m);
     expect(result.stdout).toMatch(/^local-government\s+1\s+1$/m);
   });
 

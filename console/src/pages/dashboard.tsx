@@ -93,6 +93,8 @@ export function DashboardPage() {
                 <Figure label={t("stats.confirmed")} value={session.confirmed} />
                 <Figure label={t("stats.waitlisted")} value={session.waitlisted} />
                 <Figure label={t("stats.cancelled")} value={session.cancelled} />
+                {/* Registered counts them: shown when there are some, so the figures add up. */}
+                {session.erased > 0 && <Figure label={t("stats.erased")} value={session.erased} />}
                 <Figure
                   label={t("stats.seatsLeft")}
                   value={seatsLeft === undefined ? t("stats.noLimit") : formatNumber(seatsLeft)}
@@ -175,6 +177,7 @@ function SessionTable({ sessions }: { sessions: SessionStats[] }) {
               <th scope="col">{t("stats.confirmed")}</th>
               <th scope="col">{t("stats.waitlisted")}</th>
               <th scope="col">{t("stats.cancelled")}</th>
+              <th scope="col">{t("stats.erased")}</th>
               <th scope="col">{t("stats.attended")}</th>
               <th scope="col">{t("stats.absent")}</th>
               <th scope="col">{t("stats.rate")}</th>
@@ -188,6 +191,7 @@ function SessionTable({ sessions }: { sessions: SessionStats[] }) {
                 <td>{formatNumber(session.confirmed)}</td>
                 <td>{formatNumber(session.waitlisted)}</td>
                 <td>{formatNumber(session.cancelled)}</td>
+                <td>{formatNumber(session.erased)}</td>
                 <td>{dash(session.attended)}</td>
                 <td>{dash(session.absent)}</td>
                 <td>{dash(session.attendanceRate, formatPercent)}</td>
@@ -280,7 +284,7 @@ function BreakdownSection({
               labels: rows.map(([label]) => label),
               datasets: [
                 {
-                  label: t("stats.registered"),
+                  label: t("stats.notCancelled"),
                   data: rows.map(([, value]) => value.registered),
                   backgroundColor: colours.registered,
                 },
@@ -302,7 +306,7 @@ function BreakdownSection({
             <thead>
               <tr>
                 <th scope="col">{heading}</th>
-                <th scope="col">{t("stats.registered")}</th>
+                <th scope="col">{t("stats.notCancelled")}</th>
                 {attendanceKnown && <th scope="col">{t("stats.attended")}</th>}
               </tr>
             </thead>

@@ -244,6 +244,8 @@ const arabic = {
     confirmed: "المؤكَّدون",
     waitlisted: "في قائمة الانتظار",
     cancelled: "الملغاة",
+    erased: "بيانات محذوفة",
+    notCancelled: "المسجَّلون، دون الإلغاءات",
     seatsLeft: "المقاعد المتبقية",
     noLimit: "بلا حد",
     attended: "الحاضرون",

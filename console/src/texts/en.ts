@@ -236,6 +236,8 @@ export const en = {
     confirmed: "Confirmed",
     waitlisted: "Waitlisted",
     cancelled: "Cancelled",
+    erased: "Data erased",
+    notCancelled: "Registered, not cancelled",
     seatsLeft: "Seats left",
     noLimit: "no limit",
     attended: "Attended",

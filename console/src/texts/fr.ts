@@ -238,6 +238,8 @@ export const fr: Texts = {
     confirmed: "Confirmés",
     waitlisted: "En attente",
     cancelled: "Annulés",
+    erased: "Données effacées",
+    notCancelled: "Inscrits, hors annulations",
     seatsLeft: "Places restantes",
     noLimit: "sans limite",
     attended: "Présents",
