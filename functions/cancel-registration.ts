@@ -4,11 +4,10 @@ import { getEvent } from "#shared/events/event-store";
 import { clientIpOf } from "#shared/http/client";
 import { html, json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
-import { htmlErrorPage } from "#shared/pages/error-page";
 import { pickPageLanguage } from "#shared/pages/language";
 import { pageHeaders } from "#shared/pages/layout";
 import { renderCancelled } from "#shared/pages/registration-pages";
-import { byRoute } from "#shared/pages/self-service";
+import { byRoute, selfServiceErrorPage } from "#shared/pages/self-service";
 import { correctDetailsRoute, switchSessionRoute } from "#shared/pages/self-service-routes";
 import { routeKeyOf } from "#shared/paths";
 import { cancel } from "#shared/registrations/cancel";
@@ -23,7 +22,8 @@ const fromBrowser = (event: APIGatewayProxyEventV2) =>
 
 const cancelRoute = httpRoute({
   ...manageLinkRequest,
-  renderError: (response, event) => (fromBrowser(event) ? htmlErrorPage(response, event) : response),
+  // A cancelled session's 409 is a page with the way back to the registration (and its switch).
+  renderError: (response, event) => (fromBrowser(event) ? selfServiceErrorPage(response, event) : response),
   async handle({ params, query, event }) {
     await enforceRateLimits("cancel", { ip: clientIpOf(event) }, limits);
     const registration = await cancel(params.registrationId, query.token);

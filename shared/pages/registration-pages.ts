@@ -14,6 +14,7 @@ import { formatDuration } from "../mail/format.ts";
 import { pathTo } from "../paths.ts";
 import { calendarEntry, googleCalendarUrl, outlookCalendarUrl } from "../registrations/calendar-links.ts";
 import { correctionVersionField } from "../registrations/correction-version.ts";
+import { isCancelledSession } from "../registrations/open-session.ts";
 import { renderLayout } from "./layout.ts";
 import { type MyDataLinks, myDataSection } from "./my-data-pages.ts";
 import { details, findSession, langOf, languageName, registrationFormPath, sessionTime } from "./parts.ts";
@@ -126,13 +127,18 @@ export function renderManagePage(options: ManagePageOptions): string {
   const manage = manageTexts[language];
   const done = options.done && doneNotice(manage, registration, options.done);
   const active = registration.status !== "cancelled";
-  const cancel = active
-    ? markup`<section aria-labelledby="cancel-title">
+  // A session the organisers cancelled was cancelled for its registrants too (mail, calendar
+  // CANCEL): nothing to cancel again; the card leads to the switch instead.
+  const sessionCancelled = isCancelledSession(event, registration.sessionId);
+  const cancel = !active
+    ? registerAgain(texts, event, language)
+    : sessionCancelled
+      ? markup``
+      : markup`<section aria-labelledby="cancel-title">
 <h2 id="cancel-title">${texts.manage.cancelTitle}</h2>
 <p class="warning">${texts.manage.cancelWarning}</p>
 <form method="post" action="${pathTo("cancelRegistration", { registrationId: link.registrationId }, linkQuery(link))}"><button type="submit" class="danger">${texts.manage.cancelButton}</button></form>
-</section>`
-    : registerAgain(texts, event, language);
+</section>`;
   const notice = markup`<p><a href="${pathTo("privacyNotice", { eventId: event.id }, { lang: language })}">${texts.privacy.fullNotice}</a></p>`;
   return registrationPage(options, manage.pageTitle, [
     done ? markup`<p class="done" role="status">${done}</p>` : markup``,

@@ -1,21 +1,35 @@
 import { message } from "../bus/define-event.ts";
 import { registrationCancelled } from "../bus/events/registration-cancelled.ts";
 import { publishEvents } from "../bus/publish.ts";
-import { NotFoundError } from "../domain/errors.ts";
+import { ConflictError, NotFoundError } from "../domain/errors.ts";
 import type { Registration } from "../domain/registration.ts";
+import { getEvent } from "../events/event-store.ts";
 import { registrationForToken } from "./manage-link.ts";
+import { isCancelledSession } from "./open-session.ts";
 import { cancelRegistration, findRegistration } from "./registration-store.ts";
 
 /**
  * Cancels a registration from its manage link: the token must be the one signed for this
- * registration, then as `cancelAndAnnounce`.
+ * registration, then as `cancelAndAnnounce`. Not in a session the organisers cancelled
+ * (409 `session-cancelled`): its registrants were mailed its cancellation and its calendar CANCEL,
+ * and cancelling again would only mail them a second one (the page offers no button for it).
  */
 export async function cancel(
   registrationId: string,
   token: string | undefined,
   now = new Date(),
 ): Promise<Registration> {
-  return cancelAndAnnounce(await registrationForToken(registrationId, token), now);
+  const registration = await registrationForToken(registrationId, token);
+  if (
+    registration.status !== "cancelled" &&
+    isCancelledSession(await getEvent(registration.eventId), registration.sessionId)
+  ) {
+    throw new ConflictError(
+      "session-cancelled",
+      "the organisers cancelled this session and told its registrants: nothing is left to cancel (switch to another session from the manage page)",
+    );
+  }
+  return cancelAndAnnounce(registration, now);
 }
 
 /**

@@ -215,6 +215,38 @@ describe.concurrent("registrant self-service", { timeout: 120_000 }, () => {
     });
   });
 
+  it("a registrant of a session the organisers cancelled is offered the switch, no cancel button; a cancel sent anyway is a 409 that mails nothing", async ({
+    expect,
+  }) => {
+    const eventId = await createEvent({});
+    const amina = await register(eventId, "fr", "fr");
+    const cancelled = await request("POST", `/admin/events/${eventId}/sessions/fr/cancel`, {
+      body: {},
+      admin: true,
+    });
+    expect(cancelled.status).toBe(200);
+    // The confirmation, then the session's cancellation (with its calendar CANCEL).
+    await waitForMails(outbox, amina.email, 2, mailWaitMs);
+
+    const page = (await request("GET", amina.path())).text;
+    const byForm = await post(amina.path("cancel"), "");
+    const byScript = await request("POST", amina.path("cancel"), { body: {} });
+    await busSettled();
+
+    const actionOf = (action: string) => `action="/registrations/${amina.registrationId}/${action}?`;
+    expect(page).toContain(actionOf("switch"));
+    expect(page).not.toContain(actionOf("cancel"));
+    expect(byForm.status).toBe(409);
+    expect(byForm.text).toContain("Cette session n’est pas ouverte");
+    expect(byScript.status).toBe(409);
+    expect(byScript.json).toMatchObject({ error: "session-cancelled" });
+    expect(await mailsTo(outbox, amina.email)).toHaveLength(2);
+    expect(await findRegistration(amina.registrationId)).toMatchObject({
+      sessionId: "fr",
+      status: "confirmed",
+    });
+  });
+
   it("a correction of the name shows in the export, never changes the email, and comes back with its problems as a 400 page", async ({
     expect,
   }) => {
