@@ -146,7 +146,23 @@ function readUpload(
   if (bytes.byteLength > options.limitBytes) throw new PayloadTooLargeError(options.limitBytes);
   const mediaType = mediaTypeOf(event);
   if (!options.mediaTypes.includes(mediaType)) throw new UnsupportedMediaTypeError(options.mediaTypes);
+  // A text/* body reaches the function as text, decoded as UTF-8 on the way (API Gateway does so,
+  // as the local gateway): bytes that were not UTF-8 (a Windows-1252 or UTF-16 file) are U+FFFD
+  // by now. Refused rather than read wrong; a body passed as bytes keeps them.
+  if (mediaType.startsWith("text/") && !event.isBase64Encoded && event.body?.includes("\uFFFD"))
+    throw new LostBytesError(mediaType, options.mediaTypes);
   return { bytes, mediaType };
+}
+
+/** A 415 saying why, and which of the route's media types carry the file as bytes. */
+class LostBytesError extends UnsupportedMediaTypeError {
+  constructor(mediaType: string, accepted: readonly string[]) {
+    const asBytes = accepted.filter(
+      (type) => type === "application/octet-stream" || type === "multipart/form-data",
+    );
+    super(asBytes);
+    this.message = `the file is not UTF-8 text (Windows-1252 or UTF-16, say), and a ${mediaType} body loses such characters on its way to the server: send the file as ${asBytes.join(" or ")}`;
+  }
 }
 
 export function rawBody(event: APIGatewayProxyEventV2): Buffer {

@@ -146,7 +146,11 @@ describe("attendance import", () => {
     const again = await upload(id, zoom);
     // Nothing rewritten, so nothing published again either (the import item comes with both).
     expect(await readImport(id, "en")).toEqual(imported);
-    const corrected = await upload(id, await fixture("teams-attendance-report.csv"));
+    const corrected = await upload(
+      id,
+      await fixture("teams-attendance-report.csv"),
+      "application/octet-stream",
+    );
     const rows = await exportRows(id);
 
     expect(again.json).toEqual(first.json);
@@ -224,6 +228,34 @@ describe("attendance import", () => {
     expect(again.json).toMatchObject({ matched: 1, attended: 1 });
     expect(again.json.unmatched).toEqual([
       { email: `walk.in@${domain}.example.org`, name: expect.any(String), minutes: 15 },
+    ]);
+  });
+
+  it("refuses a text body that is not UTF-8, whose bytes are lost on the way, and reads it sent as bytes", async () => {
+    const id = await eventWith([]);
+
+    const refused = [
+      await upload(id, await fixture("teams-attendance-report.csv"), "text/csv"),
+      await upload(id, await fixture("generic-semicolon-fr-1252.csv"), "text/plain"),
+    ];
+    const importedMeanwhile = await readImport(id, "en");
+    const taken = await upload(
+      id,
+      await fixture("generic-semicolon-fr-1252.csv"),
+      "application/octet-stream",
+    );
+
+    for (const response of refused) {
+      expect(response.status).toBe(415);
+      expect(response.json).toEqual({
+        error: "unsupported-media-type",
+        message: expect.stringContaining("send the file as application/octet-stream or multipart/form-data"),
+      });
+    }
+    expect(importedMeanwhile).toBeUndefined();
+    expect(taken.json.unmatched).toEqual([
+      { email: "elodie.lefevre@example.fr", name: "Lefèvre, Élodie", minutes: 0 },
+      { email: "aissatou.ndiaye@example.sn", name: "N’Diaye Aïssatou", minutes: 0 },
     ]);
   });
 
