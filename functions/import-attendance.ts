@@ -8,7 +8,9 @@ import { httpRoute } from "#shared/http/route";
 /**
  * The attendance report of a session, uploaded as downloaded. The format is read from the content,
  * so the media type only tells a multipart upload (a form, `curl -F`) from a raw one; spreadsheet
- * programs and browsers label CSV files in several ways, all accepted.
+ * programs and browsers label CSV files in several ways, all accepted. A `text/*` body arrives
+ * decoded as UTF-8, so one that was not UTF-8 is refused (415, `readUpload`): a report in UTF-16
+ * or Windows-1252 comes as `application/octet-stream` or multipart, whose bytes are kept.
  */
 export const handler = httpRoute({
   params: z.object({ eventId: slugSchema, sessionId: slugSchema }),
