@@ -35,7 +35,7 @@ Example:
 function describe(summary: ImportSummary): string {
   const lines = [
     `Format: ${summary.format} (${summary.rows} rows, ${summary.people} people)`,
-    `Registrants present: ${summary.matched}, attended: ${summary.attended}, absent: ${summary.absent}`,
+    `Registrants in the report: ${summary.matched}, attended: ${summary.attended}, absent: ${summary.absent}`,
   ];
   if (summary.unmatched.length > 0) {
     lines.push(`Present but not registered (${summary.unmatched.length}):`);

@@ -205,7 +205,7 @@ describe("organiser console", () => {
     const summary = page.getByRole("heading", { name: "What the report says" });
     await expect.poll(() => summary.isVisible()).toBe(true);
     const figure = (label: string) => page.locator(".figures div").filter({ hasText: label }).locator("dd");
-    expect(await figure("Registrants present").textContent()).toBe("2");
+    expect(await figure("Registrants in the report").textContent()).toBe("2");
     expect(await figure("Absent").textContent()).toBe("1");
     expect(await page.getByRole("heading", { name: "1 person present but not registered" }).isVisible()).toBe(
       true,

@@ -329,7 +329,7 @@ export const en = {
     summary: "What the report says",
     format: "Format",
     people: "People in the report",
-    matched: "Registrants present",
+    matched: "Registrants in the report",
     minutes: "Minutes",
     unmatched_one: "{{count}} person present but not registered",
     unmatched_other: "{{count}} people present but not registered",

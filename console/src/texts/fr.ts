@@ -332,7 +332,7 @@ export const fr: Texts = {
     summary: "Ce que dit le rapport",
     format: "Format",
     people: "Personnes dans le rapport",
-    matched: "Inscrits présents",
+    matched: "Inscrits figurant dans le rapport",
     minutes: "Minutes",
     unmatched_one: "{{count}} personne présente mais non inscrite",
     unmatched_other: "{{count}} personnes présentes mais non inscrites",
