@@ -4,8 +4,9 @@ import { getEvent } from "#shared/events/event-store";
 import { clientIpOf } from "#shared/http/client";
 import { html, json } from "#shared/http/responses";
 import { httpRoute } from "#shared/http/route";
-import { pickPageLanguage } from "#shared/pages/language";
+import { registrantPageLanguage } from "#shared/pages/language";
 import { pageHeaders } from "#shared/pages/layout";
+import { eventLanguages } from "#shared/pages/parts";
 import { renderCancelled } from "#shared/pages/registration-pages";
 import { byRoute, selfServiceErrorPage } from "#shared/pages/self-service";
 import { correctDetailsRoute, switchSessionRoute } from "#shared/pages/self-service-routes";
@@ -29,8 +30,8 @@ const cancelRoute = httpRoute({
     const registration = await cancel(params.registrationId, query.token);
     if (!fromBrowser(event))
       return json(200, { registrationId: registration.registrationId, status: registration.status });
-    const language = pickPageLanguage(query.lang ?? registration.language, undefined);
     const shown = await getEvent(registration.eventId);
+    const language = registrantPageLanguage(query.lang, registration.language, eventLanguages(shown));
     // The page shows the event's logos: its policy lets their origins through.
     return html(200, renderCancelled({ event: shown, registration, language }), pageHeaders(shown.branding));
   },

@@ -4,7 +4,8 @@ import { text } from "../http/responses.ts";
 import { httpRoute } from "../http/route.ts";
 import { calendarFile } from "../registrations/calendar-file.ts";
 import { manageLinkRequest, registrationForToken } from "../registrations/manage-link.ts";
-import { pickPageLanguage } from "./language.ts";
+import { registrantPageLanguage } from "./language.ts";
+import { eventLanguages } from "./parts.ts";
 import { selfServiceErrorPage } from "./self-service.ts";
 import { manageTexts } from "./texts/manage.ts";
 
@@ -22,7 +23,7 @@ export const calendarRoute = httpRoute({
     const session = event.sessions.find((candidate) => candidate.id === registration.sessionId);
     if (registration.status !== "confirmed" || !session || session.cancelledAt)
       throw new ConflictError("not-confirmed", "only a confirmed registration has a calendar invitation");
-    const language = pickPageLanguage(query.lang ?? registration.language, undefined);
+    const language = registrantPageLanguage(query.lang, registration.language, eventLanguages(event));
     return text(
       200,
       calendarFile(event, session, registration, language, manageTexts[language].join.label),

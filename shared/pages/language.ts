@@ -46,3 +46,14 @@ function parseRange(range: string) {
   const quality = q === undefined ? 1 : Number(q.slice(2));
   return { language: primarySubtag(tag), quality: Number.isFinite(quality) ? quality : 0 };
 }
+
+/**
+ * The language of a registrant's own pages (manage, cancel, their invitation): `?lang=` if their
+ * event offers it, else the one they registered in (read as a browser's single choice), if the
+ * event still offers it; else as `pickPageLanguage` with nothing asked.
+ */
+export const registrantPageLanguage = (
+  queryLang: string | undefined,
+  own: Language,
+  offers: readonly Language[],
+): Language => pickPageLanguage(queryLang, own, offers);

@@ -5,8 +5,9 @@ import { getEvent } from "../events/event-store.ts";
 import { type HttpResponse, html } from "../http/responses.ts";
 import { seatsLeft } from "../registrations/seats.ts";
 import { htmlErrorPage } from "./error-page.ts";
-import { pickPageLanguage } from "./language.ts";
+import { pickPageLanguage, registrantPageLanguage } from "./language.ts";
 import { pageHeaders } from "./layout.ts";
+import { eventLanguages } from "./parts.ts";
 import {
   type ManageLink,
   type ManagePageOptions,
@@ -76,17 +77,22 @@ export function byRoute(main: RouteHandler, others: Record<string, RouteHandler>
   return (event, context) => (others[event.routeKey] ?? main)(event, context);
 }
 
-/** The manage page of a registration, its event and seats read now; 400 when a correction comes back. */
+/**
+ * The manage page of a registration, its event and seats read now; 400 when a correction comes
+ * back. In one of the event's languages: the link's, else the registrant's own (`registrantPageLanguage`).
+ */
 export async function managePage(
   registration: Registration,
-  link: ManageLink,
+  asked: ManageLink,
   options: Pick<ManagePageOptions, "done" | "correction"> = {},
 ): Promise<HttpResponse> {
   const event = await getEvent(registration.eventId);
+  const language = registrantPageLanguage(asked.language, registration.language, eventLanguages(event));
+  const link = { ...asked, language };
   const page = renderManagePage({
     event,
     registration,
-    language: link.language,
+    language,
     link,
     seatsLeft: await seatsLeft(event),
     now: new Date(),

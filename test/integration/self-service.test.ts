@@ -10,10 +10,11 @@ const outbox = inject("outboxDir");
 const api = inject("api");
 const formType = "application/x-www-form-urlencoded";
 
-/** An event whose `fr` and `en` sessions hold `capacity.fr` and `capacity.en` seats. */
-async function createEvent(capacity: { fr?: number; en?: number }) {
+/** An event whose `fr` and `en` sessions hold `capacity.fr` and `capacity.en` seats (with an Arabic title: pages in Arabic too). */
+async function createEvent(capacity: { fr?: number; en?: number }, arabicTitle?: string) {
   const id = uniqueId("self");
   const event = sampleEvent();
+  if (arabicTitle) event.title.ar = arabicTitle;
   event.sessions[0].capacity = capacity.fr;
   event.sessions[1].capacity = capacity.en;
   const response = await request("PUT", `/admin/events/${id}`, { body: event, admin: true });
@@ -247,6 +248,27 @@ describe.concurrent("registrant self-service", { timeout: 120_000 }, () => {
     });
   });
 
+  it("a manage link asking for a language the event does not offer shows the registrant's own, as does its invitation", async ({
+    expect,
+  }) => {
+    const eventId = await createEvent({});
+    const amina = await register(eventId, "fr", "fr");
+    const withLang = (action: string, lang: string) => {
+      const url = new URL(amina.path(action), api);
+      url.searchParams.set("lang", lang);
+      return `${url.pathname}${url.search}`;
+    };
+
+    const arabic = await request("GET", withLang("", "ar"));
+    const english = await request("GET", withLang("", "en"));
+    const invitation = await request("GET", withLang("calendar", "ar"));
+
+    expect(arabic.text).toContain('<html lang="fr" dir="ltr">');
+    expect(english.text).toContain('<html lang="en" dir="ltr">');
+    expect(invitation.status).toBe(200);
+    expect(invitation.text).not.toMatch(/[\u0600-\u06ff]/); // no Arabic words around the French entry
+  });
+
   it("a correction of the name shows in the export, never changes the email, and comes back with its problems as a 400 page", async ({
     expect,
   }) => {
@@ -336,7 +358,7 @@ describe.concurrent("registrant self-service", { timeout: 120_000 }, () => {
   });
 
   it("the thank-you page of a form post links to the manage page and the invitation", async ({ expect }) => {
-    const eventId = await createEvent({});
+    const eventId = await createEvent({}, "ندوة تجريبية");
     const body = new URLSearchParams({ ...registrant({ sessionId: "fr" }), consent: "on" } as Record<
       string,
       string

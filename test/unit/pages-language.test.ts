@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pickPageLanguage } from "../../shared/pages/language.ts";
+import { pickPageLanguage, registrantPageLanguage } from "../../shared/pages/language.ts";
 
 describe("page language", () => {
   it("follows ?lang= whatever the browser says", () => {
@@ -49,5 +49,13 @@ describe("page language", () => {
       expect(pickPageLanguage("ar", undefined, ["fr"])).toBe("fr");
       expect(pickPageLanguage(undefined, "en-GB", ["fr", "ar"])).toBe("fr");
     });
+  });
+
+  it("shows a registrant's own pages in the link's language if offered, else in theirs, else the event's", () => {
+    expect(registrantPageLanguage("en", "fr", ["fr", "en"])).toBe("en");
+    expect(registrantPageLanguage("ar", "fr", ["fr", "en"])).toBe("fr");
+    expect(registrantPageLanguage(undefined, "fr", ["fr", "en"])).toBe("fr");
+    // Registered in Arabic before the event dropped it.
+    expect(registrantPageLanguage(undefined, "ar", ["fr", "en"])).toBe("en");
   });
 });
