@@ -42,7 +42,8 @@ describe("organiser console, accessibility", () => {
   beforeAll(async () => {
     [stack, browser] = await Promise.all([browserStack(), openBrowser()]);
     page = browser.page;
-    page.setDefaultTimeout(10_000);
+    // At a load of 12 on 2 cores, a console page once took over 10 s to show its heading.
+    page.setDefaultTimeout(20_000);
     await api("PUT", `/admin/events/${eventId}`, {
       ...sampleEvent(),
       form: {
