@@ -4,12 +4,6 @@ import LongestFirst from "./test/support/longest-first.ts";
 // The SDK warns on every client in every worker that its 2027 releases will need Node.js 22; the
 // README says so once. Set here so that the global setup and the workers inherit it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-// Every DynamoDB Local of a run (the projects' stacks, each `npm start` a test spawns) is a JVM
-// that lives a minute or two: its optimising JIT compiler and parallel GC threads cost more CPU
-// than they save in that time, on a run bound by its 2 cores. The client compiler alone and the
-// serial GC: ~24 % less CPU for two integration files (36 s against 48 s, twice). Tests only:
-// `npm start` and `npm run bench` keep the JVM's defaults, for throughput.
-process.env.JAVA_TOOL_OPTIONS ??= "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
 export default defineConfig({
   test: {
