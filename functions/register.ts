@@ -5,7 +5,7 @@ import { rateLimitCharge, rateLimitsFromEnv } from "#shared/abuse/rate-limits";
 import { ConflictError, ValidationError } from "#shared/domain/errors";
 import { slugSchema, type WebinarEvent } from "#shared/domain/event";
 import { registrationInputSchemaFor } from "#shared/domain/registration";
-import { assertRegistrationOpen } from "#shared/domain/registration-form";
+import { assertRegistrationOpen, eventLanguages } from "#shared/domain/registration-form";
 import { getEvent, getEventForPublic } from "#shared/events/event-store";
 import { clientIpOf } from "#shared/http/client";
 import type { HttpResponse } from "#shared/http/responses";
@@ -26,7 +26,8 @@ const limits = rateLimitsFromEnv();
  */
 const inputSchemas = new WeakMap<WebinarEvent, ReturnType<typeof registrationInputSchemaFor>>();
 function inputSchemaOf(event: WebinarEvent) {
-  const built = inputSchemas.get(event) ?? registrationInputSchemaFor(event.form);
+  const built =
+    inputSchemas.get(event) ?? registrationInputSchemaFor(event.form, eventLanguages(event.title));
   inputSchemas.set(event, built);
   return built;
 }
@@ -49,11 +50,16 @@ export const handler = httpRoute({
   renderError: (response, event) =>
     isFormPost(event) && response.statusCode !== 400 ? htmlErrorPage(response, event) : response,
   async handle({ params, query, body, bodyKind, headers, event }): Promise<HttpResponse> {
-    const language = pickPageLanguage(query.lang ?? textOf(body.language), headers["accept-language"]);
+    // The event's form decides what is asked, and its languages what pages and mails may be in.
+    const registrationEvent = await getEventForPublic(params.eventId);
+    const language = pickPageLanguage(
+      query.lang ?? textOf(body.language),
+      headers["accept-language"],
+      eventLanguages(registrationEvent.title),
+    );
     try {
       if (bodyKind === "form") await checkFormTraps(body);
-      // The event's form decides what is asked; outside its window nothing is checked further (409).
-      const registrationEvent = await getEventForPublic(params.eventId);
+      // Outside its window nothing is checked further (409).
       assertRegistrationOpen(registrationEvent, new Date());
       const input = inputSchemaOf(registrationEvent).safeParse(body);
       if (!input.success) throw ValidationError.fromZod(input.error);

@@ -160,6 +160,8 @@ describe("registration", () => {
     const noConsent = await post(registrant({ consent: false }));
     const badEmail = await post(registrant({ email: "not-an-email" }));
     const unknownSession = await post(registrant({ sessionId: "de" }));
+    // Mails in Arabic around texts the event has only in French and English: refused.
+    const notOffered = await post(registrant({ language: "ar" }));
     const headerInjection = await post(registrant({ lastName: "Benali\r\nBcc: victim@example.org" }));
     const tooLarge = await request("POST", `/events/${id}/registrations`, {
       rawBody: JSON.stringify(registrant({ questions: "x".repeat(100 * 1024) })),
@@ -178,6 +180,8 @@ describe("registration", () => {
     expect(pathOf(unknownSession)).toEqual(["sessionId"]);
     expect(unknownSession.json.issues[0].message).toContain("fr, en");
     expect(pathOf(headerInjection)).toEqual(["lastName"]);
+    expect(pathOf(notOffered)).toEqual(["language"]);
+    expect(notOffered.json.issues[0].message).toContain("fr, en");
     expect([noConsent.status, badEmail.status, unknownSession.status, headerInjection.status]).toEqual([
       400, 400, 400, 400,
     ]);
