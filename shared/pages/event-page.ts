@@ -5,7 +5,14 @@ import { isSessionOpen } from "../domain/registration-form.ts";
 import { markup, renderedHtml } from "../html.ts";
 import { pathTo } from "../paths.ts";
 import { renderLayout } from "./layout.ts";
-import { eventDescription, eventLanguages, langOf, registrationFormPath, sessionSummary } from "./parts.ts";
+import {
+  closedMessage,
+  eventDescription,
+  eventLanguages,
+  langOf,
+  registrationFormPath,
+  sessionSummary,
+} from "./parts.ts";
 import { eventPageTexts } from "./texts/event-page.ts";
 import { pageTexts } from "./texts/index.ts";
 
@@ -36,6 +43,8 @@ export function renderEventPage({ event, language, seatsLeft, pageUrl }: EventPa
   const title = pickText(event.title, language);
   const description = pickText(event.description, language);
   const upcoming = event.sessions.filter((session) => isSessionOpen(session, now));
+  // Outside the registration window: why there is no Register button, and no seats on offer.
+  const closed = closedMessage(event, language, now);
   const others = eventLanguages(event)
     .filter((other) => other !== language)
     .map(
@@ -43,7 +52,7 @@ export function renderEventPage({ event, language, seatsLeft, pageUrl }: EventPa
         markup`<a href="${pathTo("publicEvent", { eventId: event.id }, { lang: other })}" hreflang="${other}" lang="${other}">${pageTexts[other].languageName}</a>`,
     );
   const sessions = event.sessions.map((session) =>
-    sessionSummary(session, language, seatsLeft[session.id] ?? null, "open"),
+    sessionSummary(session, language, closed ? null : (seatsLeft[session.id] ?? null), "open"),
   );
   const banner = event.branding?.bannerUrl;
   const bannerAlt = event.branding?.bannerAlt && pickText(event.branding.bannerAlt, language);
@@ -73,9 +82,10 @@ ${bannerAlt && markup`<meta property="og:image:alt" content="${bannerAlt}">`}`
 <meta name="twitter:description" content="${preview}">
 ${banner && markup`<meta name="twitter:image" content="${banner}">`}
 <script type="application/ld+json">${renderedHtml(jsonLd(event, language, pageUrl))}</script>`;
-  const register =
-    upcoming.length > 0 &&
-    markup`<p><a class="button" href="${registrationFormPath(event.id, language)}">${own.register}</a></p>`;
+  const register = closed
+    ? markup`<p class="notice">${closed.message}</p>`
+    : upcoming.length > 0 &&
+      markup`<p><a class="button" href="${registrationFormPath(event.id, language)}">${own.register}</a></p>`;
   return renderLayout({
     language,
     title,

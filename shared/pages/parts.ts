@@ -2,6 +2,7 @@ import { type AgendaPerson, agendaSchedule } from "../domain/agenda.ts";
 import { formatSessionTime } from "../domain/dates.ts";
 import type { PublicEvent } from "../domain/event.ts";
 import { type Language, type LocalizedText, languages, pickText } from "../domain/languages.ts";
+import { registrationWindow } from "../domain/registration-form.ts";
 import { type Markup, markup, renderedHtml } from "../html.ts";
 import { pathTo } from "../paths.ts";
 import { localTime } from "./local-time.ts";
@@ -157,4 +158,23 @@ export const findSession = (event: PublicEvent, sessionId: string) =>
 export function details(rows: [label: string, value: Markup | string | undefined][]): Markup {
   const shown = rows.filter(([, value]) => value !== undefined && value !== "");
   return markup`<dl>${shown.map(([label, value]) => markup`<dt>${label}</dt><dd>${value}</dd>`)}</dl>`;
+}
+
+/** A window date as the sessions' times are written: in the first session's time zone and in UTC. */
+export function windowDate(event: PublicEvent, at: string, language: Language): string {
+  const { local, utc } = formatSessionTime(at, event.sessions[0]?.timezone ?? "UTC", language);
+  return `${local} – ${utc}`;
+}
+
+/** What a page says instead of the form outside the event's registration window (the form, the event page). */
+export function closedMessage(event: PublicEvent, language: Language, now: Date) {
+  const { form } = pageTexts[language];
+  const state = registrationWindow(event, now);
+  if (state === "not-yet-open" && event.registrationOpensAt) {
+    return form.notYetOpen(windowDate(event, event.registrationOpensAt, language));
+  }
+  if (state === "closed" && event.registrationClosesAt) {
+    return form.closedSince(windowDate(event, event.registrationClosesAt, language));
+  }
+  return undefined;
 }

@@ -1,6 +1,5 @@
 import { honeypotField, stampField } from "../abuse/form-fields.ts";
 import { countryCodes, countryName } from "../domain/countries.ts";
-import { formatSessionTime } from "../domain/dates.ts";
 import type { PublicEvent } from "../domain/event.ts";
 import { type Language, type LocalizedText, languages, pickText } from "../domain/languages.ts";
 import { organisationTypes, privacyNoticeVersion } from "../domain/registration.ts";
@@ -9,7 +8,6 @@ import {
   fieldMode,
   isSessionOpen,
   type Question,
-  registrationWindow,
   type StandardField,
   standardFields,
   textFields,
@@ -20,6 +18,7 @@ import { renderLayout } from "./layout.ts";
 import {
   agendaList,
   availability,
+  closedMessage,
   eventDescription,
   eventLanguages,
   langOf,
@@ -28,6 +27,7 @@ import {
   sessionFacts,
   sessionSummary,
   sessionTime,
+  windowDate,
 } from "./parts.ts";
 import { type FormField, type PageTexts, pageTexts } from "./texts/index.ts";
 import { summaryTexts } from "./texts/summary.ts";
@@ -92,8 +92,7 @@ export function renderRegistrationForm(options: RegistrationFormOptions): string
   const hasErrors = Object.keys(errors).length > 0;
   const title = `${hasErrors ? texts.errorTitlePrefix : ""}${texts.form.pageTitle} – ${pickText(event.title, language)}`;
   const closed =
-    closedMessage(event, texts, language, now) ??
-    (sessions.length === 0 && texts.messages.registrationClosed);
+    closedMessage(event, language, now) ?? (sessions.length === 0 && texts.messages.registrationClosed);
   const body = closed
     ? markup`<h2>${closed.title}</h2><p>${closed.message}</p>${sessionList(event, language)}`
     : markup`${closingNote(event, texts, language)}${form(context, options.action, options.stamp)}`;
@@ -141,24 +140,6 @@ function eventHeading(event: PublicEvent, texts: PageTexts, language: Language):
 function intro(event: PublicEvent, language: Language): Markup | undefined {
   const text = event.form?.intro;
   return text && markup`<p class="intro"${langOf(text, language)}>${pickText(text, language)}</p>`;
-}
-
-/** A window date as the sessions' times are written: in the first session's time zone and in UTC. */
-function windowDate(event: PublicEvent, at: string, language: Language): string {
-  const { local, utc } = formatSessionTime(at, event.sessions[0]?.timezone ?? "UTC", language);
-  return `${local} – ${utc}`;
-}
-
-/** What the page says instead of the form outside the event's registration window. */
-function closedMessage(event: PublicEvent, texts: PageTexts, language: Language, now: Date) {
-  const state = registrationWindow(event, now);
-  if (state === "not-yet-open" && event.registrationOpensAt) {
-    return texts.form.notYetOpen(windowDate(event, event.registrationOpensAt, language));
-  }
-  if (state === "closed" && event.registrationClosesAt) {
-    return texts.form.closedSince(windowDate(event, event.registrationClosesAt, language));
-  }
-  return undefined;
 }
 
 function closingNote(event: PublicEvent, texts: PageTexts, language: Language): Markup | undefined {

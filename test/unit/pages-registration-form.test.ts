@@ -8,6 +8,7 @@ import {
   type WebinarEvent,
 } from "../../shared/domain/event.ts";
 import { privacyNoticeVersion, registrationInputSchema } from "../../shared/domain/registration.ts";
+import { renderEventPage } from "../../shared/pages/event-page.ts";
 import { pickPageLanguage } from "../../shared/pages/language.ts";
 import { localTimeScript } from "../../shared/pages/local-time.ts";
 import {
@@ -197,6 +198,24 @@ describe("registration form", () => {
     expect(text).toContain("Registration is closed");
     expect(text).toContain("Language: French · Duration: 90 minutes");
     expect(text).not.toMatch(/seats? left|waiting list/i);
+  });
+
+  it("makes the event page say registration is closed too, with no Register button nor seats left", () => {
+    const event = publicView({ ...webinar(), registrationClosesAt: "2027-01-20T00:00:00Z" });
+    const page = (now: Date) =>
+      renderEventPage(
+        { event, language: "en", seatsLeft: { fr: 100, en: 0 }, pageUrl: "https://convene.example.org/e" },
+        now,
+      );
+
+    const open = page(new Date("2027-01-19T00:00:00Z"));
+    const closed = page(beforeBoth);
+
+    expect(open).toContain('class="button"');
+    expect(visibleText(open)).toMatch(/100 seats left/);
+    expect(closed).not.toContain('class="button"');
+    expect(visibleText(closed)).toContain("Registration for this webinar closed on");
+    expect(visibleText(closed)).not.toMatch(/seats? left|waiting list/i);
   });
 
   it("gives every control a label, and has a control for every field of the registration schema", () => {
