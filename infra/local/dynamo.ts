@@ -35,14 +35,22 @@ Install a Java runtime, then run the command again:
  */
 const jvmOptions = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
-/** Runs `start` (which spawns Java, inheriting this process's environment) with {@link jvmOptions}. */
-function withJvmOptions<T>(start: () => T): T {
-  const own = process.env.JAVA_TOOL_OPTIONS;
-  process.env.JAVA_TOOL_OPTIONS = own ?? jvmOptions;
+/**
+ * What DynamoDB Local's Java process gets besides this process's environment, unless set there:
+ * {@link jvmOptions}, and its telemetry off (it sends usage data to AWS in the background by
+ * default, which a newcomer's `npm start` never asked for, and on a machine without internet it
+ * tries anyway; it also left a `dynamodb-local-metadata.json` in its working directory).
+ */
+const javaEnvironment = { JAVA_TOOL_OPTIONS: jvmOptions, DDB_LOCAL_TELEMETRY: "0" };
+
+/** Runs `start` (which spawns Java, inheriting this process's environment) with {@link javaEnvironment}. */
+function withJavaEnvironment<T>(start: () => T): T {
+  const added = Object.entries(javaEnvironment).filter(([name]) => process.env[name] === undefined);
+  for (const [name, value] of added) process.env[name] = value;
   try {
     return start();
   } finally {
-    if (own === undefined) delete process.env.JAVA_TOOL_OPTIONS;
+    for (const [name] of added) delete process.env[name];
   }
 }
 
@@ -56,7 +64,7 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   if (java.error) throw new Error(javaHelp);
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
 
-  const child = withJvmOptions(() =>
+  const child = withJavaEnvironment(() =>
     spawn({ port: options.port, path: options.dataDir ?? null, sharedDb: true, stdio: "pipe" }),
   );
   let output = "";
