@@ -1,18 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { registrationInputSchemaFor } from "../../shared/domain/registration.ts";
 import { eventLanguages } from "../../shared/domain/registration-form.ts";
+import { registrant as sample } from "../support/sample-event.ts";
 
-const registrant = (language: string | undefined) => ({
-  sessionId: "fr",
-  email: "amina@example.org",
-  firstName: "Amina",
-  lastName: "Benali",
-  organisation: "Ville de Tunis",
-  organisationType: "local-government",
-  country: "TN",
-  consent: true,
-  ...(language !== undefined && { language }),
-});
+/** A registration's input in `language`, or without one. */
+const registrant = (language: string | undefined) => sample(language === undefined ? {} : { language });
 
 describe("a registrant's language", () => {
   const offers = eventLanguages({ fr: "Webinaire", en: "Webinar" });

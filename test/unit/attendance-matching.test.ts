@@ -14,6 +14,32 @@ const person = (email: string, minutes: number, attended?: boolean): AttendanceP
 const registered = (email: string) =>
   ({ registrationId: `r-${email}`, email, status: "confirmed" }) as Registration;
 
+describe("the attendance threshold", () => {
+  it("decides from the minutes whenever the report gives them, whatever its own yes/no says", () => {
+    const report = {
+      format: "zoom-webinar" as const,
+      rows: 4,
+      people: [
+        person("three-minutes-yes@example.org", 3, true),
+        person("forty-minutes-no@example.org", 40, false),
+        person("no-time-yes@example.org", 0, true),
+        person("no-time-no@example.org", 0, false),
+      ],
+    };
+
+    // All registered: someone unregistered whom the report says never came gets no record at all.
+    const registrations = report.people.map(({ email }) => registered(email ?? ""));
+    const { records } = matchAttendance(report, registrations, 5);
+
+    expect(records.map((record) => [record.email, record.attended])).toEqual([
+      ["three-minutes-yes@example.org", false],
+      ["forty-minutes-no@example.org", true],
+      ["no-time-yes@example.org", true],
+      ["no-time-no@example.org", false],
+    ]);
+  });
+});
+
 describe("the people present but not registered", () => {
   it("leaves out those the report says never joined, and keeps a registrant who did not come as absent", () => {
     const report = {
