@@ -14,8 +14,7 @@ import {
 import { assertRegistrationOpen } from "../domain/registration-form.ts";
 import { eventAsRead, getEventForPublic } from "../events/event-store.ts";
 import { expiresAtOf } from "../privacy/retention.ts";
-import { moveToSession } from "./move.ts";
-import { isCancelledSession, openSession } from "./open-session.ts";
+import { openSession } from "./open-session.ts";
 import {
   createRegistration,
   findRegistrationByEmail,
@@ -63,11 +62,10 @@ const maxEventReads = 5;
  * 3. If an organiser saved the event since it was read, the transaction wrote nothing: the event
  *    is read again and the steps repeated. So the capacity in the counter's condition and the
  *    start and closing times checked are always the event's current ones, cache or not.
- * The same email again (any letter case) stores nothing, answers with the registration already
- * stored (so a client retrying after a lost answer gets the one it made), and re-sends the
- * confirmation, at most once per ten minutes; its rate-limit hits are then counted on their own.
- * Unless the session they registered for was cancelled and they chose another: then they are
- * moved to it (`moveToSession`, as their manage page's switch), and it answers as a registration.
+ * The same email again (any letter case) stores nothing and re-sends its owner the mail about
+ * their registration (the confirmation, or the news of their session's cancellation with the way
+ * to another), at most once per ten minutes; its rate-limit hits are then counted on their own.
+ * The caller learns nothing more than "already registered".
  */
 export async function register(
   eventId: string,
@@ -101,17 +99,9 @@ export async function register(
     }
     const existing = await findRegistrationByEmail(eventId, input.email);
     if (existing) {
-      // Their session was cancelled since they registered, and they chose another (open: checked
-      // by the draft) on the form: they are moved there as the manage page's switch would move
-      // them, instead of being sent the cancelled session's confirmation again.
-      if (
-        existing.status !== "cancelled" &&
-        isCancelledSession(event, existing.sessionId) &&
-        existing.sessionId !== registration.sessionId
-      ) {
-        const moved = await moveToSession(existing, event, registration.sessionId, "registrant", now);
-        return { outcome: "created", registration: moved, event };
-      }
+      // Anyone may post any address: nothing changes but a mail to its owner. If the organisers
+      // cancelled their session, that mail is the cancellation's news again with the link to
+      // their own page, where they switch (`sendRegistrationMail`), never a move made here.
       await resendConfirmation(existing, now);
       return { outcome: "already-registered", registration: existing, event };
     }

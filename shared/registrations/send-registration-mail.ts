@@ -2,6 +2,7 @@ import { keys } from "../aws/table.ts";
 import { deliverOnce } from "../deliveries/deliver-once.ts";
 import type { Lease } from "../deliveries/lease.ts";
 import type { Registration } from "../domain/registration.ts";
+import { sessionsToSwitchTo } from "../domain/registration-form.ts";
 import { findEvent } from "../events/event-store.ts";
 import { mailSettings, sendRawMail } from "../mail/mailer.ts";
 import {
@@ -50,6 +51,20 @@ export async function sendRegistrationMail(
   const event = await findEvent(registration.eventId);
   const session = event?.sessions.find((candidate) => candidate.id === registration.sessionId);
   if (!kind || !event || !session) return "nothing-to-send";
+  // Asked again (they registered again on the form) for a session the organisers cancelled: the
+  // cancellation's news again, with the way to their own page's switch when another session is
+  // open, rather than a confirmation and an invite of a session that will not take place.
+  if (trigger === "confirmation-requested" && session.cancelledAt) {
+    const anotherOpen = sessionsToSwitchTo(event, session.id, new Date()).length > 0;
+    return mailOnce(
+      { kind: "session-cancelled", event, session, registration },
+      sequence,
+      lease,
+      (manage) => ({
+        sessionCancellation: anotherOpen ? { otherSessionsUrl: `${manage}#switch-title` } : {},
+      }),
+    );
+  }
 
   return mailOnce({ kind, event, session, registration }, sequence, lease);
 }
@@ -79,6 +94,8 @@ async function mailOnce(
   mail: Pick<RegistrationMailInput, "kind" | "event" | "session" | "registration">,
   sequence: number,
   lease: Lease | undefined,
+  /** What the mail needs besides, given the registrant's manage link. */
+  more: (manageUrl: string) => Partial<RegistrationMailInput> = () => ({}),
 ) {
   const { registrationId, email } = mail.registration;
   const delivery = {
@@ -89,9 +106,11 @@ async function mailOnce(
     ...(lease && { lease }),
   } as const;
   return deliverOnce(delivery, async (sendOptions) => {
+    const manage = await manageUrl(publicUrl, registrationId);
     const built = await buildRegistrationMail({
       ...mail,
-      manageUrl: await manageUrl(publicUrl, registrationId),
+      ...more(manage),
+      manageUrl: manage,
       publicUrl,
       from: mailSettings.from,
     });

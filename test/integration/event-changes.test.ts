@@ -1,4 +1,7 @@
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, inject, it } from "vitest";
+import { db, tableName } from "../../shared/aws/dynamo.ts";
+import { keys } from "../../shared/aws/table.ts";
 import { message } from "../../shared/bus/define-event.ts";
 import { sessionChanged } from "../../shared/bus/events/session-changed.ts";
 import { publishEvents } from "../../shared/bus/publish.ts";
@@ -258,31 +261,38 @@ describe.concurrent("event changes", { timeout: 60_000 }, () => {
     ]);
   });
 
-  it("a registrant of a cancelled session who registers again on the form for another is moved there and mailed its confirmation", async ({
+  it("registering again the address of a cancelled session's registrant moves nothing, says nothing more, and mails its owner the way to switch", async ({
     expect,
   }) => {
     const { id, confirmed } = await oneSeatTaken();
     await request("POST", `/admin/events/${id}/sessions/fr/cancel`, { body: {}, admin: true });
     await busSettled();
+    // Their confirmation went out an hour ago (a mail is resent at most once every ten minutes).
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.registration(confirmed.registrationId),
+        UpdateExpression: "SET lastConfirmationAt = :hourAgo",
+        ExpressionAttributeValues: { ":hourAgo": new Date(Date.now() - 3_600_000).toISOString() },
+      }),
+    );
 
     const again = await request("POST", `/events/${id}/registrations`, {
       body: registrant({ email: confirmed.email.toUpperCase(), sessionId: "en", language: "en" }),
     });
-    // The first confirmation, the cancellation, then the new session's confirmation.
+    // Anyone may post any address: the owner decides, from their own page. The first
+    // confirmation, the cancellation, then the cancellation's news again with the way to switch.
     const mails = await waitForMails(outbox, confirmed.email, 3);
     const rows = (await request("GET", `/admin/events/${id}/registrations?limit=1000`, { admin: true })).json
       .registrations as { email: string; registrationId: string; sessionId: string; status: string }[];
 
-    expect([again.status, again.json.registrationId, again.json.sessionId]).toEqual([
-      201,
-      confirmed.registrationId,
-      "en",
-    ]);
+    expect([again.status, again.json]).toEqual([200, { status: "already-registered" }]);
     expect(rows.filter((row) => row.email === confirmed.email)).toEqual([
-      expect.objectContaining({ sessionId: "en", status: "confirmed" }),
+      expect.objectContaining({ sessionId: "fr", status: "confirmed" }),
     ]);
     expect(mails).toHaveLength(3);
-    expect(inviteField(mails.at(-1), "METHOD")).toBe("REQUEST");
+    expect(mails.at(-1)?.parsed.text).toMatch(/\/registrations\/\S+#switch-title/);
+    expect(inviteField(mails.at(-1), "METHOD")).not.toBe("REQUEST");
   });
 
   it("moving a session by one hour mails each registrant one update (confirmed: the invite moved, same UID, higher SEQUENCE), and a description edit mails nobody", async ({
