@@ -75,8 +75,8 @@ export class RateLimitedError extends Error {
 /**
  * Too much at once on our side: many people registering for one session at the same moment kept a
  * write from going through in the time a request has, or the request ran out of its time. Worth
- * trying again in a moment; trying again never registers anyone twice (the same email answers with
- * the registration it already has).
+ * trying again in a moment (a registration tried again is never stored twice: the same email finds
+ * the one stored).
  */
 export class BusyError extends Error {
   override name = "BusyError";

@@ -192,7 +192,7 @@ export const en: PageTexts = {
     busy: {
       title: "Many people at once",
       message:
-        "Many people are registering at this very moment and we could not finish your request. Please try again in a few seconds: if it was recorded, trying again will not register you twice.",
+        "Many people are using this service at this very moment and we could not finish your request. Please try again in a few seconds.",
     },
     error: {
       title: "Something went wrong",

@@ -191,7 +191,8 @@ export const fr: PageTexts = {
     },
     busy: {
       title: "Beaucoup de monde en même temps",
-      message: `Beaucoup de personnes s’inscrivent en ce moment même et votre demande n’a pas pu aboutir. Veuillez réessayer dans quelques secondes${nbsp}: si elle a été enregistrée, réessayer ne vous inscrira pas deux fois.`,
+      message:
+        "Beaucoup de personnes utilisent ce service en ce moment même et votre demande n’a pas pu aboutir. Veuillez réessayer dans quelques secondes.",
     },
     error: {
       title: "Une erreur s’est produite",

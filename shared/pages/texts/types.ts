@@ -110,7 +110,7 @@ export interface PageTexts {
     notFound: PageMessage;
     /** 429: too many registrations (or cancellations, unsubscribes) from one place in a short time. */
     rateLimited: PageMessage;
-    /** 503: too many people at the same moment; trying again never registers anyone twice. */
+    /** 503: too many people at the same moment (any page): worth trying again in a few seconds. */
     busy: PageMessage;
     error: PageMessage;
   };
