@@ -3,7 +3,7 @@ import { basename, extname } from "node:path";
 import { Command } from "commander";
 import { slugSchema } from "../../shared/domain/event.ts";
 import { type ApiClient, connect } from "../api.ts";
-import { ApiError, CliError } from "../errors.ts";
+import { ApiError, CliError, describeFsError } from "../errors.ts";
 import { readJsonObject } from "../json-file.ts";
 
 /** `convene events …`: an organiser writes an event as a JSON file, puts it, and reads it back. */
@@ -66,7 +66,13 @@ Examples:
       // edit it and put it again (their own save is not "someone else's").
       const savedVersion = (body as { updatedAt?: unknown }).updatedAt;
       if (sameEvent && typeof event.updatedAt === "string" && typeof savedVersion === "string") {
-        await replaceVersion(file, event.updatedAt, savedVersion);
+        // The event is saved whatever happens to the file: a file that cannot be written is said, not an error.
+        await replaceVersion(file, event.updatedAt, savedVersion).catch((error: unknown) =>
+          console.error(
+            `${file} could not take the new version (${describeFsError(error)}): ` +
+              `get the event again (convene events get ${id}) before your next put.`,
+          ),
+        );
       }
     });
 }
