@@ -104,7 +104,8 @@ async function withRequestLog(
       status: response.statusCode,
       durationMs: Date.now() - started,
     });
-    if (response.statusCode >= 500) count("ServerError", { route: event.routeKey ?? "" });
+    // A dimension must not be empty (Powertools drops it, with a warning): an invocation without a route key says so.
+    if (response.statusCode >= 500) count("ServerError", { route: event.routeKey || "none" });
     return response;
   });
 }
