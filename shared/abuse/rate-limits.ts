@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as z from "zod";
 import type { TransactItem } from "../aws/dynamo.ts";
 import { RateLimitedError } from "../domain/errors.ts";
@@ -59,6 +60,19 @@ export function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): RateLim
 }
 
 /**
+ * A public mail service's counter is kept in this many parts, each address always counted in the
+ * same one (by a hash of its mailbox), each part allowing its share of the limit: a registration's
+ * counters are items of its transaction, and DynamoDB cancels one of two concurrent transactions
+ * that write the same item, so one `gmail.com` item would make every two gmail registrants at the
+ * same moment conflict, whatever their event or session. The limit is about volume: reached part
+ * by part, it holds within a few percent.
+ */
+const sharedDomainShards = 8;
+
+const shardOf = (mailbox: string) =>
+  createHash("sha256").update(mailbox).digest().readUInt8(0) % sharedDomainShards;
+
+/**
  * The counters a request adds to. IPv6 clients are counted per /64 (one home or office gets a
  * whole /64 and may use any address in it). A mailbox is the address without its `+tag`.
  */
@@ -69,10 +83,14 @@ export function countersOf(action: LimitedAction, requester: Requester, limits: 
   if (email && at > 0) {
     const domain = email.slice(at + 1);
     const mailbox = `${email.slice(0, at).split("+")[0]}@${domain}`;
-    counters.push({
-      counter: `${action}#domain#${domain}`,
-      limit: isSharedMailDomain(domain) ? limits.perSharedMailDomain : limits.perEmailDomain,
-    });
+    counters.push(
+      isSharedMailDomain(domain)
+        ? {
+            counter: `${action}#domain#${domain}#${shardOf(mailbox)}`,
+            limit: Math.ceil(limits.perSharedMailDomain / sharedDomainShards),
+          }
+        : { counter: `${action}#domain#${domain}`, limit: limits.perEmailDomain },
+    );
     counters.push({ counter: `${action}#mailbox#${mailbox}`, limit: limits.perMailbox });
   }
   return counters.filter(({ limit }) => limit > 0);
