@@ -1,10 +1,5 @@
 import { z } from "zod";
 
-// zod compiles object parsers with `new Function` once it has checked that it may: that check
-// alone makes the browser report a violation of the console's CSP (no 'unsafe-eval'). The
-// console's few small schemas do not need the speed.
-z.config({ jitless: true });
-
 /**
  * How this deployment of the console signs in and where its API is, read from the `config.json`
  * served next to the app: the same build runs locally (the admin token of `npm start`) and on AWS

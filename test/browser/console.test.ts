@@ -48,6 +48,8 @@ describe("organiser console", () => {
   let browser: TestBrowser;
   let page: Page;
   const eventId = uniqueId("browser");
+  /** What the browser's console said as an error along the journey (a script error, a CSP report). */
+  const consoleErrors: string[] = [];
 
   beforeAll(async () => {
     let stack: BrowserStack;
@@ -55,6 +57,11 @@ describe("organiser console", () => {
     ({ consoleUrl, api, outboxDir, adminToken } = stack);
     page = browser.page;
     page.setDefaultTimeout(10_000);
+    page.on("console", (message) => {
+      if (message.type() === "error")
+        consoleErrors.push(`${message.text()} @ ${JSON.stringify(message.location())}`);
+    });
+    page.on("pageerror", (error) => consoleErrors.push(error.message));
   }, 120_000);
 
   afterAll(async () => {
@@ -268,5 +275,11 @@ describe("organiser console", () => {
     await expect
       .poll(() => listed.getByRole("cell").allTextContents())
       .toEqual(expect.arrayContaining(["Thank you", "Sent", "3"]));
+  });
+
+  it("said nothing in the browser's console as an error along the whole journey", () => {
+    // Requests the journey made on purpose to fail (a refused import, a problem in a form) are the
+    // network's, logged as "Failed to load resource": anything else is a script or a CSP error.
+    expect(consoleErrors.filter((text) => !text.startsWith("Failed to load resource"))).toEqual([]);
   });
 });
