@@ -2,7 +2,7 @@ import { type AgendaPerson, agendaSchedule } from "../domain/agenda.ts";
 import { formatSessionTime } from "../domain/dates.ts";
 import type { PublicEvent } from "../domain/event.ts";
 import { type Language, type LocalizedText, languages, pickText } from "../domain/languages.ts";
-import { registrationWindow } from "../domain/registration-form.ts";
+import { eventLanguages as languagesOfTitle, registrationWindow } from "../domain/registration-form.ts";
 import { type Markup, markup, renderedHtml } from "../html.ts";
 import { pathTo } from "../paths.ts";
 import { localTime } from "./local-time.ts";
@@ -22,18 +22,12 @@ export function langOf(text: LocalizedText, language: Language): Markup | undefi
 }
 
 /**
- * The languages an event speaks: those of its sessions, then those of its title. Its pages offer
- * these in their language switch (an event without an Arabic title offers no Arabic pages, whose
- * title and questions would show in another language), and only these (`pickPageLanguage`).
+ * The languages an event speaks, those of its title (the domain's rule, which a registration's
+ * language is checked against; an event has a title in each of its sessions' languages). Its pages
+ * offer these in their language switch (an event without an Arabic title offers no Arabic pages,
+ * whose title and questions would show in another language), and only these (`pickPageLanguage`).
  */
-export const eventLanguages = (event: {
-  title: LocalizedText;
-  sessions: readonly { language: Language }[];
-}): Language[] =>
-  languages.filter(
-    (language) =>
-      event.sessions.some((session) => session.language === language) || event.title[language] !== undefined,
-  );
+export const eventLanguages = (event: { title: LocalizedText }): Language[] => languagesOfTitle(event.title);
 
 /**
  * The session's start in its own time zone and in UTC, then (written by the browser) in the
