@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { built } from "./built.ts";
+import { builtOnce } from "./built-once.ts";
 import { type Language, locales } from "./languages.ts";
 import { localizedLineSchema, localizedNameSchema, missingLanguages } from "./localized-line.ts";
 
@@ -66,18 +67,14 @@ export function agendaIssues(agenda: Agenda, durationMinutes: number, eventLangu
   return issues;
 }
 
-const clockFormats = new Map<string, Intl.DateTimeFormat>();
+const clockFormat = builtOnce<Intl.DateTimeFormat>();
 
 /** A time of day in a zone ("10:45"), as a language writes it. */
-function clock(at: Date, timezone: string, language: Language): string {
-  const key = `${timezone} ${language}`;
-  let format = clockFormats.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(locales[language], { timeStyle: "short", timeZone: timezone });
-    clockFormats.set(key, format);
-  }
-  return format.format(at);
-}
+const clock = (at: Date, timezone: string, language: Language): string =>
+  clockFormat(
+    `${timezone} ${language}`,
+    () => new Intl.DateTimeFormat(locales[language], { timeStyle: "short", timeZone: timezone }),
+  ).format(at);
 
 /**
  * A session's agenda as pages and mails show it: each part with its start and end written in the

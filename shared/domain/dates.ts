@@ -1,25 +1,15 @@
+import { builtOnce } from "./built-once.ts";
 import { type Language, locales } from "./languages.ts";
 
-/**
- * Formatted times by session start, zone and language. Building three `Intl.DateTimeFormat`s
- * takes about a millisecond of CPU, once per mail of a mailing or reminder for the same few
- * sessions; a process sees few distinct keys, and the map is emptied if it ever holds many.
- */
-const formatted = new Map<string, { local: string; utc: string }>();
+/** Formatted times by session start, zone and language (three `Intl.DateTimeFormat`s each). */
+const once = builtOnce<{ local: string; utc: string }>();
 
 /**
  * A session's start as registrants read it: in the session's own time zone (where the organisers
  * are) and in UTC (which everyone can convert), in the registrant's language.
  */
-export function formatSessionTime(startsAt: string, timezone: string, language: Language) {
-  const key = `${startsAt} ${timezone} ${language}`;
-  const known = formatted.get(key);
-  if (known) return known;
-  if (formatted.size >= 1_000) formatted.clear();
-  const result = formatSessionTimeOnce(startsAt, timezone, language);
-  formatted.set(key, result);
-  return result;
-}
+export const formatSessionTime = (startsAt: string, timezone: string, language: Language) =>
+  once(`${startsAt} ${timezone} ${language}`, () => formatSessionTimeOnce(startsAt, timezone, language));
 
 function formatSessionTimeOnce(startsAt: string, timezone: string, language: Language) {
   const date = new Date(startsAt);

@@ -220,6 +220,7 @@ export async function buildRegistrationMail(input: RegistrationMailInput): Promi
   const content = mailContent(input, texts, textValues(input, language));
   const method = inviteMethodOf(input.kind, input.registration);
   const raw = await composeMessage({
+    language,
     from: input.from,
     to: { name: fullName(input.registration), address: input.registration.email },
     replyTo: { name: pickText(input.event.organiser.name, language), address: input.event.organiser.email },

@@ -40,6 +40,7 @@ export async function buildMailingMessage(input: MailingMessageInput): Promise<M
   const rendered = renderMailing(input);
   const { recipient, event } = input;
   const raw = await composeMessage({
+    language: rendered.language,
     from: input.from,
     to: { name: `${recipient.firstName} ${recipient.lastName}`, address: recipient.email },
     replyTo: input.replyTo ?? {
