@@ -73,7 +73,7 @@ export const handler = httpRoute({
       const result = await register(params.eventId, input.data, { rateLimit });
       if (bodyKind === "form") return thankYouPage(result, language);
       // Nothing more about the registration already stored for this email (its id, its session):
-      // anyone may post any address. Its registrant gets the confirmation, with their link, again.
+      // anyone may post any address. Its registrant is mailed about it again, with their link.
       if (result.outcome === "already-registered") return json(200, { status: "already-registered" });
       const { registrationId, status, sessionId } = result.registration;
       return json(201, { registrationId, status, sessionId });

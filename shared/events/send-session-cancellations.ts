@@ -2,12 +2,11 @@ import type { Step } from "../bus/consumer.ts";
 import { type DetailOf, message } from "../bus/define-event.ts";
 import { sessionCancelled } from "../bus/events/session-cancelled.ts";
 import { pickText } from "../domain/languages.ts";
-import { sessionsToSwitchTo } from "../domain/registration-form.ts";
 import { mailSettings } from "../mail/mailer.ts";
 import { buildRegistrationMail } from "../mail/registration-mail.ts";
 import { publicUrl } from "../mail/settings.ts";
 import { expiresAtOf } from "../privacy/retention.ts";
-import { manageUrl } from "../registrations/links.ts";
+import { manageUrl, switchUrlOf } from "../registrations/links.ts";
 import { findEvent } from "./event-store.ts";
 import { mailSessionRegistrants } from "./mail-session-registrants.ts";
 
@@ -45,8 +44,6 @@ export async function sendSessionCancellations(
   const event = await findEvent(detail.eventId);
   const session = event?.sessions.find((candidate) => candidate.id === detail.sessionId);
   if (!event || !session?.cancelledAt) return "nothing-to-do";
-  // The same sessions the manage page offers: its switch is where the mail's link leads.
-  const anotherOpen = sessionsToSwitchTo(event, session.id, now).length > 0;
   return mailSessionRegistrants({
     eventId: event.id,
     sessionId: session.id,
@@ -56,6 +53,7 @@ export async function sendSessionCancellations(
     expiresAt: expiresAtOf(event),
     build: async (registration) => {
       const manage = await manageUrl(publicUrl, registration.registrationId);
+      const otherSessionsUrl = switchUrlOf(event, session.id, manage, now);
       return buildRegistrationMail({
         kind: "session-cancelled",
         event,
@@ -66,9 +64,7 @@ export async function sendSessionCancellations(
         from: mailSettings.from,
         sessionCancellation: {
           ...(detail.message && { message: pickText(detail.message, registration.language) }),
-          // To the registrant's own page, where they switch (the form would answer "already
-          // registered": their registration is still theirs).
-          ...(anotherOpen && { otherSessionsUrl: `${manage}#switch-title` }),
+          ...(otherSessionsUrl && { otherSessionsUrl }),
         },
       });
     },

@@ -2,7 +2,6 @@ import { keys } from "../aws/table.ts";
 import { deliverOnce } from "../deliveries/deliver-once.ts";
 import type { Lease } from "../deliveries/lease.ts";
 import type { Registration } from "../domain/registration.ts";
-import { sessionsToSwitchTo } from "../domain/registration-form.ts";
 import { findEvent } from "../events/event-store.ts";
 import { mailSettings, sendRawMail } from "../mail/mailer.ts";
 import {
@@ -12,7 +11,7 @@ import {
 } from "../mail/registration-mail.ts";
 import { publicUrl } from "../mail/settings.ts";
 import { expiresAtOf } from "../privacy/retention.ts";
-import { manageUrl } from "./links.ts";
+import { manageUrl, switchUrlOf } from "./links.ts";
 import { findRegistration } from "./registration-store.ts";
 
 /** Why a registration mail is due: the bus event that asked for it. */
@@ -55,14 +54,14 @@ export async function sendRegistrationMail(
   // cancellation's news again, with the way to their own page's switch when another session is
   // open, rather than a confirmation and an invite of a session that will not take place.
   if (trigger === "confirmation-requested" && session.cancelledAt) {
-    const anotherOpen = sessionsToSwitchTo(event, session.id, new Date()).length > 0;
     return mailOnce(
       { kind: "session-cancelled", event, session, registration },
       sequence,
       lease,
-      (manage) => ({
-        sessionCancellation: anotherOpen ? { otherSessionsUrl: `${manage}#switch-title` } : {},
-      }),
+      (manage) => {
+        const otherSessionsUrl = switchUrlOf(event, session.id, manage, new Date());
+        return { sessionCancellation: otherSessionsUrl ? { otherSessionsUrl } : {} };
+      },
     );
   }
 
