@@ -3,6 +3,9 @@ import * as z from "zod";
 import { batchWrite, type WriteRequest } from "../aws/batch-write.ts";
 import { db, queryAll, tableName } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
+import type { BusMessage } from "../bus/define-event.ts";
+import { outboxEntry } from "../bus/outbox.ts";
+import { transact } from "../registrations/registration-store.ts";
 
 /** What the last import says of one person of a session. */
 const attendanceRecordSchema = z.object({
@@ -70,9 +73,14 @@ export async function readAttendance(eventId: string, sessionId: string): Promis
 }
 
 /**
- * Replaces a session's attendance with a new import: the new pages are put and the pages the
- * previous import had beyond them are deleted, with BatchWriteItem (no condition is needed: the
- * import item, deleted first and written last, says which file the records come from).
+ * Replaces a session's attendance with a new import, and announces it once: the new pages are put
+ * and the pages the previous import had beyond them are deleted, with BatchWriteItem (no condition
+ * is needed: the import item, deleted first and written last, says which file the records come
+ * from). The import item then comes back in one transaction with the message that announces the
+ * import (an outbox item: written with the change or not at all, relayed from the table's stream)
+ * and the session's `ANNOUNCED` item, which holds `result` and is written only if it held another
+ * one: two uploads of one report at the same moment both write the same records, and whichever
+ * comes second finds its result announced and puts the import item alone. False when so.
  */
 export async function replaceAttendance(
   eventId: string,
@@ -81,7 +89,10 @@ export async function replaceAttendance(
   importItem: Omit<ImportItem, "pages">,
   /** When DynamoDB's TTL deletes the records (they name people): see `shared/privacy/retention.ts`. */
   expiresAt: number,
-): Promise<void> {
+  /** `attendance.imported`, and a digest of the result it announces (the same result, the same digest). */
+  announce: { message: BusMessage; result: string },
+  now: Date,
+): Promise<boolean> {
   const previousPages = (await readImport(eventId, sessionId))?.pages ?? 0;
   // The import item goes first and comes back last: if this stops half-way, the session reads as
   // not imported (rather than a mix of two files), and uploading either file again redoes it all.
@@ -94,10 +105,26 @@ export async function replaceAttendance(
     writes.push(page < pages ? { put: { ...key, records: pageRecords, expiresAt } } : { delete: key });
   }
   await batchWrite(writes);
-  await db.send(
-    new PutCommand({
+  const putImport = {
+    Put: {
       TableName: tableName,
       Item: { ...keys.attendanceImport(eventId, sessionId), ...importItem, pages, expiresAt },
-    }),
-  );
+    },
+  };
+  const failed = await transact([
+    putImport,
+    {
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.attendanceAnnounced(eventId, sessionId), result: announce.result, expiresAt },
+        ConditionExpression: "attribute_not_exists(pk) OR #result <> :result",
+        ExpressionAttributeNames: { "#result": "result" },
+        ExpressionAttributeValues: { ":result": announce.result },
+      },
+    },
+    { Put: { TableName: tableName, Item: outboxEntry(announce.message, now).item } },
+  ]);
+  if (failed === undefined) return true;
+  await db.send(new PutCommand(putImport.Put));
+  return false;
 }

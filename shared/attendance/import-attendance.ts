@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import { message } from "../bus/define-event.ts";
 import { attendanceImported } from "../bus/events/attendance-imported.ts";
-import { publishEvents } from "../bus/publish.ts";
-import { NotFoundError, UnprocessableError } from "../domain/errors.ts";
+import { ConflictError, NotFoundError, UnprocessableError } from "../domain/errors.ts";
 import { getEvent } from "../events/event-store.ts";
+import { erasedAmong } from "../privacy/erased-addresses.ts";
 import { expiresAtOf } from "../privacy/retention.ts";
 import { allSessionRegistrations } from "../registrations/registration-store.ts";
 import {
@@ -21,17 +21,21 @@ import { type AttendanceReport, parseAttendanceReport, UnreadableReportError } f
 /**
  * Imports the attendance report of one session, as downloaded from the webinar platform.
  * 1. Reads the file (format recognised from its content); an unreadable file is a 422 and
- *    nothing is written.
+ *    nothing is written. Past the event's retention end it is a 409: the registrations it would
+ *    be matched to are deleted, and so are the marks that keep erased people out.
  * 2. Matches people to the session's registrations as they are now, by email (any letter case);
  *    someone counts as having attended from the event's current `attendanceMinMinutes` when the
  *    report gives their time, else by the report's own yes/no. The same file again is matched
  *    again too: since its first import the threshold may have changed and people may have
- *    registered, and the stats and the "attended"/"absent" mailings must follow.
+ *    registered, and the stats and the "attended"/"absent" mailings must follow. People erased
+ *    from the event are left out unless registered again, whichever file names them
+ *    (`shared/privacy/erased-addresses.ts`).
  * 3. When that changes nothing (same file, same records, same counts) nothing is written nor
- *    published: uploading a file twice, or retrying an upload, publishes `attendance.imported`
- *    once. Otherwise it replaces the session's attendance records (batches of 25), never adding
- *    to them, so no import ever counts anyone twice.
- * 4. Publishes `attendance.imported` with the counts.
+ *    announced. Otherwise it replaces the session's attendance records (batches of 25), never
+ *    adding to them, so no import ever counts anyone twice.
+ * 4. Announces `attendance.imported` with the counts, through the outbox, once per distinct
+ *    result: a retried upload running beside the first announces nothing twice
+ *    (`replaceAttendance`).
  */
 export async function importAttendance(
   eventId: string,
@@ -43,46 +47,43 @@ export async function importAttendance(
   if (!event.sessions.some((session) => session.id === sessionId)) {
     throw new NotFoundError(`there is no session "${sessionId}" in the event "${eventId}"`);
   }
+  const expiresAt = expiresAtOf(event);
+  if (expiresAt * 1000 <= now.getTime()) {
+    throw new ConflictError(
+      "retention-ended",
+      `the data of the event "${eventId}" was kept until ${new Date(expiresAt * 1000).toISOString()} (its retentionDays): its attendance can no longer be imported`,
+    );
+  }
   const report = readReport(file);
   const fileHash = createHash("sha256").update(file).digest("hex");
-  const [previous, registrations] = await Promise.all([
+  const [previous, registrations, erased] = await Promise.all([
     readImport(eventId, sessionId),
     allSessionRegistrations(eventId, sessionId),
+    erasedAmong(
+      eventId,
+      report.people.flatMap((person) => (person.email ? [person.email] : [])),
+    ),
   ]);
-  const stored = previous?.fileHash === fileHash ? await readAttendance(eventId, sessionId) : undefined;
-  const { records, summary } = matchAttendance(
-    report,
-    registrations,
-    event.attendanceMinMinutes,
-    stored ? erasedSince(report, stored) : undefined,
-  );
+  const { records, summary } = matchAttendance(report, registrations, event.attendanceMinMinutes, erased);
   const { unmatched, ...counts } = summary;
-  if (previous && stored && sameImport(previous.counts, stored, counts, records)) return summary;
+  if (previous?.fileHash === fileHash) {
+    const stored = await readAttendance(eventId, sessionId);
+    if (sameImport(previous.counts, stored, counts, records)) return summary;
+  }
   await replaceAttendance(
     eventId,
     sessionId,
     records,
     { fileHash, counts, importedAt: now.toISOString() },
-    expiresAtOf(event),
+    expiresAt,
+    {
+      message: message(attendanceImported, { eventId, sessionId, ...counts, unmatched: unmatched.length }),
+      // What the import stored and its consumers are told: the same result, the same digest.
+      result: createHash("sha256").update(JSON.stringify({ counts, records })).digest("base64url"),
+    },
+    now,
   );
-  await publishEvents([
-    message(attendanceImported, { eventId, sessionId, ...counts, unmatched: unmatched.length }),
-  ]);
   return summary;
-}
-
-/**
- * The people of this same file that an erasure took out of its records since it was imported
- * (`shared/privacy/erase.ts` strips them by address): it wrote a record for everyone it lists but
- * the unregistered who never came, so an address of the file missing from the records is one of
- * those or someone erased. Either way, unless registered again, they get no record now, and an
- * erased person does not come back by the organiser uploading the same file again.
- */
-function erasedSince(report: AttendanceReport, stored: readonly AttendanceRecord[]): Set<string> {
-  const kept = new Set(stored.map((record) => record.email));
-  return new Set(
-    report.people.flatMap((person) => (person.email && !kept.has(person.email) ? [person.email] : [])),
-  );
 }
 
 /** Whether a new import would write what the stored one holds (records compared as stored: no undefined fields). */

@@ -25,20 +25,31 @@ const joined = (person: AttendancePerson): boolean =>
  * threshold), absent (confirmed but not attended), unmatched (present but not registered, never
  * dropped). A registrant's record is kept whatever the report says of them (it is their
  * "absent"); someone neither registered nor present gets no record at all.
- * `forgotten`: addresses given no record unless registered (people erased since, see the caller).
+ * `erased`: addresses of the report erased from the event (`shared/privacy/erased-addresses.ts`).
+ * Unless registered again, such a person is left out altogether, of the records and of every
+ * count: the summary names no one erased and counts nobody the lists do not show. A cancelled
+ * registration does not count as registered again: an erasure in progress has left its
+ * registration cancelled until its last step.
  */
 export function matchAttendance(
   report: AttendanceReport,
   registrations: readonly Registration[],
   minMinutes: number,
-  forgotten: ReadonlySet<string> = new Set(),
+  erased: ReadonlySet<string> = new Set(),
 ): { records: AttendanceRecord[]; summary: ImportSummary } {
   const byEmail = new Map(
     registrations.map((registration) => [normalizeEmail(registration.email), registration]),
   );
-  const records: AttendanceRecord[] = report.people.flatMap((person) => {
+  const registeredAgain = (email: string) => {
+    const status = byEmail.get(email)?.status;
+    return status !== undefined && status !== "cancelled";
+  };
+  const people = report.people.filter(
+    (person) => !person.email || !erased.has(person.email) || registeredAgain(person.email),
+  );
+  const records: AttendanceRecord[] = people.flatMap((person) => {
     const registrationId = person.email ? byEmail.get(person.email)?.registrationId : undefined;
-    if (!registrationId && (!joined(person) || (person.email && forgotten.has(person.email)))) return [];
+    if (!registrationId && !joined(person)) return [];
     return [
       {
         email: person.email,
@@ -63,7 +74,7 @@ export function matchAttendance(
     summary: {
       format: report.format,
       rows: report.rows,
-      people: report.people.length,
+      people: people.length,
       matched: matched.length,
       attended: attendedIds.size,
       absent: confirmed.filter((registration) => !attendedIds.has(registration.registrationId)).length,

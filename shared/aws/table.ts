@@ -16,6 +16,9 @@ import { createHash } from "node:crypto";
  * | token signing key    | CONFIG             | TOKEN-KEY                   |                                              |
  * | attendance (500/page)| ATTENDANCE#<e>#<s> | PAGE#<0000>                 |                                              |
  * | attendance import    | ATTENDANCE#<e>#<s> | IMPORT                      |                                              |
+ * | attendance announced | ATTENDANCE#<e>#<s> | ANNOUNCED (hash of the last published result) |                    |
+ * | erased address       | EVENT#<eventId>    | ERASED#<keyed hash of the address> |                                       |
+ * | erasure hash key     | EVENT#<eventId>    | ERASURE-KEY                 |                                              |
  * | mailing              | EVENT#<eventId>    | MAILING#<mailingId>         |                                              |
  * | mailing recipients   | MAILING#<id>       | PAGE#<0000> (250 a page)    |                                              |
  * | mailing delivery     | MAILING#<id>       | SENT#<registrationId>       |                                              |
@@ -141,6 +144,19 @@ export const keys = {
     pk: `ATTENDANCE#${eventId}#${sessionId}`,
     sk: "IMPORT",
   }),
+  /** Which import result `attendance.imported` last announced: a retried import announces it once. */
+  attendanceAnnounced: (eventId: string, sessionId: string): TableKey => ({
+    pk: `ATTENDANCE#${eventId}#${sessionId}`,
+    sk: "ANNOUNCED",
+  }),
+  /** That someone erased from an event stays erased from its attendance imports (`shared/privacy/erased-addresses.ts`). */
+  erasedAddress: (eventId: string, addressHash: string): TableKey => ({
+    pk: `EVENT#${eventId}`,
+    sk: `ERASED#${addressHash}`,
+  }),
+  erasedAddresses: (eventId: string) => ({ pk: `EVENT#${eventId}`, skPrefix: "ERASED#" }),
+  /** The event's own random key of the erased addresses' hashes. */
+  erasureHashKey: (eventId: string): TableKey => ({ pk: `EVENT#${eventId}`, sk: "ERASURE-KEY" }),
   /** Where an item holding a lease sits in gsi1: under `LEASES`, by when the lease expires. */
   leaseIndex: (key: TableKey, leaseUntil: string) => ({
     gsi1pk: "LEASES",

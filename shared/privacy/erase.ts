@@ -8,6 +8,7 @@ import { normalizeEmail, type Registration } from "../domain/registration.ts";
 import { findEvent } from "../events/event-store.ts";
 import { listEventMailings } from "../mailings/mailing-store.ts";
 import { promoteWaitlist } from "../registrations/promote-waitlist.ts";
+import { erasedAddressItem } from "./erased-addresses.ts";
 import {
   allKeys,
   markErasing,
@@ -36,7 +37,9 @@ export type ErasureOutcome = "erased" | "already-erased" | "not-erasing";
  * Erases everything stored about a registrant, whoever asks (their manage link, an organiser).
  * Steps that can each be run again, so a crash anywhere leaves nothing half-deleted for long:
  * 1. One transaction marks the registration as being erased and cancelled, frees its seat (or
- *    waiting-list place) and uniqueness item, and takes a lease carrying `registration.erasure`:
+ *    waiting-list place) and uniqueness item, writes the event's mark of the erased address (so
+ *    that no later attendance import lists them again: `erased-addresses.ts`), and takes a lease
+ *    carrying `registration.erasure`:
  *    if this process stops before step 3, the sweeper publishes it and `finishErasure` completes.
  * 2. `finishErasure` strips the rest (below).
  * Erasing an erased registration changes nothing (`already-erased`).
@@ -48,7 +51,13 @@ export async function eraseRegistration(registrationId: string, now = new Date()
     if (current.state === "erased") return "already-erased";
     if (current.state === "erasing") return finishErasure(registrationId, now);
     const resume = message(registrationErasure, { registrationId });
-    if (await markErasing(current.registration, leaseFor(erasureStepMs, resume, now), now)) {
+    const { registration } = current;
+    const event = await findEvent(registration.eventId);
+    // Without its event (deleted), no report of it can be imported again: nothing to mark.
+    const erasedAddress = event
+      ? await erasedAddressItem(event.id, registration.email, expiresAtOf(event))
+      : undefined;
+    if (await markErasing(registration, leaseFor(erasureStepMs, resume, now), now, erasedAddress)) {
       return finishErasure(registrationId, now);
     }
     // Changed between the read and the transaction (cancelled, promoted, moved): read it again.

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   GetCommand,
@@ -7,7 +8,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
-import { db, tableName, unlessConditionFails } from "../aws/dynamo.ts";
+import { db, queryAll, type TransactItem, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys, type TableKey } from "../aws/table.ts";
 import { type Lease, setLease } from "../deliveries/lease.ts";
 import { built } from "../domain/built.ts";
@@ -141,15 +142,21 @@ export async function registrationState(registrationId: string): Promise<Registr
  * Step 1 of an erasure, in one transaction: the registration is marked as being erased and
  * cancelled (it leaves the session's lists at once: no reminder or mailing reaches it from now),
  * its uniqueness item is deleted and its seat or waiting-list place freed (unless a cancellation
- * did that before), and it takes `lease`, whose message finishes the erasure should this process
+ * did that before), the event's mark of the erased address is written, and it takes `lease`, whose message finishes the erasure should this process
  * stop before it does. False when the registration changed since it was read (or a concurrent
  * transaction on the same items won): read it again and retry.
  */
-export async function markErasing(registration: Registration, lease: Lease, now: Date): Promise<boolean> {
+export async function markErasing(
+  registration: Registration,
+  lease: Lease,
+  now: Date,
+  /** The event's mark of the erased address (`erasedAddressItem`), so imports never bring it back. */
+  erasedAddress: TransactItem | undefined,
+): Promise<boolean> {
   const key = keys.registration(registration.registrationId);
   const leased = setLease(key, lease);
   const held = registration.status !== "cancelled";
-  const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]> = [
+  const items: TransactItem[] = [
     {
       Update: {
         TableName: tableName,
@@ -186,6 +193,7 @@ export async function markErasing(registration: Registration, lease: Lease, now:
       ExpressionAttributeValues: { ":one": 1, ...(held && { ":minusOne": -1 }) },
     },
   });
+  if (erasedAddress) items.push(erasedAddress);
   try {
     await db.send(new TransactWriteCommand({ TransactItems: items }));
     return true;
@@ -291,4 +299,49 @@ export async function mailingDeliveryOf(mailingId: string, registrationId: strin
     new GetCommand({ TableName: tableName, Key: keys.mailingDelivery(mailingId, registrationId) }),
   );
   return Item ? mailingDeliverySchema.parse(Item) : undefined;
+}
+
+const erasureHashKeySchema = /* @__PURE__ */ built(() => z.object({ key: z.string().min(1) }));
+
+/**
+ * An event's random key for the hashes of its erased addresses (`erased-addresses.ts`): created by
+ * the event's first erasure (a conditional write: of two first erasures at once, both read the
+ * winner's), read by imports; undefined when nobody was ever erased from the event. It names no
+ * one, and stays as long as the event: its marks must stay checkable as long as they live.
+ */
+export async function erasureHashKey(eventId: string, createIfMissing: boolean): Promise<Buffer | undefined> {
+  const read = async () =>
+    (
+      await db.send(
+        new GetCommand({ TableName: tableName, Key: keys.erasureHashKey(eventId), ConsistentRead: true }),
+      )
+    ).Item;
+  let item = await read();
+  if (!item && !createIfMissing) return undefined;
+  if (!item) {
+    await unlessConditionFails(
+      db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keys.erasureHashKey(eventId), key: randomBytes(32).toString("base64") },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      ),
+    );
+    item = await read();
+  }
+  return Buffer.from(erasureHashKeySchema.parse(item).key, "base64");
+}
+
+const erasedAddressSchema = /* @__PURE__ */ built(() => z.object({ sk: z.string() }));
+
+/** The hashes of the addresses erased from an event: one Query (erasures are few). */
+export async function erasedAddressHashes(eventId: string): Promise<Set<string>> {
+  const { pk, skPrefix } = keys.erasedAddresses(eventId);
+  const items = await queryAll({
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": pk, ":prefix": skPrefix },
+    ProjectionExpression: "sk",
+  });
+  return new Set(items.map((item) => erasedAddressSchema.parse(item).sk.slice(skPrefix.length)));
 }

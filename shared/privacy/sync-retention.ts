@@ -43,6 +43,9 @@ function sourcesOf(event: WebinarEvent): Source[] {
       query: keys.eventMailings(event.id),
       expand: (key) => keys.mailingPartition(key.sk.slice("MAILING#".length)),
     },
+    // The marks of erased addresses (`erased-addresses.ts`), kept as long as the records they keep
+    // people out of. Last, so that a walk's cursor written before it existed still points right.
+    { query: keys.erasedAddresses(event.id) },
   ];
 }
 

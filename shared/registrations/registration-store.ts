@@ -42,7 +42,7 @@ const conflictRetryBudgetMs = 5_000;
  * out. Returns which item's condition failed, or `undefined` when the transaction went through;
  * throws `BusyError` when conflicts outlast the budget.
  */
-async function transact(items: TransactItems): Promise<number | undefined> {
+export async function transact(items: TransactItems): Promise<number | undefined> {
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     try {

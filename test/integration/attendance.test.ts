@@ -1,7 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import { readImport } from "../../shared/attendance/attendance-store.ts";
+import * as z from "zod";
+import { startTableStream } from "../../infra/local/table-stream.ts";
+import { outboxRecords } from "../../infra/wiring.ts";
+import { readAttendance, readImport } from "../../shared/attendance/attendance-store.ts";
+import { tableName } from "../../shared/aws/dynamo.ts";
+import { busMessageSchema } from "../../shared/bus/define-event.ts";
+import { attendanceImported } from "../../shared/bus/events/attendance-imported.ts";
 import { sampleEvent, uniqueId } from "../support/sample-event.ts";
 import { apiClient } from "./api-client.ts";
 
@@ -56,6 +62,39 @@ const exportRows = async (id: string) =>
       (await request("GET", `/admin/events/${id}/registrations`, { admin: true })).json.registrations as Row[]
     ).map((row) => [row.email.toLowerCase(), row]),
   );
+
+/**
+ * The `attendance.imported` messages about an event that are written from now on, read from the
+ * table's stream as the outbox relay reads it (the local stack has no consumer of that event).
+ */
+async function announcementsOf(eventId: string) {
+  const details: Record<string, unknown>[] = [];
+  const stream = await startTableStream({
+    endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB ?? "",
+    tableName,
+    consumers: [
+      {
+        name: "attendance-announcements",
+        filter: outboxRecords,
+        target: async ({ Records }) => {
+          for (const record of Records) {
+            const { detailType, detail } = busMessageSchema.parse(
+              JSON.parse(outboxImageSchema.parse(record).dynamodb.NewImage.message.S),
+            );
+            const fields = z.record(z.string(), z.unknown()).parse(detail);
+            if (detailType === attendanceImported.detailType && fields.eventId === eventId)
+              details.push(fields);
+          }
+        },
+      },
+    ],
+    log: () => undefined,
+  });
+  return { details, drained: () => stream.drained(), close: () => stream.close() };
+}
+const outboxImageSchema = z.object({
+  dynamodb: z.object({ NewImage: z.object({ message: z.object({ S: z.string() }) }) }),
+});
 
 describe("attendance import", () => {
   it("imports a Zoom webinar report: hosts left out, rejoins summed, no-shows absent, walk-ins unmatched", async () => {
@@ -159,6 +198,32 @@ describe("attendance import", () => {
     expect(rows.get("karim.demo@example.ma")).toMatchObject({ attended: true });
   });
 
+  it("announces an import once when a retried upload overlaps the first, and a corrected report again", async () => {
+    const id = await eventWith(["amal.testfixture@example.org", "karim.demo@example.ma"]);
+    const zoom = await fixture("zoom-webinar-attendee-report.csv");
+    const announced = await announcementsOf(id);
+    try {
+      const [first, retried] = await Promise.all([upload(id, zoom), upload(id, zoom)]);
+      const corrected = await upload(
+        id,
+        await fixture("teams-attendance-report.csv"),
+        "application/octet-stream",
+      );
+      await announced.drained();
+
+      expect(retried.json).toEqual(first.json);
+      const detailOf = ({ json: { rows, unmatched, ...counts } }: typeof first) => ({
+        eventId: id,
+        sessionId: "en",
+        ...counts,
+        unmatched: unmatched.length,
+      });
+      expect(announced.details).toEqual([detailOf(first), detailOf(corrected)]);
+    } finally {
+      await announced.close();
+    }
+  });
+
   it("applies the event's threshold as it is now when the same file comes again", async () => {
     const domain = uniqueId("threshold");
     const strict = { ...sampleEvent(), attendanceMinMinutes: 94 };
@@ -209,26 +274,52 @@ describe("attendance import", () => {
     });
   });
 
-  it("does not bring back a registrant erased since when the same file comes again", async () => {
+  it("does not bring back a registrant erased since, whichever report of the session comes after", async () => {
     const domain = uniqueId("erased");
-    const id = await eventWith([
-      `amal.testfixture@${domain}.example.org`,
-      `jonas.placeholder@${domain}.example.net`,
-    ]);
+    const jonas = `jonas.placeholder@${domain}.example.net`;
+    const id = await eventWith([`amal.testfixture@${domain}.example.org`, jonas]);
     const zoom = await zoomReportAt(domain);
-    await upload(id, zoom);
-    const jonas = (await exportRows(id)).get(`jonas.placeholder@${domain}.example.net`);
-    const erase = await request("DELETE", `/admin/events/${id}/registrations/${jonas?.registrationId}`, {
-      admin: true,
-    });
+    const first = await upload(id, zoom);
+    const erase = await request(
+      "DELETE",
+      `/admin/events/${id}/registrations/${(await exportRows(id)).get(jonas)?.registrationId}`,
+      { admin: true },
+    );
     expect(erase.status).toBe(204);
+    // A second download of the same report: Zoom dates it anew, so its bytes differ.
+    const download = Buffer.from(
+      zoom.toString("utf8").replace("Jul 31, 2019 12:41 PM", "Aug 1, 2019 09:02 AM"),
+      "utf8",
+    );
 
-    const again = await upload(id, zoom);
+    const reports = [await upload(id, zoom), await upload(id, download)];
 
-    expect(again.json).toMatchObject({ matched: 1, attended: 1 });
-    expect(again.json.unmatched).toEqual([
-      { email: `walk.in@${domain}.example.org`, name: expect.any(String), minutes: 15 },
-    ]);
+    expect(first.json).toMatchObject({ people: 4, matched: 2 });
+    for (const again of reports) {
+      // Jonas is neither listed nor counted: the summary shows nobody it does not list.
+      expect(again.json).toMatchObject({ people: 3, matched: 1, attended: 1 });
+      expect(again.json.unmatched).toEqual([
+        { email: `walk.in@${domain}.example.org`, name: expect.any(String), minutes: 15 },
+      ]);
+    }
+    expect(JSON.stringify(await readAttendance(id, "en"))).not.toContain(jonas);
+
+    // Registered again, he is a registrant like any other.
+    await register(id, jonas);
+    const registeredAgain = await upload(id, download);
+    expect(registeredAgain.json).toMatchObject({ people: 4, matched: 2, attended: 2 });
+  });
+
+  it("refuses a report once the event's retention has ended: the people it names are deleted", async () => {
+    const id = uniqueId("retention-ended");
+    const ended = { ...sampleEvent(-24 * 3), retentionDays: 1 };
+    expect((await request("PUT", `/admin/events/${id}`, { body: ended, admin: true })).status).toBe(201);
+
+    const response = await upload(id, await fixture("zoom-webinar-attendee-report.csv"));
+
+    expect(response.status).toBe(409);
+    expect(response.json.error).toBe("retention-ended");
+    expect(await readImport(id, "en")).toBeUndefined();
   });
 
   it("refuses a text body that is not UTF-8, whose bytes are lost on the way, and reads it sent as bytes", async () => {

@@ -11,8 +11,8 @@ const person = (email: string, minutes: number, attended?: boolean): AttendanceP
   segments: minutes > 0 ? [{ minutes }] : [],
 });
 
-const registered = (email: string) =>
-  ({ registrationId: `r-${email}`, email, status: "confirmed" }) as Registration;
+const registered = (email: string, status: Registration["status"] = "confirmed") =>
+  ({ registrationId: `r-${email}`, email, status }) as Registration;
 
 describe("the attendance threshold", () => {
   it("decides from the minutes whenever the report gives them, whatever its own yes/no says", () => {
@@ -74,5 +74,37 @@ describe("the people present but not registered", () => {
     expect(matchAttendance(report, [], 5).summary.unmatched).toEqual([
       { email: "listed@example.org", name: "listed@example.org", minutes: 0 },
     ]);
+  });
+
+  it("leaves out, of the lists and the counts, people erased from the event unless they registered again", () => {
+    const report = {
+      format: "zoom-webinar" as const,
+      rows: 4,
+      people: [
+        person("erased@example.org", 40),
+        person("being-erased@example.org", 40),
+        person("registered-again@example.org", 40),
+        person("walk-in@example.org", 15),
+      ],
+    };
+    const erased = new Set([
+      "erased@example.org",
+      "being-erased@example.org",
+      "registered-again@example.org",
+    ]);
+    // An erasure in progress has cancelled its registration; its last step drops it from the lists.
+    const registrations = [
+      registered("being-erased@example.org", "cancelled"),
+      registered("registered-again@example.org"),
+    ];
+
+    const { records, summary } = matchAttendance(report, registrations, 5, erased);
+
+    expect(records.map((record) => record.email)).toEqual([
+      "registered-again@example.org",
+      "walk-in@example.org",
+    ]);
+    expect(summary).toMatchObject({ people: 2, matched: 1, attended: 1, absent: 0 });
+    expect(summary.unmatched.map((entry) => entry.email)).toEqual(["walk-in@example.org"]);
   });
 });
