@@ -36,6 +36,7 @@ import { type AttendanceReport, parseAttendanceReport, UnreadableReportError } f
  * 4. Announces `attendance.imported` with the counts, through the outbox, once per distinct
  *    result: a retried upload running beside the first announces nothing twice
  *    (`replaceAttendance`).
+ * 5. Starts again if someone of the report was erased while it ran (below).
  */
 export async function importAttendance(
   eventId: string,
@@ -56,13 +57,11 @@ export async function importAttendance(
   }
   const report = readReport(file);
   const fileHash = createHash("sha256").update(file).digest("hex");
+  const emails = report.people.flatMap((person) => (person.email ? [person.email] : []));
   const [previous, registrations, erased] = await Promise.all([
     readImport(eventId, sessionId),
     allSessionRegistrations(eventId, sessionId),
-    erasedAmong(
-      eventId,
-      report.people.flatMap((person) => (person.email ? [person.email] : [])),
-    ),
+    erasedAmong(eventId, emails),
   ]);
   const { records, summary } = matchAttendance(report, registrations, event.attendanceMinMinutes, erased);
   const { unmatched, ...counts } = summary;
@@ -83,6 +82,14 @@ export async function importAttendance(
     },
     now,
   );
+  // Someone of the report erased meanwhile: an erasure writes its mark (step 1) before it takes
+  // them out of the attendance pages (step 2), so a mark that is here now and was not at the reads
+  // above may belong to an erasure whose step 2 ran before these pages were written, and they
+  // would name that person again. Matched again, they are left out. A mark written after this
+  // read has its step 2 still to come, which takes them out of these pages itself.
+  if ((await erasedAmong(eventId, emails)).size > erased.size) {
+    return importAttendance(eventId, sessionId, file, now);
+  }
   return summary;
 }
 
