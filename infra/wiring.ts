@@ -147,7 +147,7 @@ export const functions: readonly FunctionSpec[] = [
       "Mails each registrant of a cancelled session once (CANCEL invite), handing on with a cursor",
     rule: onEvents(sessionCancelled),
     access: {
-      table: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem"],
+      table: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem"],
       signingKey: "sign",
       mail: true,
       bus: true,
@@ -160,7 +160,7 @@ export const functions: readonly FunctionSpec[] = [
       "Mails a changed session's registrants what changed (updated invite), once per change, with a cursor",
     rule: onEvents(sessionChanged),
     access: {
-      table: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem"],
+      table: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem"],
       signingKey: "sign",
       mail: true,
       bus: true,
@@ -225,7 +225,8 @@ export const functions: readonly FunctionSpec[] = [
       registrationCancelled,
       registrationSwitched,
     ),
-    access: { table: ["GetItem", "PutItem", "UpdateItem"], signingKey: "sign", mail: true },
+    // BatchWriteItem: a sent mail's outcome, batched with others' (`recordSent`).
+    access: { table: ["GetItem", "PutItem", "UpdateItem", "BatchWriteItem"], signingKey: "sign", mail: true },
     timeoutSeconds: 30,
   },
   {
@@ -245,7 +246,7 @@ export const functions: readonly FunctionSpec[] = [
     description: "Mails a due reminder to a session's confirmed registrants, handing on with a cursor",
     rule: onEvents(reminderDue),
     access: {
-      table: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem"],
+      table: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem"],
       signingKey: "sign",
       mail: true,
       bus: true,
@@ -265,7 +266,8 @@ export const functions: readonly FunctionSpec[] = [
     routes: [
       { method: "POST", path: "/admin/events/{eventId}/sessions/{sessionId}/attendance", auth: "admin" },
     ],
-    access: { table: ["GetItem", "Query", "PutItem", "DeleteItem", "BatchWriteItem"], bus: true },
+    // No bus: `attendance.imported` leaves through the outbox, in the import's last transaction.
+    access: { table: ["GetItem", "Query", "PutItem", "DeleteItem", "BatchWriteItem"] },
     timeoutSeconds: 60,
     memoryMb: 1024,
   },
@@ -371,7 +373,7 @@ export const functions: readonly FunctionSpec[] = [
     description: "Mails one page of a mailing's recipients, paced, once each, and hands on",
     rule: onEvents(mailingBatch),
     access: {
-      table: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem"],
+      table: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem"],
       signingKey: "sign",
       mail: true,
       bus: true,

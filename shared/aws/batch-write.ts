@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { runPool } from "../pool.ts";
 import { db, tableName } from "./dynamo.ts";
 import type { TableKey } from "./table.ts";
@@ -26,7 +26,7 @@ export async function batchWrite(requests: readonly WriteRequest[]): Promise<voi
   if (failure) throw failure.reason;
 }
 
-async function writeChunk(chunk: readonly WriteRequest[]): Promise<void> {
+async function writeChunk(chunk: readonly WriteRequest[], client = db): Promise<void> {
   let pending = chunk.map((request) =>
     "put" in request ? { PutRequest: { Item: request.put } } : { DeleteRequest: { Key: request.delete } },
   );
@@ -34,9 +34,53 @@ async function writeChunk(chunk: readonly WriteRequest[]): Promise<void> {
     if (attempt > maxAttempts)
       throw new Error(`${pending.length} item(s) still unprocessed after ${maxAttempts} attempts`);
     if (attempt > 1) await sleep(Math.random() * 50 * 2 ** attempt);
-    const { UnprocessedItems } = await db.send(
+    const { UnprocessedItems } = await client.send(
       new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
     );
     pending = (UnprocessedItems?.[tableName] ?? []) as typeof pending;
   }
+}
+
+/**
+ * Puts that concurrent tasks of one process make one by one at a steady pace (a sender's outcomes,
+ * one a mail), gathered for up to `windowMs` (or until 25 wait) and written in one BatchWriteItem:
+ * one request a batch instead of one an item, each a whole item with no condition. A put's promise
+ * settles once its batch is written (unprocessed items retried as in `batchWrite`), or rejects
+ * with its batch's error. Two puts of one key never share a batch (DynamoDB refuses that): the
+ * first batch is written before the second put joins the next.
+ */
+export function batchedPuts(client: DynamoDBDocumentClient, windowMs: number) {
+  interface Waiting {
+    item: Record<string, unknown> & TableKey;
+    settle: { resolve: () => void; reject: (error: unknown) => void };
+  }
+  let batch = new Map<string, Waiting>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const written = [...batch.values()];
+    batch = new Map();
+    writeChunk(
+      written.map(({ item }) => ({ put: item })),
+      client,
+    ).then(
+      () => {
+        for (const { settle } of written) settle.resolve();
+      },
+      (error: unknown) => {
+        for (const { settle } of written) settle.reject(error);
+      },
+    );
+  };
+
+  return (item: Record<string, unknown> & TableKey): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const key = `${item.pk}\u0000${item.sk}`;
+      if (batch.has(key)) flush();
+      batch.set(key, { item, settle: { resolve, reject } });
+      if (batch.size >= batchSize) flush();
+      else timer ??= setTimeout(flush, windowMs);
+    });
 }

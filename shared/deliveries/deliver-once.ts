@@ -4,7 +4,7 @@ import { normalizeEmail } from "../domain/registration.ts";
 import { SendDeadlineError, type SendOptions } from "../mail/mailer.ts";
 import { type Audience, stopsMail } from "../suppression/suppression.ts";
 import { type SuppressionsRead, suppressionOf } from "../suppression/suppression-store.ts";
-import { claimDelivery, recordDelivery, releaseDelivery } from "./delivery-store.ts";
+import { claimDelivery, recordDelivery, recordSent, releaseDelivery } from "./delivery-store.ts";
 import { deliveryTag } from "./delivery-tag.ts";
 import { type Lease, leaseFor, leaseMarginMs } from "./lease.ts";
 
@@ -75,7 +75,7 @@ export interface Delivery {
  *    that moment if its time allows, else a step hands on from here (`SendDeadlineError`) and a
  *    single mail is `deferred` to the sweeper.
  * 3. Sends (within `delivery.timeLeftMs`) with the SES tag naming the delivery record, and records
- *    the outcome in the very next write. If SES refuses the address for good (`MessageRejected`),
+ *    the outcome in the very next write (batched with the outcomes of the sends around it). If SES refuses the address for good (`MessageRejected`),
  *    the record says `rejected` and the caller moves on; any other error (`SendDeadlineError`
  *    included) ends the lease at once so that the retry or the next step sends it, saying whether
  *    nothing went out (taken over at once) or SES may have taken it (taken over after the grace).
@@ -104,7 +104,8 @@ export async function deliverOnce(
   const readAhead = delivery.suppressions?.get(normalizeEmail(to));
   const suppression = readAhead === undefined ? await suppressionOf(to) : readAhead;
   const state = stopsMail(suppression, audience) ? "suppressed" : "sending";
-  let claim = await claimDelivery(key, state, now, lease, delivery.expiresAt);
+  let claimedAt = now;
+  let claim = await claimDelivery(key, state, claimedAt, lease, delivery.expiresAt);
   // Its sender died; its mail may have gone out, and SES's event may still say so: wait for the
   // claim's take-over time if the step can, and claim again. The condition's `<` makes the write
   // succeed only after that instant, and a timer may wake on it or a millisecond early: hence a
@@ -118,7 +119,8 @@ export async function deliverOnce(
       throw new SendDeadlineError("A dead sender's claim may not be taken over before the step's time ends");
     }
     await sleep(waitMs);
-    claim = await claimDelivery(key, state, new Date(), lease, delivery.expiresAt);
+    claimedAt = new Date();
+    claim = await claimDelivery(key, state, claimedAt, lease, delivery.expiresAt);
   }
   if (!claim.claimed) return "already-claimed";
   if (state === "suppressed") return "suppressed";
@@ -134,7 +136,7 @@ export async function deliverOnce(
     await releaseDelivery(key, { ...lease, until: new Date() }, nothingWentOut(error));
     throw error;
   }
-  await recordDelivery(key, { state: "sent", messageId, sentAt: new Date().toISOString() });
+  await recordSent(key, { claimedAt, expiresAt: delivery.expiresAt, messageId, sentAt: new Date() });
   return "sent";
 }
 

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
+import { batchedPuts } from "../aws/batch-write.ts";
 import { db, queryAll, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys, type TableKey } from "../aws/table.ts";
 import {
@@ -105,7 +106,9 @@ const outcomeDb = () => {
   return outcomeClient;
 };
 
-/** Records a delivery's outcome and drops its lease, right after the send. */
+/**
+ * Records a refusal (`rejected`) and drops the lease, right after the send: rare, one write each.
+ */
 export async function recordDelivery(key: TableKey, fields: Record<string, string>): Promise<void> {
   const names = Object.keys(fields);
   await outcomeDb().send(
@@ -117,6 +120,37 @@ export async function recordDelivery(key: TableKey, fields: Record<string, strin
       ExpressionAttributeValues: Object.fromEntries(names.map((name) => [`:${name}`, fields[name]])),
     }),
   );
+}
+
+/**
+ * How long a sent mail's outcome waits for others to share its write: at 100 mails a second, ten
+ * outcomes a BatchWriteItem instead of ten UpdateItems (a request less per mail, for the sender
+ * and for DynamoDB). The window it adds to the one a crash may leave a `sending` claim in is
+ * SES's send event's to close, as for a crash right after the send (`recordSendEvent`).
+ */
+const sentOutcomeWindowMs = 100;
+
+let putSent: ((item: Record<string, unknown> & TableKey) => Promise<void>) | undefined;
+
+/**
+ * Records that a claimed delivery was sent: the whole record (the claim's fields without its
+ * lease, `sent`, SES's message id), put without condition as the update it replaces was (no one
+ * else writes a live claim but its sender, and SES's event writes the same outcome), batched with
+ * the outcomes of the sends around it. Resolves once written.
+ */
+export function recordSent(
+  key: TableKey,
+  sent: { claimedAt: Date; expiresAt: number | undefined; messageId: string; sentAt: Date },
+): Promise<void> {
+  putSent ??= batchedPuts(outcomeDb(), sentOutcomeWindowMs);
+  return putSent({
+    ...key,
+    state: "sent",
+    claimedAt: sent.claimedAt.toISOString(),
+    ...(sent.expiresAt !== undefined && { expiresAt: sent.expiresAt }),
+    messageId: sent.messageId,
+    sentAt: sent.sentAt.toISOString(),
+  });
 }
 
 /**

@@ -341,8 +341,9 @@ function turnToSend(perSecond: number, options: SendOptions): Promise<void> {
 /**
  * How long one recipient of a bulk send takes from start to end when SES answers at once: the
  * suppression read, the delivery claim, composing the message, `SendRawEmail` and the outcome's
- * write, about 250–350 ms measured locally on a loaded 2-core machine (a few DynamoDB and SES
- * round trips on AWS). Rounded up, so that a slower moment still keeps the pace full.
+ * write (which waits up to 100 ms to share a BatchWriteItem), about 250–450 ms measured locally on
+ * a loaded 2-core machine (a few DynamoDB and SES round trips on AWS). Rounded up, so that a
+ * slower moment still keeps the pace full.
  */
 const recipientWorkMs = 600;
 

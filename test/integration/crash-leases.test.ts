@@ -1,5 +1,7 @@
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, inject, it } from "vitest";
+import { batchedPuts } from "../../shared/aws/batch-write.ts";
 import { db, tableName } from "../../shared/aws/dynamo.ts";
 import { keys } from "../../shared/aws/table.ts";
 import { message } from "../../shared/bus/define-event.ts";
@@ -354,5 +356,57 @@ describe("a dead sender's claim, and SES's send event", () => {
     expect(afterSilence).toMatchObject({ outcome: "sent", sends: 1 });
     expect(afterSilence.sentAt).toBeGreaterThan(silent.leaseEnded + sendEventGraceMs);
     expect(await mailsTo(outbox, silent.to)).toHaveLength(1);
+  });
+});
+
+describe("a sent mail's outcome", () => {
+  it("is the whole record, sent, with SES's id and no lease; the outcomes of sends around each other share one write", async () => {
+    const expiresAt = Math.floor(Date.now() / 1000) + 86_400;
+    const deliveryKeys = Array.from({ length: 12 }, () => keys.mailingDelivery(uniqueId("outcome"), "reg"));
+    const outcomes = await Promise.all(
+      deliveryKeys.map((key, n) =>
+        deliverOnce({ key, to: `outcome-${n}@example.org`, audience: "mailing", expiresAt }, async () => ({
+          messageId: `ses-${n}`,
+        })),
+      ),
+    );
+
+    expect(outcomes).toEqual(deliveryKeys.map(() => "sent"));
+    for (const [n, key] of deliveryKeys.entries()) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+      );
+      expect(Item).toEqual({
+        ...key,
+        state: "sent",
+        messageId: `ses-${n}`,
+        claimedAt: expect.any(String),
+        sentAt: expect.any(String),
+        expiresAt,
+      });
+    }
+
+    // The writer itself, on a client that counts its calls: 30 puts at once are two
+    // BatchWriteItems (25 and 5); two puts of one key are written one after the other, last wins.
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    const calls: string[] = [];
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        calls.push(String(context.commandName));
+        return next(args);
+      },
+      { step: "initialize", name: "countCalls" },
+    );
+    const put = batchedPuts(client, 50);
+    const pk = uniqueId("batched");
+    await Promise.all(Array.from({ length: 30 }, (_, n) => put({ pk, sk: `item#${n}`, n })));
+    expect(calls).toEqual(["BatchWriteItemCommand", "BatchWriteItemCommand"]);
+    await Promise.all([put({ pk, sk: "twice", n: 1 }), put({ pk, sk: "twice", n: 2 })]);
+    const twice = await db.send(new GetCommand({ TableName: tableName, Key: { pk, sk: "twice" } }));
+    expect(twice.Item?.n).toBe(2);
+    // A batch DynamoDB refuses fails each of its puts, and only them.
+    const refused = put({ pk, sk: "too-big", blob: "x".repeat(500_000) });
+    await expect(refused).rejects.toThrow(/size/i);
+    await expect(put({ pk, sk: "after" })).resolves.toBeUndefined();
   });
 });
