@@ -18,7 +18,8 @@ import {
 import { type LocalRoute, startHttpGateway } from "./http-gateway.ts";
 import { lambdaContext } from "./lambda-context.ts";
 import { sesEventPublisher } from "./mailbox-simulator.ts";
-import { type SentMessage, senderIdentities, startSesServer } from "./ses-server.ts";
+import { type SentMessage, type SesServer, senderIdentities } from "./ses-server.ts";
+import { startSesServerThread } from "./ses-thread.ts";
 import { type StreamConsumer, startTableStream, type TableStream } from "./table-stream.ts";
 
 export interface LocalStackOptions {
@@ -148,7 +149,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     let stream: TableStream | undefined;
-    let ses: Awaited<ReturnType<typeof startSesServer>> | undefined;
+    let ses: SesServer | undefined;
     // Schedules (the sweeper's tick among them) wait until SES's send events of the last run are
     // recorded: a step they resume must find those mails sent.
     let sendEventsRecorded = () => {};
@@ -174,7 +175,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // SES's events (every mail's `Email Sent`, the mailbox simulator's bounces and complaints) go
     // to the bus, as a configuration set's EventBridge destination puts them on AWS.
     const sesEvents = sesEventPublisher(bus);
-    ses = await startSesServer({
+    ses = await startSesServerThread({
       port: sesPort,
       outboxDir: join(options.dataDir, "outbox"),
       maxSendRate: options.sesMaxSendRate,

@@ -1,9 +1,11 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout } from "node:timers/promises";
 import { SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
 import { afterAll, describe, expect, it } from "vitest";
 import { type SentRecord, startSesServer } from "#infra/local/ses-server";
+import { startSesServerThread } from "#infra/local/ses-thread";
 import { waitUntil } from "../support/wait.ts";
 
 /**
@@ -67,6 +69,35 @@ describe("the local SES's event publishing", () => {
     ]);
     expect(published).toHaveLength(1);
     expect(await kept(dir)).toEqual([]);
+  });
+
+  it("runs in a thread of its own as the local stack runs it: its events and the sent hook come back to this thread, the send answered after the hook", async () => {
+    const dir = await outboxDir();
+    const published: SentRecord[] = [];
+    const order: string[] = [];
+    const server = await startSesServerThread({
+      port: 0,
+      outboxDir: dir,
+      maxSendRate: 100,
+      publishEvents: async (message) => void published.push(message),
+      onSent: async (message) => {
+        await setTimeout(50);
+        order.push(`hook: ${message.destinations.join()} ${message.raw.includes("Hello")}`);
+      },
+    });
+
+    const { MessageId } = await send(server.url, "ada@example.org", "convene-local");
+    order.push("answered");
+    await server.eventsPublished();
+    await server.close();
+
+    expect(order).toEqual(["hook: ada@example.org true", "answered"]);
+    expect(published).toEqual([
+      expect.objectContaining({
+        messageId: MessageId,
+        tags: [{ name: "convene-delivery", value: "REG_23r1__MAIL_23confirmation_231" }],
+      }),
+    ]);
   });
 
   it("keeps what it could not publish and publishes it on the next start; drops the record of a message never stored", async () => {

@@ -1,0 +1,121 @@
+import { Worker } from "node:worker_threads";
+import type { SentMessage, SentRecord, SesServer, SesServerOptions } from "./ses-server.ts";
+
+/**
+ * The local SES in a thread of its own, as SES is a service of its own on AWS: the stack's one
+ * process runs every function on its main thread, and the SES stand-in's share of each send (the
+ * HTTP request, the message's checks and addresses, the outbox's and the events' files) would
+ * otherwise be taken from the sender's. What SES calls back (its events for the bus, the crash
+ * tests' hook) still runs on the main thread, in the order the thread asks for it and awaited
+ * by it, so a send is answered only after its hook as before.
+ */
+export async function startSesServerThread(options: SesServerOptions): Promise<SesServer> {
+  const { publishEvents, onSent, ...settings } = options;
+  const worker = new Worker(new URL("./ts-worker.mjs", import.meta.url), {
+    workerData: {
+      entry: new URL("./ses-thread-worker.ts", import.meta.url).href,
+      settings,
+      publishes: publishEvents !== undefined,
+      notifies: onSent !== undefined,
+    } satisfies SesThreadData,
+  });
+  const calls = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  let nextCall = 0;
+  const call = (method: "eventsPublished" | "close") =>
+    new Promise<void>((resolve, reject) => {
+      const id = nextCall++;
+      calls.set(id, { resolve, reject });
+      worker.postMessage({ kind: "call", id, method } satisfies ToSesThread);
+    });
+  let recoveredNow = () => {};
+  const recovered = new Promise<void>((resolve) => {
+    recoveredNow = resolve;
+  });
+
+  const listening = new Promise<{ url: string; port: number }>((resolve, reject) => {
+    worker.on("message", (message: FromSesThread) => {
+      switch (message.kind) {
+        case "listening":
+          resolve(message);
+          return;
+        case "failed":
+          reject(Object.assign(new Error(message.message), { stack: message.stack }));
+          return;
+        case "recovered":
+          recoveredNow();
+          return;
+        case "answer": {
+          const waiting = calls.get(message.id);
+          calls.delete(message.id);
+          if (message.error === undefined) waiting?.resolve();
+          else waiting?.reject(new Error(message.error));
+          return;
+        }
+        case "publish":
+        case "sent": {
+          const hook =
+            message.kind === "publish"
+              ? () => publishEvents?.(message.record)
+              : // A Buffer crosses threads as a plain Uint8Array.
+                () => onSent?.({ ...message.message, raw: Buffer.from(message.message.raw) });
+          Promise.resolve()
+            .then(hook)
+            .then(
+              () => worker.postMessage({ kind: "answer", id: message.id } satisfies ToSesThread),
+              (error: unknown) =>
+                worker.postMessage({
+                  kind: "answer",
+                  id: message.id,
+                  error: error instanceof Error ? error.message : String(error),
+                } satisfies ToSesThread),
+            );
+          return;
+        }
+      }
+    });
+    worker.once("error", reject);
+    worker.once("exit", (code) =>
+      reject(new Error(`the local SES's thread ended (${code}) before listening`)),
+    );
+  });
+  // A thread that fails later is a bug of the stand-in: said, and its calls in flight fail.
+  worker.on("error", (error) => {
+    console.error("[ses-server] the local SES's thread failed:", error);
+    for (const waiting of calls.values()) waiting.reject(error);
+    calls.clear();
+  });
+
+  const { url, port } = await listening;
+  return {
+    url,
+    port,
+    recovered,
+    eventsPublished: () => call("eventsPublished"),
+    close: async () => {
+      await call("close");
+      await worker.terminate();
+    },
+  };
+}
+
+/** What the thread is started with: the server's options but its two callbacks, and whether each is given. */
+export interface SesThreadData {
+  entry: string;
+  settings: Omit<SesServerOptions, "publishEvents" | "onSent">;
+  publishes: boolean;
+  notifies: boolean;
+}
+
+/** The main thread's messages: answers to the thread's callbacks, and the server's own calls. */
+export type ToSesThread =
+  | { kind: "answer"; id: number; error?: string }
+  | { kind: "call"; id: number; method: "eventsPublished" | "close" };
+
+/** The thread's messages: its start, its callbacks (each answered by id), answers to calls. */
+export type FromSesThread =
+  | { kind: "listening"; url: string; port: number }
+  | { kind: "failed"; message: string; stack?: string }
+  | { kind: "recovered" }
+  | { kind: "publish"; id: number; record: SentRecord }
+  | { kind: "sent"; id: number; message: SentMessage }
+  | { kind: "answer"; id: number; error?: string };
