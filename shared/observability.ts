@@ -49,13 +49,20 @@ export async function withInvocation<T>(
 }
 
 /**
+ * One single-metric instance for every count: `addMetric` writes its line and clears its
+ * dimensions at once (in a `finally`), and the two calls of `count` run with nothing in between, so
+ * overlapping invocations never share one. A new instance a count cost ~0.15 ms of CPU: once a
+ * step, once a mail's send event.
+ */
+const counter = metrics.singleMetric();
+
+/**
  * Counts one occurrence of something worth a graph or an alarm: one EMF line written at once (no
  * API call, nothing kept to flush, so overlapping invocations never share a buffer).
  */
 export function count(name: string, dimensions: Record<string, string> = {}): void {
-  const metric = metrics.singleMetric();
-  for (const [dimension, value] of Object.entries(dimensions)) metric.addDimension(dimension, value);
-  metric.addMetric(name, MetricUnit.Count, 1);
+  for (const [dimension, value] of Object.entries(dimensions)) counter.addDimension(dimension, value);
+  counter.addMetric(name, MetricUnit.Count, 1);
 }
 
 /** An error as a log field: its name, message and stack, never whole objects that may hold data. */
