@@ -139,6 +139,41 @@ describe("a registration's round trips to DynamoDB", () => {
     expect(JSON.parse(third.body)).toMatchObject({ error: "registration-closed" });
   });
 
+  it("answers 503 busy with Retry-After when its transaction keeps conflicting for 5 s, and registers nobody", async () => {
+    const { handler, dynamo } = await container("120");
+    const eventId = await createEvent(500);
+    // DynamoDB Local cannot be made to conflict for seconds on demand: its answer to a transaction
+    // that meets a concurrent one, given to every attempt of this container's client.
+    const { TransactionCanceledException } = await import("@aws-sdk/client-dynamodb");
+    let attempts = 0;
+    dynamo.db.middlewareStack.add(
+      (next, handlerContext) => async (args) => {
+        if (handlerContext.commandName !== "TransactWriteItemsCommand") return next(args);
+        attempts++;
+        throw new TransactionCanceledException({
+          message: "Transaction cancelled, please refer cancellation reasons for specific reasons",
+          $metadata: {},
+          CancellationReasons: [{ Code: "None" }, { Code: "TransactionConflict" }, { Code: "None" }],
+        });
+      },
+      { step: "initialize", name: "conflictEveryTime" },
+    );
+
+    const started = Date.now();
+    const answer = await handler(post(eventId, JSON.stringify(registrant())), lambdaContext("register", 10));
+    const tookMs = Date.now() - started;
+
+    expect(answer.statusCode).toBe(503);
+    expect(answer.headers?.["retry-after"]).toMatch(/^\d+$/);
+    expect(JSON.parse(answer.body ?? "{}")).toMatchObject({ error: "busy" });
+    // Retried with growing pauses for the budget, then answered well before the function's 10 s.
+    expect(attempts).toBeGreaterThan(5);
+    expect(tookMs).toBeGreaterThanOrEqual(4_500);
+    expect(tookMs).toBeLessThan(8_000);
+    const listed = await request("GET", `/admin/events/${eventId}/registrations`, { admin: true });
+    expect(listed.json).toMatchObject({ registrations: [] });
+  });
+
   it("counts a registration sent again for the same address against the limits, and refuses it past them", async () => {
     const { handler } = await container("2");
     const eventId = await createEvent(500);
