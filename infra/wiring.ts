@@ -41,6 +41,15 @@ export interface FunctionSpec {
    * services put their events (SES can only send its bounces and complaints there).
    */
   bus?: "default";
+  /**
+   * Its rule's events reach it through a queue, in batches of up to `batchSize`, for a function
+   * invoked once per mail or so whose work batches well (one read for many events). On AWS the
+   * rule's target is the function's SQS queue (its dead letters to the stack's dead-letter queue)
+   * and an event source mapping reads it; locally the runtime gathers the rule's deliveries the
+   * same way (`infra/local/queue-target.ts`). The function takes an SQS event and answers which
+   * records failed (`queueConsumer`); each failed record is retried, then dead-lettered, alone.
+   */
+  queue?: { batchSize: number };
   /** Runs on a schedule (on AWS every `everyMinutes`; locally every `CONVENE_LOCAL_SCHEDULE_SECONDS`). */
   schedule?: { everyMinutes: number };
   /**
