@@ -322,10 +322,13 @@ export const functions: readonly FunctionSpec[] = [
       ],
     },
     bus: "default",
-    // Delivery records: a registration's mails (REG#) and a mailing's (MAILING#); a send event reads
-    // the record first (GetItem) and writes only if it is still a claim.
+    // One event per mail sent: ten a batch, one invocation and one read of their delivery records
+    // (BatchGetItem) where each alone cost both.
+    queue: { batchSize: 10 },
+    // Delivery records: a registration's mails (REG#) and a mailing's (MAILING#); a batch of send
+    // events reads them first (BatchGetItem) and writes only those still a claim.
     access: {
-      table: ["GetItem", "PutItem", "UpdateItem"],
+      table: ["BatchGetItem", "PutItem", "UpdateItem"],
       partitions: ["SUPPRESSION#*", "REG#*", "MAILING#*"],
     },
   },

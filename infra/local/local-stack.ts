@@ -18,6 +18,7 @@ import {
 import { type LocalRoute, startHttpGateway } from "./http-gateway.ts";
 import { lambdaContext } from "./lambda-context.ts";
 import { sesEventPublisher } from "./mailbox-simulator.ts";
+import { queueTarget } from "./queue-target.ts";
 import { type SentMessage, type SesServer, senderIdentities } from "./ses-server.ts";
 import { startSesServerThread } from "./ses-thread.ts";
 import { type StreamConsumer, startTableStream, type TableStream } from "./table-stream.ts";
@@ -137,7 +138,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         rules.push({
           name: spec.name,
           pattern: spec.rule,
-          target: invoke,
+          target: spec.queue ? queueTarget(spec.name, invoke, spec.queue.batchSize) : invoke,
           bus: spec.bus,
           ...(spec.reservedConcurrency && { concurrency: spec.reservedConcurrency }),
         });
@@ -254,7 +255,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-/** What a function is invoked with: an HTTP request, a bus event, or a batch of stream records. */
+/** What a function is invoked with: an HTTP request, a bus event, or a batch of stream or queue records. */
 type HandlerEvent = APIGatewayProxyEventV2 | BusEnvelope | { Records: unknown[] };
 
 type AnyHandler = (event: HandlerEvent, context: Context) => Promise<APIGatewayProxyResultV2>;

@@ -14,7 +14,21 @@ const maxAttempts = 8;
  * answering as if those items did not exist. Items come back in no particular order; missing
  * items are simply absent. Duplicated keys are read once (DynamoDB refuses duplicates).
  */
-export async function batchGet(keys: readonly TableKey[]): Promise<Record<string, unknown>[]> {
+export async function batchGet(
+  keys: readonly TableKey[],
+  options: {
+    /** Strongly consistent reads (twice the price): an item written a moment ago is seen. */
+    consistent?: boolean;
+    /** Only these attributes (and the keys, to match items to requests), not whole items. */
+    attributes?: readonly string[];
+  } = {},
+): Promise<Record<string, unknown>[]> {
+  const projection = options.attributes && {
+    ProjectionExpression: ["pk", "sk", ...options.attributes].map((_, n) => `#a${n}`).join(", "),
+    ExpressionAttributeNames: Object.fromEntries(
+      ["pk", "sk", ...options.attributes].map((name, n) => [`#a${n}`, name]),
+    ),
+  };
   const unique = [...new Map(keys.map((key) => [`${key.pk}\n${key.sk}`, key])).values()];
   const items: Record<string, unknown>[] = [];
   for (let start = 0; start < unique.length; start += batchSize) {
@@ -24,7 +38,11 @@ export async function batchGet(keys: readonly TableKey[]): Promise<Record<string
         throw new Error(`${pending.length} key(s) still unprocessed after ${maxAttempts} attempts`);
       if (attempt > 1) await sleep(Math.random() * 50 * 2 ** attempt);
       const { Responses, UnprocessedKeys } = await db.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }),
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName]: { Keys: pending, ConsistentRead: options.consistent ?? false, ...projection },
+          },
+        }),
       );
       items.push(...(Responses?.[tableName] ?? []));
       pending = UnprocessedKeys?.[tableName]?.Keys ?? [];

@@ -1,4 +1,5 @@
-import type { Context, EventBridgeEvent } from "aws-lambda";
+import type { Context, EventBridgeEvent, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import * as z from "zod";
 import { correlationIdsOf, count, errorFields, log, withInvocation } from "../observability.ts";
 import type { BusEvent, DetailOf } from "./define-event.ts";
 
@@ -76,6 +77,73 @@ const summaryOf = (outcome: unknown): unknown =>
         Object.values(outcome).every((v) => typeof v === "number")
       ? outcome
       : typeof outcome;
+
+/** One record of a queue consumer's batch: its id, to name it among the failures, and its message. */
+export interface Queued<Message> {
+  id: string;
+  message: Message;
+}
+
+/** A record the use case could not handle, and why: it alone is retried, then dead-lettered. */
+export interface QueuedFailure {
+  id: string;
+  error: unknown;
+}
+
+/** What a rule puts on a queue: the bus event, whose detail the event's own schema then parses. */
+const queuedEnvelopeSchema = z.object({ id: z.string(), "detail-type": z.string(), detail: z.unknown() });
+
+/**
+ * The Lambda handler of a consumer whose rule's events come through a queue (`queue` in the
+ * wiring list): an SQS event source mapping on AWS, the local runtime's `queueTarget` locally.
+ * Each record's body is a bus event, parsed as `busConsumer` parses one; the use case takes the
+ * whole batch at once (one read for all, where each event alone would cost its own) and says
+ * which records failed. Those, and any record that does not parse, are answered as the batch's
+ * item failures: SQS gives them again (then to the dead-letter queue), and the rest is done. A
+ * use case that throws fails the whole batch.
+ */
+export function queueConsumer<const Events extends readonly BusEvent[]>(
+  events: Events,
+  handle: (batch: Queued<MessageOf<Events[number]>>[]) => Promise<readonly QueuedFailure[]>,
+) {
+  const definitions = new Map<string, BusEvent>(events.map((event) => [event.detailType, event]));
+  const messageOf = (body: string) => {
+    const event = queuedEnvelopeSchema.parse(JSON.parse(body));
+    const definition = definitions.get(event["detail-type"]);
+    if (!definition) throw new Error(`this consumer does not take "${event["detail-type"]}" events`);
+    const detail = definition.schema.parse(event.detail);
+    return { detailType: definition.detailType, detail } as MessageOf<Events[number]>;
+  };
+  return (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+    withInvocation({ records: event.Records.length }, context, async () => {
+      const started = Date.now();
+      const failures: QueuedFailure[] = [];
+      const batch: Queued<MessageOf<Events[number]>>[] = [];
+      for (const record of event.Records) {
+        try {
+          batch.push({ id: record.messageId, message: messageOf(record.body) });
+        } catch (error) {
+          failures.push({ id: record.messageId, error });
+        }
+      }
+      try {
+        failures.push(...(await handle(batch)));
+      } catch (error) {
+        log().error("batch failed", { error: errorFields(error), durationMs: Date.now() - started });
+        count("QueueBatchFailed");
+        throw error;
+      }
+      for (const { id, error } of failures)
+        log().error("record failed", { messageId: id, error: errorFields(error) });
+      log().info("batch done", {
+        outcome: { records: event.Records.length, failed: failures.length },
+        durationMs: Date.now() - started,
+      });
+      count("QueueBatchSucceeded");
+      if (failures.length > 0) count("QueueRecordsFailed");
+      return { batchItemFailures: failures.map(({ id }) => ({ itemIdentifier: id })) };
+    });
+}
 
 /** The Lambda handler of a scheduled task (an EventBridge schedule rule): the same wrapper, no detail. */
 export function scheduledTask(handle: (step: Step) => Promise<unknown>) {

@@ -82,7 +82,7 @@ export interface Delivery {
  *
  * A process that dies after SES accepted the message and before the outcome's write leaves a
  * `sending` claim; SES's `Email Sent` event, tagged with the record's key, marks it `sent`
- * (`recordSendEvent`) before anyone may take it over. What is left is SES's own event pipeline:
+ * (`recordSendEvents`) before anyone may take it over. What is left is SES's own event pipeline:
  * an event that comes later than the grace, or never (SES delivers them on a best-effort basis),
  * lets the mail go out a second time.
  */

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
+import { batchGet } from "../aws/batch-get.ts";
 import { batchedPuts } from "../aws/batch-write.ts";
 import { db, queryAll, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys, type TableKey } from "../aws/table.ts";
@@ -126,7 +127,7 @@ export async function recordDelivery(key: TableKey, fields: Record<string, strin
  * How long a sent mail's outcome waits for others to share its write: at 100 mails a second, ten
  * outcomes a BatchWriteItem instead of ten UpdateItems (a request less per mail, for the sender
  * and for DynamoDB). The window it adds to the one a crash may leave a `sending` claim in is
- * SES's send event's to close, as for a crash right after the send (`recordSendEvent`).
+ * SES's send event's to close, as for a crash right after the send (`recordSendEvents`).
  */
 const sentOutcomeWindowMs = 100;
 
@@ -173,34 +174,55 @@ export async function releaseDelivery(key: TableKey, lease: Lease, unsent: boole
   );
 }
 
-/** The one attribute the send event's read takes of a delivery record. */
-const deliveryStateSchema = z.object({ state: z.string() }).optional();
+/** The one attribute the send events' read takes of a delivery record (with its keys). */
+const deliveryStateSchema = z.object({ pk: z.string(), sk: z.string(), state: z.string() });
+
+/** What SES's `Email Sent` event says of a delivery: its record, SES's message id and time. */
+export interface SendEvent {
+  key: TableKey;
+  messageId: string;
+  sentAt: string;
+}
 
 /**
- * Records SES's `Email Sent` event on the delivery its tag names: `sent`, with SES's message id,
- * only while the delivery is still a `sending` claim (its sender died before recording the
+ * Records SES's `Email Sent` events on the deliveries their tags name: `sent`, with SES's message
+ * id, only while a delivery is still a `sending` claim (its sender died before recording the
  * outcome, or has yet to): an outcome already recorded is never overwritten, and an event for a
- * record that does not exist (deleted with its registration) changes nothing. True if recorded.
+ * record that does not exist (deleted with its registration) changes nothing. Settles per event:
+ * true if recorded, false if not, or the error of its write.
  *
  * SES publishes the event seconds after it took the mail, by when the sender has nearly always
- * recorded `sent` itself: the record is read first (strongly consistent, so a claim just written
- * is seen) and written only if still `sending`, with the same condition. A failed conditional
- * write is billed as a write (and locally costs DynamoDB Local about as much as one); a read is a
- * fifth of that price on demand, and less CPU locally.
+ * recorded `sent` itself: the records of a whole batch of events are read first, in one
+ * BatchGetItem (strongly consistent, so a claim just written is seen), and only those still
+ * `sending` are written, with the same condition. A failed conditional write is billed as a write
+ * (and locally costs DynamoDB Local about as much as one); a read is a fifth of that price.
  */
-export async function recordSendEvent(key: TableKey, messageId: string, sentAt: string): Promise<boolean> {
-  const { Item } = await outcomeDb().send(
-    new GetCommand({
-      TableName: tableName,
-      Key: key,
-      ConsistentRead: true,
-      ProjectionExpression: "#state",
-      ExpressionAttributeNames: { "#state": "state" },
-    }),
+export async function recordSendEvents(
+  events: readonly SendEvent[],
+): Promise<PromiseSettledResult<boolean>[]> {
+  const items = await batchGet(
+    events.map((event) => event.key),
+    { consistent: true, attributes: ["state"] },
   );
-  if (deliveryStateSchema.parse(Item)?.state !== "sending") return false;
-  return unlessConditionFails(
-    outcomeDb().send(
+  const sending = new Set(
+    items
+      .map((item) => deliveryStateSchema.parse(item))
+      .filter((record) => record.state === "sending")
+      .map((record) => keyName(record)),
+  );
+  return Promise.allSettled(
+    events.map(
+      async ({ key, messageId, sentAt }) => sending.has(keyName(key)) && markSent(key, messageId, sentAt),
+    ),
+  );
+}
+
+const keyName = (key: TableKey) => `${key.pk}\n${key.sk}`;
+
+/** A `sending` claim marked sent by SES's event; false if it is no longer a claim. */
+const markSent = (key: TableKey, messageId: string, sentAt: string) =>
+  unlessConditionFails(
+    db.send(
       new UpdateCommand({
         TableName: tableName,
         Key: key,
@@ -216,7 +238,6 @@ export async function recordSendEvent(key: TableKey, messageId: string, sentAt: 
       }),
     ),
   );
-}
 
 const deliveryRecordSchema = z.object({
   sk: z.string(),

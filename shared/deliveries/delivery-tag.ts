@@ -3,7 +3,7 @@ import type { TableKey } from "../aws/table.ts";
 /**
  * The SES message tag that names a mail's delivery record: SES publishes a message's tags with
  * its `Email Sent` event, so the event alone says which record to mark as sent (see
- * `recordSendEvent`), even when the process that sent it died before it could.
+ * `recordSendEvents`), even when the process that sent it died before it could.
  */
 export const deliveryTagName = "convene-delivery";
 

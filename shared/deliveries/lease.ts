@@ -98,7 +98,7 @@ export function leaseFree(now: Date, prefix = "lease") {
 /**
  * How long a `sending` delivery claim whose sender may have sent is left alone after its lease
  * expired, before anyone takes it over and sends again: long enough for SES's `Email Sent` event
- * (published with the delivery's tag, see `recordSendEvent`) to mark it sent if SES took the
+ * (published with the delivery's tag, see `recordSendEvents`) to mark it sent if SES took the
  * mail. On AWS, 120 s: SES publishes its sending events within seconds as a rule (best effort,
  * no stated bound), EventBridge invokes the consumer asynchronously within a second, and a failed
  * first invocation is retried by Lambda after about a minute, so two minutes cover one retry.

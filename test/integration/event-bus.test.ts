@@ -3,7 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as z from "zod";
 import { type BusEnvelope, type LocalEventBus, startEventBus } from "../../infra/local/event-bus.ts";
+import { lambdaContext } from "../../infra/local/lambda-context.ts";
+import { queueTarget } from "../../infra/local/queue-target.ts";
+import { queueConsumer } from "../../shared/bus/consumer.ts";
+import { defineEvent } from "../../shared/bus/define-event.ts";
 
 /** What each test target received, by rule name. */
 const received: Record<string, BusEnvelope[]> = {
@@ -13,6 +18,20 @@ const received: Record<string, BusEnvelope[]> = {
   scheduled: [],
   ses: [],
 };
+
+/**
+ * A consumer that takes its events through a queue, as `record-feedback` does: the batches it got
+ * (the numbers of their events), and a number it fails every time.
+ */
+const counted = defineEvent("test.counted", z.object({ n: z.number() }));
+const batches: number[][] = [];
+const failingNumber = 13;
+const queuedConsumer = queueConsumer([counted], async (batch) => {
+  batches.push(batch.map(({ message }) => message.detail.n));
+  return batch
+    .filter(({ message }) => message.detail.n === failingNumber)
+    .map(({ id }) => ({ id, error: new Error(`number ${failingNumber} is refused`) }));
+});
 const logLines: string[] = [];
 let bus: LocalEventBus;
 let client: EventBridgeClient;
@@ -50,6 +69,11 @@ beforeAll(async () => {
         },
       },
       { name: "ses", pattern: { source: ["aws.ses"] }, target: record("ses"), bus: "default" },
+      {
+        name: "queued",
+        pattern: { "detail-type": [counted.detailType] },
+        target: queueTarget("queued", (event) => queuedConsumer(event, lambdaContext("queued", 10)), 10),
+      },
     ],
     schedules: [{ name: "scheduled", everyMs: 50, target: record("scheduled") }],
   });
@@ -148,6 +172,43 @@ describe("local event bus", () => {
     ]);
     const markers = received.created?.map((event) => (event.detail as { marker: string }).marker);
     expect(markers).not.toContain("convene-on-default");
+  });
+
+  it("hands a queued consumer its events in batches of up to 10; a record it fails is retried alone, then dead-lettered", async () => {
+    const numbers = Array.from({ length: 25 }, (_, n) => n + 1);
+    for (let start = 0; start < numbers.length; start += 10) {
+      await client.send(
+        new PutEventsCommand({
+          Entries: numbers.slice(start, start + 10).map((n) => ({
+            EventBusName: "convene",
+            Source: "convene",
+            DetailType: counted.detailType,
+            Detail: JSON.stringify({ n }),
+          })),
+        }),
+      );
+    }
+    // Not of the consumer's events: refused at parse, as a record, like a record it failed.
+    await put(counted.detailType, { n: "not a number" });
+    await bus.idle();
+
+    const firstTime = batches.flat().filter((n) => n !== failingNumber);
+    expect(firstTime.sort((a, b) => a - b)).toEqual(numbers.filter((n) => n !== failingNumber));
+    expect(batches.every((batch) => batch.length <= 10)).toBe(true);
+    expect(batches.length).toBeLessThan(numbers.length);
+    // The refused number came again, alone, as many times as the bus retries, then became a dead letter.
+    expect(batches.filter((batch) => batch.includes(failingNumber))).toHaveLength(3);
+    const letters = await Promise.all(
+      (await readdir(deadLetterDir)).map(async (file) =>
+        JSON.parse(await readFile(join(deadLetterDir, file), "utf8")),
+      ),
+    );
+    const queued = letters.filter((letter) => letter.rule === "queued");
+    expect(queued.map((letter) => letter.event.detail)).toEqual(
+      expect.arrayContaining([{ n: failingNumber }, { n: "not a number" }]),
+    );
+    expect(queued).toHaveLength(2);
+    expect(queued[0]).toMatchObject({ attempts: 3, error: "queued failed this record" });
   });
 
   it("fires schedule rules on their timer with a Scheduled Event", async () => {
