@@ -32,6 +32,8 @@ export interface MonitoringProps {
   functions: readonly { name: string; fn: IFunction }[];
   /** The functions on the table's stream (the outbox relay): their iterator age says if they fall behind. */
   streamConsumers: readonly { name: string; fn: IFunction }[];
+  /** The queues of the consumers that take their rule's events in batches, named after them. */
+  queues: readonly { name: string; queue: IQueue }[];
   /** The schedule that must run every minute (the reminders tick). */
   tick: IFunction;
   api: IHttpApi;
@@ -51,7 +53,8 @@ const oneMinute = Duration.minutes(1);
 /**
  * Alarms on what means someone must look (to one SNS topic, mailed to `alarmEmail` when given)
  * and a dashboard of the same metrics: dead letters, function errors and throttles, the API's 5xx
- * rate, failed rule deliveries, DynamoDB throttling, SES reputation, and the reminders tick.
+ * rate, failed rule deliveries, the age of consumer queues, DynamoDB throttling, SES reputation,
+ * and the reminders tick.
  */
 export class Monitoring extends Construct {
   readonly topic: Topic;
@@ -124,6 +127,17 @@ export class Monitoring extends Construct {
       alarm(`${name}-iterator-age`, iteratorAge, {
         threshold: 5 * 60_000,
         description: `${name} is more than 5 minutes behind the table's stream: the bus may be refusing events; the sweeper relays outbox items meanwhile, check ${name}'s log group.`,
+      });
+    }
+
+    const queueAges = props.queues.map(({ name, queue }) => ({
+      name,
+      metric: queue.metricApproximateAgeOfOldestMessage({ period: fiveMinutes, statistic: "Maximum" }),
+    }));
+    for (const { name, metric } of queueAges) {
+      alarm(`${name}-queue-age`, metric, {
+        threshold: 15 * 60,
+        description: `An event has waited more than 15 minutes in ${name}'s queue: ${name} fails it (each failing event comes back after the queue's visibility timeout, then goes to the dead-letter queue after 5 receives), is throttled, has its event source mapping disabled, or falls behind. Check ${name}'s log group and its mapping.`,
       });
     }
 
@@ -250,6 +264,15 @@ export class Monitoring extends Construct {
         width: 12,
       }),
       new GraphWidget({ title: "DynamoDB throttled requests", left: [throttled], width: 12 }),
+      ...(queueAges.length > 0
+        ? [
+            new GraphWidget({
+              title: "Consumer queues: age of the oldest event (s)",
+              left: queueAges.map(({ name, metric }) => metric.with({ label: name })),
+              width: 12,
+            }),
+          ]
+        : []),
       new GraphWidget({
         title: "Convene: registrations, mails, steps (Powertools metrics)",
         left: [

@@ -19,9 +19,9 @@ import {
   RuleTargetInput,
   Schedule,
 } from "aws-cdk-lib/aws-events";
-import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
+import { LambdaFunction, SqsQueue } from "aws-cdk-lib/aws-events-targets";
 import { FilterCriteria, StartingPosition } from "aws-cdk-lib/aws-lambda";
-import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
+import { DynamoEventSource, SqsDlq, SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
@@ -35,7 +35,7 @@ import { Monitoring } from "./monitoring.ts";
 import { Organisers } from "./organisers.ts";
 import { grantAccess } from "./permissions.ts";
 import { redriveSource } from "./redrive.ts";
-import { type FunctionSpec, functions } from "./wiring.ts";
+import { type FunctionSpec, functions, timeoutSecondsOf } from "./wiring.ts";
 
 /** Deploy-time settings, read from CDK context (`cdk deploy -c senderEmail=…`); see the README. */
 export interface ConveneSettings {
@@ -202,10 +202,15 @@ export class ConveneStack extends Stack {
 
     const built: { name: string; fn: ConveneFunction }[] = [];
     const rules: { name: string; rule: IRule; busName?: string }[] = [];
+    const queues: { name: string; queue: Queue }[] = [];
     for (const spec of functions) {
+      const queue = spec.rule && spec.queue ? consumerQueue(this, spec, baseName, deadLetters) : undefined;
+      if (queue) queues.push({ name: spec.name, queue });
       const fn = new ConveneFunction(this, spec, {
         functionName: `${baseName}-${spec.name}`,
-        failures: spec.rule || spec.schedule ? deadLetters : undefined,
+        // A queued consumer is never invoked asynchronously: its failed records go to the dead-letter
+        // queue through its queue's redrive policy.
+        failures: (spec.rule && !queue) || spec.schedule ? deadLetters : undefined,
         environment: environmentOf(spec),
         powertools: { serviceName: baseName, metricsNamespace, logLevel: settings.logLevel },
       });
@@ -233,21 +238,38 @@ export class ConveneStack extends Stack {
         }
       }
 
-      const target = (retryAttempts: number) =>
-        new LambdaFunction(fn, { deadLetterQueue: deadLetters, retryAttempts });
+      // The rule's events, and their redrives, go to the function's queue when it has one, so that
+      // it only ever receives SQS events; `message` is the whole event unless given.
+      const consumer = (retryAttempts: number, message?: RuleTargetInput) =>
+        queue
+          ? new SqsQueue(queue, { message, deadLetterQueue: deadLetters, retryAttempts })
+          : new LambdaFunction(fn, { event: message, deadLetterQueue: deadLetters, retryAttempts });
       if (spec.rule) {
         const rule = new Rule(this, `${spec.name}-rule`, {
           eventBus: spec.bus === "default" ? defaultBus : bus,
           eventPattern: toCdkPattern(spec.rule),
-          targets: [target(8)],
+          targets: [consumer(8)],
         });
         rules.push({ name: spec.name, rule, busName: spec.bus === "default" ? undefined : bus.eventBusName });
+      }
+      if (queue && spec.queue) {
+        // No batching window: Lambda takes what is there at once rather than hold events to fill a batch.
+        fn.addEventSource(
+          new SqsEventSource(queue, { batchSize: spec.queue.batchSize, reportBatchItemFailures: true }),
+        );
+        acknowledge(fn, [
+          {
+            id: "Serverless-LambdaEventSourceMappingDestination",
+            reason:
+              "An SQS event source mapping has no on-failure destination (Lambda offers them for streams and Kafka): the queue's redrive policy moves a record that failed every receive to the dead-letter queue.",
+          },
+        ]);
       }
       if (spec.schedule) {
         // Schedules run on the default bus: rules on a custom bus cannot have a schedule.
         const schedule = new Rule(this, `${spec.name}-schedule`, {
           schedule: Schedule.rate(Duration.minutes(spec.schedule.everyMinutes)),
-          targets: [target(2)],
+          targets: [new LambdaFunction(fn, { deadLetterQueue: deadLetters, retryAttempts: 2 })],
         });
         rules.push({ name: `${spec.name}-schedule`, rule: schedule });
       }
@@ -276,13 +298,7 @@ export class ConveneStack extends Stack {
           eventBus: bus,
           description: `Redrives dead letters of ${spec.name} (convene dead-letters redrive)`,
           eventPattern: { source: [redriveSource], detailType: [spec.name] },
-          targets: [
-            new LambdaFunction(fn, {
-              event: RuleTargetInput.fromEventPath("$.detail"),
-              deadLetterQueue: deadLetters,
-              retryAttempts: 2,
-            }),
-          ],
+          targets: [consumer(2, RuleTargetInput.fromEventPath("$.detail"))],
         });
         rules.push({ name: `${spec.name}-redrive`, rule: redrive, busName: bus.eventBusName });
       }
@@ -296,6 +312,7 @@ export class ConveneStack extends Stack {
       streamConsumers: built.filter(({ name }) =>
         functions.some((spec) => spec.name === name && spec.stream),
       ),
+      queues,
       tick,
       api,
       rules,
@@ -329,6 +346,28 @@ export class ConveneStack extends Stack {
       value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${baseName}`,
     });
   }
+}
+
+/**
+ * The queue between a consumer's rule and the function (`spec.queue`), named as the function is
+ * (`convene-<stage>-<name>`), so that a dead letter it moves names its consumer.
+ */
+function consumerQueue(scope: Construct, spec: FunctionSpec, baseName: string, deadLetters: Queue): Queue {
+  return new Queue(scope, `${spec.name}-queue`, {
+    queueName: `${baseName}-${spec.name}`,
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    // AWS's guidance for an event source mapping: at least 6× the function's timeout, so that a
+    // batch still running (or retried by the poller) is not handed to a second instance meanwhile.
+    visibilityTimeout: Duration.seconds(6 * timeoutSecondsOf(spec)),
+    // 4 days (SQS's default): events wait out a weekend with the consumer stopped (its mapping
+    // disabled, its concurrency at 0), and a message moved to the dead-letter queue keeps its first
+    // enqueue time there, so it has 10 of the dead-letter queue's 14 days left to be redriven.
+    retentionPeriod: Duration.days(4),
+    // 5 receives, not 1: the poller may receive a batch that Lambda then throttles, which counts as
+    // a receive; AWS advises at least 5 so that throttling alone moves nothing to the dead letters.
+    deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
+  });
 }
 
 /** CDK spells the envelope fields in camelCase; the wiring uses EventBridge's own JSON form. */

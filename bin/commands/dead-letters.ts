@@ -235,18 +235,32 @@ const ruleFailureAttributesSchema = z.object({
 });
 
 /**
- * The wiring name of a function from its ARN or physical name (`convene-<stage>-<name>`): the
- * longest wiring name it ends with.
+ * What SQS says of a message its redrive policy moved here from a consumer's queue (`spec.queue`
+ * in the wiring list): the queue it failed in, and how often it was received in all.
  */
-function targetOf(functionArn: string): string {
-  const functionName = functionArn.split(":")[6] ?? functionArn;
-  const spec = functions
-    .filter((candidate) => functionName.endsWith(`-${candidate.name}`))
-    .sort((a, b) => b.name.length - a.name.length)[0];
-  return spec?.name ?? functionName;
+const movedAttributesSchema = z.object({
+  DeadLetterQueueSourceArn: z.string(),
+  ApproximateReceiveCount: z.string().optional(),
+});
+
+/** The name in a function's or a queue's ARN (`…:function:<name>[:<qualifier>]`, `…:sqs:<region>:<account>:<name>`). */
+function nameInArn(arn: string): string {
+  const parts = arn.split(":");
+  return (parts[2] === "lambda" ? parts[6] : parts[5]) ?? arn;
 }
 
-/** One SQS message as a dead letter, whichever of the two shapes it has. */
+/**
+ * The wiring name of a function from its physical name or its queue's (`convene-<stage>-<name>`):
+ * the longest wiring name it ends with.
+ */
+function targetOf(physicalName: string): string {
+  const spec = functions
+    .filter((candidate) => physicalName.endsWith(`-${candidate.name}`))
+    .sort((a, b) => b.name.length - a.name.length)[0];
+  return spec?.name ?? physicalName;
+}
+
+/** One SQS message as a dead letter, whichever of the three shapes it has. */
 export function deadLetterOf(message: Message): DeadLetter {
   const failedAt = new Date(Number(message.Attributes?.SentTimestamp ?? 0));
   const body: unknown = JSON.parse(message.Body ?? "null");
@@ -257,25 +271,40 @@ export function deadLetterOf(message: Message): DeadLetter {
     return {
       id: message.MessageId ?? "",
       failedAt: new Date(record.data.timestamp),
-      target: targetOf(requestContext.functionArn),
+      target: targetOf(nameInArn(requestContext.functionArn)),
       event: requestPayload,
       error: `${responsePayload?.errorType ?? "Error"}: ${responsePayload?.errorMessage ?? "no message"}${attempts ? ` (${attempts} attempts)` : ""}`,
     };
   }
-  const attributes = ruleFailureAttributesSchema.safeParse(message.MessageAttributes);
   const event = envelopeSchema.safeParse(body);
+  const attributes = ruleFailureAttributesSchema.safeParse(message.MessageAttributes);
   if (attributes.success && event.success) {
     const { TARGET_ARN, ERROR_CODE, ERROR_MESSAGE } = attributes.data;
     return {
       id: message.MessageId ?? "",
       failedAt,
-      target: targetOf(TARGET_ARN.StringValue),
+      target: targetOf(nameInArn(TARGET_ARN.StringValue)),
       event: event.data,
       error: `${ERROR_CODE?.StringValue ?? "Error"}: ${ERROR_MESSAGE?.StringValue ?? "no message"}`,
     };
   }
+  const moved = movedAttributesSchema.safeParse(message.Attributes);
+  if (moved.success && event.success) {
+    // The queue is named as its function is, whose log group says why each batch failed the event.
+    const queueName = nameInArn(moved.data.DeadLetterQueueSourceArn);
+    const target = targetOf(queueName);
+    // SQS counts receives across queues: the consumer's, then this command's own reads.
+    const receives = moved.data.ApproximateReceiveCount;
+    return {
+      id: message.MessageId ?? "",
+      failedAt,
+      target,
+      event: event.data,
+      error: `${target} failed it at every receive${receives ? ` (${receives} receives, this command's included)` : ""}; see the log group /aws/lambda/${queueName}`,
+    };
+  }
   throw new CliError(
-    `Message ${message.MessageId} of the dead-letter queue is neither a Lambda failure record nor an EventBridge dead letter.`,
+    `Message ${message.MessageId} of the dead-letter queue is neither a Lambda failure record, an EventBridge dead letter, nor an event moved from a consumer's queue.`,
   );
 }
 
@@ -308,7 +337,12 @@ function sqsStore(queueUrl: string): DeadLetterStore {
           VisibilityTimeout: holdSeconds,
           WaitTimeSeconds: 1,
           MessageAttributeNames: ["All"],
-          MessageSystemAttributeNames: ["SentTimestamp"],
+          // DeadLetterQueueSourceArn and ApproximateReceiveCount: what a consumer's queue moved here.
+          MessageSystemAttributeNames: [
+            "SentTimestamp",
+            "DeadLetterQueueSourceArn",
+            "ApproximateReceiveCount",
+          ],
         }),
       );
       if (Messages.length === 0) break;

@@ -153,4 +153,40 @@ describe("dead letters of the AWS queue", () => {
       error: "SDK_CLIENT_ERROR: Rate exceeded",
     });
   });
+
+  it("reads an event a consumer's queue moved here: the function its queue is named after, and its receives", () => {
+    const letter = deadLetterOf({
+      MessageId: "m-3",
+      // What EventBridge put on the queue: the event itself.
+      Body: JSON.stringify(event),
+      Attributes: {
+        SentTimestamp: "1804060800000",
+        ApproximateReceiveCount: "6",
+        DeadLetterQueueSourceArn: "arn:aws:sqs:eu-west-1:123456789012:convene-dev-record-feedback",
+      },
+    });
+    expect(letter).toMatchObject({ id: "m-3", target: "record-feedback", event });
+    expect(letter.failedAt.getTime()).toBe(1804060800000);
+    expect(letter.error).toMatch(/^record-feedback failed it at every receive \(6 receives/);
+    expect(letter.error).toContain("/aws/lambda/convene-dev-record-feedback");
+  });
+
+  it("names the consumer of a queue EventBridge could not deliver to", () => {
+    const letter = deadLetterOf({
+      MessageId: "m-4",
+      Body: JSON.stringify(event),
+      MessageAttributes: {
+        TARGET_ARN: {
+          DataType: "String",
+          StringValue: "arn:aws:sqs:eu-west-1:123456789012:convene-record-feedback",
+        },
+        ERROR_CODE: { DataType: "String", StringValue: "SDK_CLIENT_ERROR" },
+      },
+    });
+    expect(letter.target).toBe("record-feedback");
+  });
+
+  it("refuses a message of none of the three shapes, naming it", () => {
+    expect(() => deadLetterOf({ MessageId: "m-5", Body: JSON.stringify(event) })).toThrow(/Message m-5/);
+  });
 });

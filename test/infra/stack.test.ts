@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { lambdaRuntime } from "../../infra/convene-function.ts";
 import { bounceRateThreshold, complaintRateThreshold } from "../../infra/monitoring.ts";
 import { deploymentEnvironment } from "../../infra/settings.ts";
-import { functions } from "../../infra/wiring.ts";
+import { type FunctionSpec, functions } from "../../infra/wiring.ts";
 import { nagFindings, synthesize } from "./synth.ts";
 
 type Resource = { Properties: Record<string, unknown> };
@@ -44,6 +44,9 @@ beforeAll(() => {
   stagedWarnings = warningsOf(other.stack);
   stagedStackName = other.stack.stackName;
 });
+
+/** A consumer that takes its rule's events through its own queue, in batches. */
+const queued = (spec: FunctionSpec) => Boolean(spec.rule && spec.queue);
 
 const resourcesOf = (source: Template, type: string) =>
   Object.values(source.findResources(type)) as Resource[];
@@ -87,7 +90,10 @@ describe("the AWS stack", () => {
 
   it("sends the failed asynchronous invocations of bus consumers and schedules to the dead-letter queue, with their error", () => {
     const configs = resources("AWS::Lambda::EventInvokeConfig");
-    expect(configs).toHaveLength(functions.filter((spec) => spec.rule || spec.schedule).length);
+    // A queued consumer is invoked by its queue's event source mapping, never asynchronously.
+    expect(configs).toHaveLength(
+      functions.filter((spec) => (spec.rule && !queued(spec)) || spec.schedule).length,
+    );
     for (const { Properties } of configs) {
       expect(Properties.DestinationConfig).toEqual({
         OnFailure: { Destination: { "Fn::GetAtt": [expect.stringMatching(/^DeadLetters/), "Arn"] } },
@@ -269,6 +275,8 @@ describe("the AWS stack", () => {
       ({ Properties }) => Properties.FunctionName,
     );
     for (const spec of functions) expect(names).toContain(`convene-dev-${spec.name}`);
+    for (const spec of functions.filter(queued))
+      staged.hasResourceProperties("AWS::SQS::Queue", { QueueName: `convene-dev-${spec.name}` });
   });
 
   it("bakes no region into the template when none is configured", async () => {
@@ -376,6 +384,24 @@ describe("alarms and dashboard", () => {
     });
   });
 
+  it("watch each consumer queue for an event waiting more than 15 minutes", () => {
+    const byName = alarms();
+    for (const spec of functions.filter(queued))
+      expect(byName.get(`convene-${spec.name}-queue-age`), spec.name).toMatchObject({
+        Namespace: "AWS/SQS",
+        MetricName: "ApproximateAgeOfOldestMessage",
+        Dimensions: [
+          { Name: "QueueName", Value: { "Fn::GetAtt": [expect.stringMatching(/queue/), "QueueName"] } },
+        ],
+        Statistic: "Maximum",
+        Threshold: 15 * 60,
+        ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      });
+    expect([...byName.keys()].filter((name) => name.endsWith("-queue-age"))).toHaveLength(
+      functions.filter(queued).length,
+    );
+  });
+
   it("are on a dashboard", () => {
     const [dashboard] = resources("AWS::CloudWatch::Dashboard");
     const body = JSON.stringify(dashboard?.Properties.DashboardBody);
@@ -385,6 +411,7 @@ describe("alarms and dashboard", () => {
       "FailedInvocations",
       "Reputation.BounceRate",
       "ApproximateNumberOfMessagesVisible",
+      ...(functions.some(queued) ? ["ApproximateAgeOfOldestMessage"] : []),
     ])
       expect(body).toContain(metric);
   });
