@@ -3,7 +3,7 @@ import type { Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { tableActionsOf } from "../../infra/permissions.ts";
 import { redriveSource } from "../../infra/redrive.ts";
-import { type FunctionSpec, functions } from "../../infra/wiring.ts";
+import { type FunctionSpec, functions, timeoutSecondsOf } from "../../infra/wiring.ts";
 import { allFunctionCode, type FunctionCode } from "./function-code.ts";
 import { synthesize } from "./synth.ts";
 
@@ -24,6 +24,24 @@ beforeAll(async () => {
 });
 
 const resources = (type: string) => Object.values(template.findResources(type)) as Resource[];
+
+/** The function or queue (`AWS::Lambda::Function`, `AWS::SQS::Queue`) an `Fn::GetAtt` ARN points at. */
+function typeOfArn(arn: unknown): { type: string; logicalId: string } {
+  const [logicalId = ""] = (arn as { "Fn::GetAtt"?: string[] })["Fn::GetAtt"] ?? [];
+  const all = template.toJSON().Resources as Record<string, { Type: string }>;
+  return { type: all[logicalId]?.Type ?? "none", logicalId };
+}
+const compact = (spec: FunctionSpec) => spec.name.replace(/-/g, "");
+/** A consumer that takes its rule's events through a queue, in batches. */
+const isQueued = (spec: FunctionSpec) => Boolean(spec.rule && spec.queue);
+/** What a consumer's rule and redrive rule deliver to: its queue when it is queued, else the function. */
+const deliveryOf = (spec: FunctionSpec) =>
+  isQueued(spec)
+    ? { type: "AWS::SQS::Queue", logicalId: expect.stringMatching(new RegExp(`^${compact(spec)}queue`)) }
+    : {
+        type: "AWS::Lambda::Function",
+        logicalId: expect.stringMatching(new RegExp(`^${compact(spec)}[0-9A-F]{8}$`)),
+      };
 
 /** The statements of the policies attached to a function's execution role. */
 function statementsOf(spec: FunctionSpec): Statement[] {
@@ -80,12 +98,17 @@ describe("the wiring list", () => {
     }
   });
 
-  it("puts each rule on its bus: the default one where the list says so (SES feedback), else Convene's", () => {
+  it("puts each rule on its bus (the default one where the list says so, SES feedback, else Convene's), targeting its function or its queue", () => {
     const rules = resources("AWS::Events::Rule").filter(({ Properties }) => Properties.EventPattern);
     for (const spec of functions.filter((candidate) => candidate.rule)) {
       const rule = rules.find(({ Properties }) => isDeepStrictEqual(Properties.EventPattern, spec.rule));
       const expected = spec.bus === "default" ? "default" : { Ref: expect.stringMatching(/^Bus/) };
       expect(rule?.Properties.EventBusName, spec.name).toEqual(expected);
+      const targets = (rule?.Properties.Targets ?? []) as { Arn: unknown }[];
+      expect(
+        targets.map(({ Arn }) => typeOfArn(Arn)),
+        spec.name,
+      ).toEqual([deliveryOf(spec)]);
     }
   });
 
@@ -102,7 +125,8 @@ describe("the wiring list", () => {
       expect(redrive?.Properties.EventBusName, spec.name).toEqual({ Ref: expect.stringMatching(/^Bus/) });
       const [target] = (redrive?.Properties.Targets ?? []) as { Arn: unknown; InputPath: string }[];
       expect(target?.InputPath).toBe("$.detail");
-      expect(JSON.stringify(target?.Arn)).toContain(spec.name.replace(/-/g, ""));
+      // A queued consumer gets its redrives through its queue, so that it only ever receives SQS events.
+      expect(typeOfArn(target?.Arn), spec.name).toEqual(deliveryOf(spec));
     }
   });
 });
@@ -200,7 +224,9 @@ describe("least privilege from the wiring list", () => {
   });
 
   it("invokes each stream consumer from the table's stream, filtered as the wiring list says", () => {
-    const mappings = resources("AWS::Lambda::EventSourceMapping");
+    const mappings = resources("AWS::Lambda::EventSourceMapping").filter(({ Properties }) =>
+      JSON.stringify(Properties.EventSourceArn).includes("StreamArn"),
+    );
     const consumers = functions.filter((spec) => spec.stream);
     expect(mappings).toHaveLength(consumers.length);
     for (const spec of consumers) {
@@ -238,10 +264,11 @@ describe("least privilege from the wiring list", () => {
         expect.arrayContaining(["xray:PutTraceSegments", "logs:PutLogEvents"]),
       );
       // Only asynchronously invoked functions and stream consumers (their batches given up on)
-      // hand their failures to the dead-letter queue.
+      // hand their failures to the dead-letter queue; a queued consumer's queue moves its own.
       expect(actions.includes("sqs:SendMessage"), spec.name).toBe(
-        Boolean(spec.rule || spec.schedule || spec.stream),
+        Boolean((spec.rule && !isQueued(spec)) || spec.schedule || spec.stream),
       );
+      expect(actions.includes("sqs:ReceiveMessage"), spec.name).toBe(isQueued(spec));
     }
     const roles = resources("AWS::IAM::Role").filter(({ Properties }) =>
       JSON.stringify(Properties.AssumeRolePolicyDocument).includes("lambda.amazonaws.com"),
@@ -252,4 +279,92 @@ describe("least privilege from the wiring list", () => {
     expect(ours).toHaveLength(functions.length);
     for (const { Properties } of ours) expect(Properties.ManagedPolicyArns).toBeUndefined();
   });
+});
+
+describe("queued consumers (`queue` in the wiring list)", () => {
+  const queued = functions.filter(isQueued);
+  /** The consumer's queue, by its physical name: its logical id and properties. */
+  const queueOf = (spec: FunctionSpec) => {
+    const found = Object.entries(
+      template.findResources("AWS::SQS::Queue", { Properties: { QueueName: `convene-${spec.name}` } }),
+    ) as [string, Resource][];
+    const [entry] = found;
+    if (!entry) throw new Error(`no queue convene-${spec.name}`);
+    return { logicalId: entry[0], properties: entry[1].Properties };
+  };
+  const queueArn = (spec: FunctionSpec) => ({ "Fn::GetAtt": [queueOf(spec).logicalId, "Arn"] });
+
+  it("exist in the wiring list", () => {
+    expect(queued.length, "a consumer with `queue` to check the stack against").toBeGreaterThan(0);
+  });
+
+  it.each(queued.map((spec) => [spec.name, spec] as const))(
+    "%s has its own encrypted queue, TLS only, dead-lettered after 5 receives, out of sight 6× its timeout",
+    (_name, spec) => {
+      const { properties } = queueOf(spec);
+      expect(properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: {
+          deadLetterTargetArn: { "Fn::GetAtt": [expect.stringMatching(/^DeadLetters/), "Arn"] },
+          maxReceiveCount: 5,
+        },
+        MessageRetentionPeriod: 4 * 24 * 3600,
+      });
+      expect(properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeoutSecondsOf(spec));
+      const statements = resources("AWS::SQS::QueuePolicy")
+        .filter(({ Properties }) => isDeepStrictEqual(Properties.Queues, [{ Ref: queueOf(spec).logicalId }]))
+        .flatMap(({ Properties }) => (Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          Effect: "Deny",
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        }),
+      );
+      // Its rule and its redrive rule may send to it, and nothing else on EventBridge's side.
+      const fromRules = statements.filter(
+        (s) => s.Effect === "Allow" && actionsOf(s).includes("sqs:SendMessage"),
+      );
+      expect(fromRules, spec.name).toHaveLength(2);
+      for (const statement of fromRules)
+        expect(JSON.stringify(statement.Condition), spec.name).toMatch(
+          new RegExp(`"aws:SourceArn":\\{"Fn::GetAtt":\\["${compact(spec)}(rule|redrive)`),
+        );
+    },
+  );
+
+  it.each(queued.map((spec) => [spec.name, spec] as const))(
+    "%s reads its queue in batches of the wiring's size and reports the records that failed",
+    (_name, spec) => {
+      const mappings = resources("AWS::Lambda::EventSourceMapping").filter(({ Properties }) =>
+        isDeepStrictEqual(Properties.EventSourceArn, queueArn(spec)),
+      );
+      expect(mappings).toHaveLength(1);
+      const [mapping] = mappings;
+      expect(mapping?.Properties.FunctionName).toEqual({
+        Ref: expect.stringMatching(new RegExp(`^${compact(spec)}[0-9A-F]{8}$`)),
+      });
+      expect(mapping?.Properties).toMatchObject({
+        BatchSize: spec.queue?.batchSize,
+        FunctionResponseTypes: ["ReportBatchItemFailures"],
+      });
+      // No batching window: a mail's event is not held back to fill a batch.
+      expect(mapping?.Properties.MaximumBatchingWindowInSeconds).toBeUndefined();
+    },
+  );
+
+  it.each(queued.map((spec) => [spec.name, spec] as const))(
+    "%s's rule retries a failed delivery to the queue, then dead-letters it",
+    (_name, spec) => {
+      const rule = resources("AWS::Events::Rule").find(({ Properties }) =>
+        isDeepStrictEqual(Properties.EventPattern, spec.rule),
+      );
+      expect(rule?.Properties.Targets).toEqual([
+        expect.objectContaining({
+          Arn: queueArn(spec),
+          DeadLetterConfig: { Arn: { "Fn::GetAtt": [expect.stringMatching(/^DeadLetters/), "Arn"] } },
+          RetryPolicy: expect.objectContaining({ MaximumRetryAttempts: 8 }),
+        }),
+      ]);
+    },
+  );
 });
