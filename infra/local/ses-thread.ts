@@ -20,9 +20,12 @@ export async function startSesServerThread(options: SesServerOptions): Promise<S
     } satisfies SesThreadData,
   });
   const calls = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  /** Why the thread is gone, once it is. */
+  let ended: Error | undefined;
   let nextCall = 0;
   const call = (method: "eventsPublished" | "close") =>
     new Promise<void>((resolve, reject) => {
+      if (ended) return reject(ended);
       const id = nextCall++;
       calls.set(id, { resolve, reject });
       worker.postMessage({ kind: "call", id, method } satisfies ToSesThread);
@@ -78,12 +81,18 @@ export async function startSesServerThread(options: SesServerOptions): Promise<S
       reject(new Error(`the local SES's thread ended (${code}) before listening`)),
     );
   });
-  // A thread that fails later is a bug of the stand-in: said, and its calls in flight fail.
-  worker.on("error", (error) => {
-    console.error("[ses-server] the local SES's thread failed:", error);
+  // A thread that fails or ends later is a bug of the stand-in: said, and its calls in flight
+  // fail (a `close` then has nothing left to wait for).
+  const end = (error: Error) => {
+    ended ??= error;
     for (const waiting of calls.values()) waiting.reject(error);
     calls.clear();
+  };
+  worker.on("error", (error) => {
+    console.error("[ses-server] the local SES's thread failed:", error);
+    end(error);
   });
+  worker.on("exit", (code) => end(new Error(`the local SES's thread ended (${code})`)));
 
   const { url, port } = await listening;
   return {
@@ -92,7 +101,7 @@ export async function startSesServerThread(options: SesServerOptions): Promise<S
     recovered,
     eventsPublished: () => call("eventsPublished"),
     close: async () => {
-      await call("close");
+      if (!ended) await call("close");
       await worker.terminate();
     },
   };

@@ -1,14 +1,9 @@
 // The entry of a worker thread that runs a TypeScript module (`workerData.entry`, a file URL).
-// Under tsx (`npm start`, the scripts) the thread inherits tsx's loader and imports it as it is;
-// where no loader is registered (Vitest's workers) it registers tsx's first.
+// A worker does not inherit the loader hooks its parent registered (tsx's under `npm start`, none
+// in Vitest's workers), and Node's own type stripping (22.18+) refuses what tsx compiles (e.g.
+// constructor parameter properties): tsx's loader is registered here, before the first import.
 import { workerData } from "node:worker_threads";
+import { register } from "tsx/esm/api";
 
-try {
-  await import(workerData.entry);
-} catch (error) {
-  if (error?.code !== "ERR_UNKNOWN_FILE_EXTENSION") throw error;
-  const { register } = await import("tsx/esm/api");
-  register();
-  // Another URL: the failed import of the first is cached as failed.
-  await import(`${workerData.entry}?tsx`);
-}
+register();
+await import(workerData.entry);
