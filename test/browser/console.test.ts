@@ -134,19 +134,27 @@ describe("organiser console", () => {
     // Three people fill the form at once, each in a tab, and send it after a person's time (the
     // form refuses a post that comes back sooner than someone could have filled it in).
     const forms = await Promise.all(people.map(() => browser.context.newPage()));
-    for (const [index, person] of people.entries()) {
-      const form = forms[index] as Page;
-      await form.goto(`${api}/events/${eventId}/register?lang=en`);
-      await chooseFirstSession(form);
-      for (const field of ["email", "firstName", "lastName", "organisation"] as const) {
-        await form.locator(`[name=${field}]`).fill(person[field]);
-      }
-      await form.locator("[name=organisationType]").selectOption("local-government");
-      await form.locator("[name=country]").selectOption("TN");
-      await form.locator("label", { hasText: "Staff member" }).click();
-      await form.locator("label[for=field-consent]").click();
-    }
-    await new Promise((resolve) => setTimeout(resolve, personFillingTheFormMs));
+    const loadedAt = await Promise.all(
+      people.map(async (person, index) => {
+        const form = forms[index] as Page;
+        await form.goto(`${api}/events/${eventId}/register?lang=en`);
+        const loaded = Date.now();
+        await chooseFirstSession(form);
+        for (const field of ["email", "firstName", "lastName", "organisation"] as const) {
+          await form.locator(`[name=${field}]`).fill(person[field]);
+        }
+        await form.locator("[name=organisationType]").selectOption("local-government");
+        await form.locator("[name=country]").selectOption("TN");
+        await form.locator("label", { hasText: "Staff member" }).click();
+        await form.locator("label[for=field-consent]").click();
+        return loaded;
+      }),
+    );
+    // A person's time counts from the form's load: the filling above (seconds on a busy machine)
+    // is part of it, so only what is left of it is waited for.
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, Math.max(...loadedAt) + personFillingTheFormMs - Date.now())),
+    );
     for (const form of forms) {
       await Promise.all([form.waitForNavigation(), form.locator("button[type=submit]").click()]);
       expect(await form.getByRole("heading", { level: 1 }).textContent()).toMatch(
