@@ -46,8 +46,8 @@ async function writeChunk(chunk: readonly WriteRequest[], client = db): Promise<
  * one a mail), gathered for up to `windowMs` (or until 25 wait) and written in one BatchWriteItem:
  * one request a batch instead of one an item, each a whole item with no condition. A put's promise
  * settles once its batch is written (unprocessed items retried as in `batchWrite`), or rejects
- * with its batch's error. Two puts of one key never share a batch (DynamoDB refuses that): the
- * first batch is written before the second put joins the next.
+ * with its batch's error. Two puts of one key never share a batch (DynamoDB refuses that), and the
+ * later one waits until the earlier one's batch is written: the last put of a key wins.
  */
 export function batchedPuts(client: DynamoDBDocumentClient, windowMs: number) {
   interface Waiting {
@@ -56,31 +56,45 @@ export function batchedPuts(client: DynamoDBDocumentClient, windowMs: number) {
   }
   let batch = new Map<string, Waiting>();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** The write of each key being written, for a later put of the same key to wait for. */
+  const writing = new Map<string, Promise<void>>();
 
   const flush = () => {
     clearTimeout(timer);
     timer = undefined;
-    const written = [...batch.values()];
+    const written = batch;
     batch = new Map();
-    writeChunk(
-      written.map(({ item }) => ({ put: item })),
+    const write = writeChunk(
+      [...written.values()].map(({ item }) => ({ put: item })),
       client,
-    ).then(
+    );
+    const settled = write.then(
       () => {
-        for (const { settle } of written) settle.resolve();
+        for (const { settle } of written.values()) settle.resolve();
       },
       (error: unknown) => {
-        for (const { settle } of written) settle.reject(error);
+        for (const { settle } of written.values()) settle.reject(error);
       },
     );
+    for (const key of written.keys()) writing.set(key, settled);
+    void settled.then(() => {
+      for (const key of written.keys()) if (writing.get(key) === settled) writing.delete(key);
+    });
   };
 
-  return (item: Record<string, unknown> & TableKey): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const key = `${item.pk}\u0000${item.sk}`;
+  return async (item: Record<string, unknown> & TableKey): Promise<void> => {
+    const key = `${item.pk}\u0000${item.sk}`;
+    // A put of a key already waiting or being written goes after it: flushed, then waited for.
+    for (;;) {
       if (batch.has(key)) flush();
+      const earlier = writing.get(key);
+      if (!earlier) break;
+      await earlier;
+    }
+    return new Promise((resolve, reject) => {
       batch.set(key, { item, settle: { resolve, reject } });
       if (batch.size >= batchSize) flush();
       else timer ??= setTimeout(flush, windowMs);
     });
+  };
 }

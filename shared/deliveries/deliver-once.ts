@@ -75,7 +75,7 @@ export interface Delivery {
  *    that moment if its time allows, else a step hands on from here (`SendDeadlineError`) and a
  *    single mail is `deferred` to the sweeper.
  * 3. Sends (within `delivery.timeLeftMs`) with the SES tag naming the delivery record, and records
- *    the outcome in the very next write (batched with the outcomes of the sends around it). If SES refuses the address for good (`MessageRejected`),
+ *    the outcome in the very next write (a step's, batched with the outcomes of the sends around it). If SES refuses the address for good (`MessageRejected`),
  *    the record says `rejected` and the caller moves on; any other error (`SendDeadlineError`
  *    included) ends the lease at once so that the retry or the next step sends it, saying whether
  *    nothing went out (taken over at once) or SES may have taken it (taken over after the grace).
@@ -136,7 +136,12 @@ export async function deliverOnce(
     await releaseDelivery(key, { ...lease, until: new Date() }, nothingWentOut(error));
     throw error;
   }
-  await recordSent(key, { claimedAt, expiresAt: delivery.expiresAt, messageId, sentAt: new Date() });
+  await recordSent(
+    key,
+    { claimedAt, expiresAt: delivery.expiresAt, messageId, sentAt: new Date() },
+    // A single mail (no step time: a confirmation) has no sends around it to share a write with.
+    { alone: !delivery.timeLeftMs },
+  );
   return "sent";
 }
 

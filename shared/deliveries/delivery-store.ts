@@ -136,22 +136,30 @@ let putSent: ((item: Record<string, unknown> & TableKey) => Promise<void>) | und
 /**
  * Records that a claimed delivery was sent: the whole record (the claim's fields without its
  * lease, `sent`, SES's message id), put without condition as the update it replaces was (no one
- * else writes a live claim but its sender, and SES's event writes the same outcome), batched with
- * the outcomes of the sends around it. Resolves once written.
+ * else writes a live claim but its sender, and SES's event writes the same outcome). The outcome
+ * of a send among others (a page of a step) is batched with theirs; a mail sent `alone` (a
+ * confirmation: one per invocation) is written at once, having nobody to wait for. Resolves once
+ * written.
  */
-export function recordSent(
+export async function recordSent(
   key: TableKey,
   sent: { claimedAt: Date; expiresAt: number | undefined; messageId: string; sentAt: Date },
+  { alone }: { alone: boolean },
 ): Promise<void> {
-  putSent ??= batchedPuts(outcomeDb(), sentOutcomeWindowMs);
-  return putSent({
+  const item = {
     ...key,
     state: "sent",
     claimedAt: sent.claimedAt.toISOString(),
     ...(sent.expiresAt !== undefined && { expiresAt: sent.expiresAt }),
     messageId: sent.messageId,
     sentAt: sent.sentAt.toISOString(),
-  });
+  };
+  if (alone) {
+    await outcomeDb().send(new PutCommand({ TableName: tableName, Item: item }));
+    return;
+  }
+  putSent ??= batchedPuts(outcomeDb(), sentOutcomeWindowMs);
+  await putSent(item);
 }
 
 /**
