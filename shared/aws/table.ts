@@ -101,6 +101,10 @@ export const keys = {
     gsi1pk: `EVENT#${eventId}#SESSION#${sessionId}`,
     gsi1skPrefix: status ? `STATUS#${status}#` : "STATUS#",
   }),
+  /** Whether a key is a delivery record's (a registration's mail, or a mailing's), and no other item's. */
+  isDelivery: (key: TableKey): boolean =>
+    (key.pk.startsWith("REG#") && key.sk.startsWith("MAIL#")) ||
+    (key.pk.startsWith("MAILING#") && key.sk.startsWith("SENT#")),
   delivery: (registrationId: string, kind: string, sequence: number): TableKey => ({
     pk: `REG#${registrationId}`,
     sk: `MAIL#${kind}#${sequence}`,

@@ -208,15 +208,21 @@ export interface SendEvent {
 export async function recordSendEvents(
   events: readonly SendEvent[],
 ): Promise<PromiseSettledResult<boolean>[]> {
-  const items = await batchGet(
-    events.map((event) => event.key),
-    { consistent: true, attributes: ["state"] },
-  );
+  let items: Record<string, unknown>[];
+  try {
+    items = await batchGet(
+      events.map((event) => event.key),
+      { consistent: true, attributes: ["state"] },
+    );
+  } catch (error) {
+    // The read failed: every event of it fails (and is given again), nothing else of the batch.
+    return events.map(() => ({ status: "rejected", reason: error }));
+  }
   const sending = new Set(
-    items
-      .map((item) => deliveryStateSchema.parse(item))
-      .filter((record) => record.state === "sending")
-      .map((record) => keyName(record)),
+    items.flatMap((item) => {
+      const record = deliveryStateSchema.safeParse(item);
+      return record.success && record.data.state === "sending" ? [keyName(record.data)] : [];
+    }),
   );
   return Promise.allSettled(
     events.map(

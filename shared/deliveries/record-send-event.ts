@@ -1,3 +1,4 @@
+import { keys } from "../aws/table.ts";
 import type { DetailOf } from "../bus/define-event.ts";
 import type { emailSent } from "../bus/events/ses-feedback.ts";
 import { recordSendEvents, type SendEvent } from "./delivery-store.ts";
@@ -16,7 +17,10 @@ export async function recordEmailsSent(
   const events = details.map((detail): SendEvent | undefined => {
     const [value] = detail.mail.tags[deliveryTagName] ?? [];
     const key = value === undefined ? undefined : deliveryKeyOfTag(value);
-    return key && { key, messageId: detail.mail.messageId, sentAt: detail.mail.timestamp };
+    // A tag that names no delivery record (another application's, a forged one) changes nothing,
+    // and is never read: the function may read delivery records only.
+    if (!key || !keys.isDelivery(key)) return undefined;
+    return { key, messageId: detail.mail.messageId, sentAt: detail.mail.timestamp };
   });
   const tagged = events.filter((event) => event !== undefined);
   const recorded = tagged.length > 0 ? await recordSendEvents(tagged) : [];

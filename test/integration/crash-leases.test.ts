@@ -1,6 +1,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { describe, expect, inject, it } from "vitest";
+import { lambdaContext } from "../../infra/local/lambda-context.ts";
 import { batchedPuts } from "../../shared/aws/batch-write.ts";
 import { db, tableName } from "../../shared/aws/dynamo.ts";
 import { keys } from "../../shared/aws/table.ts";
@@ -30,6 +32,7 @@ import {
 import { mailingMessageFor } from "../../shared/mailings/message.ts";
 import { resolveRecipients } from "../../shared/mailings/recipients.ts";
 import { reminderDeliveryKind } from "../../shared/reminders/reminder.ts";
+import { suppressionOf } from "../../shared/suppression/suppression-store.ts";
 import { mailsTo, waitForMails } from "../support/outbox.ts";
 import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
 import { busSettled, waitUntil } from "../support/wait.ts";
@@ -356,6 +359,58 @@ describe("a dead sender's claim, and SES's send event", () => {
     expect(afterSilence).toMatchObject({ outcome: "sent", sends: 1 });
     expect(afterSilence.sentAt).toBeGreaterThan(silent.leaseEnded + sendEventGraceMs);
     expect(await mailsTo(outbox, silent.to)).toHaveLength(1);
+  });
+});
+
+describe("record-feedback's batch of SES events", () => {
+  it("marks a dead sender's claim sent, suppresses a bounce, changes nothing for a tag of no delivery, and fails only the record it cannot read", async () => {
+    const { handler } = (await import("../../functions/record-feedback.ts")) as {
+      handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+    };
+    const claimed = keys.delivery(uniqueId("batch-claim"), "confirmation", 1);
+    await claimDelivery(claimed, "sending", new Date(), { until: new Date(Date.now() - 1_000) });
+    const bounced = `${uniqueId("bounced")}@example.org`;
+    // An item that is no delivery record, which a forged or foreign tag could name.
+    const foreignKey = { pk: `SUPPRESSION#${uniqueId("foreign")}@example.org`, sk: "SUPPRESSION" };
+    await db.send(new PutCommand({ TableName: tableName, Item: { ...foreignKey, reason: "complained" } }));
+    const sent = (key: { pk: string; sk: string }, messageId: string) => ({
+      "detail-type": "Email Sent",
+      detail: {
+        eventType: "Send",
+        mail: {
+          messageId,
+          timestamp: new Date().toISOString(),
+          destination: ["someone@example.org"],
+          tags: { [deliveryTag(key).name]: [deliveryTag(key).value] },
+        },
+      },
+    });
+    const bodies = {
+      claim: sent(claimed, "ses-claimed"),
+      // A tag naming an item that is no delivery record (another application's, forged).
+      foreign: sent(foreignKey, "ses-foreign"),
+      bounce: {
+        "detail-type": "Email Bounced",
+        detail: {
+          eventType: "Bounce",
+          bounce: { bounceType: "Permanent", bouncedRecipients: [{ emailAddress: bounced }] },
+          mail: { messageId: "ses-bounced" },
+        },
+      },
+      unreadable: { "detail-type": "Email Sent", detail: { eventType: "Send" } },
+    };
+    const records = Object.entries(bodies).map(([messageId, body]) => ({
+      messageId,
+      body: JSON.stringify({ id: uniqueId("event"), source: "aws.ses", ...body }),
+    })) as SQSRecord[];
+
+    const answer = await handler({ Records: records }, lambdaContext("record-feedback", 10));
+
+    expect(answer.batchItemFailures).toEqual([{ itemIdentifier: "unreadable" }]);
+    expect(
+      (await db.send(new GetCommand({ TableName: tableName, Key: claimed, ConsistentRead: true }))).Item,
+    ).toMatchObject({ state: "sent", messageId: "ses-claimed" });
+    expect((await suppressionOf(bounced))?.reason).toBe("bounced");
   });
 });
 
