@@ -7,10 +7,10 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  * A scheduling hint only: a file missing from the list runs in Vitest's own order after these.
  */
 const longestFirst = [
-  "test/integration/npm-start.test.ts",
   "test/integration/npm-start-stops.test.ts",
-  "test/browser/console-axe.test.ts",
+  "test/integration/npm-start.test.ts",
   "test/browser/registrant-pages.test.ts",
+  "test/browser/console-axe.test.ts",
   "test/browser/console.test.ts",
   "test/browser/console-branding.test.ts",
   "test/integration/cli.test.ts",
