@@ -63,12 +63,17 @@ export async function importAttendance(
     allSessionRegistrations(eventId, sessionId),
     erasedAmong(eventId, emails),
   ]);
-  const { records, summary } = matchAttendance(report, registrations, event.attendanceMinMinutes, erased);
+  const stored = previous?.fileHash === fileHash ? await readAttendance(eventId, sessionId) : undefined;
+  const match = (left: ReadonlySet<string>) =>
+    matchAttendance(report, registrations, event.attendanceMinMinutes, left);
+  let { records, summary } = match(erased);
+  // People erased before erasures left marks (or by an erasure still running then) are known only
+  // by their absence from the stored records of the same file: left out as the marked ones are
+  // (unless registered again).
+  const gone = stored ? absentFrom(stored, records) : [];
+  if (gone.length > 0) ({ records, summary } = match(new Set([...erased, ...gone])));
   const { unmatched, ...counts } = summary;
-  if (previous?.fileHash === fileHash) {
-    const stored = await readAttendance(eventId, sessionId);
-    if (sameImport(previous.counts, stored, counts, records)) return summary;
-  }
+  if (previous && stored && sameImport(previous.counts, stored, counts, records)) return summary;
   await replaceAttendance(
     eventId,
     sessionId,
@@ -91,6 +96,12 @@ export async function importAttendance(
     return importAttendance(eventId, sessionId, file, now);
   }
   return summary;
+}
+
+/** The addresses of new records that the stored records (of the same file) do not hold: erased since. */
+function absentFrom(stored: readonly AttendanceRecord[], records: readonly AttendanceRecord[]): string[] {
+  const kept = new Set(stored.map((record) => record.email));
+  return records.flatMap((record) => (record.email && !kept.has(record.email) ? [record.email] : []));
 }
 
 /** Whether a new import would write what the stored one holds (records compared as stored: no undefined fields). */

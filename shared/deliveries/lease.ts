@@ -100,12 +100,13 @@ export function leaseFree(now: Date, prefix = "lease") {
  * expired, before anyone takes it over and sends again: long enough for SES's `Email Sent` event
  * (published with the delivery's tag, see `recordSendEvents`) to mark it sent if SES took the
  * mail. On AWS, 120 s: SES publishes its sending events within seconds as a rule (best effort,
- * no stated bound), EventBridge invokes the consumer asynchronously within a second, and a failed
- * first invocation is retried by Lambda after about a minute, so two minutes cover one retry.
+ * no stated bound), EventBridge puts them on `record-feedback`'s queue, which Lambda reads within
+ * a second, and a record that failed is given again once the queue's visibility timeout (a
+ * minute: six times the function's 10 s) is over, so two minutes cover one retry.
  * Only crashed sends wait for it (a few minutes more for a mail that may never have gone out).
  * The local runtime sets a few seconds (its SES publishes the event a quarter of a second after
- * it answers, kept on disk until delivered, and a restart delivers SES's events before it resumes
- * any step).
+ * it answers, kept on disk until delivered, its queue hands it over within a tenth of a second,
+ * and a restart delivers SES's events before it resumes any step).
  */
 export const sendEventGraceMs = readConfig({
   CONVENE_SEND_EVENT_GRACE_MS: z.coerce.number().int().nonnegative().default(120_000),

@@ -1,11 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { DeleteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, inject, it } from "vitest";
 import * as z from "zod";
 import { startTableStream } from "../../infra/local/table-stream.ts";
 import { outboxRecords } from "../../infra/wiring.ts";
 import { readAttendance, readImport } from "../../shared/attendance/attendance-store.ts";
-import { tableName } from "../../shared/aws/dynamo.ts";
+import { db, tableName } from "../../shared/aws/dynamo.ts";
 import { busMessageSchema } from "../../shared/bus/define-event.ts";
 import { attendanceImported } from "../../shared/bus/events/attendance-imported.ts";
 import { sampleEvent, uniqueId } from "../support/sample-event.ts";
@@ -308,6 +309,37 @@ describe("attendance import", () => {
     await register(id, jonas);
     const registeredAgain = await upload(id, download);
     expect(registeredAgain.json).toMatchObject({ people: 4, matched: 2, attended: 2 });
+  });
+
+  it("does not bring back, with the same file, a registrant erased before erasures left their mark", async () => {
+    const domain = uniqueId("erased-before");
+    const jonas = `jonas.placeholder@${domain}.example.net`;
+    const id = await eventWith([`amal.testfixture@${domain}.example.org`, jonas]);
+    const zoom = await zoomReportAt(domain);
+    await upload(id, zoom);
+    const erase = await request(
+      "DELETE",
+      `/admin/events/${id}/registrations/${(await exportRows(id)).get(jonas)?.registrationId}`,
+      { admin: true },
+    );
+    expect(erase.status).toBe(204);
+    // As an erasure made by an earlier version left things: no mark, only the stored records.
+    const { Items: marks = [] } = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": `EVENT#${id}`, ":prefix": "ERASED#" },
+      }),
+    );
+    expect(marks).toHaveLength(1);
+    for (const mark of marks) {
+      await db.send(new DeleteCommand({ TableName: tableName, Key: { pk: mark.pk, sk: mark.sk } }));
+    }
+
+    const again = await upload(id, zoom);
+
+    expect(again.json).toMatchObject({ people: 3, matched: 1 });
+    expect(JSON.stringify(again.json)).not.toContain(jonas);
   });
 
   it("refuses a report once the event's retention has ended: the people it names are deleted", async () => {
