@@ -3,9 +3,9 @@ import * as z from "zod";
 import { batchWrite, type WriteRequest } from "../aws/batch-write.ts";
 import { db, queryAll, tableName } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
+import { transact } from "../aws/transact.ts";
 import type { BusMessage } from "../bus/define-event.ts";
 import { outboxEntry } from "../bus/outbox.ts";
-import { transact } from "../registrations/registration-store.ts";
 
 /** What the last import says of one person of a session. */
 const attendanceRecordSchema = z.object({

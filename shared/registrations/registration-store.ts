@@ -1,12 +1,10 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
-import { db, tableName, unlessConditionFails } from "../aws/dynamo.ts";
+import { db, type TransactItem, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
+import { transact } from "../aws/transact.ts";
 import type { BusMessage } from "../bus/define-event.ts";
 import { outboxEntry } from "../bus/outbox.ts";
-import { BusyError } from "../domain/errors.ts";
 import {
   normalizeEmail,
   type Registration,
@@ -16,8 +14,6 @@ import {
 
 /** The (event, email) uniqueness item: which registration holds that address in that event. */
 const emailLockSchema = z.object({ registrationId: z.string() });
-
-type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>;
 
 const registrationItem = (registration: Registration) => ({
   ...keys.registration(registration.registrationId),
@@ -29,45 +25,12 @@ const registrationItem = (registration: Registration) => ({
 const toRegistration = (item: Record<string, unknown>): Registration => registrationSchema.parse(item);
 
 /**
- * How long a registration keeps retrying a transaction that conflicts with concurrent ones: about
- * half of the register function's 10 s, so that it still answers in its own words (503, try again)
- * rather than be cut off by its timeout.
- */
-const conflictRetryBudgetMs = 5_000;
-
-/**
- * Runs a transaction, retrying when DynamoDB cancels it for a conflict with a concurrent one
- * (many people registering for the same session at once: each transaction updates its counter),
- * after a random pause that grows with each attempt (up to 250 ms) so that the contenders spread
- * out. Returns which item's condition failed, or `undefined` when the transaction went through;
- * throws `BusyError` when conflicts outlast the budget.
- */
-export async function transact(items: TransactItems): Promise<number | undefined> {
-  const started = Date.now();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await db.send(new TransactWriteCommand({ TransactItems: items }));
-      return undefined;
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = error.CancellationReasons ?? [];
-      const failed = reasons.findIndex((reason) => reason.Code === "ConditionalCheckFailed");
-      if (failed >= 0) return failed;
-      if (!reasons.some((reason) => reason.Code === "TransactionConflict")) throw error;
-      const pauseMs = Math.random() * Math.min(250, 10 * 2 ** attempt);
-      if (Date.now() + pauseMs - started > conflictRetryBudgetMs) throw new BusyError();
-      await sleep(pauseMs);
-    }
-  }
-}
-
-/**
  * The two ways a registration can take its place in a session's counters: a seat (whose condition
  * stops overbooking, and lets nobody overtake those waiting), or a place on the waiting list.
  */
 function sessionCounterUpdates(eventId: string, sessionId: string, capacity: number | undefined) {
   const Key = keys.sessionCounters(eventId, sessionId);
-  const seat: TransactItems[number] = {
+  const seat: TransactItem = {
     Update: {
       TableName: tableName,
       Key,
@@ -82,7 +45,7 @@ function sessionCounterUpdates(eventId: string, sessionId: string, capacity: num
         : { ExpressionAttributeValues: { ":one": 1 } }),
     },
   };
-  const waitlist: TransactItems[number] = {
+  const waitlist: TransactItem = {
     Update: {
       TableName: tableName,
       Key,
@@ -111,8 +74,8 @@ export function newRegistrationTransaction(
   capacity: number | undefined,
   now: Date,
   announce: (status: RegistrationStatus) => BusMessage,
-  guards: readonly TransactItems[number][] = [],
-): Record<"confirmed" | "waitlisted", TransactItems> {
+  guards: readonly TransactItem[] = [],
+): Record<"confirmed" | "waitlisted", TransactItem[]> {
   const lock = {
     Put: {
       TableName: tableName,
@@ -125,7 +88,7 @@ export function newRegistrationTransaction(
     },
   };
   const counters = sessionCounterUpdates(registration.eventId, registration.sessionId, capacity);
-  const items = (status: "confirmed" | "waitlisted", counter: TransactItems[number]): TransactItems => [
+  const items = (status: "confirmed" | "waitlisted", counter: TransactItem): TransactItem[] => [
     // The first confirmation counts as sent now: a double-submitted form does not mail twice.
     {
       Put: {
@@ -158,7 +121,7 @@ export async function createRegistration(
   capacity: number | undefined,
   now: Date,
   announce: (status: RegistrationStatus) => BusMessage,
-  guards: readonly TransactItems[number][] = [],
+  guards: readonly TransactItem[] = [],
 ): Promise<CreateOutcome> {
   const transaction = newRegistrationTransaction(registration, capacity, now, announce, guards);
   const failed = await transact(transaction.confirmed);
