@@ -50,6 +50,8 @@ export default defineConfig({
           name: "browser",
           include: ["test/browser/**/*.test.ts"],
           globalSetup: ["test/browser/global-setup.ts"],
+          // After the root's (the lists add up): each file says when it is done with the stack.
+          setupFiles: ["test/browser/stack-release.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // What the page shows after a request can take seconds on a busy machine, not one.
