@@ -17,7 +17,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from "mailparser";
+import type { AddressObject, Attachment, ParsedMail } from "mailparser";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import * as z from "zod";
 
@@ -536,6 +536,17 @@ function decodeBase64(value: string, field: string): Buffer {
 function headerSection(raw: Buffer): Buffer {
   const ends = [raw.indexOf("\r\n\r\n"), raw.indexOf("\n\n")].filter((index) => index >= 0);
   return ends.length === 0 ? raw : raw.subarray(0, Math.min(...ends));
+}
+
+/**
+ * mailparser, loaded when the outbox's page first lists or shows a message: sending needs none of
+ * it, and it is the heaviest part of the stand-in's start.
+ */
+async function simpleParser(
+  source: Buffer,
+  options?: import("mailparser").SimpleParserOptions,
+): Promise<ParsedMail> {
+  return (await import("mailparser")).simpleParser(source, options);
 }
 
 /** Parses only the headers of a message. */
