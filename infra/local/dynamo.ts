@@ -1,4 +1,4 @@
-import { type ChildProcess, spawnSync } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import {
@@ -60,8 +60,6 @@ function withJavaEnvironment<T>(start: () => T): T {
  * `dataDir: undefined` keeps everything in memory (tests).
  */
 export async function startDynamoDbLocal(options: { port: number; dataDir?: string }): Promise<LocalDynamo> {
-  const java = spawnSync("java", ["-version"], { stdio: "ignore" });
-  if (java.error) throw new Error(javaHelp);
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
 
   const child = withJavaEnvironment(() =>
@@ -80,9 +78,13 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   const endpoint = `http://127.0.0.1:${options.port}`;
   const client = localClient(endpoint);
   try {
-    const exitedEarly = new Promise<never>((_, reject) =>
-      child.once("exit", (code) => reject(new Error(`DynamoDB Local exited (code ${code}):\n${output}`))),
-    );
+    const exitedEarly = new Promise<never>((_, reject) => {
+      child.once("exit", (code) => reject(new Error(`DynamoDB Local exited (code ${code}):\n${output}`)));
+      // No `java` to spawn (rather than a JVM started only to ask for its version before each start).
+      child.once("error", (error) =>
+        reject("code" in error && error.code === "ENOENT" ? new Error(javaHelp) : error),
+      );
+    });
     // Also rejects at a normal stop later on; nobody listens then.
     exitedEarly.catch(() => undefined);
     await Promise.race([
