@@ -65,11 +65,13 @@ export async function functionCode(spec: FunctionSpec): Promise<FunctionCode> {
     if (module.startsWith(signingModules)) continue;
     for (const [, command = ""] of code.matchAll(/new (\w+?)Command\d*\(/g)) {
       for (const action of commandActions[command] ?? []) tableActions.add(action);
-      if (command === "TransactWrite" || command === "TransactWriteItems") {
-        for (const [, kind = ""] of code.matchAll(/\b(Put|Update|Delete|ConditionCheck): \{/g)) {
-          const action = transactionItemActions[kind];
-          if (action) tableActions.add(action);
-        }
+    }
+    // The items of a transaction, in the module that sends it or hands it to `transact`
+    // (shared/aws/transact.ts, which sends whatever it is given).
+    if (/new TransactWrite(?:Items)?Command\d*\(|\btransact\d*\(/.test(code)) {
+      for (const [, kind = ""] of code.matchAll(/\b(Put|Update|Delete|ConditionCheck): \{/g)) {
+        const action = transactionItemActions[kind];
+        if (action) tableActions.add(action);
       }
     }
   }
