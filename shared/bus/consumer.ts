@@ -32,14 +32,24 @@ export function busConsumer<const Events extends readonly BusEvent[]>(
   events: Events,
   handle: (message: MessageOf<Events[number]>, step: Step) => Promise<unknown>,
 ) {
-  const definitions = new Map<string, BusEvent>(events.map((event) => [event.detailType, event]));
+  const messageOf = messageParser(events);
   return (event: EventBridgeEvent<string, unknown>, context: Context): Promise<void> =>
-    runStep(event, context, correlationIdsOf(event.detail), (step) => {
-      const definition = definitions.get(event["detail-type"]);
-      if (!definition) throw new Error(`this consumer does not take "${event["detail-type"]}" events`);
-      const message = { detailType: definition.detailType, detail: definition.schema.parse(event.detail) };
-      return handle(message as MessageOf<Events[number]>, step);
-    });
+    runStep(event, context, correlationIdsOf(event.detail), (step) => handle(messageOf(event), step));
+}
+
+/**
+ * The message of a bus event for a consumer of `events`: its definition found by the detail-type,
+ * its detail parsed with that event's schema; throws for an event it does not take or a detail
+ * that does not parse.
+ */
+function messageParser<const Events extends readonly BusEvent[]>(events: Events) {
+  const definitions = new Map<string, BusEvent>(events.map((event) => [event.detailType, event]));
+  return (event: { "detail-type": string; detail: unknown }): MessageOf<Events[number]> => {
+    const definition = definitions.get(event["detail-type"]);
+    if (!definition) throw new Error(`this consumer does not take "${event["detail-type"]}" events`);
+    const detail = definition.schema.parse(event.detail);
+    return { detailType: definition.detailType, detail } as MessageOf<Events[number]>;
+  };
 }
 
 /**
@@ -106,14 +116,8 @@ export function queueConsumer<const Events extends readonly BusEvent[]>(
   events: Events,
   handle: (batch: Queued<MessageOf<Events[number]>>[]) => Promise<readonly QueuedFailure[]>,
 ) {
-  const definitions = new Map<string, BusEvent>(events.map((event) => [event.detailType, event]));
-  const messageOf = (body: string) => {
-    const event = queuedEnvelopeSchema.parse(JSON.parse(body));
-    const definition = definitions.get(event["detail-type"]);
-    if (!definition) throw new Error(`this consumer does not take "${event["detail-type"]}" events`);
-    const detail = definition.schema.parse(event.detail);
-    return { detailType: definition.detailType, detail } as MessageOf<Events[number]>;
-  };
+  const parse = messageParser(events);
+  const messageOf = (body: string) => parse(queuedEnvelopeSchema.parse(JSON.parse(body)));
   return (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
     withInvocation({ records: event.Records.length }, context, async () => {
       const started = Date.now();
