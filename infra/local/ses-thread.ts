@@ -1,5 +1,42 @@
+import { createHash } from "node:crypto";
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { build } from "esbuild";
 import type { SentMessage, SentRecord, SesServer, SesServerOptions } from "./ses-server.ts";
+
+/**
+ * The thread's code as one JavaScript module, built once per process: a worker inherits no loader
+ * hooks (tsx's, under `npm start`), and registering one in each thread cost ~0.6 s of CPU at every
+ * start of the stack. The project's modules are bundled, packages imported as they are (from
+ * `node_modules`, which the file sits in); the file is named by its content, written whole and
+ * renamed into place, so processes building it at once agree.
+ */
+let threadModule: Promise<URL> | undefined;
+const threadModuleUrl = () => {
+  threadModule ??= (async () => {
+    const { outputFiles } = await build({
+      entryPoints: [fileURLToPath(new URL("./ses-thread-worker.ts", import.meta.url))],
+      bundle: true,
+      packages: "external",
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      write: false,
+      logLevel: "silent",
+    });
+    const code = outputFiles[0]?.text ?? "";
+    const dir = fileURLToPath(new URL("../../node_modules/.cache/convene/", import.meta.url));
+    const file = join(dir, `ses-thread-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.mjs`);
+    await mkdir(dir, { recursive: true });
+    const partial = `${file}.${process.pid}.partial`;
+    await writeFile(partial, code);
+    await rename(partial, file);
+    return pathToFileURL(file);
+  })();
+  return threadModule;
+};
 
 /**
  * The local SES in a thread of its own, as SES is a service of its own on AWS: the stack's one
@@ -11,9 +48,8 @@ import type { SentMessage, SentRecord, SesServer, SesServerOptions } from "./ses
  */
 export async function startSesServerThread(options: SesServerOptions): Promise<SesServer> {
   const { publishEvents, onSent, ...settings } = options;
-  const worker = new Worker(new URL("./ts-worker.mjs", import.meta.url), {
+  const worker = new Worker(await threadModuleUrl(), {
     workerData: {
-      entry: new URL("./ses-thread-worker.ts", import.meta.url).href,
       settings,
       publishes: publishEvents !== undefined,
       notifies: onSent !== undefined,
@@ -109,7 +145,6 @@ export async function startSesServerThread(options: SesServerOptions): Promise<S
 
 /** What the thread is started with: the server's options but its two callbacks, and whether each is given. */
 export interface SesThreadData {
-  entry: string;
   settings: Omit<SesServerOptions, "publishEvents" | "onSent">;
   publishes: boolean;
   notifies: boolean;
