@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { BatchGetCommand } from "@aws-sdk/lib-dynamodb";
 import { db, tableName } from "./dynamo.ts";
-import type { TableKey } from "./table.ts";
+import { keyString, type TableKey } from "./table.ts";
 
 /** DynamoDB's limit per BatchGetItem call. */
 const batchSize = 100;
@@ -23,13 +23,12 @@ export async function batchGet(
     attributes?: readonly string[];
   } = {},
 ): Promise<Record<string, unknown>[]> {
-  const projection = options.attributes && {
-    ProjectionExpression: ["pk", "sk", ...options.attributes].map((_, n) => `#a${n}`).join(", "),
-    ExpressionAttributeNames: Object.fromEntries(
-      ["pk", "sk", ...options.attributes].map((name, n) => [`#a${n}`, name]),
-    ),
+  const projected = options.attributes && ["pk", "sk", ...options.attributes];
+  const projection = projected && {
+    ProjectionExpression: projected.map((_, n) => `#a${n}`).join(", "),
+    ExpressionAttributeNames: Object.fromEntries(projected.map((name, n) => [`#a${n}`, name])),
   };
-  const unique = [...new Map(keys.map((key) => [`${key.pk}\n${key.sk}`, key])).values()];
+  const unique = [...new Map(keys.map((key) => [keyString(key), key])).values()];
   const items: Record<string, unknown>[] = [];
   for (let start = 0; start < unique.length; start += batchSize) {
     let pending: Record<string, unknown>[] = unique.slice(start, start + batchSize);

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { runPool } from "../pool.ts";
 import { db, tableName } from "./dynamo.ts";
-import type { TableKey } from "./table.ts";
+import { keyString, type TableKey } from "./table.ts";
 
 export type WriteRequest = { put: Record<string, unknown> & TableKey } | { delete: TableKey };
 
@@ -83,7 +83,7 @@ export function batchedPuts(client: DynamoDBDocumentClient, windowMs: number) {
   };
 
   return async (item: Record<string, unknown> & TableKey): Promise<void> => {
-    const key = `${item.pk}\u0000${item.sk}`;
+    const key = keyString(item);
     // A put of a key already waiting or being written goes after it: flushed, then waited for.
     for (;;) {
       if (batch.has(key)) flush();

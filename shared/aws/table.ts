@@ -59,6 +59,9 @@ export const tableDefinition = {
 
 export type TableKey = { pk: string; sk: string };
 
+/** A key as one string, to find items by key in a Map or Set (a newline is in no key). */
+export const keyString = (key: TableKey): string => `${key.pk}\n${key.sk}`;
+
 export const keys = {
   event: (eventId: string): TableKey => ({ pk: `EVENT#${eventId}`, sk: "EVENT" }),
   /** Where an event sits in gsi1: every event under one key, by when its last session ends. */

@@ -4,7 +4,7 @@ import * as z from "zod";
 import { batchGet } from "../aws/batch-get.ts";
 import { batchedPuts } from "../aws/batch-write.ts";
 import { db, queryAll, tableName, unlessConditionFails } from "../aws/dynamo.ts";
-import { keys, type TableKey } from "../aws/table.ts";
+import { keyString, keys, type TableKey } from "../aws/table.ts";
 import {
   claimTimesHere,
   type Lease,
@@ -221,17 +221,15 @@ export async function recordSendEvents(
   const sending = new Set(
     items.flatMap((item) => {
       const record = deliveryStateSchema.safeParse(item);
-      return record.success && record.data.state === "sending" ? [keyName(record.data)] : [];
+      return record.success && record.data.state === "sending" ? [keyString(record.data)] : [];
     }),
   );
   return Promise.allSettled(
     events.map(
-      async ({ key, messageId, sentAt }) => sending.has(keyName(key)) && markSent(key, messageId, sentAt),
+      async ({ key, messageId, sentAt }) => sending.has(keyString(key)) && markSent(key, messageId, sentAt),
     ),
   );
 }
-
-const keyName = (key: TableKey) => `${key.pk}\n${key.sk}`;
 
 /** A `sending` claim marked sent by SES's event; false if it is no longer a claim. */
 const markSent = (key: TableKey, messageId: string, sentAt: string) =>
