@@ -404,9 +404,22 @@ describe("record-feedback's batch of SES events", () => {
       body: JSON.stringify({ id: uniqueId("event"), source: "aws.ses", ...body }),
     })) as SQSRecord[];
 
-    const answer = await handler({ Records: records }, lambdaContext("record-feedback", 10));
+    // What the batch reads: on AWS, a key outside the delivery records would be refused to it.
+    const reads: string[] = [];
+    db.middlewareStack.add(
+      (next, context) => (args) => {
+        if (context.commandName === "BatchGetItemCommand") reads.push(JSON.stringify(args.input));
+        return next(args);
+      },
+      { step: "initialize", name: "recordReads" },
+    );
+    const answer = await handler({ Records: records }, lambdaContext("record-feedback", 10)).finally(() =>
+      db.middlewareStack.remove("recordReads"),
+    );
 
     expect(answer.batchItemFailures).toEqual([{ itemIdentifier: "unreadable" }]);
+    expect(reads.join()).toContain(claimed.pk);
+    expect(reads.join()).not.toContain(foreignKey.pk);
     expect(
       (await db.send(new GetCommand({ TableName: tableName, Key: claimed, ConsistentRead: true }))).Item,
     ).toMatchObject({ state: "sent", messageId: "ses-claimed" });
