@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { runPool } from "../pool.ts";
 import { db, tableName } from "./dynamo.ts";
+import { gathered } from "./gather.ts";
 import { keyString, type TableKey } from "./table.ts";
 
 export type WriteRequest = { put: Record<string, unknown> & TableKey } | { delete: TableKey };
@@ -43,58 +44,22 @@ async function writeChunk(chunk: readonly WriteRequest[], client = db): Promise<
 
 /**
  * Puts that concurrent tasks of one process make one by one at a steady pace (a sender's outcomes,
- * one a mail), gathered for up to `windowMs` (or until 25 wait) and written in one BatchWriteItem:
- * one request a batch instead of one an item, each a whole item with no condition. A put's promise
- * settles once its batch is written (unprocessed items retried as in `batchWrite`), or rejects
- * with its batch's error. Two puts of one key never share a batch (DynamoDB refuses that), and the
- * later one waits until the earlier one's batch is written: the last put of a key wins.
+ * one a mail), gathered for up to `windowMs` (or until 25 wait) and written in one BatchWriteItem
+ * (`gathered`): one request a batch instead of one an item, each a whole item with no condition.
+ * A put's promise settles once its batch is written (unprocessed items retried as in
+ * `batchWrite`), or rejects with its batch's error. The last put of a key wins.
  */
 export function batchedPuts(client: DynamoDBDocumentClient, windowMs: number) {
-  interface Waiting {
-    item: Record<string, unknown> & TableKey;
-    settle: { resolve: () => void; reject: (error: unknown) => void };
-  }
-  let batch = new Map<string, Waiting>();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  /** The write of each key being written, for a later put of the same key to wait for. */
-  const writing = new Map<string, Promise<void>>();
-
-  const flush = () => {
-    clearTimeout(timer);
-    timer = undefined;
-    const written = batch;
-    batch = new Map();
-    const write = writeChunk(
-      [...written.values()].map(({ item }) => ({ put: item })),
-      client,
-    );
-    const settled = write.then(
-      () => {
-        for (const { settle } of written.values()) settle.resolve();
-      },
-      (error: unknown) => {
-        for (const { settle } of written.values()) settle.reject(error);
-      },
-    );
-    for (const key of written.keys()) writing.set(key, settled);
-    void settled.then(() => {
-      for (const key of written.keys()) if (writing.get(key) === settled) writing.delete(key);
-    });
-  };
-
-  return async (item: Record<string, unknown> & TableKey): Promise<void> => {
-    const key = keyString(item);
-    // A put of a key already waiting or being written goes after it: flushed, then waited for.
-    for (;;) {
-      if (batch.has(key)) flush();
-      const earlier = writing.get(key);
-      if (!earlier) break;
-      await earlier;
-    }
-    return new Promise((resolve, reject) => {
-      batch.set(key, { item, settle: { resolve, reject } });
-      if (batch.size >= batchSize) flush();
-      else timer ??= setTimeout(flush, windowMs);
-    });
-  };
+  return gathered({
+    windowMs,
+    maxSize: batchSize,
+    keyOf: (item: Record<string, unknown> & TableKey) => keyString(item),
+    write: async (items) => {
+      await writeChunk(
+        items.map((item) => ({ put: item })),
+        client,
+      );
+      return items.map(() => undefined);
+    },
+  });
 }

@@ -105,7 +105,9 @@ export async function deliverOnce(
   const suppression = readAhead === undefined ? await suppressionOf(to) : readAhead;
   const state = stopsMail(suppression, audience) ? "suppressed" : "sending";
   let claimedAt = now;
-  let claim = await claimDelivery(key, state, claimedAt, lease, delivery.expiresAt);
+  // A single mail (no step time: a confirmation) has no claims around it to share a write with.
+  const claimOptions = { expiresAt: delivery.expiresAt, alone: !delivery.timeLeftMs };
+  let claim = await claimDelivery(key, state, claimedAt, lease, claimOptions);
   // Its sender died; its mail may have gone out, and SES's event may still say so: wait for the
   // claim's take-over time if the step can, and claim again. The condition's `<` makes the write
   // succeed only after that instant, and a timer may wake on it or a millisecond early: hence a
@@ -120,7 +122,7 @@ export async function deliverOnce(
     }
     await sleep(waitMs);
     claimedAt = new Date();
-    claim = await claimDelivery(key, state, claimedAt, lease, delivery.expiresAt);
+    claim = await claimDelivery(key, state, claimedAt, lease, claimOptions);
   }
   if (!claim.claimed) return "already-claimed";
   if (state === "suppressed") return "suppressed";
@@ -139,8 +141,7 @@ export async function deliverOnce(
   await recordSent(
     key,
     { claimedAt, expiresAt: delivery.expiresAt, messageId, sentAt: new Date() },
-    // A single mail (no step time: a confirmation) has no sends around it to share a write with.
-    { alone: !delivery.timeLeftMs },
+    { alone: claimOptions.alone },
   );
   return "sent";
 }

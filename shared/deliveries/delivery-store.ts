@@ -4,7 +4,9 @@ import * as z from "zod";
 import { batchGet } from "../aws/batch-get.ts";
 import { batchedPuts } from "../aws/batch-write.ts";
 import { db, queryAll, tableName, unlessConditionFails } from "../aws/dynamo.ts";
+import { gathered } from "../aws/gather.ts";
 import { keyString, keys, type TableKey } from "../aws/table.ts";
+import { transactEach } from "../aws/transact.ts";
 import {
   claimTimesHere,
   type Lease,
@@ -43,54 +45,100 @@ export type Claim =
       takeOverAt?: Date;
     };
 
+/** One claim to write: what `claimDelivery` is given. */
+interface ClaimRequest {
+  key: TableKey;
+  state: "sending" | "suppressed";
+  now: Date;
+  lease: Lease;
+  expiresAt: number | undefined;
+}
+
+/**
+ * How long a claim among others (a page of a step) waits for the claims around it to share one
+ * transaction: at 100 mails a second, ten claims a request instead of one each (~1.3 ms less of
+ * the sender's CPU a mail, measured locally). A claim's wait only delays its own send, which
+ * then waits for a sending slot anyway (`sendConcurrency` counts it in a recipient's time).
+ */
+const claimWindowMs = 100;
+
+let claimTogether: ((request: ClaimRequest) => Promise<Claim>) | undefined;
+
 /**
  * The conditional write that makes a delivery happen at most once: it succeeds on a new delivery,
  * or on a claim still `sending` whose sender died between claim and outcome, which it takes over
  * (`takeOverAt` in `lease.ts`): at once when that sender released it knowing nothing went out,
  * else once SES's send event had time to record a mail that did go out. When it fails on a
  * `sending` claim, says when that claim may be taken over.
+ *
+ * A claim among others (`alone: false`, a page of a step) is gathered with the claims around it
+ * into one transaction of independent writes (`transactEach`): each is still its own conditional
+ * write, answered on its own. A claim `alone` (a single mail) is one PutItem, with nobody to wait for.
  */
 export async function claimDelivery(
   key: TableKey,
   state: "sending" | "suppressed",
   now: Date,
   lease: Lease,
-  expiresAt?: number,
+  { expiresAt, alone }: { expiresAt?: number; alone: boolean },
 ): Promise<Claim> {
-  const free = leaseFree(now);
-  const afterGrace = leaseFree(new Date(now.getTime() - sendEventGraceMs), "grace");
+  const request = { key, state, now, lease, expiresAt };
+  if (!alone) {
+    claimTogether ??= gathered({
+      windowMs: claimWindowMs,
+      maxSize: 25,
+      keyOf: ({ key }: ClaimRequest) => keyString(key),
+      write: async (requests) => {
+        const writes = await transactEach(requests.map((request) => ({ Put: claimPut(request) })));
+        return writes.map((write, index) =>
+          write.written ? { claimed: true } : claimHeld(write.found, (requests[index] as ClaimRequest).now),
+        );
+      },
+    });
+    return claimTogether(request);
+  }
   try {
-    await db.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: {
-          ...key,
-          state,
-          claimedAt: now.toISOString(),
-          expiresAt,
-          ...(state === "sending" && leaseAttributes(key, lease)),
-        },
-        ConditionExpression: `attribute_not_exists(pk) OR (#state = :sending AND ((#unsent = :true AND ${free.condition}) OR ${afterGrace.condition}))`,
-        ExpressionAttributeNames: { "#state": "state", "#unsent": "unsent" },
-        ExpressionAttributeValues: {
-          ":sending": "sending",
-          ":true": true,
-          ...free.values,
-          ...afterGrace.values,
-        },
-        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-      }),
-    );
+    await db.send(new PutCommand(claimPut(request)));
     return { claimed: true };
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    const read = heldClaimSchema.safeParse(error.Item);
-    const held = sendingClaimSchema.safeParse(read.data);
-    if (!held.success) return { claimed: false };
-    // A live lease is its sender's, whatever its grace: only a dead sender's claim is waited for.
-    const { leaseEnded, takeOverAt } = claimTimesHere(held.data);
-    return leaseEnded <= now ? { claimed: false, takeOverAt } : { claimed: false };
+    return claimHeld(error.Item, now);
   }
+}
+
+/** The claim's conditional put: a new delivery, or a dead sender's claim taken over. */
+function claimPut({ key, state, now, lease, expiresAt }: ClaimRequest) {
+  const free = leaseFree(now);
+  const afterGrace = leaseFree(new Date(now.getTime() - sendEventGraceMs), "grace");
+  return {
+    TableName: tableName,
+    Item: {
+      ...key,
+      state,
+      claimedAt: now.toISOString(),
+      expiresAt,
+      ...(state === "sending" && leaseAttributes(key, lease)),
+    },
+    ConditionExpression: `attribute_not_exists(pk) OR (#state = :sending AND ((#unsent = :true AND ${free.condition}) OR ${afterGrace.condition}))`,
+    ExpressionAttributeNames: { "#state": "state", "#unsent": "unsent" },
+    ExpressionAttributeValues: {
+      ":sending": "sending",
+      ":true": true,
+      ...free.values,
+      ...afterGrace.values,
+    },
+    ReturnValuesOnConditionCheckFailure: "ALL_OLD" as const,
+  };
+}
+
+/** A claim that failed on `found`: someone else's, and when a dead sender's may be taken over. */
+function claimHeld(found: unknown, now: Date): Claim {
+  const read = heldClaimSchema.safeParse(found);
+  const held = sendingClaimSchema.safeParse(read.data);
+  if (!held.success) return { claimed: false };
+  // A live lease is its sender's, whatever its grace: only a dead sender's claim is waited for.
+  const { leaseEnded, takeOverAt } = claimTimesHere(held.data);
+  return leaseEnded <= now ? { claimed: false, takeOverAt } : { claimed: false };
 }
 
 /**

@@ -68,7 +68,7 @@ export async function functionCode(spec: FunctionSpec): Promise<FunctionCode> {
     }
     // The items of a transaction, in the module that sends it or hands it to `transact`
     // (shared/aws/transact.ts, which sends whatever it is given).
-    if (/new TransactWrite(?:Items)?Command\d*\(|\btransact\d*\(/.test(code)) {
+    if (/new TransactWrite(?:Items)?Command\d*\(|\btransact(?:Each)?\d*\(/.test(code)) {
       for (const [, kind = ""] of code.matchAll(/\b(Put|Update|Delete|ConditionCheck): \{/g)) {
         const action = transactionItemActions[kind];
         if (action) tableActions.add(action);

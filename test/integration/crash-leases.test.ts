@@ -124,9 +124,13 @@ describe("steps resumed after a crash", () => {
         return sendRawMail({ raw: mail.raw, to: mail.to });
       },
     );
-    await claimDelivery(keys.mailingDelivery(mailingId, second.registrationId), "sending", new Date(), {
-      until: expired(),
-    });
+    await claimDelivery(
+      keys.mailingDelivery(mailingId, second.registrationId),
+      "sending",
+      new Date(),
+      { until: expired() },
+      { alone: true },
+    );
     await renewBatchLease(mailing, 0, {
       until: expired(),
       resume: message(mailingBatch, { eventId: id, mailingId, page: 0, offset: 0 }),
@@ -165,7 +169,7 @@ describe("steps resumed after a crash", () => {
   it("leaves a live lease alone: a duplicate finds the claim and sends nothing", async () => {
     const key = keys.mailingDelivery(uniqueId("mailing"), uniqueId("registration"));
     const live = handOnLease(message(mailingRequested, { eventId: "x", mailingId: "y" }));
-    await claimDelivery(key, "sending", new Date(), { until: live.until });
+    await claimDelivery(key, "sending", new Date(), { until: live.until }, { alone: true });
     let sends = 0;
 
     const outcome = await deliverOnce({ key, to: "someone@example.org", audience: "mailing" }, async () => {
@@ -274,9 +278,13 @@ describe("steps resumed after a crash", () => {
     await deliver(refused.registrationId, async () => {
       throw Object.assign(new Error("Address blacklisted."), { name: "MessageRejected" });
     });
-    await claimDelivery(keyOf(dead.registrationId), "sending", new Date(), {
-      until: new Date(Date.now() + 60_000),
-    });
+    await claimDelivery(
+      keyOf(dead.registrationId),
+      "sending",
+      new Date(),
+      { until: new Date(Date.now() + 60_000) },
+      { alone: true },
+    );
     await db.send(
       new UpdateCommand({
         TableName: tableName,
@@ -318,7 +326,7 @@ describe("a dead sender's claim, and SES's send event", () => {
     const registrationId = uniqueId("dead-sender");
     const key = keys.delivery(registrationId, "confirmation", 1);
     const leaseEnded = Date.now() - 1_000;
-    await claimDelivery(key, "sending", new Date(), { until: new Date(leaseEnded) });
+    await claimDelivery(key, "sending", new Date(), { until: new Date(leaseEnded) }, { alone: true });
     return { key, to: `${registrationId}@example.org`, leaseEnded };
   };
   const deliverCounting = async (key: { pk: string; sk: string }, to: string) => {
@@ -368,7 +376,13 @@ describe("record-feedback's batch of SES events", () => {
       handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
     };
     const claimed = keys.delivery(uniqueId("batch-claim"), "confirmation", 1);
-    await claimDelivery(claimed, "sending", new Date(), { until: new Date(Date.now() - 1_000) });
+    await claimDelivery(
+      claimed,
+      "sending",
+      new Date(),
+      { until: new Date(Date.now() - 1_000) },
+      { alone: true },
+    );
     const bounced = `${uniqueId("bounced")}@example.org`;
     // An item that is no delivery record, which a forged or foreign tag could name.
     const foreignKey = { pk: `SUPPRESSION#${uniqueId("foreign")}@example.org`, sk: "SUPPRESSION" };
@@ -486,5 +500,56 @@ describe("a sent mail's outcome", () => {
     const refused = put({ pk, sk: "too-big", blob: "x".repeat(500_000) });
     await expect(refused).rejects.toThrow(/size/i);
     await expect(put({ pk, sk: "after" })).resolves.toBeUndefined();
+  });
+});
+
+describe("a page's claims", () => {
+  it("share one transaction, each answered on its own: taken, someone else's, or a dead sender's with its take-over time", async () => {
+    const mailingId = uniqueId("claims");
+    const keyOf = (n: number) => keys.mailingDelivery(mailingId, `reg-${n}`);
+    const lease = { until: new Date(Date.now() + 60_000) };
+    // Found before the page's claims: a live claim (3), a dead sender's (5), a mail already sent (7).
+    await claimDelivery(keyOf(3), "sending", new Date(), lease, { alone: true });
+    await claimDelivery(
+      keyOf(5),
+      "sending",
+      new Date(),
+      { until: new Date(Date.now() - 1_000) },
+      { alone: true },
+    );
+    await db.send(new PutCommand({ TableName: tableName, Item: { ...keyOf(7), state: "sent" } }));
+    const calls: string[] = [];
+    db.middlewareStack.add(
+      (next, context) => (args) => {
+        calls.push(String(context.commandName));
+        return next(args);
+      },
+      { step: "initialize", name: "countClaims" },
+    );
+
+    const now = new Date();
+    const claims = await Promise.all(
+      Array.from({ length: 10 }, (_, n) => claimDelivery(keyOf(n), "sending", now, lease, { alone: false })),
+    ).finally(() => db.middlewareStack.remove("countClaims"));
+
+    const taken = claims.flatMap((claim, n) => (claim.claimed ? [n] : []));
+    expect(taken).toEqual([0, 1, 2, 4, 6, 8, 9]);
+    expect(claims[3]).toEqual({ claimed: false });
+    expect(claims[5]).toEqual({ claimed: false, takeOverAt: expect.any(Date) });
+    expect(claims[7]).toEqual({ claimed: false });
+    // One transaction for the ten, cancelled by the three conditions that failed, then one for the seven.
+    expect(calls).toEqual(["TransactWriteItemsCommand", "TransactWriteItemsCommand"]);
+    for (const n of taken) {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keyOf(n) }));
+      expect(Item).toMatchObject({ state: "sending", claimedAt: now.toISOString() });
+    }
+    const sent = await db.send(new GetCommand({ TableName: tableName, Key: keyOf(7) }));
+    expect(sent.Item).toEqual({ ...keyOf(7), state: "sent" });
+
+    // Two claims of one delivery at once (a duplicated step): the first takes it, the second finds it.
+    const twice = await Promise.all(
+      [1, 2].map(() => claimDelivery(keyOf(10), "sending", new Date(), lease, { alone: false })),
+    );
+    expect(twice.map((claim) => claim.claimed)).toEqual([true, false]);
   });
 });
