@@ -1,5 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { type CancellationReason, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  type AttributeValue,
+  type CancellationReason,
+  TransactionCanceledException,
+} from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { BusyError } from "../domain/errors.ts";
 import { db, type TransactItem } from "./dynamo.ts";
@@ -13,10 +17,10 @@ const conflictRetryBudgetMs = 5_000;
 
 /**
  * Runs a transaction, retrying when DynamoDB cancels it for a conflict with a concurrent one
- * (many people registering for the same session at once: each transaction updates its counter),
- * after a random pause that grows with each attempt (up to 250 ms) so that the contenders spread
- * out. Returns which item's condition failed, or `undefined` when the transaction went through;
- * throws `BusyError` when conflicts outlast the budget.
+ * (many people registering for the same session at once: each transaction updates its counter)
+ * or for want of capacity, after a random pause that grows with each attempt (up to 250 ms) so
+ * that the contenders spread out. Returns which item's condition failed, or `undefined` when the
+ * transaction went through; throws `BusyError` when conflicts outlast the budget.
  */
 export async function transact(items: readonly TransactItem[]): Promise<number | undefined> {
   const retry = conflictRetry();
@@ -34,7 +38,7 @@ export async function transact(items: readonly TransactItem[]): Promise<number |
 }
 
 /** What became of one write of `transactEach`: written, or not, with the item its condition found. */
-export type EachWrite = { written: true } | { written: false; found?: Record<string, unknown> };
+export type EachWrite = { written: true } | { written: false; found?: Record<string, AttributeValue> };
 
 /**
  * Runs independent conditional writes (writes gathered from concurrent tasks: a sender's claims)
@@ -76,15 +80,22 @@ function cancellationReasons(error: unknown): CancellationReason[] {
 }
 
 /**
- * The pause before a transaction cancelled for a conflict is tried again: random, growing with
- * each attempt (up to 250 ms); `BusyError` once the conflicts outlast the budget, and the error
- * itself for any other cancellation.
+ * Why DynamoDB cancels a transaction that is worth trying again: a concurrent transaction on one
+ * of its items, or the table's or partition's capacity. The SDK retries neither (a cancellation is
+ * not a throttling error to it), where it retries a single write's throttling.
+ */
+const passingReasons = new Set(["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"]);
+
+/**
+ * The pause before a transaction cancelled for a passing reason is tried again: random, growing
+ * with each attempt (up to 250 ms); `BusyError` once such cancellations outlast the budget, and
+ * the error itself for any other cancellation.
  */
 function conflictRetry() {
   const started = Date.now();
   let attempt = 0;
   return async (error: unknown, reasons: readonly CancellationReason[]) => {
-    if (!reasons.some((reason) => reason.Code === "TransactionConflict")) throw error;
+    if (!reasons.some((reason) => passingReasons.has(reason.Code ?? ""))) throw error;
     attempt++;
     const pauseMs = Math.random() * Math.min(250, 10 * 2 ** attempt);
     if (Date.now() + pauseMs - started > conflictRetryBudgetMs) throw new BusyError();

@@ -45,6 +45,9 @@ const transactionItemActions: Record<string, TableAction> = {
   ConditionCheck: "ConditionCheckItem",
 };
 
+/** Sends the transactions other modules build: their items are counted where they are built. */
+const transactModule = "shared/aws/transact.ts";
+
 /** The token signer and the store of its key: their reads and writes are the signing key's grant. */
 const signingModules = "shared/security/";
 
@@ -66,10 +69,18 @@ export async function functionCode(spec: FunctionSpec): Promise<FunctionCode> {
     for (const [, command = ""] of code.matchAll(/new (\w+?)Command\d*\(/g)) {
       for (const action of commandActions[command] ?? []) tableActions.add(action);
     }
-    // The items of a transaction, in the module that sends it or hands it to `transact`
-    // (shared/aws/transact.ts, which sends whatever it is given).
-    if (/new TransactWrite(?:Items)?Command\d*\(|\btransact(?:Each)?\d*\(/.test(code)) {
-      for (const [, kind = ""] of code.matchAll(/\b(Put|Update|Delete|ConditionCheck): \{/g)) {
+    // The items of a transaction, in the module that hands them to `transact` or `transactEach`
+    // (shared/aws/transact.ts, which sends whatever it is given, holds none).
+    if (
+      module !== transactModule &&
+      /new TransactWrite(?:Items)?Command\d*\(|\btransact(?:Each)?\d*\(/.test(code)
+    ) {
+      const kinds = [...code.matchAll(/\b(Put|Update|Delete|ConditionCheck):\s/g)].map(
+        ([, kind = ""]) => kind,
+      );
+      // A transaction whose items this scan cannot see would leave their actions out of the grants.
+      if (kinds.length === 0) throw new Error(`${module}: a transaction with no item this scan recognises`);
+      for (const kind of kinds) {
         const action = transactionItemActions[kind];
         if (action) tableActions.add(action);
       }

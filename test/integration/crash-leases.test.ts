@@ -1,4 +1,4 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { describe, expect, inject, it } from "vitest";
@@ -551,5 +551,36 @@ describe("a page's claims", () => {
       [1, 2].map(() => claimDelivery(keyOf(10), "sending", new Date(), lease, { alone: false })),
     );
     expect(twice.map((claim) => claim.claimed)).toEqual([true, false]);
+  });
+
+  it("are tried again when DynamoDB cancels their transaction for want of capacity, which the SDK does not retry", async () => {
+    const mailingId = uniqueId("throttled-claims");
+    const lease = { until: new Date(Date.now() + 60_000) };
+    // DynamoDB Local never runs out of capacity: the cancellation AWS answers then, given once.
+    let cancelled = 0;
+    db.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === "TransactWriteItemsCommand" && cancelled++ === 0) {
+          throw new TransactionCanceledException({
+            message: "Transaction cancelled, please refer cancellation reasons for specific reasons",
+            $metadata: {},
+            CancellationReasons: [{ Code: "None" }, { Code: "ThrottlingError" }, { Code: "None" }],
+          });
+        }
+        return next(args);
+      },
+      { step: "initialize", name: "throttleOnce" },
+    );
+
+    const claims = await Promise.all(
+      [0, 1, 2].map((n) =>
+        claimDelivery(keys.mailingDelivery(mailingId, `reg-${n}`), "sending", new Date(), lease, {
+          alone: false,
+        }),
+      ),
+    ).finally(() => db.middlewareStack.remove("throttleOnce"));
+
+    expect(cancelled).toBe(2);
+    expect(claims).toEqual([{ claimed: true }, { claimed: true }, { claimed: true }]);
   });
 });
