@@ -62,6 +62,12 @@ export interface Delivery {
    * Whatever it says, the send never begins later than the claim's lease allows.
    */
   timeLeftMs?: () => number;
+  /**
+   * Told when the delivery is found claimed by another sender whose lease still runs (a duplicated
+   * step), with when that lease ends: the outcome is then `already-claimed`, though nothing may
+   * have gone out yet, and a step that would end a whole sending (a reminder) checks back then.
+   */
+  heldElsewhere?: (held: { key: TableKey; until: Date }) => void;
 }
 
 /**
@@ -124,7 +130,10 @@ export async function deliverOnce(
     claimedAt = new Date();
     claim = await claimDelivery(key, state, claimedAt, lease, claimOptions);
   }
-  if (!claim.claimed) return "already-claimed";
+  if (!claim.claimed) {
+    if (claim.heldUntil) delivery.heldElsewhere?.({ key, until: claim.heldUntil });
+    return "already-claimed";
+  }
   if (state === "suppressed") return "suppressed";
   let messageId: string;
   try {

@@ -43,6 +43,8 @@ export type Claim =
        * when the delivery has an outcome or a live claim.
        */
       takeOverAt?: Date;
+      /** When the live claim of another sender ends, if that is what was found. */
+      heldUntil?: Date;
     };
 
 /** One claim to write: what `claimDelivery` is given. */
@@ -147,7 +149,9 @@ function claimHeld(found: unknown): Claim {
   if (!held.success) return { claimed: false };
   // A live lease is its sender's, whatever its grace: only a dead sender's claim is waited for.
   const { leaseEnded, takeOverAt } = claimTimesHere(held.data);
-  return leaseEnded <= new Date() ? { claimed: false, takeOverAt } : { claimed: false };
+  return leaseEnded <= new Date()
+    ? { claimed: false, takeOverAt }
+    : { claimed: false, heldUntil: leaseEnded };
 }
 
 /**
@@ -241,6 +245,22 @@ export async function releaseDelivery(key: TableKey, lease: Lease, unsent: boole
 
 /** The one attribute the send events' read takes of a delivery record (with its keys). */
 const deliveryStateSchema = z.object({ pk: z.string(), sk: z.string(), state: z.string() });
+
+/**
+ * Which of these deliveries are still `sending` claims, read strongly consistent (one
+ * BatchGetItem per 100): a step that met another sender's live claims asks this once its own sends
+ * are done, to know whether that sender is done too.
+ */
+export async function stillSending(deliveries: readonly TableKey[]): Promise<TableKey[]> {
+  if (deliveries.length === 0) return [];
+  const items = await batchGet(deliveries, { consistent: true, attributes: ["state"] });
+  return items.flatMap((item) => {
+    const record = deliveryStateSchema.safeParse(item);
+    return record.success && record.data.state === "sending"
+      ? [{ pk: record.data.pk, sk: record.data.sk }]
+      : [];
+  });
+}
 
 /** What SES's `Email Sent` event says of a delivery: its record, SES's message id and time. */
 export interface SendEvent {

@@ -47,8 +47,12 @@ export interface PagesStep {
 }
 
 export type PagesOutcome =
-  /** Everyone of every page was mailed (or had been). */
-  | { outcome: "finished" }
+  /**
+   * Everyone of every page was mailed (or had been), but for the deliveries `heldElsewhere`: found
+   * claimed by another step whose lease still ran (a duplicate), with when each lease ends, by
+   * when they are sent or their sender is known dead.
+   */
+  | { outcome: "finished"; heldElsewhere: { key: TableKey; until: Date }[] }
   /** Time ran short: the caller hands on from `cursor`. */
   | { outcome: "hand-on"; cursor: Cursor | undefined }
   /** `stopBefore` gave a reason, or `mayGoOn` turned false. */
@@ -194,6 +198,7 @@ export async function sendPages(step: PagesStep): Promise<PagesOutcome> {
   const leaseUntil = leaseFor(step.timeLeftMs()).until;
   const claimLease = (cursor: Cursor | undefined): Lease =>
     step.resumeAt ? { until: leaseUntil, resume: step.resumeAt(cursor) } : { until: leaseUntil };
+  const heldElsewhere: { key: TableKey; until: Date }[] = [];
 
   interface Page {
     /** Where the page starts. */
@@ -228,6 +233,7 @@ export async function sendPages(step: PagesStep): Promise<PagesOutcome> {
           lease: claimLease(page.from),
           expiresAt: step.expiresAt,
           timeLeftMs: sendLeftMs,
+          heldElsewhere: (held) => heldElsewhere.push(held),
         },
         async (sendOptions) => sendRawMail(await step.build(registration), sendOptions),
       );
@@ -256,7 +262,7 @@ export async function sendPages(step: PagesStep): Promise<PagesOutcome> {
   if (!unfinished) {
     const last = pages.at(-1);
     if (last?.page.cursor) return { outcome: "hand-on", cursor: last.page.cursor };
-    return { outcome: "finished" };
+    return { outcome: "finished", heldElsewhere };
   }
   const { page, run } = unfinished;
   const stopAt = Math.min(run.firstUnsent ?? run.started, run.started);

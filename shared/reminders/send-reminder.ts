@@ -1,8 +1,9 @@
-import { keys } from "../aws/table.ts";
+import { keyString, keys, type TableKey } from "../aws/table.ts";
 import { type DetailOf, message } from "../bus/define-event.ts";
 import { reminderDue } from "../bus/events/reminder-due.ts";
 import { publishEvents } from "../bus/publish.ts";
-import { handOnLease, leaseFor } from "../deliveries/lease.ts";
+import { stillSending } from "../deliveries/delivery-store.ts";
+import { handOnLease, leaseFor, sendEventGraceMs } from "../deliveries/lease.ts";
 import { sendPages } from "../deliveries/send-pages.ts";
 import { findEvent } from "../events/event-store.ts";
 import { mailSettings } from "../mail/mailer.ts";
@@ -43,7 +44,14 @@ export type StepOutcome =
   /** The session started (or was removed) before everyone was mailed: the step stopped. */
   | "stopped"
   /** The reminder is not being sent (already finished by a duplicate, or never fired). */
-  | "nothing-to-do";
+  | "nothing-to-do"
+  /**
+   * Everyone was mailed but for registrants whose mail another step (a duplicated event) had
+   * claimed and was still sending: the reminder stays `sending`, leased until those claims end,
+   * and is looked at again then (the sweeper publishes it): sent and finished, or taken over from
+   * a sender that died.
+   */
+  | "checks-back";
 
 export const defaultHandOverMarginMs = 20_000;
 
@@ -63,7 +71,9 @@ export const defaultHandOverMarginMs = 20_000;
  * 4. Stops when the session has started, marking the reminder finished.
  * 5. When time runs short, lets the sends in flight finish, publishes `reminder.due` again with
  *    a cursor just after the last registrant it took, and returns.
- * 6. After the last page, marks the reminder `sent`.
+ * 6. After the last page, marks the reminder `sent`; unless it met registrants whose mail another
+ *    step (a duplicate) had claimed and was still sending: then it checks back once those claims
+ *    end (`checkBack`), so that a duplicate that dies leaves nobody unmailed.
  * A failed send does not stop the rest of its page; the step then throws, to be retried from the
  * cursor it was given.
  */
@@ -133,6 +143,7 @@ export async function sendReminderStep(detail: ReminderDue, options: StepOptions
   });
   switch (result.outcome) {
     case "finished":
+      if (await checksBack(detail, result.heldElsewhere)) return "checks-back";
       await finishReminder(reminder, "sent", now());
       return "finished";
     case "hand-on":
@@ -152,6 +163,31 @@ async function handOn(
   // reminder already finished (by a duplicate) holds no lease: its retry just carries on.
   if (finished || (await renewReminderLease(detail, handOnLease(next)))) await publishEvents([next]);
   return "handed-on";
+}
+
+/**
+ * Whether the reminder is left `sending` for another step's claims, met on the way and still
+ * unsent now that this step's own sends are done (a duplicate still at work, or dead): if their
+ * sender died, nobody else would mail them, since a reminder's claims carry no resume message of
+ * their own (the reminder item holds the step's lease). It is then leased until the last of those
+ * claims can be taken over (its end plus SES's send event's grace), and run again from the start
+ * by the sweeper: what went out is found sent, what did not is taken over. A duplicate still at
+ * work finishes the reminder itself, which drops that lease. False when nothing is held, or when
+ * the reminder is no longer sending (the other step finished it).
+ */
+async function checksBack(
+  detail: ReminderDue,
+  heldElsewhere: { key: TableKey; until: Date }[],
+): Promise<boolean> {
+  const unsent = new Set((await stillSending(heldElsewhere.map(({ key }) => key))).map(keyString));
+  const held = heldElsewhere.filter(({ key }) => unsent.has(keyString(key)));
+  if (held.length === 0) return false;
+  const lastEnd = Math.max(...held.map(({ until }) => until.getTime()));
+  const lease = {
+    until: new Date(lastEnd + sendEventGraceMs),
+    resume: message(reminderDue, { ...detail, cursor: undefined }),
+  };
+  return renewReminderLease(detail, lease);
 }
 
 /** The session has started: what went out stays counted; a reminder that reached nobody is `skipped`. */

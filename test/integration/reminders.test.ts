@@ -204,7 +204,7 @@ describe.concurrent("reminders", { timeout: 60_000 }, () => {
     expect((await frenchRows(id)).map((row) => [row.status, row.sent])).toEqual([["sent", 3]]);
   });
 
-  it("still mails someone whose send failed in one copy of reminder.due after a duplicate finished it", async ({
+  it("still mails someone whose send failed in one copy of reminder.due after a duplicate mailed the others", async ({
     expect,
   }) => {
     const { id } = await createEvent(Date.now() + 30 * dayMs, ["P1D"]);
@@ -218,17 +218,43 @@ describe.concurrent("reminders", { timeout: 60_000 }, () => {
     const leaseUntil = new Date(Date.now() + 60_000).toISOString();
     await db.send(new PutCommand({ TableName: tableName, Item: { ...claim, state: "sending", leaseUntil } }));
 
-    // ...when a duplicate mails the others and finishes the reminder.
+    // ...when a duplicate mails the others, and leaves the reminder sending for that claim.
     const duplicate = await sendReminderStep(detail, { timeLeftMs: () => 60_000 });
     const afterDuplicate = await frenchRows(id);
     // Then the first copy's send fails: its claim is released and its retry runs.
     await db.send(new DeleteCommand({ TableName: tableName, Key: claim }));
     const retry = await sendReminderStep(detail, { timeLeftMs: () => 60_000 });
 
-    expect(duplicate).toBe("finished");
-    expect(afterDuplicate.map((row) => row.status)).toEqual(["sent"]);
+    expect(duplicate).toBe("checks-back");
+    expect(afterDuplicate.map((row) => row.status)).toEqual(["sending"]);
     expect(retry).toBe("finished");
+    expect((await frenchRows(id)).map((row) => [row.status, row.sent])).toEqual([["sent", 3]]);
     expect(await reminderCounts(people.map((person) => person.email))).toEqual([1, 1, 1]);
+  });
+
+  it("still mails someone whose copy of reminder.due died holding their claim, after a duplicate mailed the others", async ({
+    expect,
+  }) => {
+    const { id } = await createEvent(Date.now() + 30 * dayMs, ["P1D"]);
+    const people = [await register(id), await register(id), await register(id)];
+    const reminder = await frenchReminder(id);
+    await takeDueReminder(reminder, "sending", new Date(reminder.dueAt)); // as the tick does
+    const detail = { eventId: id, sessionId: "fr", offset: "P1D", dueAt: reminder.dueAt };
+    // The first copy of the event claimed the second person's mail, its lease running for two
+    // more seconds, and died there: nothing releases that claim.
+    const claim = keys.delivery(people[1]?.registrationId as string, reminderDeliveryKind("fr", "P1D"), 1);
+    const leaseUntil = new Date(Date.now() + 2_000).toISOString();
+    await db.send(new PutCommand({ TableName: tableName, Item: { ...claim, state: "sending", leaseUntil } }));
+
+    const duplicate = await sendReminderStep(detail, { timeLeftMs: () => 60_000 });
+    // The sweeper publishes the reminder again once that claim can be taken over, and the stack's
+    // step mails the second person and finishes it.
+    await waitUntil("the reminder to be sent", () => frenchRows(id), isSent);
+    await busSettled();
+
+    expect(duplicate).toBe("checks-back");
+    expect(await reminderCounts(people.map((person) => person.email))).toEqual([1, 1, 1]);
+    expect((await frenchRows(id)).map((row) => [row.status, row.sent])).toEqual([["sent", 3]]);
   });
 
   it("resumes a reminder whose tick died after marking it sending: the sweeper publishes it once its lease expires", async ({
