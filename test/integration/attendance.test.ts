@@ -1,12 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { DeleteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, inject, it } from "vitest";
 import * as z from "zod";
 import { startTableStream } from "../../infra/local/table-stream.ts";
 import { outboxRecords } from "../../infra/wiring.ts";
 import { readAttendance, readImport } from "../../shared/attendance/attendance-store.ts";
 import { db, tableName } from "../../shared/aws/dynamo.ts";
+import { keys } from "../../shared/aws/table.ts";
 import { busMessageSchema } from "../../shared/bus/define-event.ts";
 import { attendanceImported } from "../../shared/bus/events/attendance-imported.ts";
 import { sampleEvent, uniqueId } from "../support/sample-event.ts";
@@ -223,6 +224,42 @@ describe("attendance import", () => {
     } finally {
       await announced.close();
     }
+  });
+
+  it("refuses another report while one is being imported (409), then takes it over from an import that died, leaving none of its pages", async () => {
+    // Nobody registered: the report's people are kept as records all the same.
+    const id = await eventWith([]);
+    const zoom = await fixture("zoom-webinar-attendee-report.csv");
+    const importKey = keys.attendanceImport(id, "en");
+    const markOf = (writingUntil: number) => ({
+      ...importKey,
+      writing: "hash-of-another-report",
+      writingUntil: new Date(writingUntil).toISOString(),
+    });
+    // Another report is being imported: its mark on the import item, and a page already written.
+    await db.send(new PutCommand({ TableName: tableName, Item: markOf(Date.now() + 60_000) }));
+    const ghost = { email: "ghost@example.org", name: "Ghost", minutes: 99, attended: true };
+    await db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...keys.attendancePage(id, "en", 3), records: [ghost] },
+      }),
+    );
+
+    const refused = await upload(id, zoom);
+    const whileRunning = await readAttendance(id, "en");
+    // That import died: its lease has ended.
+    await db.send(new PutCommand({ TableName: tableName, Item: markOf(Date.now() - 1_000) }));
+    const taken = await upload(id, zoom);
+
+    expect(refused.status).toBe(409);
+    expect(refused.json).toMatchObject({ error: "import-running" });
+    expect(whileRunning).toEqual([ghost]);
+    expect(taken.status).toBe(200);
+    const records = await readAttendance(id, "en");
+    expect(records.map((record) => record.email)).not.toContain(ghost.email);
+    expect(records.length).toBeGreaterThan(0);
+    expect(await readImport(id, "en")).toMatchObject({ counts: { people: taken.json.people } });
   });
 
   it("applies the event's threshold as it is now when the same file comes again", async () => {
