@@ -1,12 +1,14 @@
+import { randomUUID } from "node:crypto";
 import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
-import { batchWrite, type WriteRequest } from "../aws/batch-write.ts";
+import { batchWrite } from "../aws/batch-write.ts";
 import { db, queryAll, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
 import { transact } from "../aws/transact.ts";
 import type { BusMessage } from "../bus/define-event.ts";
 import { outboxEntry } from "../bus/outbox.ts";
 import { ConflictError } from "../domain/errors.ts";
+import { allKeys } from "../privacy/privacy-store.ts";
 
 /** What the last import says of one person of a session. */
 const attendanceRecordSchema = z.object({
@@ -83,18 +85,20 @@ export async function readAttendance(eventId: string, sessionId: string): Promis
 
 /**
  * Replaces a session's attendance with a new import, and announces it once.
- * 1. Marks the import item as being written by this file (`writing`, its hash, leased for
- *    `importLeaseMs`): the session reads as not imported (rather than a mix of two files) until
- *    the import item comes back, and uploading either file again redoes it all. Another report
- *    of the session while one is being written is refused (409 `import-running`): their pages
- *    would mix. The same report again goes ahead beside it (both write the same records).
+ * 1. Marks the import item as being written by this upload (`writing`, an id of its own, leased
+ *    for `importLeaseMs`): the session reads as not imported (rather than a mix of two files)
+ *    until the import item comes back, and uploading either file again redoes it all. Any other
+ *    upload of the session meanwhile is refused (409 `import-running`), the same file's too (a
+ *    retry after a gateway timeout): two writers of one session's pages would mix them, or
+ *    delete each other's, and whoever finished first would lift the other's mark.
  * 2. Puts the new pages and deletes the session's pages beyond them (those of a longer import
  *    before, or of one that died half-way), with BatchWriteItem.
- * 3. Puts the import item back in one transaction with the message that announces the import (an
- *    outbox item: written with the change or not at all, relayed from the table's stream) and the
- *    session's `ANNOUNCED` item, which holds `result` and is written only if it held another one:
- *    two uploads of one report at the same moment write the same records, and whichever comes
- *    second finds its result announced and puts the import item alone. False when so.
+ * 3. Puts the import item back, if the mark is still this upload's (a lease that ended lets
+ *    another upload take the session over), in one transaction with the message that announces
+ *    the import (an outbox item: written with the change or not at all, relayed from the table's
+ *    stream) and the session's `ANNOUNCED` item, which holds `result` and is written only if it
+ *    held another one: an upload whose result was the last announced (the same report again
+ *    after an attempt that failed before its import item) puts the import item alone. False when so.
  */
 export async function replaceAttendance(
   eventId: string,
@@ -108,52 +112,42 @@ export async function replaceAttendance(
   now: Date,
 ): Promise<boolean> {
   const importKey = keys.attendanceImport(eventId, sessionId);
-  const { fileHash } = importItem;
-  const writingUntil = new Date(Date.now() + importLeaseMs).toISOString();
+  const upload = randomUUID();
+  const ours = { ConditionExpression: "writing = :upload", ExpressionAttributeValues: { ":upload": upload } };
   const marked = await unlessConditionFails(
     db.send(
       new PutCommand({
         TableName: tableName,
-        Item: { ...importKey, writing: fileHash, writingUntil, expiresAt },
-        ConditionExpression: "attribute_not_exists(writing) OR writing = :fileHash OR writingUntil < :now",
-        ExpressionAttributeValues: { ":fileHash": fileHash, ":now": new Date().toISOString() },
+        Item: {
+          ...importKey,
+          writing: upload,
+          writingUntil: new Date(Date.now() + importLeaseMs).toISOString(),
+          expiresAt,
+        },
+        ConditionExpression: "attribute_not_exists(writing) OR writingUntil < :now",
+        ExpressionAttributeValues: { ":now": new Date().toISOString() },
       }),
     ),
   );
   if (!marked) throw importRunning();
   try {
-    const pages = Math.ceil(records.length / recordsPerPage);
-    const { pk, skPrefix } = keys.sessionAttendance(eventId, sessionId);
-    const stored = await queryAll({
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-      ExpressionAttributeValues: { ":pk": pk, ":prefix": skPrefix },
-      ProjectionExpression: "pk, sk",
-    });
-    const writes: WriteRequest[] = Array.from({ length: pages }, (_, page) => ({
-      put: {
-        ...keys.attendancePage(eventId, sessionId, page),
-        records: records.slice(page * recordsPerPage, (page + 1) * recordsPerPage),
-        expiresAt,
-      },
+    const pages = Array.from({ length: Math.ceil(records.length / recordsPerPage) }, (_, page) => ({
+      ...keys.attendancePage(eventId, sessionId, page),
+      records: records.slice(page * recordsPerPage, (page + 1) * recordsPerPage),
+      expiresAt,
     }));
-    const kept = new Set(writes.map((write) => ("put" in write ? write.put.sk : "")));
-    for (const item of stored) {
-      const key = pageKeySchema.parse(item);
-      if (!kept.has(key.sk)) writes.push({ delete: key });
-    }
-    await batchWrite(writes);
-    // Still this file's to finish: being written by it, or finished by its twin beside it.
+    const written = new Set(pages.map((page) => page.sk));
+    const stale = (await allKeys(keys.sessionAttendance(eventId, sessionId))).filter(
+      (key) => !written.has(key.sk),
+    );
+    await batchWrite([...pages.map((page) => ({ put: page })), ...stale.map((key) => ({ delete: key }))]);
     const putImport = {
-      Put: {
-        TableName: tableName,
-        Item: { ...importKey, ...importItem, pages, expiresAt },
-        ConditionExpression:
-          "writing = :fileHash OR (attribute_not_exists(writing) AND fileHash = :fileHash)",
-        ExpressionAttributeValues: { ":fileHash": fileHash },
-      },
+      TableName: tableName,
+      Item: { ...importKey, ...importItem, pages: pages.length, expiresAt },
+      ...ours,
     };
     const failed = await transact([
-      putImport,
+      { Put: putImport },
       {
         Put: {
           TableName: tableName,
@@ -166,27 +160,18 @@ export async function replaceAttendance(
       { Put: { TableName: tableName, Item: outboxEntry(announce.message, now).item } },
     ]);
     if (failed === undefined) return true;
-    if (failed === 0 || !(await unlessConditionFails(db.send(new PutCommand(putImport.Put))))) {
+    if (failed === 0 || !(await unlessConditionFails(db.send(new PutCommand(putImport))))) {
       throw importRunning();
     }
     return false;
   } catch (error) {
     // The session is left to the next upload at once rather than when the lease ends.
     await unlessConditionFails(
-      db.send(
-        new DeleteCommand({
-          TableName: tableName,
-          Key: importKey,
-          ConditionExpression: "writing = :fileHash",
-          ExpressionAttributeValues: { ":fileHash": fileHash },
-        }),
-      ),
+      db.send(new DeleteCommand({ TableName: tableName, Key: importKey, ...ours })),
     ).catch(() => undefined);
     throw error;
   }
 }
-
-const pageKeySchema = z.object({ pk: z.string(), sk: z.string() });
 
 const importRunning = () =>
   new ConflictError(

@@ -93,7 +93,13 @@ export async function importAttendance(
   // would name that person again. Matched again, they are left out. A mark written after this
   // read has its step 2 still to come, which takes them out of these pages itself.
   if ((await erasedAmong(eventId, emails)).size > erased.size) {
-    return importAttendance(eventId, sessionId, file, now);
+    try {
+      return await importAttendance(eventId, sessionId, file, now);
+    } catch (error) {
+      // Another upload took the session meanwhile: it reads the marks itself, and is the import.
+      if (error instanceof ConflictError && error.code === "import-running") return summary;
+      throw error;
+    }
   }
   return summary;
 }

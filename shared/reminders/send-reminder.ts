@@ -73,7 +73,7 @@ export const defaultHandOverMarginMs = 20_000;
  *    a cursor just after the last registrant it took, and returns.
  * 6. After the last page, marks the reminder `sent`; unless it met registrants whose mail another
  *    step (a duplicate) had claimed and was still sending: then it checks back once those claims
- *    end (`checkBack`), so that a duplicate that dies leaves nobody unmailed.
+ *    end (`checksBack`), so that a duplicate that dies leaves nobody unmailed.
  * A failed send does not stop the rest of its page; the step then throws, to be retried from the
  * cursor it was given.
  */

@@ -199,7 +199,8 @@ describe.concurrent("reminders", { timeout: 60_000 }, () => {
     await busSettled(); // any late duplicate has mailed by now, or never will
 
     expect(firings.sort()).toEqual(["fired", "taken"]);
-    expect(["finished", "nothing-to-do"]).toContain(direct);
+    // Done, found done, or (meeting the stack's copy still sending) left to that copy to finish.
+    expect(["finished", "nothing-to-do", "checks-back"]).toContain(direct);
     expect(await reminderCounts(people.map((person) => person.email))).toEqual([1, 1, 1]);
     expect((await frenchRows(id)).map((row) => [row.status, row.sent])).toEqual([["sent", 3]]);
   });
