@@ -44,15 +44,16 @@ export interface PagesStep {
   pageSent?: (sent: number) => Promise<void>;
   /** When the step moves on to the next page (a reminder renews its lease with the cursor). */
   nextPage?: (cursor: Cursor) => Promise<void>;
+  /**
+   * Told of each delivery found claimed by another step whose lease still ran (a duplicate), and
+   * when that lease ends: counted as done here, though nothing may have gone out yet.
+   */
+  heldElsewhere?: (held: { key: TableKey; until: Date }) => void;
 }
 
 export type PagesOutcome =
-  /**
-   * Everyone of every page was mailed (or had been), but for the deliveries `heldElsewhere`: found
-   * claimed by another step whose lease still ran (a duplicate), with when each lease ends, by
-   * when they are sent or their sender is known dead.
-   */
-  | { outcome: "finished"; heldElsewhere: { key: TableKey; until: Date }[] }
+  /** Everyone of every page was mailed (or had been, or is claimed by another step: `heldElsewhere`). */
+  | { outcome: "finished" }
   /** Time ran short: the caller hands on from `cursor`. */
   | { outcome: "hand-on"; cursor: Cursor | undefined }
   /** `stopBefore` gave a reason, or `mayGoOn` turned false. */
@@ -198,7 +199,6 @@ export async function sendPages(step: PagesStep): Promise<PagesOutcome> {
   const leaseUntil = leaseFor(step.timeLeftMs()).until;
   const claimLease = (cursor: Cursor | undefined): Lease =>
     step.resumeAt ? { until: leaseUntil, resume: step.resumeAt(cursor) } : { until: leaseUntil };
-  const heldElsewhere: { key: TableKey; until: Date }[] = [];
 
   interface Page {
     /** Where the page starts. */
@@ -233,7 +233,7 @@ export async function sendPages(step: PagesStep): Promise<PagesOutcome> {
           lease: claimLease(page.from),
           expiresAt: step.expiresAt,
           timeLeftMs: sendLeftMs,
-          heldElsewhere: (held) => heldElsewhere.push(held),
+          ...(step.heldElsewhere && { heldElsewhere: step.heldElsewhere }),
         },
         async (sendOptions) => sendRawMail(await step.build(registration), sendOptions),
       );
@@ -262,7 +262,7 @@ export async function sendPages(step: PagesStep): Promise<PagesOutcome> {
   if (!unfinished) {
     const last = pages.at(-1);
     if (last?.page.cursor) return { outcome: "hand-on", cursor: last.page.cursor };
-    return { outcome: "finished", heldElsewhere };
+    return { outcome: "finished" };
   }
   const { page, run } = unfinished;
   const stopAt = Math.min(run.firstUnsent ?? run.started, run.started);

@@ -1,4 +1,4 @@
-import { keyString, keys, type TableKey } from "../aws/table.ts";
+import { keyString, keys } from "../aws/table.ts";
 import { type DetailOf, message } from "../bus/define-event.ts";
 import { reminderDue } from "../bus/events/reminder-due.ts";
 import { publishEvents } from "../bus/publish.ts";
@@ -11,11 +11,12 @@ import { buildRegistrationMail } from "../mail/registration-mail.ts";
 import { publicUrl } from "../mail/settings.ts";
 import { expiresAtOf } from "../privacy/retention.ts";
 import { manageUrl } from "../registrations/links.ts";
-import { type Cursor, listSessionRegistrations } from "../registrations/registration-store.ts";
+import { listSessionRegistrations } from "../registrations/registration-store.ts";
 import { isReminded, offsetMs, type Reminder, reminderDeliveryKind } from "./reminder.ts";
 import { addSent, findReminder, finishReminder, renewReminderLease } from "./reminder-store.ts";
 
 export type ReminderDue = DetailOf<typeof reminderDue>;
+type HeldElsewhere = NonNullable<ReminderDue["heldElsewhere"]>[number];
 
 export interface StepOptions {
   /** The time left to this invocation: the Lambda context's `getRemainingTimeInMillis`. */
@@ -97,8 +98,22 @@ export async function sendReminderStep(detail: ReminderDue, options: StepOptions
   let sentInStep = 0;
   const hasStarted = () => now().getTime() >= startsAt;
   const reminderOffsetMs = offsetMs(reminder.offset);
+  // Mails another copy of the event had claimed and was still sending when met (and those handed
+  // on by the steps before): checked again at each page and before finishing.
+  let held: HeldElsewhere[] = detail.heldElsewhere ?? [];
+  const stillHeld = async () => {
+    const met = held;
+    if (met.length === 0) return;
+    const unsent = new Set((await stillSending(met.map(({ pk, sk }) => ({ pk, sk })))).map(keyString));
+    held = [...met.filter((mail) => unsent.has(keyString(mail))), ...held.slice(met.length)];
+  };
+  const next = (cursor: ReminderDue["cursor"]) => ({
+    ...detail,
+    cursor,
+    heldElsewhere: held.length > 0 ? held : undefined,
+  });
   const stepLease = (cursor: ReminderDue["cursor"]) =>
-    renewReminderLease(reminder, leaseFor(options.timeLeftMs(), message(reminderDue, { ...detail, cursor })));
+    renewReminderLease(reminder, leaseFor(options.timeLeftMs(), message(reminderDue, next(cursor))));
 
   await stepLease(detail.cursor);
   // The reminder item holds the step's lease (renewed with the cursor at each page), so the claims
@@ -138,27 +153,28 @@ export async function sendReminderStep(detail: ReminderDue, options: StepOptions
       sentInStep += sent;
     },
     nextPage: async (cursor) => {
+      await stillHeld();
       await stepLease(cursor);
     },
+    heldElsewhere: ({ key, until }) => {
+      held.push({ pk: key.pk, sk: key.sk, until: until.toISOString() });
+    },
   });
+  if (result.outcome !== "stopped") await stillHeld();
   switch (result.outcome) {
     case "finished":
-      if (await checksBack(detail, result.heldElsewhere)) return "checks-back";
+      if (held.length > 0 && (await checkBack(detail, held))) return "checks-back";
       await finishReminder(reminder, "sent", now());
       return "finished";
     case "hand-on":
-      return handOn(detail, result.cursor, reminder.status === "sent");
+      return handOn(next(result.cursor), reminder.status === "sent");
     case "stopped":
       return stop(reminder, sentInStep, now());
   }
 }
 
-async function handOn(
-  detail: ReminderDue,
-  cursor: Cursor | undefined,
-  finished: boolean,
-): Promise<StepOutcome> {
-  const next = message(reminderDue, { ...detail, cursor });
+async function handOn(detail: ReminderDue, finished: boolean): Promise<StepOutcome> {
+  const next = message(reminderDue, detail);
   // The lease names the next step before it is published, so a crash in between is resumed. A
   // reminder already finished (by a duplicate) holds no lease: its retry just carries on.
   if (finished || (await renewReminderLease(detail, handOnLease(next)))) await publishEvents([next]);
@@ -166,28 +182,21 @@ async function handOn(
 }
 
 /**
- * Whether the reminder is left `sending` for another step's claims, met on the way and still
- * unsent now that this step's own sends are done (a duplicate still at work, or dead): if their
- * sender died, nobody else would mail them, since a reminder's claims carry no resume message of
- * their own (the reminder item holds the step's lease). It is then leased until the last of those
+ * Leaves the reminder `sending` for mails another copy of the event had claimed and has still not
+ * sent now that this step's own sends are done (that copy is still at work, or dead): if it died,
+ * nobody else would mail them, since a reminder's claims carry no resume message of their own
+ * (the reminder item holds the step's lease). The reminder is leased until the last of those
  * claims can be taken over (its end plus SES's send event's grace), and run again from the start
- * by the sweeper: what went out is found sent, what did not is taken over. A duplicate still at
- * work finishes the reminder itself, which drops that lease. False when nothing is held, or when
- * the reminder is no longer sending (the other step finished it).
+ * by the sweeper then: what went out is found sent, what did not is taken over. A copy still at
+ * work finishes the reminder itself, which drops that lease. False when the reminder is no longer
+ * sending (that copy finished it).
  */
-async function checksBack(
-  detail: ReminderDue,
-  heldElsewhere: { key: TableKey; until: Date }[],
-): Promise<boolean> {
-  const unsent = new Set((await stillSending(heldElsewhere.map(({ key }) => key))).map(keyString));
-  const held = heldElsewhere.filter(({ key }) => unsent.has(keyString(key)));
-  if (held.length === 0) return false;
-  const lastEnd = Math.max(...held.map(({ until }) => until.getTime()));
-  const lease = {
+function checkBack(detail: ReminderDue, held: readonly HeldElsewhere[]): Promise<boolean> {
+  const lastEnd = Math.max(...held.map(({ until }) => Date.parse(until)));
+  return renewReminderLease(detail, {
     until: new Date(lastEnd + sendEventGraceMs),
-    resume: message(reminderDue, { ...detail, cursor: undefined }),
-  };
-  return renewReminderLease(detail, lease);
+    resume: message(reminderDue, { ...detail, cursor: undefined, heldElsewhere: undefined }),
+  });
 }
 
 /** The session has started: what went out stays counted; a reminder that reached nobody is `skipped`. */

@@ -6,6 +6,7 @@ import { message } from "../../shared/bus/define-event.ts";
 import { reminderDue } from "../../shared/bus/events/reminder-due.ts";
 import { publishEvents } from "../../shared/bus/publish.ts";
 import type { RawMail } from "../../shared/mail/mailer.ts";
+import { listSessionRegistrations } from "../../shared/registrations/registration-store.ts";
 import { fireReminder } from "../../shared/reminders/fire-due-reminders.ts";
 import { type Reminder, reminderDeliveryKind } from "../../shared/reminders/reminder.ts";
 import { listEventReminders, takeDueReminder } from "../../shared/reminders/reminder-store.ts";
@@ -254,6 +255,34 @@ describe.concurrent("reminders", { timeout: 60_000 }, () => {
     await busSettled();
 
     expect(duplicate).toBe("checks-back");
+    expect(await reminderCounts(people.map((person) => person.email))).toEqual([1, 1, 1]);
+    expect((await frenchRows(id)).map((row) => [row.status, row.sent])).toEqual([["sent", 3]]);
+  });
+
+  it("still mails someone whose copy died holding their claim in the first of several steps", async ({
+    expect,
+  }) => {
+    const { id } = await createEvent(Date.now() + 30 * dayMs, ["P1D"]);
+    const people = [await register(id), await register(id), await register(id)];
+    const reminder = await frenchReminder(id);
+    await takeDueReminder(reminder, "sending", new Date(reminder.dueAt)); // as the tick does
+    const detail = { eventId: id, sessionId: "fr", offset: "P1D", dueAt: reminder.dueAt };
+    // A dead copy of the event holds the claim of the first registrant the steps page through.
+    const [first] = (await listSessionRegistrations(id, "fr", "confirmed", { limit: 1 })).registrations;
+    const claim = keys.delivery(first?.registrationId as string, reminderDeliveryKind("fr", "P1D"), 1);
+    const leaseUntil = new Date(Date.now() + 2_000).toISOString();
+    await db.send(new PutCommand({ TableName: tableName, Item: { ...claim, state: "sending", leaseUntil } }));
+
+    // This step meets that claim, then runs short of time and hands the others on to the stack.
+    const firstStep = await sendReminderStep(detail, {
+      pageSize: 1,
+      concurrency: 1,
+      timeLeftMs: () => 10_000,
+    });
+    await waitUntil("the reminder to be sent", () => frenchRows(id), isSent);
+    await busSettled();
+
+    expect(firstStep).toBe("handed-on");
     expect(await reminderCounts(people.map((person) => person.email))).toEqual([1, 1, 1]);
     expect((await frenchRows(id)).map((row) => [row.status, row.sent])).toEqual([["sent", 3]]);
   });
