@@ -534,7 +534,7 @@ describe("a page's claims", () => {
 
     const taken = claims.flatMap((claim, n) => (claim.claimed ? [n] : []));
     expect(taken).toEqual([0, 1, 2, 4, 6, 8, 9]);
-    expect(claims[3]).toEqual({ claimed: false });
+    expect(claims[3]).toEqual({ claimed: false, heldUntil: lease.until });
     expect(claims[5]).toEqual({ claimed: false, takeOverAt: expect.any(Date) });
     expect(claims[7]).toEqual({ claimed: false });
     // One transaction for the ten, cancelled by the three conditions that failed, then one for the seven.
