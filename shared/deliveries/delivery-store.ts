@@ -285,22 +285,13 @@ export interface SendEvent {
 export async function recordSendEvents(
   events: readonly SendEvent[],
 ): Promise<PromiseSettledResult<boolean>[]> {
-  let items: Record<string, unknown>[];
+  let sending: Set<string>;
   try {
-    items = await batchGet(
-      events.map((event) => event.key),
-      { consistent: true, attributes: ["state"] },
-    );
+    sending = new Set((await stillSending(events.map((event) => event.key))).map(keyString));
   } catch (error) {
     // The read failed: every event of it fails (and is given again), nothing else of the batch.
     return events.map(() => ({ status: "rejected", reason: error }));
   }
-  const sending = new Set(
-    items.flatMap((item) => {
-      const record = deliveryStateSchema.safeParse(item);
-      return record.success && record.data.state === "sending" ? [keyString(record.data)] : [];
-    }),
-  );
   return Promise.allSettled(
     events.map(
       async ({ key, messageId, sentAt }) => sending.has(keyString(key)) && markSent(key, messageId, sentAt),
