@@ -11,6 +11,7 @@
  * identities and the sandbox, configuration sets that exist, the 24-hour quota and the max send rate.
  */
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { access, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -724,6 +725,9 @@ class SesEvents {
     private readonly afterMs = 0,
   ) {
     this.dir = join(outboxDir, ".events");
+    // One listener per publication waiting its time: a mailing has a hundred at once, which is no
+    // leak (each goes when its wait ends), though Node warns past ten.
+    setMaxListeners(0, this.closing.signal);
   }
 
   /**
