@@ -74,7 +74,7 @@ export const defaultHandOverMarginMs = 20_000;
  *    a cursor just after the last registrant it took, and returns.
  * 6. After the last page, marks the reminder `sent`; unless it met registrants whose mail another
  *    step (a duplicate) had claimed and was still sending: then it checks back once those claims
- *    end (`checksBack`), so that a duplicate that dies leaves nobody unmailed.
+ *    end (`checkBack`), so that a duplicate that dies leaves nobody unmailed.
  * A failed send does not stop the rest of its page; the step then throws, to be retried from the
  * cursor it was given.
  */
@@ -102,7 +102,8 @@ export async function sendReminderStep(detail: ReminderDue, options: StepOptions
   // on by the steps before): checked again at each page and before finishing.
   let held: HeldElsewhere[] = detail.heldElsewhere ?? [];
   const stillHeld = async () => {
-    const met = held;
+    // Those met while the read is out are kept for the next one.
+    const met = [...held];
     if (met.length === 0) return;
     const unsent = new Set((await stillSending(met.map(({ pk, sk }) => ({ pk, sk })))).map(keyString));
     held = [...met.filter((mail) => unsent.has(keyString(mail))), ...held.slice(met.length)];
