@@ -75,6 +75,7 @@ export function gathered<Item, Result>(options: {
 function settleInTurns(settles: readonly (() => void)[], from = 0): void {
   if (from >= settles.length) return;
   settles[from]?.();
-  // Queued from within this check phase, the next one runs in the next turn, after the timers.
+  // Queued from a check phase (all but the first are), the next one runs in the next turn, after
+  // the timers due.
   setImmediate(() => settleInTurns(settles, from + 1));
 }
