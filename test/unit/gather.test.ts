@@ -35,4 +35,24 @@ describe("gathered calls", () => {
     expect(events.indexOf("timer")).toBeGreaterThan(-1);
     expect(events.indexOf("timer")).toBeLessThan(events.indexOf("caller 3"));
   });
+
+  it("answers a later call of the same key after every caller of the earlier one's batch", async () => {
+    const answered: string[] = [];
+    const call = gathered({
+      windowMs: 5,
+      maxSize: 25,
+      keyOf: (item: { key: string; n: number }) => item.key,
+      write: async (items) => items.map(({ key, n }) => `${key}:${n}`),
+    });
+    const answer = async (key: string, n: number) => {
+      answered.push(await call({ key, n }));
+      busyFor(2);
+    };
+
+    const firstBatch = ["a", "b", "c", "d", "k"].map((key) => answer(key, 1));
+    await Promise.all([...firstBatch, answer("k", 2)]);
+
+    expect(answered.at(-1)).toBe("k:2");
+    expect(answered.indexOf("k:1")).toBeLessThan(answered.indexOf("k:2"));
+  });
 });
