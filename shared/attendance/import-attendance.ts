@@ -96,7 +96,8 @@ export async function importAttendance(
     try {
       return await importAttendance(eventId, sessionId, file, now);
     } catch (error) {
-      // Another upload took the session meanwhile: it reads the marks itself, and is the import.
+      // Another upload took the session meanwhile: it reads the marks itself, and is the import
+      // now (the last upload wins); this answer is the first pass's, as its pages were.
       if (error instanceof ConflictError && error.code === "import-running") return summary;
       throw error;
     }

@@ -43,6 +43,10 @@ export async function queryKeys(
     new QueryCommand({
       TableName: tableName,
       ...input,
+      // On the table (not the index, which cannot), items written a moment ago are found too:
+      // what a walk deletes or rewrites must not miss the last writes (a longer attendance import
+      // just before, a delivery record just claimed).
+      ConsistentRead: !("gsi1pk" in query),
       ProjectionExpression: "pk, sk",
       ExclusiveStartKey: cursor,
     }),

@@ -99,19 +99,19 @@ export async function sendReminderStep(detail: ReminderDue, options: StepOptions
   const hasStarted = () => now().getTime() >= startsAt;
   const reminderOffsetMs = offsetMs(reminder.offset);
   // Mails another copy of the event had claimed and was still sending when met (and those handed
-  // on by the steps before): checked again at each page and before finishing.
-  let held: HeldElsewhere[] = detail.heldElsewhere ?? [];
+  // on by the steps before), by key: checked again at each page and before finishing.
+  const held = new Map((detail.heldElsewhere ?? []).map((mail) => [keyString(mail), mail]));
   const stillHeld = async () => {
-    // Those met while the read is out are kept for the next one.
-    const met = [...held];
-    if (met.length === 0) return;
-    const unsent = new Set((await stillSending(met.map(({ pk, sk }) => ({ pk, sk })))).map(keyString));
-    held = [...met.filter((mail) => unsent.has(keyString(mail))), ...held.slice(met.length)];
+    // Those met while the read is out stay for the next one.
+    const read = [...held.values()];
+    if (read.length === 0) return;
+    const unsent = new Set((await stillSending(read.map(({ pk, sk }) => ({ pk, sk })))).map(keyString));
+    for (const mail of read) if (!unsent.has(keyString(mail))) held.delete(keyString(mail));
   };
   const next = (cursor: ReminderDue["cursor"]) => ({
     ...detail,
     cursor,
-    heldElsewhere: held.length > 0 ? held : undefined,
+    heldElsewhere: held.size > 0 ? [...held.values()] : undefined,
   });
   const stepLease = (cursor: ReminderDue["cursor"]) =>
     renewReminderLease(reminder, leaseFor(options.timeLeftMs(), message(reminderDue, next(cursor))));
@@ -158,13 +158,13 @@ export async function sendReminderStep(detail: ReminderDue, options: StepOptions
       await stepLease(cursor);
     },
     heldElsewhere: ({ key, until }) => {
-      held.push({ pk: key.pk, sk: key.sk, until: until.toISOString() });
+      held.set(keyString(key), { pk: key.pk, sk: key.sk, until: until.toISOString() });
     },
   });
   if (result.outcome !== "stopped") await stillHeld();
   switch (result.outcome) {
     case "finished":
-      if (held.length > 0 && (await checkBack(detail, held))) return "checks-back";
+      if (held.size > 0 && (await checkBack(detail, [...held.values()]))) return "checks-back";
       await finishReminder(reminder, "sent", now());
       return "finished";
     case "hand-on":

@@ -240,7 +240,7 @@ describe("attendance import", () => {
     const importKey = keys.attendanceImport(id, "en");
     const markOf = (writingUntil: number) => ({
       ...importKey,
-      writing: "hash-of-another-report",
+      writing: "id-of-another-upload",
       writingUntil: new Date(writingUntil).toISOString(),
     });
     // Another report is being imported: its mark on the import item, and a page already written.
