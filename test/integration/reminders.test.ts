@@ -86,6 +86,29 @@ const frenchRows = async (eventId: string) =>
   (await remindersOf(eventId)).filter((row) => row.sessionId === "fr");
 const isSent = (rows: ReminderRow[]) => rows[0]?.status === "sent";
 
+/**
+ * A French session's P1D reminder being sent (as the tick leaves it) to three registrants, one of
+ * whose mails another copy of `reminder.due` has claimed, its lease ending in `leaseMs`: the
+ * registrant `whose` picks (by default the second).
+ */
+async function reminderWithClaimHeld(
+  leaseMs: number,
+  whose: (eventId: string, people: { registrationId: string }[]) => Promise<string | undefined> = async (
+    _,
+    people,
+  ) => people[1]?.registrationId,
+) {
+  const { id } = await createEvent(Date.now() + 30 * dayMs, ["P1D"]);
+  const people = [await register(id), await register(id), await register(id)];
+  const reminder = await frenchReminder(id);
+  await takeDueReminder(reminder, "sending", new Date(reminder.dueAt)); // as the tick does
+  const detail = { eventId: id, sessionId: "fr", offset: "P1D", dueAt: reminder.dueAt };
+  const claim = keys.delivery((await whose(id, people)) as string, reminderDeliveryKind("fr", "P1D"), 1);
+  const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
+  await db.send(new PutCommand({ TableName: tableName, Item: { ...claim, state: "sending", leaseUntil } }));
+  return { id, emails: people.map((person) => person.email), detail, claim };
+}
+
 const reminderCounts = (emails: string[]) =>
   Promise.all(emails.map(async (email) => (await remindersTo(email)).length));
 
@@ -209,16 +232,9 @@ describe.concurrent("reminders", { timeout: 60_000 }, () => {
   it("still mails someone whose send failed in one copy of reminder.due after a duplicate mailed the others", async ({
     expect,
   }) => {
-    const { id } = await createEvent(Date.now() + 30 * dayMs, ["P1D"]);
-    const people = [await register(id), await register(id), await register(id)];
-    const reminder = await frenchReminder(id);
-    await takeDueReminder(reminder, "sending", new Date(reminder.dueAt)); // as the tick does
-    const detail = { eventId: id, sessionId: "fr", offset: "P1D", dueAt: reminder.dueAt };
     // The first copy of the event holds the claim of the second person (its lease runs) and is
     // still sending it...
-    const claim = keys.delivery(people[1]?.registrationId as string, reminderDeliveryKind("fr", "P1D"), 1);
-    const leaseUntil = new Date(Date.now() + 60_000).toISOString();
-    await db.send(new PutCommand({ TableName: tableName, Item: { ...claim, state: "sending", leaseUntil } }));
+    const { id, emails, detail, claim } = await reminderWithClaimHeld(60_000);
 
     // ...when a duplicate mails the others, and leaves the reminder sending for that claim.
     const duplicate = await sendReminderStep(detail, { timeLeftMs: () => 60_000 });
@@ -231,22 +247,15 @@ describe.concurrent("reminders", { timeout: 60_000 }, () => {
     expect(afterDuplicate.map((row) => row.status)).toEqual(["sending"]);
     expect(retry).toBe("finished");
     expect((await frenchRows(id)).map((row) => [row.status, row.sent])).toEqual([["sent", 3]]);
-    expect(await reminderCounts(people.map((person) => person.email))).toEqual([1, 1, 1]);
+    expect(await reminderCounts(emails)).toEqual([1, 1, 1]);
   });
 
   it("still mails someone whose copy of reminder.due died holding their claim, after a duplicate mailed the others", async ({
     expect,
   }) => {
-    const { id } = await createEvent(Date.now() + 30 * dayMs, ["P1D"]);
-    const people = [await register(id), await register(id), await register(id)];
-    const reminder = await frenchReminder(id);
-    await takeDueReminder(reminder, "sending", new Date(reminder.dueAt)); // as the tick does
-    const detail = { eventId: id, sessionId: "fr", offset: "P1D", dueAt: reminder.dueAt };
     // The first copy of the event claimed the second person's mail, its lease running for two
     // more seconds, and died there: nothing releases that claim.
-    const claim = keys.delivery(people[1]?.registrationId as string, reminderDeliveryKind("fr", "P1D"), 1);
-    const leaseUntil = new Date(Date.now() + 2_000).toISOString();
-    await db.send(new PutCommand({ TableName: tableName, Item: { ...claim, state: "sending", leaseUntil } }));
+    const { id, emails, detail } = await reminderWithClaimHeld(2_000);
 
     const duplicate = await sendReminderStep(detail, { timeLeftMs: () => 60_000 });
     // The sweeper publishes the reminder again once that claim can be taken over, and the stack's
@@ -255,23 +264,18 @@ describe.concurrent("reminders", { timeout: 60_000 }, () => {
     await busSettled();
 
     expect(duplicate).toBe("checks-back");
-    expect(await reminderCounts(people.map((person) => person.email))).toEqual([1, 1, 1]);
+    expect(await reminderCounts(emails)).toEqual([1, 1, 1]);
     expect((await frenchRows(id)).map((row) => [row.status, row.sent])).toEqual([["sent", 3]]);
   });
 
   it("still mails someone whose copy died holding their claim in the first of several steps", async ({
     expect,
   }) => {
-    const { id } = await createEvent(Date.now() + 30 * dayMs, ["P1D"]);
-    const people = [await register(id), await register(id), await register(id)];
-    const reminder = await frenchReminder(id);
-    await takeDueReminder(reminder, "sending", new Date(reminder.dueAt)); // as the tick does
-    const detail = { eventId: id, sessionId: "fr", offset: "P1D", dueAt: reminder.dueAt };
     // A dead copy of the event holds the claim of the first registrant the steps page through.
-    const [first] = (await listSessionRegistrations(id, "fr", "confirmed", { limit: 1 })).registrations;
-    const claim = keys.delivery(first?.registrationId as string, reminderDeliveryKind("fr", "P1D"), 1);
-    const leaseUntil = new Date(Date.now() + 2_000).toISOString();
-    await db.send(new PutCommand({ TableName: tableName, Item: { ...claim, state: "sending", leaseUntil } }));
+    const { id, emails, detail } = await reminderWithClaimHeld(2_000, async (eventId) => {
+      const { registrations } = await listSessionRegistrations(eventId, "fr", "confirmed", { limit: 1 });
+      return registrations[0]?.registrationId;
+    });
 
     // This step meets that claim, then runs short of time and hands the others on to the stack.
     const firstStep = await sendReminderStep(detail, {
@@ -283,7 +287,7 @@ describe.concurrent("reminders", { timeout: 60_000 }, () => {
     await busSettled();
 
     expect(firstStep).toBe("handed-on");
-    expect(await reminderCounts(people.map((person) => person.email))).toEqual([1, 1, 1]);
+    expect(await reminderCounts(emails)).toEqual([1, 1, 1]);
     expect((await frenchRows(id)).map((row) => [row.status, row.sent])).toEqual([["sent", 3]]);
   });
 
