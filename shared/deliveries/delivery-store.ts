@@ -248,8 +248,9 @@ const deliveryStateSchema = z.object({ pk: z.string(), sk: z.string(), state: z.
 
 /**
  * Which of these deliveries are still `sending` claims, read strongly consistent (one
- * BatchGetItem per 100): a step that met another sender's live claims asks this once its own sends
- * are done, to know whether that sender is done too.
+ * BatchGetItem per 100, so a claim just written is seen): SES's send events ask it before marking
+ * any sent, and a reminder step that met another copy's live claims asks it to know whether that
+ * copy is done with them.
  */
 export async function stillSending(deliveries: readonly TableKey[]): Promise<TableKey[]> {
   if (deliveries.length === 0) return [];

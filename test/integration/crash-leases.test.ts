@@ -49,6 +49,24 @@ const outbox = inject("outboxDir");
 /** A lease that ran out a while ago: its holder is dead. */
 const expired = () => new Date(Date.now() - 10_000);
 
+/** The commands a client sends from now on, with their input, until `stop()`. */
+function watchCommands(client: DynamoDBDocumentClient) {
+  const sent: { command: string; input: unknown }[] = [];
+  const name = uniqueId("watch");
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      sent.push({ command: String(context.commandName), input: args.input });
+      return next(args);
+    },
+    { step: "initialize", name },
+  );
+  return {
+    commands: () => sent.map(({ command }) => command),
+    inputsOf: (command: string) => sent.flatMap((call) => (call.command === command ? [call.input] : [])),
+    stop: () => client.middlewareStack.remove(name),
+  };
+}
+
 async function eventWithRegistrants(count: number) {
   const id = uniqueId("crash");
   await request("PUT", `/admin/events/${id}`, { body: sampleEvent(), admin: true });
@@ -419,17 +437,11 @@ describe("record-feedback's batch of SES events", () => {
     })) as SQSRecord[];
 
     // What the batch reads: on AWS, a key outside the delivery records would be refused to it.
-    const reads: string[] = [];
-    db.middlewareStack.add(
-      (next, context) => (args) => {
-        if (context.commandName === "BatchGetItemCommand") reads.push(JSON.stringify(args.input));
-        return next(args);
-      },
-      { step: "initialize", name: "recordReads" },
+    const watched = watchCommands(db);
+    const answer = await handler({ Records: records }, lambdaContext("record-feedback", 10)).finally(
+      watched.stop,
     );
-    const answer = await handler({ Records: records }, lambdaContext("record-feedback", 10)).finally(() =>
-      db.middlewareStack.remove("recordReads"),
-    );
+    const reads = watched.inputsOf("BatchGetItemCommand").map((input) => JSON.stringify(input));
 
     expect(answer.batchItemFailures).toEqual([{ itemIdentifier: "unreadable" }]);
     expect(reads.join()).toContain(claimed.pk);
@@ -481,18 +493,11 @@ describe("a sent mail's outcome", () => {
     // The writer itself, on a client that counts its calls: 30 puts at once are two
     // BatchWriteItems (25 and 5); puts of one key are written one after the other, the last wins.
     const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-    const calls: string[] = [];
-    client.middlewareStack.add(
-      (next, context) => (args) => {
-        calls.push(String(context.commandName));
-        return next(args);
-      },
-      { step: "initialize", name: "countCalls" },
-    );
+    const watched = watchCommands(client);
     const put = batchedPuts(client, 50);
     const pk = uniqueId("batched");
     await Promise.all(Array.from({ length: 30 }, (_, n) => put({ pk, sk: `item#${n}`, n })));
-    expect(calls).toEqual(["BatchWriteItemCommand", "BatchWriteItemCommand"]);
+    expect(watched.commands()).toEqual(["BatchWriteItemCommand", "BatchWriteItemCommand"]);
     await Promise.all([1, 2, 3].map((n) => put({ pk, sk: "thrice", n })));
     const thrice = await db.send(new GetCommand({ TableName: tableName, Key: { pk, sk: "thrice" } }));
     expect(thrice.Item?.n).toBe(3);
@@ -518,19 +523,12 @@ describe("a page's claims", () => {
       { alone: true },
     );
     await db.send(new PutCommand({ TableName: tableName, Item: { ...keyOf(7), state: "sent" } }));
-    const calls: string[] = [];
-    db.middlewareStack.add(
-      (next, context) => (args) => {
-        calls.push(String(context.commandName));
-        return next(args);
-      },
-      { step: "initialize", name: "countClaims" },
-    );
+    const watched = watchCommands(db);
 
     const now = new Date();
     const claims = await Promise.all(
       Array.from({ length: 10 }, (_, n) => claimDelivery(keyOf(n), "sending", now, lease, { alone: false })),
-    ).finally(() => db.middlewareStack.remove("countClaims"));
+    ).finally(watched.stop);
 
     const taken = claims.flatMap((claim, n) => (claim.claimed ? [n] : []));
     expect(taken).toEqual([0, 1, 2, 4, 6, 8, 9]);
@@ -538,7 +536,7 @@ describe("a page's claims", () => {
     expect(claims[5]).toEqual({ claimed: false, takeOverAt: expect.any(Date) });
     expect(claims[7]).toEqual({ claimed: false });
     // One transaction for the ten, cancelled by the three conditions that failed, then one for the seven.
-    expect(calls).toEqual(["TransactWriteItemsCommand", "TransactWriteItemsCommand"]);
+    expect(watched.commands()).toEqual(["TransactWriteItemsCommand", "TransactWriteItemsCommand"]);
     for (const n of taken) {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keyOf(n) }));
       expect(Item).toMatchObject({ state: "sending", claimedAt: now.toISOString() });
