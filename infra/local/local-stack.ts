@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from "aws-lambda";
@@ -15,6 +14,7 @@ import {
   type LocalSchedule,
   startEventBus,
 } from "./event-bus.ts";
+import { freePort } from "./free-port.ts";
 import { type LocalRoute, startHttpGateway } from "./http-gateway.ts";
 import { lambdaContext } from "./lambda-context.ts";
 import { sesEventPublisher } from "./mailbox-simulator.ts";
@@ -78,9 +78,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   try {
-    const dynamoPort = options.ports.dynamo || (await freePort());
     const dynamo = await startDynamoDbLocal({
-      port: dynamoPort,
+      port: options.ports.dynamo,
       dataDir: options.inMemoryDynamo ? undefined : dynamoDataDir(options.dataDir),
     });
     stops.push(dynamo.stop);
@@ -293,13 +292,4 @@ function crashAfterSend(spec: string, log: (line: string) => void) {
       process.kill(process.pid, "SIGKILL");
     }
   };
-}
-
-/** A port nobody listens on now (DynamoDB Local cannot be told to pick one itself). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
