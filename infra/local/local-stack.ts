@@ -14,10 +14,10 @@ import {
   type LocalSchedule,
   startEventBus,
 } from "./event-bus.ts";
-import { freePort } from "./free-port.ts";
 import { type LocalRoute, startHttpGateway } from "./http-gateway.ts";
 import { lambdaContext } from "./lambda-context.ts";
 import { sesEventPublisher } from "./mailbox-simulator.ts";
+import { freePort } from "./ports.ts";
 import { queueTarget } from "./queue-target.ts";
 import { type SentMessage, type SesServer, senderIdentities } from "./ses-server.ts";
 import { startSesServerThread } from "./ses-thread.ts";

@@ -14,13 +14,13 @@ import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { access, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AddressObject, Attachment, ParsedMail } from "mailparser";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import * as z from "zod";
+import { listen } from "./ports.ts";
 
 /** A message the server accepted and wrote to the outbox. */
 export interface SentMessage {
@@ -1511,16 +1511,6 @@ async function handleRequest(
 // Server lifecycle
 // ---------------------------------------------------------------------------------------------------------
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
 /** Stops accepting requests and drops idle keep-alive sockets (the SDK keeps them open) so close resolves. */
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -1553,7 +1543,7 @@ export async function startSesServer(options: SesServerOptions): Promise<SesServ
   };
   const recovered = context.events?.publishKept() ?? Promise.resolve();
   const server = createServer((req, res) => void handleRequest(req, res, context));
-  const port = await listen(server, options.port, host);
+  const port = await listen(server, options.port, host, "The local SES");
   const urlHost = host.includes(":") ? `[${host}]` : host;
   return {
     url: `http://${urlHost}:${port}`,

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
-import { freePort } from "./free-port.ts";
+import { freePort } from "./ports.ts";
 
 /** The four ports of a stack: the API (and console), DynamoDB Local, the local SES and the bus. */
 export interface StackPorts {

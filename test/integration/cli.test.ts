@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { freePort } from "../../infra/local/free-port.ts";
+import { freePort } from "../../infra/local/ports.ts";
 import { buildConveneBundle, runNode } from "../support/convene-cli.ts";
 import { waitForMails } from "../support/outbox.ts";
 import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
