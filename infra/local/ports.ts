@@ -1,8 +1,46 @@
+import { mkdir, stat, utimes, writeFile } from "node:fs/promises";
 import type { Server } from "node:net";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
-/** A port nobody listens on now (DynamoDB Local cannot be told to pick one itself). */
+// Per user: another user's files there could not be written.
+const drawnDir = join(tmpdir(), `convene-ports-drawn-${process.getuid?.() ?? "user"}`);
+const reservationMs = 10 * 60_000;
+
+/**
+ * A port nobody listens on now, and that no other caller of this function on the machine drew in
+ * the last minutes. The kernel can hand one port to two processes that ask a moment apart (it is
+ * free until one listens), and a stack listens seconds after it draws its ports (a Java to start,
+ * the functions to load): a test run's stacks, starting side by side, drew the same port once. A
+ * file per port drawn, made exclusively, tells the others; files older than the reservation are
+ * reused.
+ */
 export async function freePort(): Promise<number> {
+  await mkdir(drawnDir, { recursive: true });
+  for (;;) {
+    const port = await anyFreePort();
+    if (await reserve(port)) return port;
+  }
+}
+
+async function reserve(port: number): Promise<boolean> {
+  const file = join(drawnDir, String(port));
+  try {
+    await writeFile(file, "", { flag: "wx" });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    const drawnAt = (await stat(file).catch(() => undefined))?.mtimeMs ?? 0;
+    if (Date.now() - drawnAt < reservationMs) return false;
+    // An old drawing: this caller takes it over (two at once both may; the kernel rarely offers it twice).
+    const now = new Date();
+    await utimes(file, now, now).catch(() => undefined);
+    return true;
+  }
+}
+
+async function anyFreePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as { port: number };
