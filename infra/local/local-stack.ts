@@ -17,7 +17,7 @@ import {
 import { type LocalRoute, startHttpGateway } from "./http-gateway.ts";
 import { lambdaContext } from "./lambda-context.ts";
 import { sesEventPublisher } from "./mailbox-simulator.ts";
-import { freePort } from "./ports.ts";
+import { ensurePortsFree, freePort } from "./ports.ts";
 import { queueTarget } from "./queue-target.ts";
 import { type SentMessage, type SesServer, senderIdentities } from "./ses-server.ts";
 import { startSesServerThread } from "./ses-thread.ts";
@@ -78,6 +78,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   try {
+    await ensurePortsFree([
+      { port: options.ports.http, what: "The API" },
+      { port: options.ports.dynamo, what: "DynamoDB Local" },
+      { port: options.ports.ses, what: "The local SES" },
+      { port: options.ports.bus, what: "The local event bus" },
+    ]);
     const dynamo = await startDynamoDbLocal({
       port: options.ports.dynamo,
       dataDir: options.inMemoryDynamo ? undefined : dynamoDataDir(options.dataDir),
@@ -190,6 +196,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // settle on these events quick), kept on disk meanwhile: see the option.
       publishEventsAfterMs: 250,
       ...(options.crashAfterSend && { onSent: crashAfterSend(options.crashAfterSend, log) }),
+    }).catch(async (error: unknown) => {
+      // The bus is stopped after SES (below): one that did not start leaves nothing to stop it.
+      await bus.close();
+      throw error;
     });
     stops.push(ses.close);
     // Stopped in reverse: the HTTP edge first, then the bus (its steps in flight finish for a few

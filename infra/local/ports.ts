@@ -17,20 +17,22 @@ const reservationMs = 10 * 60_000;
  * reused.
  */
 export async function freePort(): Promise<number> {
-  await mkdir(drawnDir, { recursive: true });
+  await mkdir(drawnDir, { recursive: true }).catch(() => undefined);
   for (;;) {
     const port = await anyFreePort();
     if (await reserve(port)) return port;
   }
 }
 
-async function reserve(port: number): Promise<boolean> {
-  const file = join(drawnDir, String(port));
+/** Whether this caller may have `port`: nobody drew it in the last {@link reservationMs}. */
+export async function reserve(port: number, dir = drawnDir): Promise<boolean> {
+  const file = join(dir, String(port));
   try {
     await writeFile(file, "", { flag: "wx" });
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    // No reservation to be had (a temp dir not writable): the port as the kernel gave it.
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") return true;
     const drawnAt = (await stat(file).catch(() => undefined))?.mtimeMs ?? 0;
     if (Date.now() - drawnAt < reservationMs) return false;
     // An old drawing: this caller takes it over (two at once both may; the kernel rarely offers it twice).
@@ -56,22 +58,42 @@ export class PortInUseError extends Error {
     what: string,
   ) {
     super(
-      `${what} could not listen on port ${port} (EADDRINUSE): another program listens there. Stop it, ` +
-        "or choose other ports: CONVENE_PORT, CONVENE_DYNAMODB_PORT, CONVENE_SES_PORT, CONVENE_BUS_PORT " +
-        "(README, 'Configuration of the local runtime').",
+      `${what} could not listen on port ${port} (EADDRINUSE): another program listens there ` +
+        `(perhaps what an earlier npm start left behind when it was killed alone; \`lsof -i :${port}\` ` +
+        "names it). Stop it, or choose other ports: CONVENE_PORT, CONVENE_DYNAMODB_PORT, " +
+        "CONVENE_SES_PORT, CONVENE_BUS_PORT (README, 'Configuration of the local runtime').",
     );
   }
 }
 
-/** `server.listen`, resolving with the port it listens on, rejecting (not throwing later) if it cannot. */
-export function listen(server: Server, port: number, host: string, what: string): Promise<number> {
+/**
+ * `server.listen`, resolving with the port it listens on, rejecting (not throwing later) if it
+ * cannot. Port 0 is drawn by {@link freePort}, so that it is none another stack drew and has yet
+ * to listen on.
+ */
+export async function listen(server: Server, port: number, host: string, what: string): Promise<number> {
+  const chosen = port || (await freePort());
   return new Promise((resolve, reject) => {
     const failed = (error: NodeJS.ErrnoException) =>
-      reject(error.code === "EADDRINUSE" ? new PortInUseError(port, what) : error);
+      reject(error.code === "EADDRINUSE" ? new PortInUseError(chosen, what) : error);
     server.once("error", failed);
-    server.listen(port, host, () => {
+    server.listen(chosen, host, () => {
       server.off("error", failed);
       resolve((server.address() as { port: number }).port);
     });
   });
+}
+
+/**
+ * Fails at once, with {@link PortInUseError}, when another program listens on one of these ports
+ * (0: drawn later): before a start does anything else, rather than after its Java, its functions
+ * and the last run's steps already ran.
+ */
+export async function ensurePortsFree(ports: { port: number; what: string }[]): Promise<void> {
+  for (const { port, what } of ports) {
+    if (!port) continue;
+    const server = createServer();
+    await listen(server, port, "127.0.0.1", what);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }

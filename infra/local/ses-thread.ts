@@ -79,6 +79,8 @@ export async function startSesServerThread(options: SesServerOptions): Promise<S
           return;
         case "failed":
           reject(Object.assign(new Error(message.message), { stack: message.stack }));
+          // Nothing more of it: a test's stack that failed to start must not keep a thread alive.
+          void worker.terminate();
           return;
         case "recovered":
           recoveredNow();

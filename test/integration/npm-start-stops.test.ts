@@ -41,11 +41,12 @@ describe("npm start, stopped and started again", () => {
     await call("POST", `/admin/events/${id}/mailings/${mailingId}/send`);
     await waitUntil("the mailing's first mails", outboxSize, (size) => size >= confirmed + 3);
 
-    const stopped = stack.current.child;
+    const group = stack.current.child.pid;
+    if (!group) throw new Error("npm start has no process id");
     const code = await stack.current.stop(25_000);
     // Nothing of it is left running: its process group, DynamoDB Local's Java included (a look at
     // the port could meet another test's DynamoDB Local that drew it since).
-    expect(runningInGroup(stopped.pid ?? 0)).toEqual([]);
+    expect(runningInGroup(group)).toEqual([]);
     // The next start dies in the middle of a reminder, in the next test.
     await stack.start({
       CONVENE_TEST_CRASH_AFTER_SEND: `${reminderVictim.email}#2`,
