@@ -8,7 +8,8 @@ import { leaseFor } from "#shared/deliveries/lease";
 import { sendRegistrationMail, sendSwitchedMail } from "#shared/registrations/send-registration-mail";
 
 /**
- * Which mail each registration event calls for; a resend carries its confirmation number. The
+ * Which mail each registration event calls for; a resend carries its confirmation number (a
+ * promotion's and a cancellation's are the registration's own, read when the mail goes out). The
  * delivery's lease carries the event itself, for the sweeper to publish again if this step dies.
  */
 export const handler = busConsumer(
@@ -33,9 +34,9 @@ export const handler = busConsumer(
           lease,
         );
       case "registration.promoted":
-        return sendRegistrationMail("promoted", registrationId, 1, lease);
+        return sendRegistrationMail("promoted", registrationId, undefined, lease);
       case "registration.cancelled":
-        return sendRegistrationMail("cancelled", registrationId, 1, lease);
+        return sendRegistrationMail("cancelled", registrationId, undefined, lease);
       case "registration.switched": {
         const { fromSessionId, switchCount } = message.detail;
         return sendSwitchedMail(registrationId, fromSessionId, switchCount, lease);

@@ -32,7 +32,10 @@ function mailKindFor(trigger: MailTrigger, registration: Registration): MailKind
 /**
  * Sends the mail a registration event calls for, exactly once per (registration, kind, number):
  * a duplicated or retried event finds the delivery already claimed and sends nothing.
- * `sequence` tells resends apart (the n-th confirmation asked for). An address that bounced or
+ * `sequence` tells resends apart (the n-th confirmation asked for); without it, the registration's
+ * confirmation number as read, which each restore and move counts: a registrant cancelled again
+ * after a restore, or promoted again after a restore or a move, gets that mail again, while a
+ * late copy of an earlier event finds the delivery of the registration as it is now. An address that bounced or
  * complained gets nothing (`suppressed`); one that only unsubscribed still gets these mails,
  * which are about a registration it keeps. The claim holds `lease`, which carries the event that
  * asked for the mail: if this step dies before the outcome is recorded, the sweeper publishes it
@@ -41,11 +44,12 @@ function mailKindFor(trigger: MailTrigger, registration: Registration): MailKind
 export async function sendRegistrationMail(
   trigger: MailTrigger,
   registrationId: string,
-  sequence = 1,
+  sequence?: number,
   lease?: Lease,
 ) {
   const registration = await findRegistration(registrationId);
   if (!registration) return "no-registration";
+  const number = sequence ?? registration.confirmationNumber;
   const kind = mailKindFor(trigger, registration);
   const event = await findEvent(registration.eventId);
   const session = event?.sessions.find((candidate) => candidate.id === registration.sessionId);
@@ -54,18 +58,13 @@ export async function sendRegistrationMail(
   // cancellation's news again, with the way to their own page's switch when another session is
   // open, rather than a confirmation and an invite of a session that will not take place.
   if (trigger === "confirmation-requested" && session.cancelledAt) {
-    return mailOnce(
-      { kind: "session-cancelled", event, session, registration },
-      sequence,
-      lease,
-      (manage) => {
-        const otherSessionsUrl = switchUrlOf(event, session.id, manage, new Date());
-        return { sessionCancellation: otherSessionsUrl ? { otherSessionsUrl } : {} };
-      },
-    );
+    return mailOnce({ kind: "session-cancelled", event, session, registration }, number, lease, (manage) => {
+      const otherSessionsUrl = switchUrlOf(event, session.id, manage, new Date());
+      return { sessionCancellation: otherSessionsUrl ? { otherSessionsUrl } : {} };
+    });
   }
 
-  return mailOnce({ kind, event, session, registration }, sequence, lease);
+  return mailOnce({ kind, event, session, registration }, number, lease);
 }
 
 /**

@@ -276,4 +276,55 @@ describe("organiser routes of the console", () => {
       subjects.filter((subject) => /Registration cancelled|Inscription annulée/.test(subject)),
     ).toHaveLength(1);
   });
+
+  it("mails a registrant cancelled again after a restore, and one promoted again after one, each time", async () => {
+    const id = uniqueId("again");
+    const event = sampleEvent();
+    event.sessions[1].capacity = 1;
+    await request("PUT", `/admin/events/${id}`, { body: event, admin: true });
+    const seated = `${uniqueId("seated")}@example.org`;
+    const waiting = `${uniqueId("waiting")}@example.org`;
+    const seatedId = await register(id, { email: seated, sessionId: "en", language: "en" });
+    await waitForMails(outbox, seated, 1);
+    const waitingId = await register(id, { email: waiting, sessionId: "en", language: "en" });
+    await waitForMails(outbox, waiting, 1);
+    const action = async (registrationId: string, name: string) => {
+      const response = await request(
+        "POST",
+        `/admin/events/${id}/registrations/${registrationId}/${name}`,
+        admin,
+      );
+      expect(response.status).toBe(200);
+    };
+
+    // Each step waits for the mails of the one before: each is written for the registration as it
+    // is when it goes out.
+    await action(seatedId, "cancel"); // the waiting one takes the seat
+    await waitForMails(outbox, seated, 2);
+    await waitForMails(outbox, waiting, 2);
+    await action(waitingId, "cancel");
+    await waitForMails(outbox, waiting, 3);
+    await action(seatedId, "restore"); // the seat is free again
+    await waitForMails(outbox, seated, 3);
+    await action(waitingId, "restore"); // the seat is taken: the waiting list
+    await waitForMails(outbox, waiting, 4);
+    await action(seatedId, "cancel"); // cancelled again: the waiting one is promoted again
+    await busSettled();
+    const subjects = async (email: string) =>
+      (await mailsTo(outbox, email)).map((mail) => (mail.parsed.subject ?? "").replace(/:.*/, ""));
+
+    expect(await subjects(seated)).toEqual([
+      "Registration confirmed",
+      "Registration cancelled",
+      "Registration confirmed",
+      "Registration cancelled",
+    ]);
+    expect(await subjects(waiting)).toEqual([
+      "Waiting list",
+      "A seat became free",
+      "Registration cancelled",
+      "Waiting list",
+      "A seat became free",
+    ]);
+  });
 });
