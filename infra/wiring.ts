@@ -138,8 +138,8 @@ export const functions: readonly FunctionSpec[] = [
     name: "put-event",
     description: "Creates or replaces an event and its sessions",
     routes: [{ method: "PUT", path: "/admin/events/{eventId}", auth: "admin" }],
-    // The bus: a changed retention end asks for the walk that gives it to the event's items.
-    access: { table: ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem"], bus: true },
+    // No bus: what a save announces goes through the outbox, in the save's own transaction.
+    access: { table: ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem"] },
   },
   {
     name: "cancel-sessions",

@@ -6,14 +6,7 @@ import { publishEvents } from "../bus/publish.ts";
 import type { WebinarEvent } from "../domain/event.ts";
 import { findEvent } from "../events/event-store.ts";
 import { runPool } from "../pool.ts";
-import {
-  allKeys,
-  type ItemQuery,
-  markRetentionApplied,
-  queryKeys,
-  retentionApplied,
-  setExpiresAt,
-} from "./privacy-store.ts";
+import { allKeys, type ItemQuery, markRetentionApplied, queryKeys, setExpiresAt } from "./privacy-store.ts";
 import { expiresAtOf } from "./retention.ts";
 
 type RetentionChanged = DetailOf<typeof retentionChanged>;
@@ -53,18 +46,6 @@ function sourcesOf(event: WebinarEvent): Source[] {
 const concurrency = 8;
 /** A step hands on while this much of its time is left. */
 const marginMs = 20_000;
-
-/**
- * Asks for the retention walk when an event's retention end differs from the one its items were
- * last given (a new event, a changed session date or `retentionDays`). Called after every save of
- * an event: a walk interrupted before its end is asked for again by the next save.
- */
-export async function requestRetentionSync(event: WebinarEvent): Promise<boolean> {
-  const expiresAt = expiresAtOf(event);
-  if ((await retentionApplied(event.id)) === expiresAt) return false;
-  await publishEvents([message(retentionChanged, { eventId: event.id, expiresAt })]);
-  return true;
-}
 
 /**
  * Consumer of `event.retention-changed`: gives every item holding the event's registrants' data the

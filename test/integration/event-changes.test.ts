@@ -5,6 +5,7 @@ import { keys } from "../../shared/aws/table.ts";
 import { message } from "../../shared/bus/define-event.ts";
 import { sessionChanged } from "../../shared/bus/events/session-changed.ts";
 import { publishEvents } from "../../shared/bus/publish.ts";
+import { findEvent, saveEvent } from "../../shared/events/event-store.ts";
 import { sendSessionUpdates } from "../../shared/events/send-session-updates.ts";
 import { mailsTo, type OutboxMail, waitForMails } from "../support/outbox.ts";
 import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
@@ -346,6 +347,41 @@ describe.concurrent("event changes", { timeout: 60_000 }, () => {
     expect(waitlistUpdate?.parsed.text).toContain("It was planned for");
     expect(waitlistUpdate?.parsed.text).not.toContain("fr-secret");
     expect(waitlistUpdate?.calendar).toBeUndefined();
+  });
+
+  it("a move whose announcement a failure after the save left undone is announced by the same PUT sent again with its old If-Match; another edit with that If-Match is refused", async ({
+    expect,
+  }) => {
+    const { id, event, confirmed, waitlisted } = await oneSeatTaken();
+    const read = await findEvent(id, true);
+    if (!read) throw new Error("the event is not stored");
+    const newStart = new Date(Date.parse(event.sessions[0].startsAt) + 60 * 60_000)
+      .toISOString()
+      .replace(".000Z", "Z");
+    event.sessions[0].startsAt = newStart;
+    // The save alone, as when the function failed right after it: nothing announced.
+    const { id: _id, createdAt: _createdAt, updatedAt, ...settings } = read;
+    const moved = settings.sessions.map((session, index) =>
+      index === 0 ? { ...session, startsAt: newStart } : session,
+    );
+    await saveEvent(id, { ...settings, sessions: moved }, new Date(), read);
+    const ifMatch = { "if-match": `"${updatedAt}"` };
+
+    const again = await request("PUT", `/admin/events/${id}`, { body: event, admin: true, headers: ifMatch });
+    const other = await request("PUT", `/admin/events/${id}`, {
+      body: { ...event, title: { ...event.title, en: "Another title" } },
+      admin: true,
+      headers: ifMatch,
+    });
+    const [confirmedMails, waitlistedMails] = await Promise.all([
+      waitForMails(outbox, confirmed.email, 2),
+      waitForMails(outbox, waitlisted.email, 2),
+    ]);
+
+    expect(again.status).toBe(200);
+    expect([other.status, other.json.error]).toEqual([409, "event-changed"]);
+    expect(confirmedMails[1]?.parsed.subject).toMatch(/^Changement de votre session/);
+    expect(waitlistedMails[1]?.parsed.subject).toMatch(/^Change to the session you are waiting for/);
   });
 
   it("two quick moves leave each registrant with the latest time, and a step of the older change stops", async ({
