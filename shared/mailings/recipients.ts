@@ -7,14 +7,14 @@ import type { Recipient } from "./mailing.ts";
 
 /**
  * The registrants a segment selects, read with Query pages per session and status (never one read
- * per person), filtered by language and by attendance. Attendance is only known for sessions
+ * per person), filtered by language, by their choice of news of later webinars, and by attendance. Attendance is only known for sessions
  * with an imported report: before one, `attended` and `absent` select nobody in that session.
  */
 export async function resolveRecipients(
   event: WebinarEvent,
   segment: MailingSettings["segment"],
 ): Promise<Recipient[]> {
-  const { statuses, languages, attendance } = segment;
+  const { statuses, languages, attendance, updates } = segment;
   const sessions = segment.sessions ?? event.sessions.map((session) => session.id);
   const perSession = await Promise.all(
     sessions.map(async (sessionId) => {
@@ -30,6 +30,7 @@ export async function resolveRecipients(
       return registrations.filter(
         (registration) =>
           languages.includes(registration.language) &&
+          (updates === "any" || registration.updates) &&
           (!attendanceOf ||
             attendanceOf(registration.registrationId).attended === (attendance === "attended")),
       );

@@ -11,7 +11,7 @@ const { request } = apiClient();
 const outbox = inject("outboxDir");
 
 async function eventWithRegistrants(
-  people: { email: string; sessionId: string; language?: string; firstName?: string }[],
+  people: { email: string; sessionId: string; language?: string; firstName?: string; updates?: boolean }[],
 ) {
   const id = uniqueId("mailing");
   await request("PUT", `/admin/events/${id}`, { body: sampleEvent(), admin: true });
@@ -117,6 +117,38 @@ describe("mailings", () => {
     expect(final).toMatchObject({ status: "sent", recipients: 2, sent: 1, skipped: 1 });
     expect(await mailingMails(leaves)).toHaveLength(1);
     expect(await mailingMails(stays)).toHaveLength(2);
+  });
+
+  it("announces a later webinar only to those who ticked its box on the form, when the organiser says so", async () => {
+    const asked = `${uniqueId("asked")}@example.org`;
+    const didNot = `${uniqueId("did-not")}@example.org`;
+    const id = await eventWithRegistrants([
+      { email: asked, sessionId: "fr", updates: true },
+      { email: didNot, sessionId: "fr" },
+    ]);
+    const counted = await request("POST", `/admin/events/${id}/segment-count`, {
+      body: { segment: { updates: "opted-in" } },
+      admin: true,
+    });
+    const everyone = await request("POST", `/admin/events/${id}/segment-count`, {
+      body: { segment: {} },
+      admin: true,
+    });
+    const refused = await request("POST", `/admin/events/${id}/segment-count`, {
+      body: { segment: { updates: "yes" } },
+      admin: true,
+    });
+    const created = await request("POST", `/admin/events/${id}/mailings`, {
+      body: mailingBody({ updates: "opted-in" }),
+      admin: true,
+    });
+    const final = await sendAndWait(id, created.json.mailingId);
+
+    expect([counted.json, everyone.json]).toEqual([{ recipients: 1 }, { recipients: 2 }]);
+    expect(refused.status).toBe(400);
+    expect(final).toMatchObject({ status: "sent", recipients: 1, sent: 1 });
+    expect(await mailingMails(asked)).toHaveLength(1);
+    expect(await mailingMails(didNot)).toHaveLength(0);
   });
 
   it("refuses to send a mailing twice, and an unknown placeholder", async () => {

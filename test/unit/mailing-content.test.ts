@@ -112,13 +112,14 @@ const addresses = (field: AddressObject | AddressObject[] | undefined) =>
   (Array.isArray(field) ? field : field ? [field] : []).flatMap((object) => object.value);
 
 describe("the mailing schema", () => {
-  it("applies the segment defaults: any attendance, every session, confirmed registrants, all languages", () => {
+  it("applies the segment defaults: any attendance, every session, confirmed registrants, all languages, whatever they chose for news", () => {
     const mailing = parse(thankYou);
 
     expect(mailing.segment).toEqual({
       attendance: "any",
       statuses: ["confirmed"],
       languages: ["fr", "en", "ar"],
+      updates: "any",
     });
     expect(mailing.segment.sessions).toBeUndefined();
   });

@@ -9,6 +9,7 @@ import {
   mailingInputSchema,
   mailingPlaceholders,
   segmentAttendances,
+  type segmentUpdates,
 } from "#shared/mailings/content/mailing-input";
 import { ApiError, issuesOf, type Mailing, type MailingInput, useApi } from "../api.ts";
 import { ErrorMessage, Field, FieldErrors, Loading, Page, TextAreaField } from "../components.tsx";
@@ -22,6 +23,7 @@ interface Draft {
   /** Empty: every session of the event, including sessions added later. */
   sessions: string[];
   statuses: (typeof registrationStatuses)[number][];
+  updates: (typeof segmentUpdates)[number];
   languages: Language[];
   subject: Partial<Record<Language, string>>;
   body: Partial<Record<Language, string>>;
@@ -39,6 +41,7 @@ function draftOf(mailing: Mailing | undefined): Draft {
     sessions: mailing?.segment.sessions ?? [],
     statuses: mailing?.segment.statuses ?? ["confirmed"],
     languages: mailing?.segment.languages ?? [...languages],
+    updates: mailing?.segment.updates ?? "any",
     subject: mailing?.subject ?? {},
     body: mailing?.body ?? {},
     links: Object.entries<string>(mailing?.links ?? {}).map(([name, url]) => ({ uid: uid(), name, url })),
@@ -50,6 +53,7 @@ const segmentOf = (draft: Draft): Segment => ({
   ...(draft.sessions.length > 0 && { sessions: draft.sessions }),
   statuses: draft.statuses,
   languages: draft.languages,
+  updates: draft.updates,
 });
 
 const given = (texts: Partial<Record<Language, string>>) =>
@@ -238,6 +242,18 @@ function Composer({ eventId, mailing }: { eventId: string; mailing: Mailing | un
               </label>
             ))}
             <FieldErrors id="languages-error" messages={issues.get("segment.languages")} />
+          </fieldset>
+          <fieldset className="choices">
+            <legend>{t("composer.updates")}</legend>
+            <span className="hint">{t("composer.updatesHint")}</span>
+            <label>
+              <input
+                type="checkbox"
+                checked={draft.updates === "opted-in"}
+                onChange={(change) => update({ updates: change.target.checked ? "opted-in" : "any" })}
+              />
+              {t("composer.updatesOnly")}
+            </label>
           </fieldset>
           <p className="count" role="status" aria-live="polite">
             {count.data

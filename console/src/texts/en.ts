@@ -358,6 +358,10 @@ export const en = {
     sessionsHint: "None ticked: every session.",
     statuses: "Registration statuses",
     languages: "Languages of the registrants",
+    updates: "News of later webinars",
+    updatesHint:
+      "To announce another webinar, tick the box: the form promises that news only to those who asked for it. A mailing about this webinar (thanks, the recording) may go to everyone.",
+    updatesOnly: "Only those who asked for it",
     count_one: "{{formatted}} recipient now",
     count_other: "{{formatted}} recipients now",
     counting: "Counting the recipients…",

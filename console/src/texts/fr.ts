@@ -361,6 +361,10 @@ export const fr: Texts = {
     sessionsHint: "Aucune cochée : toutes les sessions.",
     statuses: "Statuts d'inscription",
     languages: "Langues des inscrits",
+    updates: "Nouvelles des prochains webinaires",
+    updatesHint:
+      "Pour annoncer un autre webinaire, cochez la case : le formulaire ne promet ces nouvelles qu’à qui les a demandées. Un envoi sur ce webinaire (remerciements, enregistrement) peut aller à tous.",
+    updatesOnly: "Seulement à qui les a demandées",
     count_one: "{{formatted}} destinataire actuellement",
     count_other: "{{formatted}} destinataires actuellement",
     counting: "Comptage des destinataires…",

@@ -7,7 +7,7 @@ import { placeholderProblem, splitPlaceholders } from "./placeholders.ts";
 import { linksSchema, segmentSchema } from "./segment.ts";
 
 export { knownPlaceholders, linkPlaceholderPrefix, mailingPlaceholders } from "./placeholders.ts";
-export { linksSchema, segmentAttendances, segmentSchema } from "./segment.ts";
+export { linksSchema, segmentAttendances, segmentSchema, segmentUpdates } from "./segment.ts";
 
 /** A subject is a header: one line (a control character is refused, not silently removed), then trimmed. */
 const oneLine = (max: number) => oneLineSchema(max).refine((value) => value.length > 0, "required");

@@ -12,6 +12,14 @@ import { registrationStatuses } from "../../domain/registration.ts";
 /** Who a mailing goes to by attendance, once the session's attendance report is imported. */
 export const segmentAttendances = ["attended", "absent", "any"] as const;
 
+/**
+ * Who a mailing goes to by their choice on the form: `opted-in`, only those who ticked "news of
+ * later webinars". An announcement of another webinar must go to them only: the privacy notice
+ * promises that news to nobody else. A mailing about this webinar (thanks, the recording) may go
+ * to every registrant.
+ */
+export const segmentUpdates = ["any", "opted-in"] as const;
+
 /** An empty list would select nobody, and a repeated value is a slip worth pointing out. */
 const choiceList = <T extends string>(item: z.ZodType<T, T>) =>
   z
@@ -27,6 +35,7 @@ export const segmentSchema = z.object({
   sessions: choiceList(slugSchema).max(20).optional(),
   statuses: choiceList(z.enum(registrationStatuses)).default(["confirmed"]),
   languages: choiceList(languageSchema).default([...languages]),
+  updates: z.enum(segmentUpdates, { error: `must be one of: ${segmentUpdates.join(", ")}` }).default("any"),
 });
 
 export const linksSchema = z
