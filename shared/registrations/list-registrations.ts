@@ -47,15 +47,25 @@ const toRow = (registration: Registration & AttendanceColumns): ExportRow => ({
 const cursorSchema = z.object({ session: z.int().min(0), key: indexKeySchema.optional() });
 type PageCursor = z.infer<typeof cursorSchema>;
 
-function pageStart(text: string | undefined, event: WebinarEvent): PageCursor {
+function pageStart(
+  text: string | undefined,
+  event: WebinarEvent,
+  status: RegistrationStatus | undefined,
+): PageCursor {
   if (!text) return { session: 0 };
   const cursor = decodeCursor(text, cursorSchema);
-  // A Query may only resume from a key of the index it reads, in the session the cursor names.
+  // A Query may only resume from a key it would read: of the index, in the session the cursor
+  // names, with the status asked for (a cursor of another status filter, as a client that keeps
+  // it while the filter changes would send, is refused rather than failing DynamoDB's Query).
   const session = event.sessions[cursor.session];
-  const inSession =
-    session && (!cursor.key || cursor.key.gsi1pk === keys.sessionRegistrations(event.id, session.id).gsi1pk);
-  if (!inSession)
-    throw new ValidationError([{ path: "cursor", message: "not a cursor returned by this API" }]);
+  const range = session && keys.sessionRegistrations(event.id, session.id, status);
+  const readable =
+    range &&
+    (!cursor.key || (cursor.key.gsi1pk === range.gsi1pk && cursor.key.gsi1sk.startsWith(range.gsi1skPrefix)));
+  if (!readable)
+    throw new ValidationError([
+      { path: "cursor", message: "not a cursor this API returned for these filters: start again without it" },
+    ]);
   return cursor;
 }
 
@@ -121,7 +131,7 @@ export async function listRegistrations(
   if (page.session !== undefined && !event.sessions.some((session) => session.id === page.session)) {
     throw new ValidationError([{ path: "session", message: `no session "${page.session}" in this event` }]);
   }
-  let position = pageStart(page.cursor, event);
+  let position = pageStart(page.cursor, event, page.status);
   const registrations: ExportRow[] = [];
   while (position.session < event.sessions.length && registrations.length < page.limit) {
     const session = event.sessions[position.session];

@@ -334,9 +334,14 @@ export async function correctRegistration(
   );
 }
 
+/**
+ * A registration as it is now: read strongly consistent (one item, a read unit more), since its
+ * readers act on what they find (a mail consumer that found no registration, or its old status,
+ * a moment after the write that announced it, would send nothing and never retry).
+ */
 export async function findRegistration(registrationId: string): Promise<Registration | undefined> {
   const { Item } = await db.send(
-    new GetCommand({ TableName: tableName, Key: keys.registration(registrationId) }),
+    new GetCommand({ TableName: tableName, Key: keys.registration(registrationId), ConsistentRead: true }),
   );
   // A registration being erased is gone for everyone else (nobody restores or mails it half-way), and
   // an erased one is a tombstone with no personal field (`shared/privacy/`): neither is a registration.
@@ -348,7 +353,11 @@ export async function findRegistrationByEmail(
   email: string,
 ): Promise<Registration | undefined> {
   const { Item } = await db.send(
-    new GetCommand({ TableName: tableName, Key: keys.emailLock(eventId, normalizeEmail(email)) }),
+    new GetCommand({
+      TableName: tableName,
+      Key: keys.emailLock(eventId, normalizeEmail(email)),
+      ConsistentRead: true,
+    }),
   );
   return Item ? findRegistration(emailLockSchema.parse(Item).registrationId) : undefined;
 }

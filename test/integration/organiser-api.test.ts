@@ -155,6 +155,9 @@ describe("organiser routes of the console", () => {
     const attendanceUnknown = await list("attendance=unknown");
     const attendedOnly = await list("attendance=attended");
     const badCountry = await list("country=italy");
+    // A cursor kept while the filter changed (the console's list on page 2): refused, not a 500.
+    const firstPage = await list("limit=1");
+    const otherFilter = await list(`status=waitlisted&cursor=${firstPage.json.nextCursor}`);
     const xlsx = await fetch(`${inject("api")}/admin/events/${id}/registrations?format=xlsx&session=fr`, {
       headers: { authorization: `Bearer ${inject("adminToken")}` },
     });
@@ -175,6 +178,8 @@ describe("organiser routes of the console", () => {
     expect(byWords.json.registrations.map((r: { firstName: string }) => r.firstName)).toEqual(["John"]);
     expect(byStatus.json.registrations).toEqual([]);
     expect(badSession.status).toBe(400);
+    expect(firstPage.json.nextCursor).toEqual(expect.any(String));
+    expect([otherFilter.status, otherFilter.json.issues?.[0]?.path]).toEqual([400, "cursor"]);
     const names = (page: { json: { registrations: { firstName: string }[] } }) =>
       page.json.registrations.map((r) => r.firstName).sort();
     expect(names(byType)).toEqual(["John"]);

@@ -75,17 +75,19 @@ export function RegistrationsPage() {
     }),
     [search, session, status, organisationType, country, attendance],
   );
-  // Cursors of the pages seen so far: the API pages forward only, so going back reuses them.
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [pageIndex, setPageIndex] = useState(0);
+  // Cursors of the pages seen so far: the API pages forward only, so going back reuses them. Kept
+  // with the filters they were read with: a new filter starts again from the first page, in the
+  // very render that shows it (a cursor of other filters is one the API refuses).
+  const firstPage = { filters, cursors: [undefined], pageIndex: 0 };
+  const [paging, setPaging] = useState<{
+    filters: RegistrationFilters;
+    cursors: (string | undefined)[];
+    pageIndex: number;
+  }>(firstPage);
+  const { cursors, pageIndex } = paging.filters === filters ? paging : firstPage;
   const [selected, setSelected] = useState<string | undefined>();
   // Said once a person's data is erased: their panel (and row) are gone by then.
   const [erased, setErased] = useState("");
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter starts again from the first page.
-  useEffect(() => {
-    setCursors([undefined]);
-    setPageIndex(0);
-  }, [filters]);
 
   const page = useQuery({
     queryKey: ["registrations", eventId, filters, cursors[pageIndex]],
@@ -285,7 +287,11 @@ export function RegistrationsPage() {
         </TableScroller>
       )}
       <nav className="pager" aria-label={t("registrations.pages")}>
-        <button type="button" disabled={pageIndex === 0} onClick={() => setPageIndex(pageIndex - 1)}>
+        <button
+          type="button"
+          disabled={pageIndex === 0}
+          onClick={() => setPaging({ filters, cursors, pageIndex: pageIndex - 1 })}
+        >
           {t("common.previous")}
         </button>
         <span>{t("registrations.page", { number: pageIndex + 1 })}</span>
@@ -293,8 +299,11 @@ export function RegistrationsPage() {
           type="button"
           disabled={!page.data?.nextCursor}
           onClick={() => {
-            setCursors([...cursors.slice(0, pageIndex + 1), page.data?.nextCursor]);
-            setPageIndex(pageIndex + 1);
+            setPaging({
+              filters,
+              cursors: [...cursors.slice(0, pageIndex + 1), page.data?.nextCursor],
+              pageIndex: pageIndex + 1,
+            });
           }}
         >
           {t("common.next")}
