@@ -193,9 +193,9 @@ export class ConveneStack extends Stack {
         PUBLIC_URL: publicUrl,
       }),
       ...(spec.access.publicUrl && { PUBLIC_URL: publicUrl }),
-      // Public POSTs are rate-limited (shared/abuse); the limit is a deployment setting.
+      // The public POSTs' rate limit (shared/abuse) is a deployment setting.
       ...(settings.registrationRateLimit !== undefined &&
-        spec.routes?.some((route) => route.auth === "public" && route.method === "POST") && {
+        spec.access.rateLimited && {
           CONVENE_REGISTRATION_RATE_LIMIT: String(settings.registrationRateLimit),
         }),
     });

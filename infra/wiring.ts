@@ -114,6 +114,8 @@ export interface Access {
   mail?: boolean;
   /** `PUBLIC_URL` without the mail settings: for a page that names its own absolute URL (canonical link). */
   publicUrl?: boolean;
+  /** Counts its requests against the public POSTs' rate limits (`shared/abuse/`): given the deployment's limit. */
+  rateLimited?: boolean;
 }
 
 const functionsDir = join(dirname(fileURLToPath(import.meta.url)), "..", "functions");
@@ -199,7 +201,7 @@ export const functions: readonly FunctionSpec[] = [
     description: "Registers someone for a session (JSON or form post)",
     routes: [{ method: "POST", path: "/events/{eventId}/registrations", auth: "public" }],
     // One transaction and no PutEvents: its messages go through the outbox (relay-outbox).
-    access: { table: ["GetItem", "PutItem", "UpdateItem"], signingKey: "sign" },
+    access: { table: ["GetItem", "PutItem", "UpdateItem"], signingKey: "sign", rateLimited: true },
   },
   {
     name: "manage-registration",
@@ -216,7 +218,12 @@ export const functions: readonly FunctionSpec[] = [
       { method: "POST", path: "/registrations/{registrationId}/switch", auth: "public" },
       { method: "POST", path: "/registrations/{registrationId}/details", auth: "public" },
     ],
-    access: { table: ["GetItem", "PutItem", "UpdateItem", "DeleteItem"], signingKey: "verify", bus: true },
+    access: {
+      table: ["GetItem", "PutItem", "UpdateItem", "DeleteItem"],
+      signingKey: "verify",
+      bus: true,
+      rateLimited: true,
+    },
   },
   {
     name: "list-registrations",
@@ -299,8 +306,8 @@ export const functions: readonly FunctionSpec[] = [
     description: "One-click unsubscribe (RFC 8058) from mail providers and the unsubscribe page",
     routes: [{ method: "POST", path: "/unsubscribe", auth: "public" }],
     access: {
-      table: ["PutItem", "UpdateItem"],
-      partitions: ["SUPPRESSION#*", "RATE#*"],
+      table: ["PutItem"],
+      partitions: ["SUPPRESSION#*"],
       signingKey: "verify",
     },
   },
@@ -478,6 +485,7 @@ export const functions: readonly FunctionSpec[] = [
     access: {
       table: ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"],
       signingKey: "verify",
+      rateLimited: true,
     },
     timeoutSeconds: 30,
   },

@@ -5,8 +5,11 @@ import { RateLimitedError } from "../domain/errors.ts";
 import { countHit, hitItem } from "./rate-limit-store.ts";
 import { isSharedMailDomain } from "./shared-mail-domains.ts";
 
-/** The public POSTs that are limited; each has its own counters. */
-export type LimitedAction = "register" | "cancel" | "unsubscribe";
+/**
+ * The public POSTs that are limited; each has its own counters. Not the one-click unsubscribe
+ * (`functions/unsubscribe.ts`): mail providers post it from a few servers for all their users.
+ */
+export type LimitedAction = "register" | "cancel";
 
 /** Who a request is counted against: its client IP, and for a registration the email's domain and mailbox. */
 export interface Requester {
@@ -28,7 +31,7 @@ const windowMs = 60 * 60 * 1000;
 
 /**
  * The limits of this deployment, from `CONVENE_REGISTRATION_RATE_LIMIT` (requests per client IP
- * and hour, for each of registration, cancel and unsubscribe; default 120; `0` turns every limit
+ * and hour, for each of registration and cancel; default 120; `0` turns every limit
  * off). A city hall behind one NAT registering 40 colleagues in an hour is far below it; one
  * client registering 300 times in 14 s is stopped at 120. An email domain gets three times the IP
  * limit (a large organisation's people register from many networks; the limit stops a flood of

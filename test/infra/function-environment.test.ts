@@ -12,6 +12,8 @@ const settingsReaders = {
   "shared/bus/publish.ts": "bus",
   "shared/mail/settings.ts": "mail",
   "shared/pages/public-url.ts": "publicUrl",
+  // Read by `rateLimitsFromEnv`: without it on AWS, the default limit instead of the deployment's.
+  "shared/abuse/rate-limits.ts": "rateLimited",
 } as const;
 
 let code: Map<string, FunctionCode>;
