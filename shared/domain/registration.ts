@@ -184,7 +184,22 @@ export const registrationSchema = /* @__PURE__ */ built(() =>
     questions: z.string().optional(),
     practice: z.string().optional(),
     updates: z.boolean(),
-    consent: z.object({ acceptedAt: z.string(), noticeVersion: z.string() }),
+    /**
+     * The consent: when, the notice's version (its text), and what it said of this event (its
+     * controllers, contact and retention, which organisers may change later), as the registrant
+     * read it. Registrations made before kept no `facts`.
+     */
+    consent: z.object({
+      acceptedAt: z.string(),
+      noticeVersion: z.string(),
+      facts: z
+        .object({
+          controllers: z.array(z.object({ name: z.string(), email: z.string() })),
+          contact: z.string(),
+          retentionDays: z.int(),
+        })
+        .optional(),
+    }),
     status: z.enum(registrationStatuses),
     createdAt: z.string(),
     updatedAt: z.string(),

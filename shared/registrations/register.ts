@@ -5,7 +5,7 @@ import { message } from "../bus/define-event.ts";
 import { confirmationRequested } from "../bus/events/confirmation-requested.ts";
 import { registrationCreated } from "../bus/events/registration-created.ts";
 import { ConflictError, RateLimitedError } from "../domain/errors.ts";
-import type { WebinarEvent } from "../domain/event.ts";
+import { noticeFactsOf, type WebinarEvent } from "../domain/event.ts";
 import {
   privacyNoticeVersion,
   type Registration,
@@ -118,12 +118,17 @@ function draftRegistration(
 ) {
   const { language, consent: _consent, ...fields } = input;
   const session = openSession(event, input.sessionId, now);
+  const registrationLanguage = language ?? session.language;
   const registration: Omit<Registration, "status"> = {
     ...fields,
     registrationId,
     eventId: event.id,
-    language: language ?? session.language,
-    consent: { acceptedAt: now.toISOString(), noticeVersion: privacyNoticeVersion },
+    language: registrationLanguage,
+    consent: {
+      acceptedAt: now.toISOString(),
+      noticeVersion: privacyNoticeVersion,
+      facts: noticeFactsOf(event, registrationLanguage),
+    },
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
     confirmationNumber: 1,

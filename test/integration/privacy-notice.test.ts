@@ -88,14 +88,27 @@ describe("the privacy notice of an event", () => {
     expect(managePage.text).toContain(`href="/events/${eventId}/privacy?lang=en"`);
   });
 
-  it("has a version derived from its text, stored with each consent", async () => {
+  it("has a version derived from its text, stored with each consent with what it said of the event, which a later edit of the event does not change", async () => {
     expect(privacyNoticeVersion).toMatch(/^\d{4}-\d{2}-\d{2}\.[0-9a-f]{8}$/);
     expect(noticeTemplateText()).toContain("{controller}");
-    const eventId = await createEvent();
+    const privacy = {
+      controllers: [{ name: "UCLG", email: "privacy@uclg.example.org" }],
+      contact: "dpo@uclg.example.org",
+    };
+    const eventId = await createEvent({ privacy, retentionDays: 200 });
     const registered = await request("POST", `/events/${eventId}/registrations`, { body: registrant() });
+    const edited = await request("PUT", `/admin/events/${eventId}`, {
+      body: {
+        ...sampleEvent(),
+        privacy: { ...privacy, contact: "someone-else@example.org" },
+        retentionDays: 30,
+      },
+      admin: true,
+    });
     const stored = await findRegistration(registered.json.registrationId as string);
 
-    expect(registered.status).toBe(201);
+    expect([registered.status, edited.status]).toEqual([201, 200]);
     expect(stored?.consent.noticeVersion).toBe(privacyNoticeVersion);
+    expect(stored?.consent.facts).toEqual({ ...privacy, retentionDays: 200 });
   });
 });

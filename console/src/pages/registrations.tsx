@@ -417,10 +417,22 @@ function RegistrationPanel({
     [
       t("registrations.consent"),
       registration
-        ? t("registrations.consentRecord", {
-            at: formatDateTime(registration.consent.acceptedAt),
-            version: registration.consent.noticeVersion,
-          })
+        ? [
+            t("registrations.consentRecord", {
+              at: formatDateTime(registration.consent.acceptedAt),
+              version: registration.consent.noticeVersion,
+            }),
+            registration.consent.facts &&
+              t("registrations.consentFacts", {
+                controllers: registration.consent.facts.controllers
+                  .map((controller) => `${controller.name} (${controller.email})`)
+                  .join(", "),
+                contact: registration.consent.facts.contact,
+                days: registration.consent.facts.retentionDays,
+              }),
+          ]
+            .filter(Boolean)
+            .join(" ")
         : undefined,
     ],
   ];

@@ -278,6 +278,8 @@ const arabic = {
     noImport: "لم يُستورد أي تقرير حضور بعد",
     consent: "الموافقة",
     consentRecord: "تمت الموافقة في {{at}} (إشعار الخصوصية، الإصدار {{version}})",
+    consentFacts:
+      "ذكر الإشعار بصفة المسؤولين {{controllers}}، وبصفة جهة الاتصال {{contact}}، ومدة احتفاظ قدرها {{days}} يومًا.",
     yes: "نعم",
     no: "لا",
     shown_zero: "لا يُعرض أي تسجيل",

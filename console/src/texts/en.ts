@@ -270,6 +270,8 @@ export const en = {
     noImport: "No attendance import yet",
     consent: "Consent",
     consentRecord: "Accepted on {{at}} (privacy notice of {{version}})",
+    consentFacts:
+      "The notice named as controllers {{controllers}}, as contact {{contact}}, and a retention of {{days}} days.",
     yes: "Yes",
     no: "No",
     shown_one: "{{count}} registration shown",

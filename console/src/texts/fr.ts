@@ -272,6 +272,8 @@ export const fr: Texts = {
     noImport: "Pas encore de rapport de présence",
     consent: "Consentement",
     consentRecord: "Accepté le {{at}} (notice de confidentialité du {{version}})",
+    consentFacts:
+      "La notice nommait comme responsables {{controllers}}, comme contact {{contact}}, et une conservation de {{days}} jours.",
     yes: "Oui",
     no: "Non",
     shown_one: "{{count}} inscription affichée",
