@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { isDeepStrictEqual } from "node:util";
 import type { Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -367,4 +368,19 @@ describe("queued consumers (`queue` in the wiring list)", () => {
       ]);
     },
   );
+});
+
+describe("the README", () => {
+  it("lists every route of the wiring in its API table, as users and scripts look them up", async () => {
+    const readme = await readFile(new URL("../../README.md", import.meta.url), "utf8");
+    const table = readme.slice(
+      readme.indexOf("## The API"),
+      readme.indexOf("\n## ", readme.indexOf("## The API") + 1),
+    );
+    const routes = functions.flatMap((spec) =>
+      (spec.routes ?? []).map((route) => `${route.method} ${route.path}`),
+    );
+
+    expect(routes.filter((route) => !table.includes(`| \`${route}`))).toEqual([]);
+  });
 });
