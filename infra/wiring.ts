@@ -409,7 +409,7 @@ export const functions: readonly FunctionSpec[] = [
     name: "delete-event",
     description: "Deletes an event nobody registered for",
     routes: [{ method: "DELETE", path: "/admin/events/{eventId}", auth: "admin" }],
-    access: { table: ["GetItem", "Query", "BatchWriteItem"] },
+    access: { table: ["GetItem", "Query", "DeleteItem", "ConditionCheckItem", "BatchWriteItem"] },
   },
   {
     name: "list-mailings",

@@ -1,3 +1,6 @@
+import { tableName } from "../aws/dynamo.ts";
+import { keys } from "../aws/table.ts";
+import { transact } from "../aws/transact.ts";
 import { ConflictError } from "../domain/errors.ts";
 import { listSessionRegistrations } from "../registrations/registration-store.ts";
 import { deleteItems, eventPartitionKeys, getEvent } from "./event-store.ts";
@@ -7,6 +10,10 @@ import { deleteItems, eventPartitionKeys, getEvent } from "./event-store.ts";
  * counters, reminders and draft mailings. An event with registrations, even cancelled ones, is
  * refused with a 409: their data and history belong to the organisers' records (erasure of people
  * is its own, per-person action).
+ * The event item goes first, in one transaction with a check of each session's counters (still
+ * no seat and nobody waiting) and of the event as read: a registration that came in since the
+ * look for registrations makes it a 409 too, and any later one fails its own check of the event
+ * (`eventAsRead`), so no registration outlives its event. The rest of the partition follows.
  */
 export async function deleteEvent(eventId: string): Promise<void> {
   const event = await getEvent(eventId);
@@ -16,11 +23,33 @@ export async function deleteEvent(eventId: string): Promise<void> {
         (await listSessionRegistrations(eventId, session.id, undefined, { limit: 1 })).registrations.length,
     ),
   );
-  if (registered.some((count) => count > 0)) {
-    throw new ConflictError(
-      "event-has-registrations",
-      `the event "${eventId}" has registrations: it cannot be deleted`,
-    );
+  const refusal = new ConflictError(
+    "event-has-registrations",
+    `the event "${eventId}" has registrations: it cannot be deleted`,
+  );
+  if (registered.some((count) => count > 0)) throw refusal;
+  const failed = await transact([
+    {
+      Delete: {
+        TableName: tableName,
+        Key: keys.event(eventId),
+        ConditionExpression: "updatedAt = :updatedAt",
+        ExpressionAttributeValues: { ":updatedAt": event.updatedAt },
+      },
+    },
+    ...event.sessions.map((session) => ({
+      ConditionCheck: {
+        TableName: tableName,
+        Key: keys.sessionCounters(eventId, session.id),
+        ConditionExpression:
+          "(attribute_not_exists(confirmed) OR confirmed = :zero) AND (attribute_not_exists(waitlisted) OR waitlisted = :zero)",
+        ExpressionAttributeValues: { ":zero": 0 },
+      },
+    })),
+  ]);
+  if (failed === 0) {
+    throw new ConflictError("event-changed", `the event "${eventId}" was saved meanwhile: look at it again`);
   }
+  if (failed !== undefined) throw refusal;
   await deleteItems(await eventPartitionKeys(eventId));
 }

@@ -1,5 +1,8 @@
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import ExcelJS from "exceljs";
 import { describe, expect, inject, it } from "vitest";
+import { db, tableName } from "../../shared/aws/dynamo.ts";
+import { keys } from "../../shared/aws/table.ts";
 import { getEvent } from "../../shared/events/event-store.ts";
 import { changeStatus, fixRecipients, getMailing } from "../../shared/mailings/mailing-store.ts";
 import { resolveRecipients } from "../../shared/mailings/recipients.ts";
@@ -73,6 +76,26 @@ describe("organiser routes of the console", () => {
     const kept = await request("GET", `/admin/events/${taken}`, admin);
 
     expect([deleted.status, gone.status]).toEqual([204, 404]);
+    expect([refused.status, refused.json.error]).toEqual([409, "event-has-registrations"]);
+    expect(kept.status).toBe(200);
+  });
+
+  it("refuses to delete an event that a registration reached after the look for registrations", async () => {
+    const id = await createEvent();
+    // What a registration's transaction writes with the registration: its session's counter. Here
+    // alone, as the delete meets it when the registration came in between its look and its write.
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.sessionCounters(id, "fr"),
+        UpdateExpression: "ADD confirmed :one",
+        ExpressionAttributeValues: { ":one": 1 },
+      }),
+    );
+
+    const refused = await request("DELETE", `/admin/events/${id}`, admin);
+    const kept = await request("GET", `/admin/events/${id}`, admin);
+
     expect([refused.status, refused.json.error]).toEqual([409, "event-has-registrations"]);
     expect(kept.status).toBe(200);
   });
