@@ -38,20 +38,18 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
-          globalSetup: ["test/integration/global-setup.ts"],
+          globalSetup: ["test/support/local-stack-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
       },
       {
         extends: true,
-        // One `npm start` for the browser files, which run side by side, each with its own Chromium.
+        // The browser files, side by side, each with its own Chromium, on the run's one stack.
         test: {
           name: "browser",
           include: ["test/browser/**/*.test.ts"],
-          globalSetup: ["test/browser/global-setup.ts"],
-          // After the root's (the lists add up): each file says when it is done with the stack.
-          setupFiles: ["test/browser/stack-release.ts"],
+          globalSetup: ["test/support/local-stack-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // What the page shows after a request can take seconds on a busy machine, not one.

@@ -40,7 +40,7 @@ describe("organiser console, branding and agenda", () => {
     await page.getByRole("navigation").getByRole("link", { name: "Events", exact: true }).waitFor();
     await page.goto(`${stack.api}/console/events/${eventId}/settings`);
     await page.getByRole("heading", { level: 1, name: "Event settings" }).waitFor();
-    // The shared npm start may still be starting (browserStack waits up to 90 s for it).
+    // Chromium's start and the console's first load, on a loaded machine.
   }, 150_000);
 
   afterAll(async () => {

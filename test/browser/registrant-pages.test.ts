@@ -40,7 +40,7 @@ const placeholderImage = Buffer.from(
  * problems a person would notice, whatever the design: a page that scrolls sideways, text cut by
  * the screen's edge, the session choice below the fold of a laptop, and axe-core's WCAG 2.2 A/AA
  * rules (every rule at 1280 px, the rules that depend on the layout at 390 px, as the console's
- * check does). One Chromium, a tab per language, on the browser files' shared `npm start`.
+ * check does). One Chromium, a tab per language, on the run's shared local stack.
  */
 describe.concurrent("registrant pages and mails in a browser", () => {
   let stack: BrowserStack;
