@@ -8,8 +8,9 @@ import { leaseFor } from "#shared/deliveries/lease";
 import { sendRegistrationMail, sendSwitchedMail } from "#shared/registrations/send-registration-mail";
 
 /**
- * Which mail each registration event calls for; a resend carries its confirmation number (a
- * promotion's and a cancellation's are the registration's own, read when the mail goes out). The
+ * Which mail each registration event calls for; a resend and a promotion carry their confirmation
+ * number (a cancellation's is the registration's own, read when the mail goes out: it cannot
+ * change while the registration stays cancelled). The
  * delivery's lease carries the event itself, for the sweeper to publish again if this step dies.
  */
 export const handler = busConsumer(
@@ -34,7 +35,7 @@ export const handler = busConsumer(
           lease,
         );
       case "registration.promoted":
-        return sendRegistrationMail("promoted", registrationId, undefined, lease);
+        return sendRegistrationMail("promoted", registrationId, message.detail.confirmationNumber, lease);
       case "registration.cancelled":
         return sendRegistrationMail("cancelled", registrationId, undefined, lease);
       case "registration.switched": {

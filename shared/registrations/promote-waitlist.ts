@@ -18,7 +18,12 @@ export async function promoteWaitlist(eventId: string, sessionId: string, now = 
   let promoted = 0;
   for (;;) {
     const done = await promoteOldestWaitlisted(eventId, sessionId, session.capacity, now, (registration) =>
-      message(registrationPromoted, { eventId, sessionId, registrationId: registration.registrationId }),
+      message(registrationPromoted, {
+        eventId,
+        sessionId,
+        registrationId: registration.registrationId,
+        confirmationNumber: registration.confirmationNumber,
+      }),
     );
     if (!done) return promoted;
     promoted++;

@@ -478,11 +478,16 @@ export async function promoteOldestWaitlisted(
           TableName: tableName,
           Key: keys.registration(oldest.registrationId),
           UpdateExpression: "SET #status = :confirmed, updatedAt = :now, gsi1sk = :gsi1sk",
-          ConditionExpression: "#status = :waitlisted",
+          // As read from the index, which can lag: still waiting here, with the confirmation number
+          // its promotion mail is numbered by (a move or a restore since counts one).
+          ConditionExpression:
+            "#status = :waitlisted AND sessionId = :session AND confirmationNumber = :number",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: {
             ":confirmed": "confirmed",
             ":waitlisted": "waitlisted",
+            ":session": sessionId,
+            ":number": oldest.confirmationNumber,
             ":now": now.toISOString(),
             ":gsi1sk": keys.registrationIndex(promoted).gsi1sk,
           },
@@ -505,7 +510,7 @@ export async function promoteOldestWaitlisted(
     ]);
     if (failed === undefined) return promoted;
     if (failed === 1) return undefined; // no free seat
-    // The oldest was cancelled meanwhile: look again.
+    // The oldest was cancelled, moved or restored meanwhile (or the index had yet to say so): look again.
   }
 }
 

@@ -32,11 +32,12 @@ function mailKindFor(trigger: MailTrigger, registration: Registration): MailKind
 /**
  * Sends the mail a registration event calls for, exactly once per (registration, kind, number):
  * a duplicated or retried event finds the delivery already claimed and sends nothing.
- * `sequence` tells resends apart (the n-th confirmation asked for); without it, the registration's
- * confirmation number as read, which each restore and move counts: a registrant cancelled again
- * after a restore, or promoted again after a restore or a move, gets that mail again, while a
- * late copy of an earlier event finds the delivery of the registration as it is now. An address that bounced or
- * complained gets nothing (`suppressed`); one that only unsubscribed still gets these mails,
+ * `sequence` tells mails of one kind apart: the n-th confirmation asked for, the confirmation
+ * number a promotion was made at. Without it (a cancellation, or a message written before
+ * promotions carried it), the registration's confirmation number as read, which each restore and
+ * move counts and which cannot change while the registration stays cancelled: a registrant
+ * cancelled again after a restore, or promoted again after a restore or a move, gets that mail
+ * again, never twice for one. An address that bounced or complained gets nothing (`suppressed`); one that only unsubscribed still gets these mails,
  * which are about a registration it keeps. The claim holds `lease`, which carries the event that
  * asked for the mail: if this step dies before the outcome is recorded, the sweeper publishes it
  * again once the lease has expired.

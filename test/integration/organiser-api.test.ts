@@ -3,6 +3,9 @@ import ExcelJS from "exceljs";
 import { describe, expect, inject, it } from "vitest";
 import { db, tableName } from "../../shared/aws/dynamo.ts";
 import { keys } from "../../shared/aws/table.ts";
+import { message } from "../../shared/bus/define-event.ts";
+import { registrationPromoted } from "../../shared/bus/events/registration-promoted.ts";
+import { publishEvents } from "../../shared/bus/publish.ts";
 import { getEvent } from "../../shared/events/event-store.ts";
 import { changeStatus, fixRecipients, getMailing } from "../../shared/mailings/mailing-store.ts";
 import { resolveRecipients } from "../../shared/mailings/recipients.ts";
@@ -354,5 +357,36 @@ describe("organiser routes of the console", () => {
       "Waiting list",
       "A seat became free",
     ]);
+  });
+
+  it("mails nothing more for a late copy of a promotion that arrives after a resend", async () => {
+    const id = uniqueId("late-copy");
+    const event = sampleEvent();
+    event.sessions[1].capacity = 1;
+    await request("PUT", `/admin/events/${id}`, { body: event, admin: true });
+    const seatedId = await register(id, { sessionId: "en", language: "en" });
+    const waiting = `${uniqueId("waiting")}@example.org`;
+    const waitingId = await register(id, { email: waiting, sessionId: "en", language: "en" });
+    await waitForMails(outbox, waiting, 1);
+    await request("POST", `/admin/events/${id}/registrations/${seatedId}/cancel`, admin);
+    await waitForMails(outbox, waiting, 2); // a seat became free
+    await request("POST", `/admin/events/${id}/registrations/${waitingId}/resend`, admin);
+    await waitForMails(outbox, waiting, 3); // the confirmation again
+
+    // The bus delivers at least once: the promotion's message again, as it was written.
+    await publishEvents([
+      message(registrationPromoted, {
+        eventId: id,
+        sessionId: "en",
+        registrationId: waitingId,
+        confirmationNumber: 1,
+      }),
+    ]);
+    await busSettled();
+    const subjects = (await mailsTo(outbox, waiting)).map((mail) =>
+      (mail.parsed.subject ?? "").replace(/:.*/, ""),
+    );
+
+    expect(subjects).toEqual(["Waiting list", "A seat became free", "Registration confirmed"]);
   });
 });
