@@ -1,9 +1,9 @@
 import { tableName } from "../aws/dynamo.ts";
 import { keys } from "../aws/table.ts";
 import { transact } from "../aws/transact.ts";
-import { ConflictError } from "../domain/errors.ts";
+import { ConflictError, NotFoundError } from "../domain/errors.ts";
 import { listSessionRegistrations } from "../registrations/registration-store.ts";
-import { deleteItems, eventPartitionKeys, getEvent } from "./event-store.ts";
+import { deleteItems, eventPartitionKeys, findEvent } from "./event-store.ts";
 
 /**
  * Deletes an event that nobody registered for (a test, a draft created by mistake): its settings,
@@ -16,7 +16,15 @@ import { deleteItems, eventPartitionKeys, getEvent } from "./event-store.ts";
  * (`eventAsRead`), so no registration outlives its event. The rest of the partition follows.
  */
 export async function deleteEvent(eventId: string): Promise<void> {
-  const event = await getEvent(eventId);
+  const event = await findEvent(eventId, true);
+  if (!event) {
+    // Gone already: what a delete that failed after the event item left (counters, reminders) is
+    // cleared by the DELETE sent again; an event that never was is a 404.
+    const leftovers = await eventItemsBesidesItself(eventId);
+    if (leftovers.length === 0) throw new NotFoundError(`there is no event "${eventId}"`);
+    await deleteItems(leftovers);
+    return;
+  }
   const registered = await Promise.all(
     event.sessions.map(
       async (session) =>
@@ -51,5 +59,14 @@ export async function deleteEvent(eventId: string): Promise<void> {
     throw new ConflictError("event-changed", `the event "${eventId}" was saved meanwhile: look at it again`);
   }
   if (failed !== undefined) throw refusal;
-  await deleteItems(await eventPartitionKeys(eventId));
+  await deleteItems(await eventItemsBesidesItself(eventId));
+}
+
+/**
+ * The event's partition but its own item: a PUT that creates the event again right after the
+ * delete keeps its settings (not its counters, should it come between the two writes).
+ */
+async function eventItemsBesidesItself(eventId: string) {
+  const eventKey = keys.event(eventId);
+  return (await eventPartitionKeys(eventId)).filter((key) => key.sk !== eventKey.sk);
 }

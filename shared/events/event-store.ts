@@ -1,16 +1,9 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { batchWrite } from "../aws/batch-write.ts";
-import {
-  db,
-  isConditionFailure,
-  queryAll,
-  type TransactItem,
-  tableName,
-  unlessConditionFails,
-} from "../aws/dynamo.ts";
+import { db, queryAll, type TransactItem, tableName, unlessConditionFails } from "../aws/dynamo.ts";
 import { keys, type TableKey } from "../aws/table.ts";
+import { transact } from "../aws/transact.ts";
 import { sessionEnd } from "../domain/dates.ts";
 import { NotFoundError } from "../domain/errors.ts";
 import { type EventSettings, eventInputSchema, type WebinarEvent } from "../domain/event.ts";
@@ -187,30 +180,14 @@ export async function saveEvent(
 ): Promise<{ event: WebinarEvent; created: boolean } | undefined> {
   const updatedAt = nextUpdatedAt(read, now);
   const update = eventUpdate(id, settings, updatedAt, read);
+  // With items besides, one transaction (conflicts with registrations' checks of the event are
+  // retried, a busy table answers 503), whose only condition is the event's.
   const saved =
     also.length === 0
       ? await unlessConditionFails(db.send(new UpdateCommand(update)))
-      : await unlessTransactionConditionFails(
-          db.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, ...also] })),
-        );
+      : (await transact([{ Update: update }, ...also])) === undefined;
   recentPublicReads.delete(id);
   if (!saved) return undefined;
   const createdAt = read?.createdAt ?? updatedAt;
   return { event: toEvent(id, { data: settings, createdAt, updatedAt }), created: read === undefined };
-}
-
-/** A transaction whose condition on the event failed: false, as `unlessConditionFails` for one write. */
-async function unlessTransactionConditionFails(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (
-      error instanceof TransactionCanceledException &&
-      error.CancellationReasons?.[0]?.Code === "ConditionalCheckFailed"
-    )
-      return false;
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
 }

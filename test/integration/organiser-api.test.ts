@@ -1,4 +1,4 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import ExcelJS from "exceljs";
 import { describe, expect, inject, it } from "vitest";
 import { db, tableName } from "../../shared/aws/dynamo.ts";
@@ -6,7 +6,7 @@ import { keys } from "../../shared/aws/table.ts";
 import { message } from "../../shared/bus/define-event.ts";
 import { registrationPromoted } from "../../shared/bus/events/registration-promoted.ts";
 import { publishEvents } from "../../shared/bus/publish.ts";
-import { getEvent } from "../../shared/events/event-store.ts";
+import { eventPartitionKeys, getEvent } from "../../shared/events/event-store.ts";
 import { changeStatus, fixRecipients, getMailing } from "../../shared/mailings/mailing-store.ts";
 import { resolveRecipients } from "../../shared/mailings/recipients.ts";
 import { sendMailingBatch } from "../../shared/mailings/send-batch.ts";
@@ -101,6 +101,20 @@ describe("organiser routes of the console", () => {
 
     expect([refused.status, refused.json.error]).toEqual([409, "event-has-registrations"]);
     expect(kept.status).toBe(200);
+  });
+
+  it("clears what a delete that failed after the event item left behind when sent again, and knows no event it never had", async () => {
+    const id = await createEvent();
+    // As when the clean-up failed after the event item was deleted: its counters and reminders stay.
+    await db.send(new DeleteCommand({ TableName: tableName, Key: keys.event(id) }));
+
+    const again = await request("DELETE", `/admin/events/${id}`, admin);
+    const left = await eventPartitionKeys(id);
+    const never = await request("DELETE", `/admin/events/${uniqueId("never")}`, admin);
+
+    expect(again.status).toBe(204);
+    expect(left).toEqual([]);
+    expect(never.status).toBe(404);
   });
 
   it("lists, edits and deletes draft mailings, counts a segment, and refuses to edit one being sent", async () => {

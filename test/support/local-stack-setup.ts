@@ -53,7 +53,11 @@ async function start() {
  * handlers' modules, whose AWS clients point at the first stack's services; one is all a run needs.
  */
 export default async function setup(project: TestProject) {
-  shared.conveneTestStack ??= start();
+  // A start that failed is not kept: a rerun (watch mode) tries again.
+  shared.conveneTestStack ??= start().catch((error: unknown) => {
+    shared.conveneTestStack = undefined;
+    throw error;
+  });
   shared.conveneTestStackUsers = (shared.conveneTestStackUsers ?? 0) + 1;
   const { stack, dataDir } = await shared.conveneTestStack;
   project.provide("api", stack.urls.api);
