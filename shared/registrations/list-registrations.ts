@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as z from "zod";
 import {
   type AttendanceColumns,
@@ -43,24 +44,44 @@ const toRow = (registration: Registration & AttendanceColumns): ExportRow => ({
   answers: answersOf(registration),
 });
 
-/** Where an export page stopped: which session, and where in it (a gsi1 key). Opaque to clients. */
-const cursorSchema = z.object({ session: z.int().min(0), key: indexKeySchema.optional() });
+/**
+ * Where an export page stopped: which session, where in it (a gsi1 key), and a tag of the filters
+ * it was read with. Opaque to clients.
+ */
+const cursorSchema = z.object({
+  session: z.int().min(0),
+  key: indexKeySchema.optional(),
+  filters: z.string().optional(),
+});
 type PageCursor = z.infer<typeof cursorSchema>;
 
-function pageStart(
-  text: string | undefined,
-  event: WebinarEvent,
-  status: RegistrationStatus | undefined,
-): PageCursor {
+/** A short tag of the filters a page was read with, which its cursor carries. */
+const filtersTag = (filter: RegistrationFilter) =>
+  createHash("sha256")
+    .update(
+      JSON.stringify([
+        filter.session,
+        filter.status,
+        filter.search,
+        filter.organisationType,
+        filter.country,
+        filter.attendance,
+      ]),
+    )
+    .digest("base64url")
+    .slice(0, 12);
+
+function pageStart(text: string | undefined, event: WebinarEvent, filter: RegistrationFilter): PageCursor {
   if (!text) return { session: 0 };
   const cursor = decodeCursor(text, cursorSchema);
-  // A Query may only resume from a key it would read: of the index, in the session the cursor
-  // names, with the status asked for (a cursor of another status filter, as a client that keeps
-  // it while the filter changes would send, is refused rather than failing DynamoDB's Query).
+  // A page goes on only from a cursor of the same filters (a client that keeps it while they
+  // change would skip rows or, with another status, fail DynamoDB's Query), and a Query only from
+  // a key it would read: of the index, in the session the cursor names, with the status asked for.
   const session = event.sessions[cursor.session];
-  const range = session && keys.sessionRegistrations(event.id, session.id, status);
+  const range = session && keys.sessionRegistrations(event.id, session.id, filter.status);
   const readable =
     range &&
+    cursor.filters === filtersTag(filter) &&
     (!cursor.key || (cursor.key.gsi1pk === range.gsi1pk && cursor.key.gsi1sk.startsWith(range.gsi1skPrefix)));
   if (!readable)
     throw new ValidationError([
@@ -131,7 +152,7 @@ export async function listRegistrations(
   if (page.session !== undefined && !event.sessions.some((session) => session.id === page.session)) {
     throw new ValidationError([{ path: "session", message: `no session "${page.session}" in this event` }]);
   }
-  let position = pageStart(page.cursor, event, page.status);
+  let position = pageStart(page.cursor, event, page);
   const registrations: ExportRow[] = [];
   while (position.session < event.sessions.length && registrations.length < page.limit) {
     const session = event.sessions[position.session];
@@ -154,7 +175,10 @@ export async function listRegistrations(
       : { session: position.session + 1 };
   }
   const more = position.session < event.sessions.length;
-  return { registrations, ...(more && { nextCursor: encodeCursor(position) }) };
+  return {
+    registrations,
+    ...(more && { nextCursor: encodeCursor({ ...position, filters: filtersTag(page) }) }),
+  };
 }
 
 /** Every registration of an event, page by page (for the CSV export). */
