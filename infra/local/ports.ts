@@ -1,6 +1,5 @@
 import { mkdir, stat, utimes, writeFile } from "node:fs/promises";
-import type { Server } from "node:net";
-import { createServer } from "node:net";
+import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 

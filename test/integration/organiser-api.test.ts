@@ -35,6 +35,15 @@ async function register(eventId: string, overrides: Record<string, unknown> = {}
   return response.json.registrationId as string;
 }
 
+/** An event whose English session has one seat. */
+async function eventWithOneEnglishSeat(prefix: string) {
+  const id = uniqueId(prefix);
+  const event = sampleEvent();
+  event.sessions[1].capacity = 1;
+  await request("PUT", `/admin/events/${id}`, { body: event, admin: true });
+  return id;
+}
+
 const mailingBody = (name = "Thank you") => ({
   name,
   subject: { fr: "Merci {{firstName}}", en: "Thank you {{firstName}}" },
@@ -272,10 +281,7 @@ describe("organiser routes of the console", () => {
   });
 
   it("cancels, restores, moves and resends for one registrant, each mailed once, seats kept exact", async () => {
-    const id = uniqueId("actions");
-    const event = sampleEvent();
-    event.sessions[1].capacity = 1;
-    await request("PUT", `/admin/events/${id}`, { body: event, admin: true });
+    const id = await eventWithOneEnglishSeat("actions");
     const email = `${uniqueId("person")}@example.org`;
     const registrationId = await register(id, { email, sessionId: "fr" });
     await register(id, { sessionId: "en", language: "en" }); // takes the one seat of "en"
@@ -326,10 +332,7 @@ describe("organiser routes of the console", () => {
   });
 
   it("mails a registrant cancelled again after a restore, and one promoted again after one, each time", async () => {
-    const id = uniqueId("again");
-    const event = sampleEvent();
-    event.sessions[1].capacity = 1;
-    await request("PUT", `/admin/events/${id}`, { body: event, admin: true });
+    const id = await eventWithOneEnglishSeat("again");
     const seated = `${uniqueId("seated")}@example.org`;
     const waiting = `${uniqueId("waiting")}@example.org`;
     const seatedId = await register(id, { email: seated, sessionId: "en", language: "en" });
@@ -377,10 +380,7 @@ describe("organiser routes of the console", () => {
   });
 
   it("mails nothing more for a late copy of a promotion that arrives after a resend", async () => {
-    const id = uniqueId("late-copy");
-    const event = sampleEvent();
-    event.sessions[1].capacity = 1;
-    await request("PUT", `/admin/events/${id}`, { body: event, admin: true });
+    const id = await eventWithOneEnglishSeat("late-copy");
     const seatedId = await register(id, { sessionId: "en", language: "en" });
     const waiting = `${uniqueId("waiting")}@example.org`;
     const waitingId = await register(id, { email: waiting, sessionId: "en", language: "en" });
