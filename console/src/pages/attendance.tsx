@@ -112,11 +112,11 @@ function Summary({ summary }: { summary: ImportSummary }) {
           <dd>{formatNumber(summary.matched)}</dd>
         </div>
         <div>
-          <dt>{t("stats.attended")}</dt>
+          <dt>{t("attendance.attendedAny")}</dt>
           <dd>{formatNumber(summary.attended)}</dd>
         </div>
         <div>
-          <dt>{t("stats.absent")}</dt>
+          <dt>{t("attendance.absentConfirmed")}</dt>
           <dd>{formatNumber(summary.absent)}</dd>
         </div>
       </dl>

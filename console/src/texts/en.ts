@@ -332,6 +332,9 @@ export const en = {
     format: "Format",
     people: "People in the report",
     matched: "Registrants in the report",
+    // The statistics count confirmed registrants only: these say whom they count.
+    attendedAny: "Attended (any registration status, cancelled ones too)",
+    absentConfirmed: "Absent (confirmed registrants)",
     minutes: "Minutes",
     unmatched_one: "{{count}} person present but not registered",
     unmatched_other: "{{count}} people present but not registered",

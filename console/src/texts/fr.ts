@@ -335,6 +335,8 @@ export const fr: Texts = {
     format: "Format",
     people: "Personnes dans le rapport",
     matched: "Inscrits figurant dans le rapport",
+    attendedAny: "Présents (quel que soit le statut de l’inscription, annulées comprises)",
+    absentConfirmed: "Absents (inscrits confirmés)",
     minutes: "Minutes",
     unmatched_one: "{{count}} personne présente mais non inscrite",
     unmatched_other: "{{count}} personnes présentes mais non inscrites",
