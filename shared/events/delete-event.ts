@@ -17,14 +17,7 @@ import { deleteItems, eventPartitionKeys, findEvent } from "./event-store.ts";
  */
 export async function deleteEvent(eventId: string): Promise<void> {
   const event = await findEvent(eventId, true);
-  if (!event) {
-    // Gone already: what a delete that failed after the event item left (counters, reminders) is
-    // cleared by the DELETE sent again; an event that never was is a 404.
-    const leftovers = await eventItemsBesidesItself(eventId);
-    if (leftovers.length === 0) throw new NotFoundError(`there is no event "${eventId}"`);
-    await deleteItems(leftovers);
-    return;
-  }
+  if (!event) return deleteLeftovers(eventId);
   const registered = await Promise.all(
     event.sessions.map(
       async (session) =>
@@ -56,10 +49,22 @@ export async function deleteEvent(eventId: string): Promise<void> {
     })),
   ]);
   if (failed === 0) {
+    // Deleted meanwhile (the same DELETE sent twice at once): as for a DELETE sent again.
+    if (!(await findEvent(eventId, true))) return deleteLeftovers(eventId);
     throw new ConflictError("event-changed", `the event "${eventId}" was saved meanwhile: look at it again`);
   }
   if (failed !== undefined) throw refusal;
   await deleteItems(await eventItemsBesidesItself(eventId));
+}
+
+/**
+ * An event gone already: what a delete that failed after the event item left (counters,
+ * reminders) is cleared by the DELETE sent again; an event that never was is a 404.
+ */
+async function deleteLeftovers(eventId: string): Promise<void> {
+  const leftovers = await eventItemsBesidesItself(eventId);
+  if (leftovers.length === 0) throw new NotFoundError(`there is no event "${eventId}"`);
+  await deleteItems(leftovers);
 }
 
 /**

@@ -1,7 +1,7 @@
-import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { batchWrite } from "../aws/batch-write.ts";
-import { db, queryAll, type TransactItem, tableName, unlessConditionFails } from "../aws/dynamo.ts";
+import { db, queryAll, type TransactItem, tableName } from "../aws/dynamo.ts";
 import { keys, type TableKey } from "../aws/table.ts";
 import { transact } from "../aws/transact.ts";
 import { sessionEnd } from "../domain/dates.ts";
@@ -167,25 +167,22 @@ function eventUpdate(id: string, settings: EventSettings, updatedAt: string, rea
 
 /**
  * Creates or replaces an event's settings, on condition that the stored event is still the one
- * `read` (same `updatedAt`; absent when `read` is undefined), with `also` (outbox items) in the
- * same transaction. Undefined when the condition failed: someone saved the event since it was read
- * (a PUT based on an older read, or a cancellation), and the caller reads it again or answers 409.
+ * `read` (same `updatedAt`; absent when `read` is undefined), with `announcements` (outbox items:
+ * every save announces something) in the same transaction, whose only condition is the event's
+ * (conflicts with registrations' checks of the event are retried, a busy table answers 503).
+ * Undefined when the condition failed: someone saved the event since it was read (a PUT based on
+ * an older read, or a cancellation), and the caller reads it again or answers 409.
  */
 export async function saveEvent(
   id: string,
   settings: EventSettings,
   now: Date,
   read?: WebinarEvent,
-  also: readonly TransactItem[] = [],
+  announcements: readonly TransactItem[] = [],
 ): Promise<{ event: WebinarEvent; created: boolean } | undefined> {
   const updatedAt = nextUpdatedAt(read, now);
   const update = eventUpdate(id, settings, updatedAt, read);
-  // With items besides, one transaction (conflicts with registrations' checks of the event are
-  // retried, a busy table answers 503), whose only condition is the event's.
-  const saved =
-    also.length === 0
-      ? await unlessConditionFails(db.send(new UpdateCommand(update)))
-      : (await transact([{ Update: update }, ...also])) === undefined;
+  const saved = (await transact([{ Update: update }, ...announcements])) === undefined;
   recentPublicReads.delete(id);
   if (!saved) return undefined;
   const createdAt = read?.createdAt ?? updatedAt;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { db, type TransactItem, tableName, unlessConditionFails } from "../aws/dynamo.ts";
@@ -456,8 +457,14 @@ export async function cancelRegistration(
 
 /**
  * Gives a free seat to the oldest waitlisted registrant of a session, in one transaction that
- * re-checks the seat (capacity) and the registrant's status, with `announce(registration)` in the
- * outbox. Returns the promoted registration, or `undefined` when nobody waits or no seat is free.
+ * re-checks the seat (capacity) and the registrant's status, session and confirmation number, with
+ * `announce(registration)` in the outbox. Returns the promoted registration, or `undefined` when
+ * nobody waits or no seat is free.
+ * The index lags the table (on AWS): each candidate it gives is read again from the table, and
+ * one no longer waiting here (just promoted, moved, cancelled) is passed over for the next rather
+ * than tried again and again. And when it gives nobody while the session's counter says somebody
+ * waits and a seat is free (a registrant waitlisted a moment ago), it is asked again for up to
+ * five seconds: a seat is not left free while someone waits.
  */
 export async function promoteOldestWaitlisted(
   eventId: string,
@@ -466,10 +473,29 @@ export async function promoteOldestWaitlisted(
   now: Date,
   announce: (registration: Registration) => BusMessage,
 ): Promise<Registration | undefined> {
-  for (;;) {
-    const [oldest] = (await listSessionRegistrations(eventId, sessionId, "waitlisted", { limit: 1 }))
-      .registrations;
-    if (!oldest) return undefined;
+  let after: Cursor | undefined;
+  for (let lagging = 0; ; ) {
+    const page = await listSessionRegistrations(eventId, sessionId, "waitlisted", {
+      limit: 1,
+      cursor: after,
+    });
+    const [candidate] = page.registrations;
+    if (!candidate) {
+      const counters = await getSessionCounters(eventId, sessionId, true);
+      const seatFree = capacity === undefined || counters.confirmed < capacity;
+      // Five seconds at most (an index lags far less): a counter that went wrong must not hold
+      // every step of the session's waiting list.
+      if (counters.waitlisted <= 0 || !seatFree || ++lagging > 9) return undefined;
+      await sleep(100 * lagging);
+      after = undefined;
+      continue;
+    }
+    const oldest = await findRegistration(candidate.registrationId);
+    if (oldest?.status !== "waitlisted" || oldest.sessionId !== sessionId) {
+      if (!page.cursor) return undefined;
+      after = page.cursor;
+      continue;
+    }
     const promoted: Registration = { ...oldest, status: "confirmed", updatedAt: now.toISOString() };
     const outbox = outboxEntry(announce(promoted), now);
     const failed = await transact([
@@ -478,8 +504,8 @@ export async function promoteOldestWaitlisted(
           TableName: tableName,
           Key: keys.registration(oldest.registrationId),
           UpdateExpression: "SET #status = :confirmed, updatedAt = :now, gsi1sk = :gsi1sk",
-          // As read from the index, which can lag: still waiting here, with the confirmation number
-          // its promotion mail is numbered by (a move or a restore since counts one).
+          // As read: still waiting here, with the confirmation number its promotion mail is
+          // numbered by (a move or a restore since counts one).
           ConditionExpression:
             "#status = :waitlisted AND sessionId = :session AND confirmationNumber = :number",
           ExpressionAttributeNames: { "#status": "status" },
@@ -510,7 +536,7 @@ export async function promoteOldestWaitlisted(
     ]);
     if (failed === undefined) return promoted;
     if (failed === 1) return undefined; // no free seat
-    // The oldest was cancelled, moved or restored meanwhile (or the index had yet to say so): look again.
+    // Changed between the read and the write: read it again (same place in the index).
   }
 }
 
@@ -522,9 +548,17 @@ const countersSchema = z.object({
 });
 export type SessionCounters = z.infer<typeof countersSchema>;
 
-export async function getSessionCounters(eventId: string, sessionId: string): Promise<SessionCounters> {
+export async function getSessionCounters(
+  eventId: string,
+  sessionId: string,
+  consistent = false,
+): Promise<SessionCounters> {
   const { Item } = await db.send(
-    new GetCommand({ TableName: tableName, Key: keys.sessionCounters(eventId, sessionId) }),
+    new GetCommand({
+      TableName: tableName,
+      Key: keys.sessionCounters(eventId, sessionId),
+      ConsistentRead: consistent,
+    }),
   );
   return countersSchema.parse(Item ?? {});
 }

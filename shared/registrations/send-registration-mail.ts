@@ -51,6 +51,8 @@ export async function sendRegistrationMail(
   const registration = await findRegistration(registrationId);
   if (!registration) return "no-registration";
   const number = sequence ?? registration.confirmationNumber;
+  // A promotion not mailed before a move or a resend counted one: that later mail says it all.
+  if (trigger === "promoted" && number !== registration.confirmationNumber) return "nothing-to-send";
   const kind = mailKindFor(trigger, registration);
   const event = await findEvent(registration.eventId);
   const session = event?.sessions.find((candidate) => candidate.id === registration.sessionId);

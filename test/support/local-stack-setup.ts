@@ -53,13 +53,13 @@ async function start() {
  * handlers' modules, whose AWS clients point at the first stack's services; one is all a run needs.
  */
 export default async function setup(project: TestProject) {
-  // A start that failed is not kept: a rerun (watch mode) tries again.
+  // A start that failed is not kept for the next project's setup.
   shared.conveneTestStack ??= start().catch((error: unknown) => {
     shared.conveneTestStack = undefined;
     throw error;
   });
-  shared.conveneTestStackUsers = (shared.conveneTestStackUsers ?? 0) + 1;
   const { stack, dataDir } = await shared.conveneTestStack;
+  shared.conveneTestStackUsers = (shared.conveneTestStackUsers ?? 0) + 1;
   project.provide("api", stack.urls.api);
   project.provide("adminToken", stack.adminToken);
   project.provide("outboxDir", join(dataDir, "outbox"));
