@@ -1,4 +1,5 @@
-import { DeleteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { randomUUID } from "node:crypto";
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import ExcelJS from "exceljs";
 import { describe, expect, inject, it } from "vitest";
 import { db, tableName } from "../../shared/aws/dynamo.ts";
@@ -405,5 +406,45 @@ describe("organiser routes of the console", () => {
     );
 
     expect(subjects).toEqual(["Waiting list", "A seat became free", "Registration confirmed"]);
+  });
+
+  it("promotes the next one waiting when the index still lists as waiting a registrant who no longer is", async () => {
+    const id = await eventWithOneEnglishSeat("index-lag");
+    const seatedId = await register(id, { sessionId: "en", language: "en" });
+    const waiting = `${uniqueId("waiting")}@example.org`;
+    const waitingId = await register(id, { email: waiting, sessionId: "en", language: "en" });
+    await waitForMails(outbox, waiting, 1);
+    // What a lagging index shows on AWS: a registrant promoted a moment ago, still listed as the
+    // oldest waiting (its index keys say waitlisted; the table says confirmed).
+    const { Item } = await db.send(
+      new GetCommand({ TableName: tableName, Key: keys.registration(waitingId) }),
+    );
+    const lagging = {
+      ...Item,
+      registrationId: randomUUID(),
+      status: "confirmed",
+      createdAt: "2000-01-01T00:00:00.000Z",
+    };
+    await db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...lagging,
+          ...keys.registration(lagging.registrationId),
+          gsi1sk: `STATUS#waitlisted#${lagging.createdAt}#${lagging.registrationId}`,
+        },
+      }),
+    );
+
+    await request("POST", `/admin/events/${id}/registrations/${seatedId}/cancel`, admin);
+    const subjects = await waitForMails(outbox, waiting, 2);
+    await busSettled();
+    const promoted = await request("GET", `/admin/events/${id}/registrations/${waitingId}`, admin);
+
+    expect(subjects.map((mail) => (mail.parsed.subject ?? "").replace(/:.*/, ""))).toEqual([
+      "Waiting list",
+      "A seat became free",
+    ]);
+    expect(promoted.json.registration.status).toBe("confirmed");
   });
 });
