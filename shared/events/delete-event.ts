@@ -13,7 +13,10 @@ import { deleteItems, eventPartitionKeys, findEvent } from "./event-store.ts";
  * The event item goes first, in one transaction with a check of each session's counters (still
  * no seat and nobody waiting) and of the event as read: a registration that came in since the
  * look for registrations makes it a 409 too, and any later one fails its own check of the event
- * (`eventAsRead`), so no registration outlives its event. The rest of the partition follows.
+ * (`eventAsRead`), so no registration outlives its event. The rest of the partition follows
+ * (a PUT that creates the same event again within those milliseconds can lose the reminders or
+ * counters it wrote meanwhile; clean-up transactions that check the event item is still absent
+ * would close that, not worth their cost for a draft deleted by mistake).
  */
 export async function deleteEvent(eventId: string): Promise<void> {
   const event = await findEvent(eventId, true);
