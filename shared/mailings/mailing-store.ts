@@ -389,21 +389,30 @@ export async function countDeliveries(mailingId: string): Promise<MailingCounts 
   return counts;
 }
 
-/** Replaces the mailing's counters with counts read from its delivery records. */
+/**
+ * Replaces the mailing's counters with counts read from its delivery records, while it is still
+ * `sending`: counts read before the last sends (a resume, a duplicated batch) never overwrite
+ * the final ones that `sent` was written with.
+ */
 export async function setCounts(
   mailing: Pick<Mailing, "eventId" | "mailingId">,
   counts: MailingCounts,
 ): Promise<void> {
-  await db.send(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: keys.mailing(mailing.eventId, mailing.mailingId),
-      UpdateExpression: "SET sent = :sent, skipped = :skipped, failed = :failed",
-      ExpressionAttributeValues: {
-        ":sent": counts.sent,
-        ":skipped": counts.skipped,
-        ":failed": counts.failed,
-      },
-    }),
+  await unlessConditionFails(
+    db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.mailing(mailing.eventId, mailing.mailingId),
+        UpdateExpression: "SET sent = :sent, skipped = :skipped, failed = :failed",
+        ConditionExpression: "#status = :sending",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":sent": counts.sent,
+          ":skipped": counts.skipped,
+          ":failed": counts.failed,
+          ":sending": "sending",
+        },
+      }),
+    ),
   );
 }

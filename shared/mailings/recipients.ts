@@ -36,7 +36,10 @@ export async function resolveRecipients(
       );
     }),
   );
-  return perSession.flat().map((registration) => ({
+  // Once each: the index read per status can lag (a registrant promoted or moved while it is read
+  // can be met twice), and a recipient listed twice would leave the mailing one record short.
+  const once = new Map(perSession.flat().map((registration) => [registration.registrationId, registration]));
+  return [...once.values()].map((registration) => ({
     registrationId: registration.registrationId,
     email: registration.email,
     firstName: registration.firstName,

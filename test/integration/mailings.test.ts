@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from "vitest";
 import { getEvent } from "../../shared/events/event-store.ts";
-import { changeStatus, fixRecipients, getMailing } from "../../shared/mailings/mailing-store.ts";
+import { changeStatus, fixRecipients, getMailing, setCounts } from "../../shared/mailings/mailing-store.ts";
 import { resolveRecipients } from "../../shared/mailings/recipients.ts";
 import { sendMailingBatch } from "../../shared/mailings/send-batch.ts";
 import { mailsTo, waitForMails } from "../support/outbox.ts";
@@ -149,6 +149,25 @@ describe("mailings", () => {
     expect(final).toMatchObject({ status: "sent", recipients: 1, sent: 1 });
     expect(await mailingMails(asked)).toHaveLength(1);
     expect(await mailingMails(didNot)).toHaveLength(0);
+  });
+
+  it("keeps a sent mailing's counts when a step that counted before its last sends writes after it", async () => {
+    const email = `${uniqueId("counted")}@example.org`;
+    const id = await eventWithRegistrants([{ email, sessionId: "fr" }]);
+    const created = await request("POST", `/admin/events/${id}/mailings`, {
+      body: mailingBody(),
+      admin: true,
+    });
+    await sendAndWait(id, created.json.mailingId);
+
+    // What a resume or a duplicated batch read before the last send: nobody mailed yet.
+    await setCounts(await getMailing(id, created.json.mailingId), { sent: 0, skipped: 0, failed: 0 });
+
+    expect(await getMailing(id, created.json.mailingId)).toMatchObject({
+      status: "sent",
+      recipients: 1,
+      sent: 1,
+    });
   });
 
   it("refuses to send a mailing twice, and an unknown placeholder", async () => {
