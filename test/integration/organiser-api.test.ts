@@ -11,7 +11,7 @@ import { eventPartitionKeys, getEvent } from "../../shared/events/event-store.ts
 import { changeStatus, fixRecipients, getMailing } from "../../shared/mailings/mailing-store.ts";
 import { resolveRecipients } from "../../shared/mailings/recipients.ts";
 import { sendMailingBatch } from "../../shared/mailings/send-batch.ts";
-import { mailsTo, waitForMails } from "../support/outbox.ts";
+import { mailsTo, type OutboxMail, waitForMails } from "../support/outbox.ts";
 import { registrant, sampleEvent, uniqueId } from "../support/sample-event.ts";
 import { busSettled } from "../support/wait.ts";
 import { apiClient } from "./api-client.ts";
@@ -44,6 +44,19 @@ async function eventWithOneEnglishSeat(prefix: string) {
   await request("PUT", `/admin/events/${id}`, { body: event, admin: true });
   return id;
 }
+
+/** An event whose English seat is taken, and a registrant on its waiting list (their waitlist mail received). */
+async function seatTakenAndOneWaiting(prefix: string) {
+  const id = await eventWithOneEnglishSeat(prefix);
+  const seatedId = await register(id, { sessionId: "en", language: "en" });
+  const waiting = `${uniqueId("waiting")}@example.org`;
+  const waitingId = await register(id, { email: waiting, sessionId: "en", language: "en" });
+  await waitForMails(outbox, waiting, 1);
+  return { id, seatedId, waiting, waitingId };
+}
+
+/** A mail's subject without the event's title (what follows the colon). */
+const subjectOf = (mail: OutboxMail) => (mail.parsed.subject ?? "").replace(/:.*/, "");
 
 const mailingBody = (name = "Thank you") => ({
   name,
@@ -362,8 +375,7 @@ describe("organiser routes of the console", () => {
     await waitForMails(outbox, waiting, 4);
     await action(seatedId, "cancel"); // cancelled again: the waiting one is promoted again
     await busSettled();
-    const subjects = async (email: string) =>
-      (await mailsTo(outbox, email)).map((mail) => (mail.parsed.subject ?? "").replace(/:.*/, ""));
+    const subjects = async (email: string) => (await mailsTo(outbox, email)).map(subjectOf);
 
     expect(await subjects(seated)).toEqual([
       "Registration confirmed",
@@ -381,11 +393,7 @@ describe("organiser routes of the console", () => {
   });
 
   it("mails nothing more for a late copy of a promotion that arrives after a resend", async () => {
-    const id = await eventWithOneEnglishSeat("late-copy");
-    const seatedId = await register(id, { sessionId: "en", language: "en" });
-    const waiting = `${uniqueId("waiting")}@example.org`;
-    const waitingId = await register(id, { email: waiting, sessionId: "en", language: "en" });
-    await waitForMails(outbox, waiting, 1);
+    const { id, seatedId, waiting, waitingId } = await seatTakenAndOneWaiting("late-copy");
     await request("POST", `/admin/events/${id}/registrations/${seatedId}/cancel`, admin);
     await waitForMails(outbox, waiting, 2); // a seat became free
     await request("POST", `/admin/events/${id}/registrations/${waitingId}/resend`, admin);
@@ -401,19 +409,13 @@ describe("organiser routes of the console", () => {
       }),
     ]);
     await busSettled();
-    const subjects = (await mailsTo(outbox, waiting)).map((mail) =>
-      (mail.parsed.subject ?? "").replace(/:.*/, ""),
-    );
+    const subjects = (await mailsTo(outbox, waiting)).map(subjectOf);
 
     expect(subjects).toEqual(["Waiting list", "A seat became free", "Registration confirmed"]);
   });
 
   it("promotes the next one waiting when the index still lists as waiting a registrant who no longer is", async () => {
-    const id = await eventWithOneEnglishSeat("index-lag");
-    const seatedId = await register(id, { sessionId: "en", language: "en" });
-    const waiting = `${uniqueId("waiting")}@example.org`;
-    const waitingId = await register(id, { email: waiting, sessionId: "en", language: "en" });
-    await waitForMails(outbox, waiting, 1);
+    const { id, seatedId, waiting, waitingId } = await seatTakenAndOneWaiting("index-lag");
     // What a lagging index shows on AWS: a registrant promoted a moment ago, still listed as the
     // oldest waiting (its index keys say waitlisted; the table says confirmed).
     const { Item } = await db.send(
@@ -441,10 +443,7 @@ describe("organiser routes of the console", () => {
     await busSettled();
     const promoted = await request("GET", `/admin/events/${id}/registrations/${waitingId}`, admin);
 
-    expect(subjects.map((mail) => (mail.parsed.subject ?? "").replace(/:.*/, ""))).toEqual([
-      "Waiting list",
-      "A seat became free",
-    ]);
+    expect(subjects.map(subjectOf)).toEqual(["Waiting list", "A seat became free"]);
     expect(promoted.json.registration.status).toBe("confirmed");
   });
 });
